@@ -1,0 +1,345 @@
+// Command _gen generates preprocess's amd64 kernels with avo:
+//
+//	cd preprocess/_gen && go run . -out ../kernels_amd64.s -stubs ../kernels_amd64.go -pkg preprocess
+//
+// Each kernel processes whole blocks only (its doc says the block size); the
+// Go wrappers in dispatch_amd64.go call the generic kernel for the tail, so
+// no kernel reads or writes past the lengths it is given.
+package main
+
+import (
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	ConstraintExpr("!purego,!noasm")
+	addRow()
+	boxRow(2)
+	boxRow(4)
+	blendRows()
+	linearRowGray()
+	lumaRGBA()
+	lumaRGB24()
+	laplacian()
+	Generate()
+}
+
+// broadcast16 returns a YMM register with v in every 16-bit lane.
+func broadcast16(v uint16) VecVirtual {
+	return broadcast32(uint32(v) | uint32(v)<<16)
+}
+
+// broadcast32 returns a YMM register with v in every 32-bit lane.
+func broadcast32(v uint32) VecVirtual {
+	r := GP32()
+	MOVL(U32(v), r)
+	x := XMM()
+	VMOVD(r, x)
+	y := YMM()
+	VPBROADCASTD(x, y)
+	return y
+}
+
+// packStore8 saturates the eight int32 lanes of v to bytes and stores them.
+func packStore8(v VecVirtual, dst Mem) {
+	hi := XMM()
+	VEXTRACTI128(Imm(1), v, hi)
+	lo := v.AsX()
+	VPACKUSDW(hi, lo, lo)
+	VPACKUSWB(lo, lo, lo)
+	VMOVQ(lo, dst)
+}
+
+// addRow: acc[i] += src[i], 32 pixels a block.
+func addRow() {
+	TEXT("addRow_U8_U16_avx2", NOSPLIT, "func(acc []uint16, src []byte)")
+	Doc("addRow_U8_U16_avx2 is addRow_U8_U16_generic for len(acc) a multiple of 32.")
+	acc := Load(Param("acc").Base(), GP64())
+	n := Load(Param("acc").Len(), GP64())
+	src := Load(Param("src").Base(), GP64())
+	SHRQ(Imm(5), n)
+	JZ(LabelRef("done"))
+	a, b := YMM(), YMM()
+	Label("loop")
+	VPMOVZXBW(Mem{Base: src}, a)
+	VPMOVZXBW(Mem{Base: src, Disp: 16}, b)
+	VPADDW(Mem{Base: acc}, a, a)
+	VPADDW(Mem{Base: acc, Disp: 32}, b, b)
+	VMOVDQU(a, Mem{Base: acc})
+	VMOVDQU(b, Mem{Base: acc, Disp: 32})
+	ADDQ(Imm(32), src)
+	ADDQ(Imm(64), acc)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// boxRow: averages of kx (2 or 4) adjacent column sums, 8 outputs a block.
+func boxRow(kx int) {
+	name := "boxRow" + string(rune('0'+kx)) + "_U16_U8_avx2"
+	TEXT(name, NOSPLIT, "func(dst []byte, acc []uint16, scale float32)")
+	Doc(name+" is boxRow_U16_U8_generic with one channel and kx = "+string(rune('0'+kx))+
+		", for len(dst) a multiple of 8; acc holds", "len(dst)*kx sums, each at most 32767.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	acc := Load(Param("acc").Base(), GP64())
+	sx := Load(Param("scale"), XMM())
+	scale := YMM()
+	VBROADCASTSS(sx, scale)
+	ones := broadcast16(1)
+	SHRQ(Imm(3), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	s := YMM()
+	if kx == 2 {
+		VPMADDWD(Mem{Base: acc}, ones, s)
+	} else {
+		b := YMM()
+		VPMADDWD(Mem{Base: acc}, ones, s)
+		VPMADDWD(Mem{Base: acc, Disp: 32}, ones, b)
+		VPHADDD(b, s, s)
+		VPERMQ(Imm(0xD8), s, s)
+	}
+	VCVTDQ2PS(s, s)
+	VMULPS(scale, s, s)
+	VCVTPS2DQ(s, s)
+	packStore8(s, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(uint64(16*kx)), acc)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// blendRows: dst[i] = (r0[i]*w0 + r1[i]*w1 + 1) >> 1, 16 pixels a block.
+func blendRows() {
+	TEXT("blendRows_U8_U16_avx2", NOSPLIT, "func(dst []uint16, r0, r1 []byte, w0, w1 uint16)")
+	Doc("blendRows_U8_U16_avx2 is blendRows_U8_U16_generic for len(dst) a multiple of 16.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	r0 := Load(Param("r0").Base(), GP64())
+	r1 := Load(Param("r1").Base(), GP64())
+	w := Load(Param("w0"), GP32())
+	wx := XMM()
+	VMOVD(w, wx)
+	w0 := YMM()
+	VPBROADCASTW(wx, w0)
+	w = Load(Param("w1"), GP32())
+	VMOVD(w, wx)
+	w1 := YMM()
+	VPBROADCASTW(wx, w1)
+	zero := YMM()
+	VPXOR(zero, zero, zero)
+	SHRQ(Imm(4), n)
+	JZ(LabelRef("done"))
+	a, b := YMM(), YMM()
+	Label("loop")
+	VPMOVZXBW(Mem{Base: r0}, a)
+	VPMOVZXBW(Mem{Base: r1}, b)
+	VPMULLW(w0, a, a)
+	VPMULLW(w1, b, b)
+	VPADDW(b, a, a)
+	VPAVGW(zero, a, a)
+	VMOVDQU(a, Mem{Base: dst})
+	ADDQ(Imm(16), r0)
+	ADDQ(Imm(16), r1)
+	ADDQ(Imm(32), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// linearRowGray: two taps gathered from t, 8 outputs a block.
+func linearRowGray() {
+	TEXT("linearRow_U16_Gray_avx2", NOSPLIT, "func(dst []byte, t []uint16, xofs []int32, xw []int16)")
+	Doc("linearRow_U16_Gray_avx2 is linearRow_U16_U8_generic with one channel, for len(dst)",
+		"a multiple of 8; every xofs[i]+1 must index t.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	t := Load(Param("t").Base(), GP64())
+	xofs := Load(Param("xofs").Base(), GP64())
+	xw := Load(Param("xw").Base(), GP64())
+	round := broadcast32(1 << 17)
+	SHRQ(Imm(3), n)
+	JZ(LabelRef("done"))
+	idx, mask, g := YMM(), YMM(), YMM()
+	Label("loop")
+	VMOVDQU(Mem{Base: xofs}, idx)
+	VPCMPEQD(mask, mask, mask)
+	VPXOR(g, g, g)
+	VPGATHERDD(mask, Mem{Base: t, Index: idx, Scale: 2}, g)
+	VPMADDWD(Mem{Base: xw}, g, g)
+	VPADDD(round, g, g)
+	VPSRAD(Imm(18), g, g)
+	packStore8(g, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(32), xofs)
+	ADDQ(Imm(32), xw)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// lumaPixels turns eight 4-byte pixels in v into eight int32 luma values.
+func lumaPixels(v, maskEven, coefEven, coefOdd, round VecVirtual) {
+	o := YMM()
+	VPSRLW(Imm(8), v, o)
+	VPAND(maskEven, v, v)
+	VPMADDWD(coefEven, v, v)
+	VPMADDWD(coefOdd, o, o)
+	VPSLLD(Imm(1), o, o)
+	VPADDD(o, v, v)
+	VPADDD(round, v, v)
+	VPSRLD(Imm(16), v, v)
+}
+
+func lumaConsts() (maskEven, coefEven, coefOdd, round VecVirtual) {
+	maskEven = broadcast32(0x00ff00ff)
+	c := Load(Param("coef"), GP32())
+	x := XMM()
+	VMOVD(c, x)
+	coefEven = YMM()
+	VPBROADCASTD(x, coefEven)
+	coefOdd = broadcast32(38470 / 2)
+	round = broadcast32(1 << 15)
+	return
+}
+
+// lumaRGBA: 16 pixels a block.
+func lumaRGBA() {
+	TEXT("luma_RGBA_Gray_avx2", NOSPLIT, "func(dst, src []byte, coef uint32)")
+	Doc("luma_RGBA_Gray_avx2 is luma_RGBA_Gray_generic for len(dst) a multiple of 16.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	src := Load(Param("src").Base(), GP64())
+	maskEven, coefEven, coefOdd, round := lumaConsts()
+	SHRQ(Imm(4), n)
+	JZ(LabelRef("done"))
+	a, b := YMM(), YMM()
+	Label("loop")
+	VMOVDQU(Mem{Base: src}, a)
+	VMOVDQU(Mem{Base: src, Disp: 32}, b)
+	lumaPixels(a, maskEven, coefEven, coefOdd, round)
+	lumaPixels(b, maskEven, coefEven, coefOdd, round)
+	VPACKUSDW(b, a, a)
+	VPERMQ(Imm(0xD8), a, a)
+	hi := XMM()
+	VEXTRACTI128(Imm(1), a, hi)
+	VPACKUSWB(hi, a.AsX(), a.AsX())
+	VMOVDQU(a.AsX(), Mem{Base: dst})
+	ADDQ(Imm(64), src)
+	ADDQ(Imm(16), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// lumaRGB24: 8 pixels a block; each block reads 28 bytes (4 past its 24).
+func lumaRGB24() {
+	TEXT("luma_RGB24_Gray_avx2", NOSPLIT, "func(dst, src []byte, coef uint32)")
+	Doc("luma_RGB24_Gray_avx2 is luma_RGB24_Gray_generic for len(dst) a multiple of 8;",
+		"it reads 4 bytes past the last pixel, so len(src) >= 3*len(dst)+4.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	src := Load(Param("src").Base(), GP64())
+	maskEven, coefEven, coefOdd, round := lumaConsts()
+	// Shuffle R,G,B triplets into R,G,B,0 dwords in each 128-bit lane.
+	shuf := YMM()
+	lo, hi := GP64(), GP64()
+	MOVQ(U64(0x80050403_80020100), lo)
+	MOVQ(U64(0x800b0a09_80080706), hi)
+	sx := XMM()
+	MOVQ(lo, sx)
+	PINSRQ(Imm(1), hi, sx)
+	VINSERTI128(Imm(1), sx, sx.AsY(), shuf)
+	SHRQ(Imm(3), n)
+	JZ(LabelRef("done"))
+	a := YMM()
+	Label("loop")
+	VMOVDQU(Mem{Base: src}, a.AsX())
+	VINSERTI128(Imm(1), Mem{Base: src, Disp: 12}, a, a)
+	VPSHUFB(shuf, a, a)
+	lumaPixels(a, maskEven, coefEven, coefOdd, round)
+	packStore8(a, Mem{Base: dst})
+	ADDQ(Imm(24), src)
+	ADDQ(Imm(8), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// laplacian: sum and sum of squares of the 3x3 Laplacian, 16 pixels a block.
+func laplacian() {
+	TEXT("laplacian_Gray_Stats_avx2", NOSPLIT, "func(up, mid, down []byte, n int) (sum, sumsq int64)")
+	Doc("laplacian_Gray_Stats_avx2 is laplacian_Gray_Stats_generic for n a multiple of 16",
+		"and at most 2048 (so the 32-bit lane sums cannot overflow).")
+	up := Load(Param("up").Base(), GP64())
+	mid := Load(Param("mid").Base(), GP64())
+	down := Load(Param("down").Base(), GP64())
+	n := Load(Param("n"), GP64())
+	ones := broadcast16(1)
+	sum, sq := YMM(), YMM()
+	VPXOR(sum, sum, sum)
+	VPXOR(sq, sq, sq)
+	SHRQ(Imm(4), n)
+	JZ(LabelRef("reduce"))
+	l, c, v := YMM(), YMM(), YMM()
+	Label("loop")
+	VPMOVZXBW(Mem{Base: up, Disp: 1}, l)
+	VPMOVZXBW(Mem{Base: down, Disp: 1}, v)
+	VPADDW(v, l, l)
+	VPMOVZXBW(Mem{Base: mid}, v)
+	VPADDW(v, l, l)
+	VPMOVZXBW(Mem{Base: mid, Disp: 2}, v)
+	VPADDW(v, l, l)
+	VPMOVZXBW(Mem{Base: mid, Disp: 1}, c)
+	VPSLLW(Imm(2), c, c)
+	VPSUBW(c, l, l)
+	VPMADDWD(ones, l, v)
+	VPADDD(v, sum, sum)
+	VPMADDWD(l, l, v)
+	VPADDD(v, sq, sq)
+	ADDQ(Imm(16), up)
+	ADDQ(Imm(16), mid)
+	ADDQ(Imm(16), down)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("reduce")
+	s := reduce32(sum)
+	MOVLQSX(s, s.As64())
+	Store(s.As64(), Return("sum"))
+	q := reduce32(sq)
+	Store(q.As64(), Return("sumsq"))
+	VZEROUPPER()
+	RET()
+}
+
+// reduce32 adds the eight 32-bit lanes of v (modulo 2^32) into a register;
+// its upper 32 bits are zero.
+func reduce32(v VecVirtual) GPVirtual {
+	hi := XMM()
+	VEXTRACTI128(Imm(1), v, hi)
+	x := v.AsX()
+	VPADDD(hi, x, x)
+	VPSHUFD(Imm(0x4E), x, hi)
+	VPADDD(hi, x, x)
+	VPSHUFD(Imm(0xB1), x, hi)
+	VPADDD(hi, x, x)
+	r := GP32()
+	VMOVD(x, r)
+	return r
+}

@@ -1,0 +1,139 @@
+//go:build !purego && !noasm
+
+package preprocess
+
+import "github.com/klauspost/cpuid/v2"
+
+func bestVariant() variant {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		return variantAVX2
+	}
+	return variantGeneric
+}
+
+func availableVariants() []variant {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		return []variant{variantGeneric, variantAVX2}
+	}
+	return []variant{variantGeneric}
+}
+
+// The wrappers below call the assembly on whole blocks and the generic
+// kernel on the tail; callers have checked the slice lengths the kernels'
+// docs require.
+
+func addRowU16(acc []uint16, src []byte) {
+	if activeVariant == variantAVX2 {
+		n := len(acc) &^ 31
+		if n > 0 {
+			src = src[:len(acc)]
+			raceReadBytes(src[:n])
+			raceWriteU16(acc[:n])
+			addRow_U8_U16_avx2(acc[:n], src[:n])
+			acc, src = acc[n:], src[n:]
+		}
+	}
+	addRow_U8_U16_generic(acc, src)
+}
+
+func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
+	// The SIMD kernels read the column sums as signed 16-bit values.
+	if activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4) {
+		n := len(dst) &^ 7
+		if n > 0 {
+			a := acc[: n*kx : n*kx]
+			raceReadU16(a)
+			raceWriteBytes(dst[:n])
+			if kx == 2 {
+				boxRow2_U16_U8_avx2(dst[:n], a, scale)
+			} else {
+				boxRow4_U16_U8_avx2(dst[:n], a, scale)
+			}
+			dst, acc = dst[n:], acc[n*kx:]
+		}
+	}
+	boxRow_U16_U8_generic(dst, acc, kx, cn, scale)
+}
+
+func blendRows(dst []uint16, r0, r1 []byte, w0, w1 uint16) {
+	if activeVariant == variantAVX2 {
+		n := len(dst) &^ 15
+		if n > 0 {
+			r0, r1 = r0[:len(dst)], r1[:len(dst)]
+			raceReadBytes(r0[:n])
+			raceReadBytes(r1[:n])
+			raceWriteU16(dst[:n])
+			blendRows_U8_U16_avx2(dst[:n], r0[:n], r1[:n], w0, w1)
+			dst, r0, r1 = dst[n:], r0[n:], r1[n:]
+		}
+	}
+	blendRows_U8_U16_generic(dst, r0, r1, w0, w1)
+}
+
+func linearRow(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
+	if activeVariant == variantAVX2 && cn == 1 {
+		n := len(dst) &^ 7
+		if n > 0 {
+			xofs, xw = xofs[:len(dst)], xw[:2*len(dst)]
+			raceReadU16(t)
+			raceWriteBytes(dst[:n])
+			linearRow_U16_Gray_avx2(dst[:n], t, xofs[:n], xw[:2*n])
+			dst, xofs, xw = dst[n:], xofs[n:], xw[2*n:]
+		}
+	}
+	linearRow_U16_U8_generic(dst, t, xofs, xw, cn)
+}
+
+func lumaRow4(dst, src []byte, coef uint32) {
+	if activeVariant == variantAVX2 {
+		n := len(dst) &^ 15
+		if n > 0 {
+			src = src[:4*len(dst)]
+			raceReadBytes(src[:4*n])
+			raceWriteBytes(dst[:n])
+			luma_RGBA_Gray_avx2(dst[:n], src[:4*n], coef)
+			dst, src = dst[n:], src[4*n:]
+		}
+	}
+	luma_RGBA_Gray_generic(dst, src, coef)
+}
+
+func lumaRow3(dst, src []byte, coef uint32) {
+	if activeVariant == variantAVX2 {
+		// Each block of 8 pixels reads 4 bytes past its 24.
+		n := len(dst)
+		if m := (len(src) - 4) / 3; m < n {
+			n = m
+		}
+		n &^= 7
+		if n > 0 {
+			src = src[:3*len(dst)]
+			raceReadBytes(src[:3*n])
+			raceWriteBytes(dst[:n])
+			luma_RGB24_Gray_avx2(dst[:n], src, coef)
+			dst, src = dst[n:], src[3*n:]
+		}
+	}
+	luma_RGB24_Gray_generic(dst, src, coef)
+}
+
+// laplacianChunk bounds one call of the SIMD kernel so that its 32-bit lane
+// sums of squares cannot overflow (2048/16 blocks * 2*1020^2 < 2^31).
+const laplacianChunk = 2048
+
+func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
+	if activeVariant == variantAVX2 {
+		up, mid, down = up[:n+2], mid[:n+2], down[:n+2]
+		for n >= 16 {
+			m := min(n, laplacianChunk) &^ 15
+			raceReadBytes(up[:m+2])
+			raceReadBytes(mid[:m+2])
+			raceReadBytes(down[:m+2])
+			s, q := laplacian_Gray_Stats_avx2(up, mid, down, m)
+			sum, sumsq = sum+s, sumsq+q
+			up, mid, down, n = up[m:], mid[m:], down[m:], n-m
+		}
+	}
+	s, q := laplacian_Gray_Stats_generic(up, mid, down, n)
+	return sum + s, sumsq + q
+}

@@ -1,0 +1,174 @@
+package preprocess
+
+import "math"
+
+// The generic kernels are the reference: every assembly kernel must give the
+// same bytes. They are always built, work on rows, and take slices whose
+// lengths the callers (the wrappers in the dispatch files) have checked.
+
+// Fixed-point precision of the linear (two-tap) resampler.
+const (
+	linYBits  = 8                       // vertical weights sum to 1<<linYBits
+	linXBits  = 11                      // horizontal weights sum to 1<<linXBits
+	linShift  = linYBits - 1 + linXBits // blendRows halves, so the product carries 18 bits
+	linRound  = 1 << (linShift - 1)
+	lumaRound = 1 << 15
+)
+
+// BT.601 luma weights in 16-bit fixed point, as image/color.RGBToYCbCr.
+const (
+	lumaWR = 19595
+	lumaWG = 38470 // applied as 2*19235 by the SIMD kernels
+	lumaWB = 7471
+)
+
+// lumaCoefRGBA and lumaCoefBGRA pack the weights of bytes 0 and 2 of a pixel.
+const (
+	lumaCoefRGBA = lumaWR | lumaWB<<16
+	lumaCoefBGRA = lumaWB | lumaWR<<16
+)
+
+// addRow_U8_U16_generic adds src[i] to acc[i] for i < len(acc).
+func addRow_U8_U16_generic(acc []uint16, src []byte) {
+	src = src[:len(acc)]
+	for i, v := range src {
+		acc[i] += uint16(v)
+	}
+}
+
+// boxRow_U16_U8_generic averages kx adjacent pixels of cn channels of a row
+// of column sums: dst[i*cn+c] = round(float32(sum_k acc[(i*kx+k)*cn+c]) * scale),
+// rounding half to even. That is OpenCV's INTER_AREA fast path for integer
+// scale factors: the float32 product and its rounding are reproduced exactly
+// by the SIMD kernels.
+func boxRow_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, scale float32) {
+	n := len(dst) / cn
+	if cn == 1 {
+		acc = acc[:n*kx]
+		for i := range dst[:n] {
+			s := 0
+			for _, v := range acc[i*kx : i*kx+kx] {
+				s += int(v)
+			}
+			dst[i] = roundToU8(float32(s) * scale)
+		}
+		return
+	}
+	for i := 0; i < n; i++ {
+		base := i * kx * cn
+		for c := 0; c < cn; c++ {
+			s := 0
+			for k := 0; k < kx; k++ {
+				s += int(acc[base+k*cn+c])
+			}
+			dst[i*cn+c] = roundToU8(float32(s) * scale)
+		}
+	}
+}
+
+// roundToU8 rounds half to even and saturates, as CVTPS2DQ and PACKUS do.
+func roundToU8(v float32) uint8 {
+	r := math.RoundToEven(float64(v))
+	switch {
+	case r <= 0:
+		return 0
+	case r >= 255:
+		return 255
+	}
+	return uint8(r)
+}
+
+// blendRows_U8_U16_generic blends two rows vertically:
+// dst[i] = (r0[i]*w0 + r1[i]*w1 + 1) >> 1 with w0+w1 = 1<<linYBits, so dst
+// fits in 15 bits (at most 32640).
+func blendRows_U8_U16_generic(dst []uint16, r0, r1 []byte, w0, w1 uint16) {
+	r0 = r0[:len(dst)]
+	r1 = r1[:len(dst)]
+	for i := range dst {
+		dst[i] = uint16((uint32(r0[i])*uint32(w0) + uint32(r1[i])*uint32(w1) + 1) >> 1)
+	}
+}
+
+// linearRow_U16_U8_generic resamples a blended row horizontally with two
+// taps per output pixel: for pixel i and channel c,
+// dst[i*cn+c] = (t[x*cn+c]*w[2i] + t[(x+1)*cn+c]*w[2i+1] + linRound) >> linShift
+// where x = xofs[i]; the weights sum to 1<<linXBits.
+func linearRow_U16_U8_generic(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
+	n := len(dst) / cn
+	xofs = xofs[:n]
+	xw = xw[:2*n]
+	for i, x := range xofs {
+		w0, w1 := int32(xw[2*i]), int32(xw[2*i+1])
+		o := int(x) * cn
+		for c := 0; c < cn; c++ {
+			v := (int32(t[o+c])*w0 + int32(t[o+cn+c])*w1 + linRound) >> linShift
+			dst[i*cn+c] = uint8(v)
+		}
+	}
+}
+
+// luma_RGBA_Gray_generic converts 4-byte pixels to luma. coef packs the
+// weights of bytes 0 and 2 (lumaCoefRGBA or lumaCoefBGRA); byte 1 is green,
+// byte 3 is ignored.
+func luma_RGBA_Gray_generic(dst, src []byte, coef uint32) {
+	c0, c2 := coef&0xffff, coef>>16
+	src = src[:4*len(dst)]
+	for i := range dst {
+		p := src[4*i : 4*i+4 : 4*i+4]
+		dst[i] = uint8((uint32(p[0])*c0 + uint32(p[1])*lumaWG + uint32(p[2])*c2 + lumaRound) >> 16)
+	}
+}
+
+// luma_RGB24_Gray_generic converts 3-byte pixels to luma, weights as
+// luma_RGBA_Gray_generic.
+func luma_RGB24_Gray_generic(dst, src []byte, coef uint32) {
+	c0, c2 := coef&0xffff, coef>>16
+	src = src[:3*len(dst)]
+	for i := range dst {
+		p := src[3*i : 3*i+3 : 3*i+3]
+		dst[i] = uint8((uint32(p[0])*c0 + uint32(p[1])*lumaWG + uint32(p[2])*c2 + lumaRound) >> 16)
+	}
+}
+
+// laplacian_Gray_Stats_generic sums the 3x3 Laplacian
+// L = up + down + left + right - 4*centre and its square over n pixels.
+// up, mid and down are three rows of at least n+2 bytes; pixel i has its
+// centre at mid[i+1] and its vertical neighbours at up[i+1], down[i+1].
+func laplacian_Gray_Stats_generic(up, mid, down []byte, n int) (sum, sumsq int64) {
+	up = up[:n+2]
+	mid = mid[:n+2]
+	down = down[:n+2]
+	var s, q int64
+	for i := 1; i <= n; i++ {
+		l := int64(up[i]) + int64(down[i]) + int64(mid[i-1]) + int64(mid[i+1]) - 4*int64(mid[i])
+		s += l
+		q += l * l
+	}
+	return s, q
+}
+
+// yuvRow_RGB24_generic converts a row of full-range BT.601 YUV to RGB24 with
+// the arithmetic of image/color.YCbCrToRGB. Chroma sample i is at
+// cb[i*cstep] and cr[i*cstep].
+func yuvRow_RGB24_generic(dst, y, cb, cr []byte, cstep int) {
+	n := len(y)
+	dst = dst[:3*n]
+	for i, yv := range y {
+		yy1 := int32(yv) * 0x10101
+		cb1 := int32(cb[i*cstep]) - 128
+		cr1 := int32(cr[i*cstep]) - 128
+		r := yy1 + 91881*cr1
+		g := yy1 - 22554*cb1 - 46802*cr1
+		b := yy1 + 116130*cb1
+		dst[3*i] = clampShift16(r)
+		dst[3*i+1] = clampShift16(g)
+		dst[3*i+2] = clampShift16(b)
+	}
+}
+
+func clampShift16(v int32) uint8 {
+	if uint32(v)&0xff000000 == 0 {
+		return uint8(v >> 16)
+	}
+	return uint8(^(v >> 31))
+}

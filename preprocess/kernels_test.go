@@ -1,0 +1,251 @@
+package preprocess
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// forEachVariant runs f with every kernel variant this machine supports
+// made active in turn; f compares the wrappers against the generic kernels.
+func forEachVariant(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	for _, v := range availableVariants() {
+		t.Run(v.String(), func(t *testing.T) {
+			restore, ok := forceVariant(v)
+			if !ok {
+				t.Fatalf("variant %v listed as available but cannot be forced", v)
+			}
+			defer restore()
+			f(t)
+		})
+	}
+}
+
+const guard = 0xA5
+
+// guarded returns a slice of n bytes at offset off inside a larger buffer
+// whose other bytes are the guard value, and a check that the guard survived.
+func guarded(n, off int) ([]byte, func(t *testing.T)) {
+	buf := bytes.Repeat([]byte{guard}, n+off+64)
+	s := buf[off : off+n : off+n]
+	return s, func(t *testing.T) {
+		t.Helper()
+		for i, b := range buf[:off] {
+			if b != guard {
+				t.Fatalf("byte %d before the destination overwritten", i)
+			}
+		}
+		for i, b := range buf[off+n:] {
+			if b != guard {
+				t.Fatalf("byte %d past the destination overwritten", i)
+			}
+		}
+	}
+}
+
+func randBytes(r *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(r.Uint32())
+	}
+	return b
+}
+
+// extremes makes inputs that stress saturation: all 0, all 255, alternating.
+func extremes(n int) [][]byte {
+	z := make([]byte, n)
+	f := bytes.Repeat([]byte{255}, n)
+	a := make([]byte, n)
+	for i := range a {
+		if i%2 == 0 {
+			a[i] = 255
+		}
+	}
+	return [][]byte{z, f, a}
+}
+
+func TestKernelAddRow(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for n := 0; n <= 130; n++ {
+			for off := 0; off < 3; off++ {
+				src := randBytes(r, n+off)[off:]
+				init := make([]uint16, n)
+				for i := range init {
+					init[i] = uint16(r.IntN(60000))
+				}
+				want := slices.Clone(init)
+				addRow_U8_U16_generic(want, src)
+				got := make([]uint16, n+8)
+				copy(got, init)
+				for i := n; i < len(got); i++ {
+					got[i] = 0xBEEF
+				}
+				addRowU16(got[:n], src)
+				if !slices.Equal(got[:n], want) {
+					t.Fatalf("n=%d off=%d: got %v want %v", n, off, got[:n], want)
+				}
+				for i := n; i < len(got); i++ {
+					if got[i] != 0xBEEF {
+						t.Fatalf("n=%d: wrote past the end", n)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestKernelBoxRow(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(3, 4))
+		for _, kx := range []int{1, 2, 3, 4, 5} {
+			for _, cn := range []int{1, 2, 3, 4} {
+				for _, ky := range []int{1, 2, 3, 4, 128} {
+					scale := 1 / float32(kx*ky)
+					for n := 0; n <= 67; n++ {
+						acc := make([]uint16, n*kx*cn)
+						for i := range acc {
+							acc[i] = uint16(r.IntN(255*ky + 1))
+						}
+						if n%7 == 0 { // exact halves and the maximum
+							for i := range acc {
+								acc[i] = uint16(255 * ky * (i % 2))
+							}
+						}
+						want := make([]byte, n*cn)
+						boxRow_U16_U8_generic(want, acc, kx, cn, scale)
+						for off := 0; off < 2; off++ {
+							got, check := guarded(n*cn, off)
+							boxRow(got, acc, kx, cn, scale)
+							if !bytes.Equal(got, want) {
+								t.Fatalf("kx=%d cn=%d ky=%d n=%d: got %v want %v", kx, cn, ky, n, got, want)
+							}
+							check(t)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestKernelBlendRows(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(5, 6))
+		for n := 0; n <= 130; n++ {
+			for _, w1 := range []uint16{0, 1, 77, 128, 255, 256} {
+				w0 := 256 - w1
+				off := n % 3
+				r0 := randBytes(r, n+off)[off:]
+				r1 := randBytes(r, n+1)[1:]
+				if n%5 == 0 {
+					r0, r1 = extremes(n)[1], extremes(n)[2]
+				}
+				want := make([]uint16, n)
+				blendRows_U8_U16_generic(want, r0, r1, w0, w1)
+				got := make([]uint16, n+16)
+				for i := range got {
+					got[i] = 0xBEEF
+				}
+				blendRows(got[:n], r0, r1, w0, w1)
+				if !slices.Equal(got[:n], want) {
+					t.Fatalf("n=%d w1=%d: got %v want %v", n, w1, got[:n], want)
+				}
+				for _, v := range got[n:] {
+					if v != 0xBEEF {
+						t.Fatalf("n=%d: wrote past the end", n)
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestKernelLinearRow(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(7, 8))
+		for _, cn := range []int{1, 2, 3, 4} {
+			for n := 0; n <= 130; n++ {
+				srcW := 1 + r.IntN(300)
+				tt := make([]uint16, (srcW+1)*cn)
+				for i := range tt {
+					tt[i] = uint16(r.IntN(32641))
+				}
+				xofs := make([]int32, n)
+				xw := make([]int16, 2*n)
+				for i := range xofs {
+					xofs[i] = int32(r.IntN(srcW))
+					w1 := int16(r.IntN(2049))
+					xw[2*i], xw[2*i+1] = 2048-w1, w1
+				}
+				want := make([]byte, n*cn)
+				linearRow_U16_U8_generic(want, tt, xofs, xw, cn)
+				got, check := guarded(n*cn, n%3)
+				linearRow(got, tt, xofs, xw, cn)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("cn=%d n=%d: got %v want %v", cn, n, got, want)
+				}
+				check(t)
+			}
+		}
+	})
+}
+
+func TestKernelLuma(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		for _, coef := range []uint32{lumaCoefRGBA, lumaCoefBGRA} {
+			for n := 0; n <= 130; n++ {
+				srcs := [][]byte{randBytes(r, 4*n+3)[n%4:][:4*n], extremes(4 * n)[1], extremes(4 * n)[2]}
+				for _, src := range srcs {
+					want := make([]byte, n)
+					luma_RGBA_Gray_generic(want, src, coef)
+					got, check := guarded(n, n%3)
+					lumaRow4(got, src, coef)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("RGBA n=%d: got %v want %v", n, got, want)
+					}
+					check(t)
+
+					src3 := src[:3*n]
+					want3 := make([]byte, n)
+					luma_RGB24_Gray_generic(want3, src3, coef)
+					got3, check3 := guarded(n, n%3)
+					lumaRow3(got3, src3, coef)
+					if !bytes.Equal(got3, want3) {
+						t.Fatalf("RGB24 n=%d: got %v want %v", n, got3, want3)
+					}
+					check3(t)
+				}
+			}
+		}
+	})
+}
+
+func TestKernelLaplacian(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		for _, n := range append(seq(0, 130), 2047, 2048, 2049, 4100, 5000) {
+			rows := [][]byte{randBytes(r, n+3)[1:], randBytes(r, n+2), randBytes(r, n+2)}
+			if n%4 == 0 { // worst case for the sums of squares: 255 around 0
+				e := extremes(n + 2)
+				rows = [][]byte{e[1], e[0], e[1]}
+			}
+			ws, wq := laplacian_Gray_Stats_generic(rows[0], rows[1], rows[2], n)
+			gs, gq := laplacianRow(rows[0], rows[1], rows[2], n)
+			if gs != ws || gq != wq {
+				t.Fatalf("n=%d: got (%d,%d) want (%d,%d)", n, gs, gq, ws, wq)
+			}
+		}
+	})
+}
+
+func seq(a, b int) []int {
+	s := make([]int, 0, b-a+1)
+	for i := a; i <= b; i++ {
+		s = append(s, i)
+	}
+	return s
+}

@@ -1,0 +1,166 @@
+package preprocess
+
+import (
+	"fmt"
+	"image"
+)
+
+// CropResizer crops a frame, resizes the crop and writes it as packed RGB24,
+// ready for encoding: the face crop a payload carries. It is planned once
+// for a frame format, a crop size, an output size and a filter, and reused.
+// For the YUV formats the luma and chroma planes of the crop are resampled
+// separately (chroma treated as centre-sited, as JFIF) into output-sized
+// scratch planes and converted to RGB with color.YCbCrToRGB's arithmetic; the
+// full frame is never converted. CropResize does not allocate. A
+// CropResizer is not safe for concurrent use.
+type CropResizer struct {
+	format           Format
+	cropW, cropH     int
+	dstW, dstH       int
+	luma, chroma     *Resizer
+	s0, s1, s2       []byte // output-sized scratch planes
+	scratchChannels0 int
+}
+
+// NewCropResizer plans crops of cropW x cropH from frames of the given
+// format, resized to dstW x dstH. For the YUV formats the crop size must be
+// even (its origin, given to CropResize, too).
+func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*CropResizer, error) {
+	c := &CropResizer{format: format, cropW: cropW, cropH: cropH, dstW: dstW, dstH: dstH}
+	var err error
+	n := dstW * dstH
+	switch format {
+	case NV12, NV21, I420:
+		if cropW%2 != 0 || cropH%2 != 0 {
+			return nil, geomErr("crop", "%dx%d: 4:2:0 crops need even sizes", cropW, cropH)
+		}
+		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, 1, f); err != nil {
+			return nil, err
+		}
+		cn := 1
+		if format != I420 {
+			cn = 2
+		}
+		if c.chroma, err = NewResizer(cropW/2, cropH/2, dstW, dstH, cn, f); err != nil {
+			return nil, err
+		}
+		c.s0, c.s1 = make([]byte, n), make([]byte, n*cn)
+		if format == I420 {
+			c.s2 = make([]byte, n)
+		}
+	case Gray8, RGBA, BGRA:
+		cn := format.bytesPerPixel()
+		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, cn, f); err != nil {
+			return nil, err
+		}
+		c.s0 = make([]byte, n*cn)
+		c.scratchChannels0 = cn
+	case RGB24:
+		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, 3, f); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("%w: crop of format %v", ErrUnsupported, format)
+	}
+	return c, nil
+}
+
+// CropResize crops fr to crop (whose size must be the planned one, and whose
+// origin must be even for YUV frames), resizes it, and writes packed RGB24
+// rows of 3*dstW bytes into dst, which must hold 3*dstW*dstH bytes.
+func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) error {
+	if err := fr.Validate(); err != nil {
+		return err
+	}
+	if fr.Format != c.format {
+		return geomErr("format", "frame is %v, planned for %v", fr.Format, c.format)
+	}
+	if crop.Dx() != c.cropW || crop.Dy() != c.cropH {
+		return geomErr("crop", "%v is not the planned %dx%d", crop, c.cropW, c.cropH)
+	}
+	if !crop.In(image.Rect(0, 0, fr.Width, fr.Height)) {
+		return geomErr("crop", "%v is outside the %dx%d frame", crop, fr.Width, fr.Height)
+	}
+	w, h := c.dstW, c.dstH
+	if len(dst) < 3*w*h {
+		return fmt.Errorf("%w: RGB %dx%d needs %d bytes, have %d", ErrShortBuffer, w, h, 3*w*h, len(dst))
+	}
+	out := Plane{Pix: dst, Stride: 3 * w, Width: w, Height: h, Channels: 3}
+	p0 := fr.plane(0)
+	src, err := p0.SubPlane(crop)
+	if err != nil {
+		return err
+	}
+	switch c.format {
+	case RGB24:
+		return c.luma.Resize(out, src)
+	case Gray8, RGBA, BGRA:
+		cn := c.scratchChannels0
+		s := Plane{Pix: c.s0, Stride: w * cn, Width: w, Height: h, Channels: cn}
+		if err := c.luma.Resize(s, src); err != nil {
+			return err
+		}
+		packRGB(dst, c.s0, w*h, c.format)
+		return nil
+	}
+	if crop.Min.X%2 != 0 || crop.Min.Y%2 != 0 {
+		return geomErr("crop", "%v: 4:2:0 crops need an even origin", crop)
+	}
+	half := image.Rect(crop.Min.X/2, crop.Min.Y/2, crop.Max.X/2, crop.Max.Y/2)
+	if err := c.luma.Resize(GrayPlane(c.s0, w, w, h), src); err != nil {
+		return err
+	}
+	p1 := fr.plane(1)
+	c1, err := p1.SubPlane(half)
+	if err != nil {
+		return err
+	}
+	if c.format == I420 {
+		p2 := fr.plane(2)
+		c2, err := p2.SubPlane(half)
+		if err != nil {
+			return err
+		}
+		if err := c.chroma.Resize(GrayPlane(c.s1, w, w, h), c1); err != nil {
+			return err
+		}
+		if err := c.chroma.Resize(GrayPlane(c.s2, w, w, h), c2); err != nil {
+			return err
+		}
+		for y := 0; y < h; y++ {
+			yuvRow_RGB24_generic(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], c.s1[w*y:], c.s2[w*y:], 1)
+		}
+		return nil
+	}
+	if err := c.chroma.Resize(Plane{Pix: c.s1, Stride: 2 * w, Width: w, Height: h, Channels: 2}, c1); err != nil {
+		return err
+	}
+	for y := 0; y < h; y++ {
+		uv := c.s1[2*w*y : 2*w*(y+1)]
+		cb, cr := uv, uv[1:]
+		if c.format == NV21 {
+			cb, cr = uv[1:], uv
+		}
+		yuvRow_RGB24_generic(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], cb, cr, 2)
+	}
+	return nil
+}
+
+// packRGB writes n pixels of a Gray8, RGBA or BGRA scratch plane as RGB24.
+func packRGB(dst, src []byte, n int, f Format) {
+	dst = dst[:3*n]
+	switch f {
+	case Gray8:
+		for i, v := range src[:n] {
+			dst[3*i], dst[3*i+1], dst[3*i+2] = v, v, v
+		}
+	case RGBA:
+		for i := 0; i < n; i++ {
+			dst[3*i], dst[3*i+1], dst[3*i+2] = src[4*i], src[4*i+1], src[4*i+2]
+		}
+	case BGRA:
+		for i := 0; i < n; i++ {
+			dst[3*i], dst[3*i+1], dst[3*i+2] = src[4*i+2], src[4*i+1], src[4*i]
+		}
+	}
+}

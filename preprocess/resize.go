@@ -111,12 +111,19 @@ func (r *Resizer) planBox(kx, ky int) {
 	r.acc = make([]uint16, r.srcW*r.cn)
 }
 
+// cvScale returns source pixels per destination pixel and its inverse,
+// computed as OpenCV does (scale = 1/inv, not ssize/dsize): the two differ in
+// the last bit for some sizes, which moves floor() at exact multiples.
+func cvScale(ssize, dsize int) (scale, inv float64) {
+	inv = float64(dsize) / float64(ssize)
+	return 1 / inv, inv
+}
+
 // linearTaps computes OpenCV's resize coefficients for one axis: the first
 // source index and the weight of the second one (0..1), clamped at the
 // borders so that both taps are inside [0, ssize).
 func linearTaps(ssize, dsize int, areaMode bool, ofs []int32, frac []float64) {
-	scale := float64(ssize) / float64(dsize)
-	inv := float64(dsize) / float64(ssize)
+	scale, inv := cvScale(ssize, dsize)
 	for d := 0; d < dsize; d++ {
 		var s int
 		var f float32
@@ -173,7 +180,7 @@ func (r *Resizer) planLinear(areaMode bool) {
 
 // areaTaps is OpenCV's computeResizeAreaTab for one axis.
 func areaTaps(ssize, dsize, cn int) []areaTap {
-	scale := float64(ssize) / float64(dsize)
+	scale, _ := cvScale(ssize, dsize)
 	tab := make([]areaTap, 0, 2*ssize+2*dsize)
 	for d := 0; d < dsize; d++ {
 		fs1 := float64(d) * scale

@@ -16,7 +16,7 @@ func (f *Frame) Luma(dst []byte) (Plane, error) {
 		return Plane{}, err
 	}
 	switch f.Format {
-	case Gray8, NV12, NV21, I420:
+	case Gray8, NV12, NV21, I420, I422, I444:
 		return f.plane(0), nil
 	}
 	w, h := f.Width, f.Height
@@ -38,8 +38,8 @@ func (f *Frame) Luma(dst []byte) (Plane, error) {
 	return GrayPlane(dst[:w*h], w, w, h), nil
 }
 
-// FromImage describes img as a Frame. *image.YCbCr with 4:2:0 subsampling
-// (even bounds), *image.Gray, *image.RGBA and *image.NRGBA are described in
+// FromImage describes img as a Frame. *image.YCbCr with 4:2:0, 4:2:2 or
+// 4:4:4 subsampling (bounds even where chroma is subsampled), *image.Gray, *image.RGBA and *image.NRGBA are described in
 // place, with no copy; alpha is ignored, so NRGBA reads as RGBA. Any other
 // image is drawn into dst as RGBA (dst is grown when shorter than
 // 4*width*height bytes, and returned so the caller can keep it for the next
@@ -52,10 +52,20 @@ func FromImage(dst []byte, img image.Image) (Frame, []byte, error) {
 	}
 	switch m := img.(type) {
 	case *image.YCbCr:
-		if m.SubsampleRatio == image.YCbCrSubsampleRatio420 &&
-			w%2 == 0 && h%2 == 0 && b.Min.X%2 == 0 && b.Min.Y%2 == 0 {
+		format := FormatUnknown
+		switch m.SubsampleRatio {
+		case image.YCbCrSubsampleRatio420:
+			format = I420
+		case image.YCbCrSubsampleRatio422:
+			format = I422
+		case image.YCbCrSubsampleRatio444:
+			format = I444
+		}
+		sx, sy := format.chromaShift()
+		odd := (w|b.Min.X)&(1<<sx-1) != 0 || (h|b.Min.Y)&(1<<sy-1) != 0
+		if format != FormatUnknown && !odd {
 			yo, co := m.YOffset(b.Min.X, b.Min.Y), m.COffset(b.Min.X, b.Min.Y)
-			f := Frame{Format: I420, Width: w, Height: h,
+			f := Frame{Format: format, Width: w, Height: h,
 				Planes:  [3][]byte{m.Y[yo:], m.Cb[co:], m.Cr[co:]},
 				Strides: [3]int{m.YStride, m.CStride, m.CStride}}
 			return f, dst, f.Validate()

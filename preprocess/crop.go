@@ -30,22 +30,23 @@ func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*Cro
 	var err error
 	n := dstW * dstH
 	switch format {
-	case NV12, NV21, I420:
-		if cropW%2 != 0 || cropH%2 != 0 {
-			return nil, geomErr("crop", "%dx%d: 4:2:0 crops need even sizes", cropW, cropH)
+	case NV12, NV21, I420, I422, I444:
+		sx, sy := format.chromaShift()
+		if cropW%(1<<sx) != 0 || cropH%(1<<sy) != 0 {
+			return nil, geomErr("crop", "%dx%d: %v crops need sizes divisible by %dx%d", cropW, cropH, format, 1<<sx, 1<<sy)
 		}
 		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, 1, f); err != nil {
 			return nil, err
 		}
 		cn := 1
-		if format != I420 {
+		if format == NV12 || format == NV21 {
 			cn = 2
 		}
-		if c.chroma, err = NewResizer(cropW/2, cropH/2, dstW, dstH, cn, f); err != nil {
+		if c.chroma, err = NewResizer(cropW>>sx, cropH>>sy, dstW, dstH, cn, f); err != nil {
 			return nil, err
 		}
 		c.s0, c.s1 = make([]byte, n), make([]byte, n*cn)
-		if format == I420 {
+		if cn == 1 {
 			c.s2 = make([]byte, n)
 		}
 	case Gray8, RGBA, BGRA:
@@ -66,7 +67,7 @@ func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*Cro
 }
 
 // CropResize crops fr to crop (whose size must be the planned one, and whose
-// origin must be even for YUV frames), resizes it, and writes packed RGB24
+// origin must be even where the frame's chroma is subsampled), resizes it, and writes packed RGB24
 // rows of 3*dstW bytes into dst, which must hold 3*dstW*dstH bytes.
 func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) error {
 	if err := fr.Validate(); err != nil {
@@ -103,10 +104,11 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 		packRGB(dst, c.s0, w*h, c.format)
 		return nil
 	}
-	if crop.Min.X%2 != 0 || crop.Min.Y%2 != 0 {
-		return geomErr("crop", "%v: 4:2:0 crops need an even origin", crop)
+	sx, sy := c.format.chromaShift()
+	if crop.Min.X%(1<<sx) != 0 || crop.Min.Y%(1<<sy) != 0 {
+		return geomErr("crop", "%v: %v crops need an origin divisible by %dx%d", crop, c.format, 1<<sx, 1<<sy)
 	}
-	half := image.Rect(crop.Min.X/2, crop.Min.Y/2, crop.Max.X/2, crop.Max.Y/2)
+	half := image.Rect(crop.Min.X>>sx, crop.Min.Y>>sy, crop.Max.X>>sx, crop.Max.Y>>sy)
 	if err := c.luma.Resize(GrayPlane(c.s0, w, w, h), src); err != nil {
 		return err
 	}
@@ -115,7 +117,7 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 	if err != nil {
 		return err
 	}
-	if c.format == I420 {
+	if c.s2 != nil { // three planes
 		p2 := fr.plane(2)
 		c2, err := p2.SubPlane(half)
 		if err != nil {

@@ -90,6 +90,51 @@ func TestCropResizeYUV(t *testing.T) {
 	}
 }
 
+// TestCropResizePlanar: 4:4:4 and 4:2:2 frames (JPEG stills) against the
+// standard library's conversion of the same crop.
+func TestCropResizePlanar(t *testing.T) {
+	img444 := testImage(t, "faces/obama-480p.jpg").(*image.YCbCr)
+	b := img444.Rect
+	img422 := image.NewYCbCr(b, image.YCbCrSubsampleRatio422)
+	copy(img422.Y, img444.Y)
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx()/2; x++ {
+			img422.Cb[y*img422.CStride+x] = img444.Cb[y*img444.CStride+2*x]
+			img422.Cr[y*img422.CStride+x] = img444.Cr[y*img444.CStride+2*x]
+		}
+	}
+	crop := image.Rect(380, 40, 580, 260)
+	for _, img := range []*image.YCbCr{img444, img422} {
+		fr, _, err := FromImage(nil, img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := NewCropResizer(fr.Format, 200, 220, 200, 220, Bilinear)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, 3*200*220)
+		if err := c.CropResize(got, &fr, crop); err != nil {
+			t.Fatal(err)
+		}
+		worst := 0
+		for y := 0; y < 220; y++ {
+			for x := 0; x < 200; x++ {
+				r, g, bl, _ := img.At(crop.Min.X+x, crop.Min.Y+y).RGBA()
+				for i, v := range []uint32{r >> 8, g >> 8, bl >> 8} {
+					d := int(got[3*(y*200+x)+i]) - int(v)
+					worst = max(worst, d, -d)
+				}
+			}
+		}
+		// 4:4:4 at the same size is exact; 4:2:2 interpolates chroma where
+		// At repeats it.
+		if limit := map[Format]int{I444: 0, I422: 48}[fr.Format]; worst > limit {
+			t.Fatalf("%v: max |diff| %d against the standard library, want <= %d", fr.Format, worst, limit)
+		}
+	}
+}
+
 func TestCropResizeConstantColor(t *testing.T) {
 	const w, h = 64, 48
 	yv, cb, cr := byte(150), byte(80), byte(190)

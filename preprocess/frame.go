@@ -13,7 +13,7 @@ const MaxDimension = 1 << 15
 // Format is the pixel layout of a camera frame.
 type Format uint8
 
-// The frame formats. YUV formats are 4:2:0 with full-resolution luma first.
+// The frame formats. The YUV formats have full-resolution luma first.
 const (
 	FormatUnknown Format = iota
 	Gray8                // one plane, 1 byte per pixel
@@ -23,9 +23,11 @@ const (
 	RGBA                 // one plane, R,G,B,A bytes per pixel
 	BGRA                 // one plane, B,G,R,A bytes per pixel (iOS kCVPixelFormatType_32BGRA)
 	RGB24                // one plane, R,G,B bytes per pixel
+	I422                 // Y plane, U plane, V plane; chroma at half horizontal resolution
+	I444                 // Y plane, U plane, V plane; chroma at full resolution (JPEG 4:4:4)
 )
 
-var formatNames = [...]string{"unknown", "Gray8", "NV12", "NV21", "I420", "RGBA", "BGRA", "RGB24"}
+var formatNames = [...]string{"unknown", "Gray8", "NV12", "NV21", "I420", "RGBA", "BGRA", "RGB24", "I422", "I444"}
 
 // String returns the format's name.
 func (f Format) String() string {
@@ -35,8 +37,25 @@ func (f Format) String() string {
 	return "Format(" + strconv.Itoa(int(f)) + ")"
 }
 
-// IsYUV reports whether f is one of the 4:2:0 YUV formats.
-func (f Format) IsYUV() bool { return f == NV12 || f == NV21 || f == I420 }
+// IsYUV reports whether f is one of the YUV formats (luma plane first).
+func (f Format) IsYUV() bool {
+	switch f {
+	case NV12, NV21, I420, I422, I444:
+		return true
+	}
+	return false
+}
+
+// chromaShift returns log2 of the chroma subsampling on each axis.
+func (f Format) chromaShift() (sx, sy int) {
+	switch f {
+	case NV12, NV21, I420:
+		return 1, 1
+	case I422:
+		return 1, 0
+	}
+	return 0, 0
+}
 
 // planeCount is how many planes a frame of format f has.
 func (f Format) planeCount() int {
@@ -45,7 +64,7 @@ func (f Format) planeCount() int {
 		return 1
 	case NV12, NV21:
 		return 2
-	case I420:
+	case I420, I422, I444:
 		return 3
 	}
 	return 0
@@ -140,7 +159,7 @@ type Frame struct {
 }
 
 // Validate checks that the frame's planes hold its geometry: a known format,
-// sizes within MaxDimension, even sizes for 4:2:0 formats, strides at least
+// sizes within MaxDimension, even sizes where chroma is subsampled, strides at least
 // a row, and planes long enough for every row. It returns an error wrapping
 // ErrInvalidFrame, never panics, and does not allocate when the frame is valid.
 func (f *Frame) Validate() error {
@@ -154,8 +173,8 @@ func (f *Frame) Validate() error {
 	if f.Width > MaxDimension || f.Height > MaxDimension {
 		return frameErr("size", "%dx%d exceeds %d", f.Width, f.Height, MaxDimension)
 	}
-	if f.Format.IsYUV() && (f.Width%2 != 0 || f.Height%2 != 0) {
-		return frameErr("size", "%dx%d: 4:2:0 %v needs even sizes", f.Width, f.Height, f.Format)
+	if sx, sy := f.Format.chromaShift(); f.Width%(1<<sx) != 0 || f.Height%(1<<sy) != 0 {
+		return frameErr("size", "%dx%d: %v's subsampled chroma needs sizes divisible by %dx%d", f.Width, f.Height, f.Format, 1<<sx, 1<<sy)
 	}
 	for i := 0; i < 3; i++ {
 		if i >= n {
@@ -181,7 +200,8 @@ func (f *Frame) planeGeometry(i int) (rowBytes, rows int) {
 	if i == 0 {
 		return f.Width * f.Format.bytesPerPixel(), f.Height
 	}
-	cw, ch := f.Width/2, f.Height/2
+	sx, sy := f.Format.chromaShift()
+	cw, ch := f.Width>>sx, f.Height>>sy
 	if f.Format == NV12 || f.Format == NV21 {
 		return 2 * cw, ch
 	}

@@ -19,6 +19,8 @@ func TestFrameValidate(t *testing.T) {
 		{Format: RGBA, Width: 16, Height: 48, Planes: [3][]byte{y}, Strides: [3]int{64}},
 		{Format: BGRA, Width: 16, Height: 48, Planes: [3][]byte{y}, Strides: [3]int{64}},
 		{Format: RGB24, Width: 21, Height: 48, Planes: [3][]byte{y}, Strides: [3]int{64}},
+		{Format: I422, Width: 64, Height: 47, Planes: [3][]byte{y, uv, uv}, Strides: [3]int{64, 32, 32}},
+		{Format: I444, Width: 63, Height: 11, Planes: [3][]byte{y, uv, uv}, Strides: [3]int{64, 64, 64}},
 		// The last row needs only its pixels, not a whole stride.
 		{Format: Gray8, Width: 60, Height: 48, Planes: [3][]byte{y[:64*47+60]}, Strides: [3]int{64}},
 	}
@@ -129,6 +131,8 @@ func TestFromImage(t *testing.T) {
 	gray := image.NewGray(image.Rect(0, 0, 30, 20))
 	rgba := image.NewRGBA(image.Rect(0, 0, 30, 20))
 	nrgba := image.NewNRGBA(image.Rect(0, 0, 30, 20))
+	ycc444 := image.NewYCbCr(image.Rect(0, 0, 30, 20), image.YCbCrSubsampleRatio444)
+	ycc422 := image.NewYCbCr(image.Rect(0, 0, 30, 20), image.YCbCrSubsampleRatio422)
 	for _, c := range []struct {
 		img    image.Image
 		format Format
@@ -140,6 +144,9 @@ func TestFromImage(t *testing.T) {
 		{gray.SubImage(image.Rect(3, 2, 20, 10)), Gray8, &gray.Pix[2*gray.Stride+3]},
 		{rgba, RGBA, &rgba.Pix[0]},
 		{nrgba, RGBA, &nrgba.Pix[0]},
+		{ycc444, I444, &ycc444.Y[0]},
+		{ycc444.SubImage(image.Rect(3, 5, 20, 17)), I444, &ycc444.Y[5*ycc444.YStride+3]},
+		{ycc422, I422, &ycc422.Y[0]},
 	} {
 		f, buf, err := FromImage(nil, c.img)
 		if err != nil {
@@ -152,7 +159,7 @@ func TestFromImage(t *testing.T) {
 			t.Fatalf("%T: %v allocations for a view", c.img, n)
 		}
 	}
-	// Other types, odd 4:2:0 and 4:4:4 are converted into the caller's buffer.
+	// Other types, odd 4:2:0 and 4:4:0 are converted into the caller's buffer.
 	odd := image.NewYCbCr(image.Rect(0, 0, 5, 3), image.YCbCrSubsampleRatio420)
 	for i := range odd.Y {
 		odd.Y[i] = uint8(40 * i)
@@ -161,7 +168,7 @@ func TestFromImage(t *testing.T) {
 		odd.Cb[i], odd.Cr[i] = 90, 200
 	}
 	buf := make([]byte, 0, 1024)
-	for _, img := range []image.Image{odd, image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio444), image.NewGray16(image.Rect(0, 0, 4, 4))} {
+	for _, img := range []image.Image{odd, image.NewYCbCr(image.Rect(0, 0, 8, 8), image.YCbCrSubsampleRatio440), image.NewGray16(image.Rect(0, 0, 4, 4))} {
 		f, out, err := FromImage(buf, img)
 		if err != nil {
 			t.Fatal(err)

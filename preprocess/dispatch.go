@@ -9,6 +9,7 @@ type variant uint8
 const (
 	variantGeneric variant = iota // portable Go, always available
 	variantAVX2                   // amd64 AVX2
+	variantNEON                   // arm64 Advanced SIMD
 )
 
 func (v variant) String() string {
@@ -17,6 +18,8 @@ func (v variant) String() string {
 		return "generic"
 	case variantAVX2:
 		return "avx2"
+	case variantNEON:
+		return "neon"
 	}
 	return "unknown"
 }
@@ -26,7 +29,7 @@ var activeVariant = bestVariant()
 
 // KernelVariant names the kernel family in use: "generic" for the portable
 // Go kernels (always the case under -tags purego or noasm), "avx2" on amd64
-// CPUs with AVX2.
+// CPUs with AVX2, "neon" on arm64.
 func KernelVariant() string { return activeVariant.String() }
 
 // forceVariant makes v the active variant until restore is called. It is

@@ -1,0 +1,30 @@
+//go:build !purego && !noasm
+
+package preprocess
+
+// Advanced SIMD is part of every arm64 CPU.
+func bestVariant() variant { return variantGeneric } // TODO(neon): variantNEON once the kernels exist
+
+func availableVariants() []variant { return []variant{variantGeneric} }
+
+func addRowU16(acc []uint16, src []byte) { addRow_U8_U16_generic(acc, src) }
+
+func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
+	boxRow_U16_U8_generic(dst, acc, kx, cn, scale)
+}
+
+func blendRows(dst []uint16, r0, r1 []byte, w0, w1 uint16) {
+	blendRows_U8_U16_generic(dst, r0, r1, w0, w1)
+}
+
+func linearRow(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
+	linearRow_U16_U8_generic(dst, t, xofs, xw, cn)
+}
+
+func lumaRow4(dst, src []byte, coef uint32) { luma_RGBA_Gray_generic(dst, src, coef) }
+
+func lumaRow3(dst, src []byte, coef uint32) { luma_RGB24_Gray_generic(dst, src, coef) }
+
+func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
+	return laplacian_Gray_Stats_generic(up, mid, down, n)
+}

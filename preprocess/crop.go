@@ -19,6 +19,7 @@ type CropResizer struct {
 	dstW, dstH       int
 	luma, chroma     *Resizer
 	s0, s1, s2       []byte // output-sized scratch planes
+	cu, cv           []byte // the crop's chroma, deinterleaved (NV12, NV21)
 	scratchChannels0 int
 }
 
@@ -38,16 +39,15 @@ func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*Cro
 		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, 1, f); err != nil {
 			return nil, err
 		}
-		cn := 1
-		if format == NV12 || format == NV21 {
-			cn = 2
-		}
-		if c.chroma, err = NewResizer(cropW>>sx, cropH>>sy, dstW, dstH, cn, f); err != nil {
+		// Interleaved chroma is split first, so that both chroma planes
+		// take the one-channel kernels.
+		cw, ch := cropW>>sx, cropH>>sy
+		if c.chroma, err = NewResizer(cw, ch, dstW, dstH, 1, f); err != nil {
 			return nil, err
 		}
-		c.s0, c.s1 = make([]byte, n), make([]byte, n*cn)
-		if cn == 1 {
-			c.s2 = make([]byte, n)
+		c.s0, c.s1, c.s2 = make([]byte, n), make([]byte, n), make([]byte, n)
+		if format == NV12 || format == NV21 {
+			c.cu, c.cv = make([]byte, cw*ch), make([]byte, cw*ch)
 		}
 	case Gray8, RGBA, BGRA:
 		cn := format.bytesPerPixel()
@@ -117,35 +117,42 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 	if err != nil {
 		return err
 	}
-	if c.s2 != nil { // three planes
+	var c2 Plane
+	if c.cu != nil { // NV12, NV21: split the interleaved chroma of the crop
+		cw, ch := half.Dx(), half.Dy()
+		cb, cr := c.cu, c.cv
+		if c.format == NV21 {
+			cb, cr = cr, cb
+		}
+		for y := 0; y < ch; y++ {
+			deinterleave(cb[y*cw:(y+1)*cw], cr[y*cw:(y+1)*cw], c1.Row(y))
+		}
+		c1, c2 = GrayPlane(c.cu, cw, cw, ch), GrayPlane(c.cv, cw, cw, ch)
+	} else {
 		p2 := fr.plane(2)
-		c2, err := p2.SubPlane(half)
-		if err != nil {
+		if c2, err = p2.SubPlane(half); err != nil {
 			return err
 		}
-		if err := c.chroma.Resize(GrayPlane(c.s1, w, w, h), c1); err != nil {
-			return err
-		}
-		if err := c.chroma.Resize(GrayPlane(c.s2, w, w, h), c2); err != nil {
-			return err
-		}
-		for y := 0; y < h; y++ {
-			yuvRow_RGB24_generic(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], c.s1[w*y:], c.s2[w*y:], 1)
-		}
-		return nil
 	}
-	if err := c.chroma.Resize(Plane{Pix: c.s1, Stride: 2 * w, Width: w, Height: h, Channels: 2}, c1); err != nil {
+	if err := c.chroma.Resize(GrayPlane(c.s1, w, w, h), c1); err != nil {
+		return err
+	}
+	if err := c.chroma.Resize(GrayPlane(c.s2, w, w, h), c2); err != nil {
 		return err
 	}
 	for y := 0; y < h; y++ {
-		uv := c.s1[2*w*y : 2*w*(y+1)]
-		cb, cr := uv, uv[1:]
-		if c.format == NV21 {
-			cb, cr = uv[1:], uv
-		}
-		yuvRow_RGB24_generic(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], cb, cr, 2)
+		yuvRow(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], c.s1[w*y:w*(y+1)], c.s2[w*y:w*(y+1)])
 	}
 	return nil
+}
+
+// deinterleave splits pairs: a[i], b[i] = ab[2i], ab[2i+1].
+func deinterleave(a, b, ab []byte) {
+	ab = ab[:2*len(a)]
+	b = b[:len(a)]
+	for i := range a {
+		a[i], b[i] = ab[2*i], ab[2*i+1]
+	}
 }
 
 // packRGB writes n pixels of a Gray8, RGBA or BGRA scratch plane as RGB24.

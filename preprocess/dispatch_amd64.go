@@ -137,3 +137,5 @@ func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
 	s, q := laplacian_Gray_Stats_generic(up, mid, down, n)
 	return sum + s, sumsq + q
 }
+
+func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }

@@ -27,3 +27,5 @@ func lumaRow3(dst, src []byte, coef uint32) { luma_RGB24_Gray_generic(dst, src, 
 func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
 	return laplacian_Gray_Stats_generic(up, mid, down, n)
 }
+
+func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }

@@ -147,16 +147,16 @@ func laplacian_Gray_Stats_generic(up, mid, down []byte, n int) (sum, sumsq int64
 	return s, q
 }
 
-// yuvRow_RGB24_generic converts a row of full-range BT.601 YUV to RGB24 with
-// the arithmetic of image/color.YCbCrToRGB. Chroma sample i is at
-// cb[i*cstep] and cr[i*cstep].
-func yuvRow_RGB24_generic(dst, y, cb, cr []byte, cstep int) {
+// yuvRow_RGB24_generic converts a row of full-range BT.601 YUV (one chroma
+// sample per pixel) to RGB24 with the arithmetic of image/color.YCbCrToRGB.
+func yuvRow_RGB24_generic(dst, y, cb, cr []byte) {
 	n := len(y)
 	dst = dst[:3*n]
+	cb, cr = cb[:n], cr[:n]
 	for i, yv := range y {
 		yy1 := int32(yv) * 0x10101
-		cb1 := int32(cb[i*cstep]) - 128
-		cr1 := int32(cr[i*cstep]) - 128
+		cb1 := int32(cb[i]) - 128
+		cr1 := int32(cr[i]) - 128
 		r := yy1 + 91881*cr1
 		g := yy1 - 22554*cb1 - 46802*cr1
 		b := yy1 + 116130*cb1

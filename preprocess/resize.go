@@ -281,26 +281,43 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 }
 
 func (r *Resizer) resizeArea(dst, src *Plane) {
+	h := r.hbuf
+	cached := int32(-1) // the source row whose horizontal pass h holds
 	for dy := 0; dy < r.dstH; dy++ {
 		vsum := r.vsum
 		clear(vsum)
 		for _, yt := range r.ytab[r.ystart[dy]:r.ystart[dy+1]] {
-			row := src.Row(int(yt.si))
-			h := r.hbuf
-			clear(h)
-			for _, xt := range r.xtab {
-				for c := 0; c < r.cn; c++ {
-					h[int(xt.di)+c] += float32(row[int(xt.si)+c]) * xt.alpha
-				}
+			if yt.si != cached { // a row straddling two destination rows is passed once
+				r.areaRow(h, src.Row(int(yt.si)))
+				cached = yt.si
 			}
 			beta := yt.alpha
 			for i, v := range h {
-				vsum[i] += v * beta
+				vsum[i] += float32(v * beta)
 			}
 		}
 		out := dst.Row(dy)
 		for i, v := range vsum {
 			out[i] = roundToU8(v)
+		}
+	}
+}
+
+// areaRow is the horizontal pass of the fractional Area filter. The
+// explicit float32 conversions round every product, so that no architecture
+// fuses them into a multiply-add and all give the same bytes.
+func (r *Resizer) areaRow(h []float32, row []byte) {
+	clear(h)
+	if r.cn == 1 {
+		for _, xt := range r.xtab {
+			h[xt.di] += float32(float32(row[xt.si]) * xt.alpha)
+		}
+		return
+	}
+	for _, xt := range r.xtab {
+		hs := h[xt.di : int(xt.di)+r.cn]
+		for c, v := range row[xt.si : int(xt.si)+r.cn] {
+			hs[c] += float32(float32(v) * xt.alpha)
 		}
 	}
 }

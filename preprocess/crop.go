@@ -141,7 +141,7 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 		return err
 	}
 	for y := 0; y < h; y++ {
-		yuvRow(dst[3*w*y:3*w*(y+1)], c.s0[w*y:w*(y+1)], c.s1[w*y:w*(y+1)], c.s2[w*y:w*(y+1)])
+		yuvRow(dst[3*w*y:3*w*h], c.s0[w*y:w*(y+1)], c.s1[w*y:w*(y+1)], c.s2[w*y:w*(y+1)])
 	}
 	return nil
 }

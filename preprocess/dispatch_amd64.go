@@ -138,4 +138,25 @@ func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
 	return sum + s, sumsq + q
 }
 
-func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }
+// yuvRow converts a row; dst may be longer than 3*len(y), in which case the
+// SIMD kernel may scribble on (at most 4 of) the bytes after the row, which
+// the caller overwrites with the next row.
+func yuvRow(dst, y, cb, cr []byte) {
+	if activeVariant == variantAVX2 {
+		n := len(y)
+		if m := (len(dst) - 4) / 3; m < n {
+			n = m
+		}
+		n &^= 7
+		if n > 0 {
+			cb, cr = cb[:len(y)], cr[:len(y)]
+			raceReadBytes(y[:n])
+			raceReadBytes(cb[:n])
+			raceReadBytes(cr[:n])
+			raceWriteBytes(dst[:3*n+4])
+			yuvRow_RGB24_avx2(dst, y[:n], cb[:n], cr[:n])
+			dst, y, cb, cr = dst[3*n:], y[n:], cb[n:], cr[n:]
+		}
+	}
+	yuvRow_RGB24_generic(dst, y, cb, cr)
+}

@@ -5,30 +5,52 @@
 package preprocess
 
 // addRow_U8_U16_avx2 is addRow_U8_U16_generic for len(acc) a multiple of 32.
+//
+//go:noescape
 func addRow_U8_U16_avx2(acc []uint16, src []byte)
 
 // boxRow2_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 2, for len(dst) a multiple of 8; acc holds
 // len(dst)*kx sums, each at most 32767.
+//
+//go:noescape
 func boxRow2_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
 // boxRow4_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 4, for len(dst) a multiple of 8; acc holds
 // len(dst)*kx sums, each at most 32767.
+//
+//go:noescape
 func boxRow4_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
 // blendRows_U8_U16_avx2 is blendRows_U8_U16_generic for len(dst) a multiple of 16.
+//
+//go:noescape
 func blendRows_U8_U16_avx2(dst []uint16, r0 []byte, r1 []byte, w0 uint16, w1 uint16)
 
 // linearRow_U16_Gray_avx2 is linearRow_U16_U8_generic with one channel, for len(dst)
 // a multiple of 8; every xofs[i]+1 must index t.
+//
+//go:noescape
 func linearRow_U16_Gray_avx2(dst []byte, t []uint16, xofs []int32, xw []int16)
 
 // luma_RGBA_Gray_avx2 is luma_RGBA_Gray_generic for len(dst) a multiple of 16.
+//
+//go:noescape
 func luma_RGBA_Gray_avx2(dst []byte, src []byte, coef uint32)
 
 // luma_RGB24_Gray_avx2 is luma_RGB24_Gray_generic for len(dst) a multiple of 8;
 // it reads 4 bytes past the last pixel, so len(src) >= 3*len(dst)+4.
+//
+//go:noescape
 func luma_RGB24_Gray_avx2(dst []byte, src []byte, coef uint32)
 
 // laplacian_Gray_Stats_avx2 is laplacian_Gray_Stats_generic for n a multiple of 16
 // and at most 2048 (so the 32-bit lane sums cannot overflow).
+//
+//go:noescape
 func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum int64, sumsq int64)
+
+// yuvRow_RGB24_avx2 is yuvRow_RGB24_generic for len(y) a multiple of 8; it writes
+// 4 bytes past the last pixel, so len(dst) >= 3*len(y)+4.
+//
+//go:noescape
+func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)

@@ -328,3 +328,73 @@ reduce:
 	MOVQ         AX, sumsq+88(FP)
 	VZEROUPPER
 	RET
+
+// func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
+// Requires: AVX, AVX2, SSE2, SSE4.1
+TEXT ·yuvRow_RGB24_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         y_len+32(FP), CX
+	MOVQ         y_base+24(FP), DX
+	MOVQ         cb_base+48(FP), BX
+	MOVQ         cr_base+72(FP), SI
+	MOVL         $0x00000080, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	MOVL         $0x00010101, DI
+	VMOVD        DI, X1
+	VPBROADCASTD X1, Y1
+	MOVL         $0x000166e9, DI
+	VMOVD        DI, X2
+	VPBROADCASTD X2, Y2
+	MOVL         $0x0000581a, DI
+	VMOVD        DI, X3
+	VPBROADCASTD X3, Y3
+	MOVL         $0x0000b6d2, DI
+	VMOVD        DI, X4
+	VPBROADCASTD X4, Y4
+	MOVL         $0x0001c5a2, DI
+	VMOVD        DI, X5
+	VPBROADCASTD X5, Y5
+	VPXOR        Y6, Y6, Y6
+	MOVQ         $0x0602090501080400, DI
+	MOVQ         $0x808080800b07030a, R8
+	MOVQ         DI, X7
+	PINSRQ       $0x01, R8, X7
+	VINSERTI128  $0x01, X7, Y7, Y7
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD    (DX), Y8
+	VPMOVZXBD    (BX), Y9
+	VPMOVZXBD    (SI), Y10
+	VPMULLD      Y1, Y8, Y8
+	VPSUBD       Y0, Y9, Y9
+	VPSUBD       Y0, Y10, Y10
+	VPMULLD      Y2, Y10, Y11
+	VPADDD       Y8, Y11, Y11
+	VPMULLD      Y3, Y9, Y13
+	VPSUBD       Y13, Y8, Y12
+	VPMULLD      Y4, Y10, Y13
+	VPSUBD       Y13, Y12, Y12
+	VPMULLD      Y5, Y9, Y9
+	VPADDD       Y8, Y9, Y9
+	VPSRAD       $0x10, Y11, Y11
+	VPSRAD       $0x10, Y12, Y12
+	VPSRAD       $0x10, Y9, Y9
+	VPACKSSDW    Y12, Y11, Y11
+	VPACKSSDW    Y6, Y9, Y9
+	VPACKUSWB    Y9, Y11, Y11
+	VPSHUFB      Y7, Y11, Y11
+	VMOVDQU      X11, (AX)
+	VEXTRACTI128 $0x01, Y11, 12(AX)
+	ADDQ         $0x08, DX
+	ADDQ         $0x08, BX
+	ADDQ         $0x08, SI
+	ADDQ         $0x18, AX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET

@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"bytes"
+	"image/color"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -248,4 +249,35 @@ func seq(a, b int) []int {
 		s = append(s, i)
 	}
 	return s
+}
+
+func TestKernelYUVRow(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(13, 14))
+		for n := 0; n <= 130; n++ {
+			y, cb, cr := randBytes(r, n), randBytes(r, n+1)[1:], randBytes(r, n)
+			if n%3 == 0 { // the clamping corners
+				for i := range y {
+					y[i], cb[i], cr[i] = []byte{0, 255}[i%2], []byte{0, 255}[(i/2)%2], []byte{0, 255}[(i/4)%2]
+				}
+			}
+			want := make([]byte, 3*n)
+			for i := range y {
+				want[3*i], want[3*i+1], want[3*i+2] = color.YCbCrToRGB(y[i], cb[i], cr[i])
+			}
+			// Exactly the row: nothing may be written past it.
+			got, check := guarded(3*n, n%3)
+			yuvRow(got, y, cb, cr)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("n=%d: got %v want %v", n, got, want)
+			}
+			check(t)
+			// A longer destination lets the kernel run to the end of the row.
+			long := make([]byte, 3*n+64)
+			yuvRow(long, y, cb, cr)
+			if !bytes.Equal(long[:3*n], want) {
+				t.Fatalf("n=%d, long destination: got %v want %v", n, long[:3*n], want)
+			}
+		}
+	})
 }

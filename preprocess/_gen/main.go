@@ -23,6 +23,7 @@ func main() {
 	lumaRGBA()
 	lumaRGB24()
 	laplacian()
+	yuvRowRGB24()
 	Generate()
 }
 
@@ -55,6 +56,7 @@ func packStore8(v VecVirtual, dst Mem) {
 // addRow: acc[i] += src[i], 32 pixels a block.
 func addRow() {
 	TEXT("addRow_U8_U16_avx2", NOSPLIT, "func(acc []uint16, src []byte)")
+	Pragma("noescape")
 	Doc("addRow_U8_U16_avx2 is addRow_U8_U16_generic for len(acc) a multiple of 32.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
@@ -82,6 +84,7 @@ func addRow() {
 func boxRow(kx int) {
 	name := "boxRow" + string(rune('0'+kx)) + "_U16_U8_avx2"
 	TEXT(name, NOSPLIT, "func(dst []byte, acc []uint16, scale float32)")
+	Pragma("noescape")
 	Doc(name+" is boxRow_U16_U8_generic with one channel and kx = "+string(rune('0'+kx))+
 		", for len(dst) a multiple of 8; acc holds", "len(dst)*kx sums, each at most 32767.")
 	dst := Load(Param("dst").Base(), GP64())
@@ -120,6 +123,7 @@ func boxRow(kx int) {
 // blendRows: dst[i] = (r0[i]*w0 + r1[i]*w1 + 1) >> 1, 16 pixels a block.
 func blendRows() {
 	TEXT("blendRows_U8_U16_avx2", NOSPLIT, "func(dst []uint16, r0, r1 []byte, w0, w1 uint16)")
+	Pragma("noescape")
 	Doc("blendRows_U8_U16_avx2 is blendRows_U8_U16_generic for len(dst) a multiple of 16.")
 	dst := Load(Param("dst").Base(), GP64())
 	n := Load(Param("dst").Len(), GP64())
@@ -160,6 +164,7 @@ func blendRows() {
 // linearRowGray: two taps gathered from t, 8 outputs a block.
 func linearRowGray() {
 	TEXT("linearRow_U16_Gray_avx2", NOSPLIT, "func(dst []byte, t []uint16, xofs []int32, xw []int16)")
+	Pragma("noescape")
 	Doc("linearRow_U16_Gray_avx2 is linearRow_U16_U8_generic with one channel, for len(dst)",
 		"a multiple of 8; every xofs[i]+1 must index t.")
 	dst := Load(Param("dst").Base(), GP64())
@@ -218,6 +223,7 @@ func lumaConsts() (maskEven, coefEven, coefOdd, round VecVirtual) {
 // lumaRGBA: 16 pixels a block.
 func lumaRGBA() {
 	TEXT("luma_RGBA_Gray_avx2", NOSPLIT, "func(dst, src []byte, coef uint32)")
+	Pragma("noescape")
 	Doc("luma_RGBA_Gray_avx2 is luma_RGBA_Gray_generic for len(dst) a multiple of 16.")
 	dst := Load(Param("dst").Base(), GP64())
 	n := Load(Param("dst").Len(), GP64())
@@ -249,6 +255,7 @@ func lumaRGBA() {
 // lumaRGB24: 8 pixels a block; each block reads 28 bytes (4 past its 24).
 func lumaRGB24() {
 	TEXT("luma_RGB24_Gray_avx2", NOSPLIT, "func(dst, src []byte, coef uint32)")
+	Pragma("noescape")
 	Doc("luma_RGB24_Gray_avx2 is luma_RGB24_Gray_generic for len(dst) a multiple of 8;",
 		"it reads 4 bytes past the last pixel, so len(src) >= 3*len(dst)+4.")
 	dst := Load(Param("dst").Base(), GP64())
@@ -285,6 +292,7 @@ func lumaRGB24() {
 // laplacian: sum and sum of squares of the 3x3 Laplacian, 16 pixels a block.
 func laplacian() {
 	TEXT("laplacian_Gray_Stats_avx2", NOSPLIT, "func(up, mid, down []byte, n int) (sum, sumsq int64)")
+	Pragma("noescape")
 	Doc("laplacian_Gray_Stats_avx2 is laplacian_Gray_Stats_generic for n a multiple of 16",
 		"and at most 2048 (so the 32-bit lane sums cannot overflow).")
 	up := Load(Param("up").Base(), GP64())
@@ -342,4 +350,72 @@ func reduce32(v VecVirtual) GPVirtual {
 	r := GP32()
 	VMOVD(x, r)
 	return r
+}
+
+// yuvRowRGB24: full-range BT.601 to RGB24, 8 pixels a block; each block
+// writes 28 bytes (4 past its 24).
+func yuvRowRGB24() {
+	TEXT("yuvRow_RGB24_avx2", NOSPLIT, "func(dst, y, cb, cr []byte)")
+	Pragma("noescape")
+	Doc("yuvRow_RGB24_avx2 is yuvRow_RGB24_generic for len(y) a multiple of 8; it writes",
+		"4 bytes past the last pixel, so len(dst) >= 3*len(y)+4.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("y").Len(), GP64())
+	y := Load(Param("y").Base(), GP64())
+	cb := Load(Param("cb").Base(), GP64())
+	cr := Load(Param("cr").Base(), GP64())
+	c128 := broadcast32(128)
+	cY := broadcast32(0x10101)
+	cRV := broadcast32(91881)
+	cGU := broadcast32(22554)
+	cGV := broadcast32(46802)
+	cBU := broadcast32(116130)
+	zero := YMM()
+	VPXOR(zero, zero, zero)
+	// Per lane: r0..3 g0..3 b0..3 -> r0 g0 b0 r1 g1 b1 ...
+	shuf := YMM()
+	lo, hi := GP64(), GP64()
+	MOVQ(U64(0x06020905_01080400), lo)
+	MOVQ(U64(0x80808080_0b07030a), hi)
+	sx := XMM()
+	MOVQ(lo, sx)
+	PINSRQ(Imm(1), hi, sx)
+	VINSERTI128(Imm(1), sx, sx.AsY(), shuf)
+	SHRQ(Imm(3), n)
+	JZ(LabelRef("done"))
+	yy, u, v, r, g, b := YMM(), YMM(), YMM(), YMM(), YMM(), YMM()
+	t := YMM()
+	Label("loop")
+	VPMOVZXBD(Mem{Base: y}, yy)
+	VPMOVZXBD(Mem{Base: cb}, u)
+	VPMOVZXBD(Mem{Base: cr}, v)
+	VPMULLD(cY, yy, yy)
+	VPSUBD(c128, u, u)
+	VPSUBD(c128, v, v)
+	VPMULLD(cRV, v, r)
+	VPADDD(yy, r, r)
+	VPMULLD(cGU, u, t)
+	VPSUBD(t, yy, g)
+	VPMULLD(cGV, v, t)
+	VPSUBD(t, g, g)
+	VPMULLD(cBU, u, b)
+	VPADDD(yy, b, b)
+	VPSRAD(Imm(16), r, r)
+	VPSRAD(Imm(16), g, g)
+	VPSRAD(Imm(16), b, b)
+	VPACKSSDW(g, r, r)    // lane: r0..3 g0..3 (int16)
+	VPACKSSDW(zero, b, b) // lane: b0..3 0 0 0 0
+	VPACKUSWB(b, r, r)    // lane: r0..3 g0..3 b0..3 0 0 0 0, clamped to 0..255
+	VPSHUFB(shuf, r, r)
+	VMOVDQU(r.AsX(), Mem{Base: dst})
+	VEXTRACTI128(Imm(1), r, Mem{Base: dst, Disp: 12})
+	ADDQ(Imm(8), y)
+	ADDQ(Imm(8), cb)
+	ADDQ(Imm(8), cr)
+	ADDQ(Imm(24), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
 }

@@ -43,6 +43,20 @@ func broadcast32(v uint32) VecVirtual {
 	return y
 }
 
+// laneShuffle returns a VPSHUFB control with the same 16 bytes (lo, then
+// hi, little-endian) in both 128-bit lanes.
+func laneShuffle(lo, hi uint64) VecVirtual {
+	rl, rh := GP64(), GP64()
+	MOVQ(U64(lo), rl)
+	MOVQ(U64(hi), rh)
+	x := XMM()
+	MOVQ(rl, x)
+	PINSRQ(Imm(1), rh, x)
+	y := YMM()
+	VINSERTI128(Imm(1), x, x.AsY(), y)
+	return y
+}
+
 // packStore8 saturates the eight int32 lanes of v to bytes and stores them.
 func packStore8(v VecVirtual, dst Mem) {
 	hi := XMM()
@@ -263,14 +277,7 @@ func lumaRGB24() {
 	src := Load(Param("src").Base(), GP64())
 	maskEven, coefEven, coefOdd, round := lumaConsts()
 	// Shuffle R,G,B triplets into R,G,B,0 dwords in each 128-bit lane.
-	shuf := YMM()
-	lo, hi := GP64(), GP64()
-	MOVQ(U64(0x80050403_80020100), lo)
-	MOVQ(U64(0x800b0a09_80080706), hi)
-	sx := XMM()
-	MOVQ(lo, sx)
-	PINSRQ(Imm(1), hi, sx)
-	VINSERTI128(Imm(1), sx, sx.AsY(), shuf)
+	shuf := laneShuffle(0x80050403_80020100, 0x800b0a09_80080706)
 	SHRQ(Imm(3), n)
 	JZ(LabelRef("done"))
 	a := YMM()
@@ -373,14 +380,7 @@ func yuvRowRGB24() {
 	zero := YMM()
 	VPXOR(zero, zero, zero)
 	// Per lane: r0..3 g0..3 b0..3 -> r0 g0 b0 r1 g1 b1 ...
-	shuf := YMM()
-	lo, hi := GP64(), GP64()
-	MOVQ(U64(0x06020905_01080400), lo)
-	MOVQ(U64(0x80808080_0b07030a), hi)
-	sx := XMM()
-	MOVQ(lo, sx)
-	PINSRQ(Imm(1), hi, sx)
-	VINSERTI128(Imm(1), sx, sx.AsY(), shuf)
+	shuf := laneShuffle(0x06020905_01080400, 0x80808080_0b07030a)
 	SHRQ(Imm(3), n)
 	JZ(LabelRef("done"))
 	yy, u, v, r, g, b := YMM(), YMM(), YMM(), YMM(), YMM(), YMM()

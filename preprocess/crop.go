@@ -14,18 +14,19 @@ import (
 // full frame is never converted. CropResize does not allocate. A
 // CropResizer is not safe for concurrent use.
 type CropResizer struct {
-	format           Format
-	cropW, cropH     int
-	dstW, dstH       int
-	luma, chroma     *Resizer
-	s0, s1, s2       []byte // output-sized scratch planes
-	cu, cv           []byte // the crop's chroma, deinterleaved (NV12, NV21)
-	scratchChannels0 int
+	format         Format
+	cropW, cropH   int
+	dstW, dstH     int
+	luma, chroma   *Resizer
+	s0, s1, s2     []byte // output-sized scratch planes
+	cu, cv         []byte // the crop's chroma, deinterleaved (NV12, NV21)
+	packedChannels int    // bytes per pixel of s0 for Gray8, RGBA, BGRA
 }
 
 // NewCropResizer plans crops of cropW x cropH from frames of the given
 // format, resized to dstW x dstH. For the YUV formats the crop size must be
-// even (its origin, given to CropResize, too).
+// divisible by the chroma subsampling: even for 4:2:0 (and so must the crop's
+// origin, given to CropResize).
 func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*CropResizer, error) {
 	c := &CropResizer{format: format, cropW: cropW, cropH: cropH, dstW: dstW, dstH: dstH}
 	var err error
@@ -55,7 +56,7 @@ func NewCropResizer(format Format, cropW, cropH, dstW, dstH int, f Filter) (*Cro
 			return nil, err
 		}
 		c.s0 = make([]byte, n*cn)
-		c.scratchChannels0 = cn
+		c.packedChannels = cn
 	case RGB24:
 		if c.luma, err = NewResizer(cropW, cropH, dstW, dstH, 3, f); err != nil {
 			return nil, err
@@ -96,7 +97,7 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 	case RGB24:
 		return c.luma.Resize(out, src)
 	case Gray8, RGBA, BGRA:
-		cn := c.scratchChannels0
+		cn := c.packedChannels
 		s := Plane{Pix: c.s0, Stride: w * cn, Width: w, Height: h, Channels: cn}
 		if err := c.luma.Resize(s, src); err != nil {
 			return err
@@ -120,12 +121,12 @@ func (c *CropResizer) CropResize(dst []byte, fr *Frame, crop image.Rectangle) er
 	var c2 Plane
 	if c.cu != nil { // NV12, NV21: split the interleaved chroma of the crop
 		cw, ch := half.Dx(), half.Dy()
-		cb, cr := c.cu, c.cv
-		if c.format == NV21 {
-			cb, cr = cr, cb
+		even, odd := c.cu, c.cv // NV12 interleaves U,V
+		if c.format == NV21 {   // and NV21 V,U
+			even, odd = c.cv, c.cu
 		}
 		for y := 0; y < ch; y++ {
-			deinterleave(cb[y*cw:(y+1)*cw], cr[y*cw:(y+1)*cw], c1.Row(y))
+			deinterleave(even[y*cw:(y+1)*cw], odd[y*cw:(y+1)*cw], c1.Row(y))
 		}
 		c1, c2 = GrayPlane(c.cu, cw, cw, ch), GrayPlane(c.cv, cw, cw, ch)
 	} else {

@@ -12,6 +12,7 @@ const (
 	variantNEON                   // arm64 Advanced SIMD
 )
 
+// String names the variant as KernelVariant reports it.
 func (v variant) String() string {
 	switch v {
 	case variantGeneric:

@@ -8,4 +8,8 @@ require (
 	golang.org/x/image v0.33.0
 )
 
-require golang.org/x/sys v0.30.0 // indirect
+require (
+	github.com/chai2010/webp v1.4.0 // indirect
+	github.com/esimov/pigo v1.4.6 // indirect
+	golang.org/x/sys v0.30.0 // indirect
+)

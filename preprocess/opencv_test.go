@@ -1,9 +1,9 @@
-//go:build opencv
+//go:build external
 
 package preprocess
 
 // These tests compare with OpenCV through Debian's python3-opencv; .ci/run
-// installs it and runs them with -tags opencv. Set FACEGATE_PYTHON to choose
+// installs it and runs them with -tags external. Set FACEGATE_PYTHON to choose
 // the interpreter (default: the first of /usr/bin/python3 and python3 that
 // imports cv2).
 

@@ -1,0 +1,262 @@
+package detect
+
+import (
+	"fmt"
+	"math"
+	"unsafe"
+
+	"github.com/facegate/facegate/preprocess"
+)
+
+// Window is a detection window the face cascade accepted: pigo's Detection.
+// Row and Col are its centre, Scale its side, all in the pixels of the plane
+// that was scanned; Q is the cascade's score (higher is more face-like).
+type Window struct {
+	Row, Col, Scale int
+	Q               float32
+}
+
+// ScanParams are pigo's CascadeParams: the window sizes to try and how far
+// apart. Angle, in turns (0 to 1, as pigo's), rotates the classifier for
+// in-plane rotated faces; 0 scans upright.
+type ScanParams struct {
+	MinSize     int     // smallest window side, pixels
+	MaxSize     int     // largest window side, pixels
+	ShiftFactor float64 // window step as a share of its side (pigo: 0.1)
+	ScaleFactor float64 // growth of the side between scales (pigo: 1.1)
+	Angle       float64
+}
+
+// ErrParams reports scan parameters that cannot work (sizes below 1, a
+// shift factor outside (0, 1], a scale factor below 1).
+var ErrParams = fmt.Errorf("detect: invalid parameters")
+
+func (sp *ScanParams) validate() error {
+	switch {
+	case sp.MinSize < 1 || sp.MaxSize < sp.MinSize:
+		return fmt.Errorf("%w: sizes %d..%d", ErrParams, sp.MinSize, sp.MaxSize)
+	case !(sp.ShiftFactor > 0 && sp.ShiftFactor <= 1):
+		return fmt.Errorf("%w: shift factor %v", ErrParams, sp.ShiftFactor)
+	case !(sp.ScaleFactor >= 1 && sp.ScaleFactor < 100):
+		return fmt.Errorf("%w: scale factor %v", ErrParams, sp.ScaleFactor)
+	case !(sp.Angle >= 0 && sp.Angle <= 1):
+		return fmt.Errorf("%w: angle %v", ErrParams, sp.Angle)
+	}
+	return nil
+}
+
+// nextScale is pigo's scale progression: at least 2 pixels larger.
+func nextScale(scale int, factor float64) int {
+	return int(float64(scale) + math.Max(2, float64(scale)*factor-float64(scale)))
+}
+
+// Scanner runs a FaceCascade over planes. It caches, per plane stride and
+// window scale, the pixel offsets of every comparison in the cascade, so the
+// per-window work is loads and compares. A Scanner is not safe for
+// concurrent use.
+type Scanner struct {
+	c        *FaceCascade
+	stride   int
+	tables   map[int][]probe // by scale: per tree, per node, the two pixels it compares
+	assigned []bool          // Cluster scratch
+	row      rowBatch        // Scan scratch: one row of windows
+}
+
+// rowBatch holds the windows of one row while the cascade runs over them
+// breadth-first.
+type rowBatch struct {
+	centre []int     // index of each live window's centre pixel
+	col    []int     // its column
+	out    []float32 // its running score
+	idx    []int     // its node in the current tree
+}
+
+func (b *rowBatch) reset(n int) {
+	if cap(b.centre) < n {
+		b.centre, b.col = make([]int, 0, n), make([]int, 0, n)
+		b.out, b.idx = make([]float32, 0, n), make([]int, 0, n)
+	}
+	b.centre, b.col, b.out, b.idx = b.centre[:0], b.col[:0], b.out[:0], b.idx[:0]
+}
+
+// NewScanner returns a Scanner for c.
+func NewScanner(c *FaceCascade) *Scanner {
+	return &Scanner{c: c, tables: map[int][]probe{}}
+}
+
+// probe is one node's two pixels, as offsets from the window's centre.
+type probe struct{ a, b int32 }
+
+// table returns the offsets for windows of the given scale on planes of the
+// given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
+// probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
+// r*stride + c.
+func (s *Scanner) table(stride, scale int) []probe {
+	if stride != s.stride {
+		clear(s.tables)
+		s.stride = stride
+	}
+	if t, ok := s.tables[scale]; ok {
+		return t
+	}
+	c := s.c
+	leaves := 1 << c.depth
+	t := make([]probe, leaves*c.trees)
+	for i := range t {
+		code := c.codes[4*i : 4*i+4]
+		t[i] = probe{
+			int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8),
+			int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8),
+		}
+	}
+	s.tables[scale] = t
+	return t
+}
+
+// Scan slides the window over p (one channel) at every scale and position of
+// sp, exactly as pigo's RunCascade, and appends the accepted windows to dst
+// in pigo's order (scale, then row, then column). It does not allocate once
+// dst has room and the offsets for p's stride are cached.
+func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Window, error) {
+	if err := sp.validate(); err != nil {
+		return dst, err
+	}
+	if err := p.Validate(); err != nil {
+		return dst, err
+	}
+	if p.Channels > 1 {
+		return dst, fmt.Errorf("%w: scanning needs one channel, have %d", ErrParams, p.Channels)
+	}
+	rows, cols := p.Height, p.Width
+	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
+		step := int(math.Max(sp.ShiftFactor*float64(scale), 1))
+		offset := scale/2 + 1
+		if sp.Angle > 0 {
+			for row := offset; row <= rows-offset; row += step {
+				for col := offset; col <= cols-offset; col += step {
+					if q := s.c.classifyRotated(row, col, scale, sp.Angle, rows, cols, p.Pix, p.Stride); q > 0 {
+						dst = append(dst, Window{row, col, scale, q})
+					}
+				}
+			}
+			continue
+		}
+		if rows-offset < offset || cols-offset < offset {
+			continue
+		}
+		t := s.table(p.Stride, scale)
+		for row := offset; row <= rows-offset; row += step {
+			dst = s.scanRow(dst, p, t, row, offset, cols-offset, step, scale)
+		}
+	}
+	return dst, nil
+}
+
+// scanRow classifies the windows of one row, breadth-first: each tree level
+// is evaluated for every live window before the next, so the pixel loads of
+// different windows, independent of each other, overlap in the memory
+// system instead of each window waiting on its own chain of loads. Every
+// window's score is the same sum in the same order as classify's.
+//
+// The pixel loads skip bounds checks, which are provably redundant: a
+// window's centre (r, c) has r in [s/2+1, rows-s/2-1] (likewise c), and a
+// probe moves it by (code*s)>>8 with code in [-128, 127], that is by
+// -ceil(s/2) to floor(127*s/256) pixels, so every probe is inside the plane,
+// whose buffer Validate has checked.
+func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []probe, row, c0, c1, step, scale int) []Window {
+	c := s.c
+	b := &s.row
+	b.reset((c1-c0)/step + 1)
+	for col := c0; col <= c1; col += step {
+		b.centre = append(b.centre, row*p.Stride+col)
+		b.col = append(b.col, col)
+		b.out = append(b.out, 0)
+		b.idx = append(b.idx, 1)
+	}
+	pix := unsafe.Pointer(unsafe.SliceData(p.Pix))
+	leaves := 1 << c.depth
+	for i, thr := range c.thresholds {
+		if len(b.centre) == 0 {
+			break
+		}
+		tt := t[leaves*i : leaves*(i+1)]
+		idx := b.idx[:len(b.centre)]
+		for k := range idx {
+			idx[k] = 1
+		}
+		for j := 0; j < c.depth; j++ {
+			for k, ctr := range b.centre {
+				n := idx[k] & (leaves - 1) // always < leaves; the mask drops the bounds check
+				pr := tt[n]
+				p1 := int(*(*byte)(unsafe.Add(pix, ctr+int(pr.a))))
+				p2 := int(*(*byte)(unsafe.Add(pix, ctr+int(pr.b))))
+				idx[k] = 2*n + 1 + (p2-p1)>>63 // 2n+1 when p1 <= p2: no branch
+			}
+		}
+		preds := c.preds[leaves*i : leaves*(i+1)]
+		// Keep the windows still above this tree's threshold.
+		live := 0
+		for k, ctr := range b.centre {
+			o := b.out[k] + preds[idx[k]-leaves]
+			if o > thr {
+				b.centre[live], b.col[live], b.out[live] = ctr, b.col[k], o
+				live++
+			}
+		}
+		b.centre, b.col, b.out = b.centre[:live], b.col[:live], b.out[:live]
+	}
+	last := c.thresholds[c.trees-1]
+	for k, col := range b.col {
+		if q := b.out[k] - last; q > 0 {
+			dst = append(dst, Window{row, col, scale, q})
+		}
+	}
+	return dst
+}
+
+// pigo's quantised rotation tables (256 * cos and sin of 2*pi*k/32).
+var (
+	qCos = [33]int{256, 251, 236, 212, 181, 142, 97, 49, 0, -49, -97, -142, -181, -212, -236, -251, -256, -251, -236, -212, -181, -142, -97, -49, 0, 49, 97, 142, 181, 212, 236, 251, 256}
+	qSin = [33]int{0, 49, 97, 142, 181, 212, 236, 251, 256, 251, 236, 212, 181, 142, 97, 49, 0, -49, -97, -142, -181, -212, -236, -251, -256, -251, -236, -212, -181, -142, -97, -49, 0}
+)
+
+// classifyRotated is pigo's classifyRotatedRegion with one difference: pigo
+// clamps the probe columns to the number of rows, which on portrait planes
+// reads outside the row or past the buffer; here they are clamped to the
+// columns. On planes at least as wide as tall the two agree.
+func (c *FaceCascade) classifyRotated(r, col, s int, a float64, nrows, ncols int, pix []byte, dim int) float32 {
+	leaves := 1 << c.depth
+	qsin := s * qSin[int(32*a)]
+	qcos := s * qCos[int(32*a)]
+	clampR := func(v int) int { return iabs(min(nrows-1, max(0, v)>>16)) }
+	clampC := func(v int) int { return iabs(min(ncols-1, min(nrows-1, max(0, v)>>16))) }
+	var out float32
+	root := 0
+	for i := 0; i < c.trees; i++ {
+		idx := 1
+		for j := 0; j < c.depth; j++ {
+			code := c.codes[root+4*idx : root+4*idx+4]
+			r1 := clampR(65536*r + qcos*int(code[0]) - qsin*int(code[1]))
+			c1 := clampC(65536*col + qsin*int(code[0]) + qcos*int(code[1]))
+			r2 := clampR(65536*r + qcos*int(code[2]) - qsin*int(code[3]))
+			c2 := clampC(65536*col + qsin*int(code[2]) + qcos*int(code[3]))
+			idx = 2 * idx
+			if pix[r1*dim+c1] <= pix[r2*dim+c2] {
+				idx++
+			}
+		}
+		out += c.preds[leaves*i+idx-leaves]
+		if out <= c.thresholds[i] {
+			return -1
+		}
+		root += 4 * leaves
+	}
+	return out - c.thresholds[c.trees-1]
+}
+
+func iabs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}

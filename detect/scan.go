@@ -57,7 +57,7 @@ func nextScale(scale int, factor float64) int {
 type Scanner struct {
 	c        *FaceCascade
 	stride   int
-	tables   map[int][]probe // by scale: per tree, per node, the two pixels it compares
+	tables   map[int][]int32 // by scale: per tree, per node, the two pixels it compares (offsets a, b)
 	assigned []bool          // Cluster scratch
 	row      rowBatch        // Scan scratch: one row of windows
 }
@@ -65,33 +65,30 @@ type Scanner struct {
 // rowBatch holds the windows of one row while the cascade runs over them
 // breadth-first.
 type rowBatch struct {
-	centre []int     // index of each live window's centre pixel
-	col    []int     // its column
+	centre []int32   // index of each live window's centre pixel
+	col    []int32   // its column
 	out    []float32 // its running score
-	idx    []int     // its node in the current tree
+	idx    []int32   // its leaf in the current tree
 }
 
 func (b *rowBatch) reset(n int) {
 	if cap(b.centre) < n {
-		b.centre, b.col = make([]int, 0, n), make([]int, 0, n)
-		b.out, b.idx = make([]float32, 0, n), make([]int, 0, n)
+		b.centre, b.col = make([]int32, 0, n), make([]int32, 0, n)
+		b.out, b.idx = make([]float32, 0, n), make([]int32, 0, n)
 	}
 	b.centre, b.col, b.out, b.idx = b.centre[:0], b.col[:0], b.out[:0], b.idx[:0]
 }
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	return &Scanner{c: c, tables: map[int][]probe{}}
+	return &Scanner{c: c, tables: map[int][]int32{}}
 }
-
-// probe is one node's two pixels, as offsets from the window's centre.
-type probe struct{ a, b int32 }
 
 // table returns the offsets for windows of the given scale on planes of the
 // given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
 // probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
 // r*stride + c.
-func (s *Scanner) table(stride, scale int) []probe {
+func (s *Scanner) table(stride, scale int) []int32 {
 	if stride != s.stride {
 		clear(s.tables)
 		s.stride = stride
@@ -101,13 +98,11 @@ func (s *Scanner) table(stride, scale int) []probe {
 	}
 	c := s.c
 	leaves := 1 << c.depth
-	t := make([]probe, leaves*c.trees)
-	for i := range t {
+	t := make([]int32, 2*leaves*c.trees)
+	for i := 0; i < leaves*c.trees; i++ {
 		code := c.codes[4*i : 4*i+4]
-		t[i] = probe{
-			int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8),
-			int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8),
-		}
+		t[2*i] = int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
+		t[2*i+1] = int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
 	}
 	s.tables[scale] = t
 	return t
@@ -152,66 +147,79 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	return dst, nil
 }
 
-// scanRow classifies the windows of one row, breadth-first: each tree level
-// is evaluated for every live window before the next, so the pixel loads of
-// different windows, independent of each other, overlap in the memory
-// system instead of each window waiting on its own chain of loads. Every
-// window's score is the same sum in the same order as classify's.
-//
-// The pixel loads skip bounds checks, which are provably redundant: a
-// window's centre (r, c) has r in [s/2+1, rows-s/2-1] (likewise c), and a
-// probe moves it by (code*s)>>8 with code in [-128, 127], that is by
-// -ceil(s/2) to floor(127*s/256) pixels, so every probe is inside the plane,
-// whose buffer Validate has checked.
-func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []probe, row, c0, c1, step, scale int) []Window {
+// scanRow classifies the windows of one row, breadth-first: each tree is
+// walked for every live window (treeLevels) before the next, so the pixel loads of different windows, which are
+// independent, overlap in the memory system instead of each window waiting
+// on its own chain of loads. Every window's score is the same sum in the
+// same order as pigo's classifyRegion.
+func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []int32, row, c0, c1, step, scale int) []Window {
 	c := s.c
 	b := &s.row
 	b.reset((c1-c0)/step + 1)
 	for col := c0; col <= c1; col += step {
-		b.centre = append(b.centre, row*p.Stride+col)
-		b.col = append(b.col, col)
+		b.centre = append(b.centre, int32(row*p.Stride+col))
+		b.col = append(b.col, int32(col))
 		b.out = append(b.out, 0)
-		b.idx = append(b.idx, 1)
 	}
-	pix := unsafe.Pointer(unsafe.SliceData(p.Pix))
+	b.idx = b.idx[:len(b.centre)]
 	leaves := 1 << c.depth
 	for i, thr := range c.thresholds {
 		if len(b.centre) == 0 {
 			break
 		}
-		tt := t[leaves*i : leaves*(i+1)]
 		idx := b.idx[:len(b.centre)]
-		for k := range idx {
-			idx[k] = 1
-		}
-		for j := 0; j < c.depth; j++ {
-			for k, ctr := range b.centre {
-				n := idx[k] & (leaves - 1) // always < leaves; the mask drops the bounds check
-				pr := tt[n]
-				p1 := int(*(*byte)(unsafe.Add(pix, ctr+int(pr.a))))
-				p2 := int(*(*byte)(unsafe.Add(pix, ctr+int(pr.b))))
-				idx[k] = 2*n + 1 + (p2-p1)>>63 // 2n+1 when p1 <= p2: no branch
-			}
-		}
+		treeLevels(idx, b.centre, t[2*leaves*i:2*leaves*(i+1)], p.Pix, c.depth)
 		preds := c.preds[leaves*i : leaves*(i+1)]
 		// Keep the windows still above this tree's threshold.
+		// Branch-free: every window is written at the next free slot, and
+		// the slot advances only for a survivor (about a quarter, at random,
+		// after the first tree: a branch would be mispredicted often).
 		live := 0
-		for k, ctr := range b.centre {
-			o := b.out[k] + preds[idx[k]-leaves]
-			if o > thr {
-				b.centre[live], b.col[live], b.out[live] = ctr, b.col[k], o
-				live++
-			}
+		centre, cols, out := b.centre, b.col, b.out
+		for k, ctr := range centre {
+			o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
+			centre[live], cols[live], out[live] = ctr, cols[k], o
+			live += b2i(o > thr)
 		}
 		b.centre, b.col, b.out = b.centre[:live], b.col[:live], b.out[:live]
 	}
 	last := c.thresholds[c.trees-1]
 	for k, col := range b.col {
 		if q := b.out[k] - last; q > 0 {
-			dst = append(dst, Window{row, col, scale, q})
+			dst = append(dst, Window{row, int(col), scale, q})
 		}
 	}
 	return dst
+}
+
+// treeLevels walks one tree of depth levels for every window: from
+// node 1, at node n compare the pixels at centre+probes[2n] and
+// centre+probes[2n+1] and go to 2n+1 when the first is not brighter, else to
+// 2n. It leaves each window's leaf (depth levels down) in idx.
+//
+// The pixel loads skip bounds checks, which are provably redundant: a
+// window's centre (r, c) has r in [s/2+1, rows-s/2-1] (likewise c), and a
+// probe moves it by (code*s)>>8 with code in [-128, 127], that is by
+// -ceil(s/2) to floor(127*s/256) pixels, so every probe is inside the plane,
+// whose buffer Validate has checked.
+func treeLevels(idx, centre, probes []int32, pix []byte, depth int) {
+	base := unsafe.Pointer(unsafe.SliceData(pix))
+	centre = centre[:len(idx)]
+	for k := range idx {
+		idx[k] = 1
+	}
+	// Level by level across the windows, not window by window: the loads of
+	// one level are independent and overlap.
+	mask := int32(1)<<depth - 1 // nodes are below 1<<depth: the mask drops the bounds check
+	for j := 0; j < depth; j++ {
+		for k, ctr := range centre {
+			n := idx[k]
+			m := n & mask
+			p1 := int32(*(*byte)(unsafe.Add(base, ctr+probes[2*m])))
+			p2 := int32(*(*byte)(unsafe.Add(base, ctr+probes[2*m+1])))
+			idx[k] = 2*n + 1 + (p2-p1)>>31 // 2n+1 when p1 <= p2: no branch to mispredict
+		}
+	}
 }
 
 // pigo's quantised rotation tables (256 * cos and sin of 2*pi*k/32).
@@ -259,4 +267,12 @@ func iabs(v int) int {
 		return -v
 	}
 	return v
+}
+
+// b2i is 1 for true; the compiler emits SETcc, no branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -1,0 +1,300 @@
+package detect
+
+import (
+	"fmt"
+	"image"
+	"math"
+	"slices"
+
+	"github.com/facegate/facegate/preprocess"
+)
+
+// Options configure a Detector. Sizes are in the pixels of the frames given
+// to Detect. A nil *Options means the defaults below.
+type Options struct {
+	// MinFace and MaxFace bound the face side (default 80, and the frame's
+	// shorter side).
+	MinFace, MaxFace int
+	// ShiftFactor and ScaleFactor are pigo's window step and growth
+	// (default 0.1 and 1.1).
+	ShiftFactor, ScaleFactor float64
+	// IoU is the overlap above which windows merge into one face (default 0.2).
+	IoU float64
+	// MinScore drops faces whose summed window score is not above it
+	// (default 5, pigo's command-line default).
+	MinScore float32
+	// Angles are in-plane rotations to scan besides upright, in turns (0 to
+	// 1, as pigo's); each multiplies the scan time.
+	Angles []float64
+	// DetectSide is the window side, in pixels of the downscaled plane,
+	// that MinFace maps to: frames are box-downscaled by
+	// max(1, MinFace/DetectSide) before scanning (default 24, near pigo's
+	// smallest useful window).
+	DetectSide int
+	// Perturbs is the number of perturbed starts for pupils and landmarks
+	// (default and maximum MaxPerturbs).
+	Perturbs int
+	// SkipLandmarks skips pupils, landmarks and pose.
+	SkipLandmarks bool
+}
+
+func (o *Options) withDefaults() Options {
+	d := Options{MinFace: 80, ShiftFactor: 0.1, ScaleFactor: 1.1, IoU: 0.2, MinScore: 5, DetectSide: 24, Perturbs: MaxPerturbs}
+	if o == nil {
+		return d
+	}
+	r := *o
+	if r.MinFace == 0 {
+		r.MinFace = d.MinFace
+	}
+	if r.ShiftFactor == 0 {
+		r.ShiftFactor = d.ShiftFactor
+	}
+	if r.ScaleFactor == 0 {
+		r.ScaleFactor = d.ScaleFactor
+	}
+	if r.IoU == 0 {
+		r.IoU = d.IoU
+	}
+	if r.DetectSide == 0 {
+		r.DetectSide = d.DetectSide
+	}
+	if r.Perturbs == 0 {
+		r.Perturbs = d.Perturbs
+	}
+	return r
+}
+
+func (o *Options) validate() error {
+	switch {
+	case o.MinFace < 1 || (o.MaxFace != 0 && o.MaxFace < o.MinFace):
+		return fmt.Errorf("%w: face sizes %d..%d", ErrParams, o.MinFace, o.MaxFace)
+	case o.DetectSide < 8:
+		return fmt.Errorf("%w: detect side %d", ErrParams, o.DetectSide)
+	case o.Perturbs < 1 || o.Perturbs > MaxPerturbs:
+		return fmt.Errorf("%w: %d perturbations, want 1..%d", ErrParams, o.Perturbs, MaxPerturbs)
+	case !(o.IoU > 0 && o.IoU < 1):
+		return fmt.Errorf("%w: IoU %v", ErrParams, o.IoU)
+	}
+	for _, a := range o.Angles {
+		if !(a > 0 && a <= 1) {
+			return fmt.Errorf("%w: angle %v, want (0, 1] turns", ErrParams, a)
+		}
+	}
+	sp := ScanParams{MinSize: 1, MaxSize: 1, ShiftFactor: o.ShiftFactor, ScaleFactor: o.ScaleFactor}
+	return sp.validate()
+}
+
+// Face is one detected face, in the coordinates of the frame given to Detect.
+type Face struct {
+	Rect  image.Rectangle // square face box
+	Score float32         // summed cascade score of the merged windows
+
+	// Pupils, left and right as they appear in the image, and the distance
+	// between them; PupilsFound is false when localisation failed or was
+	// skipped (then the fields below are zero too).
+	Pupils      [2]Point
+	EyeDistance float64
+	PupilsFound bool
+
+	// Landmarks indexed by Landmark (NoseTip, MouthCornerLeft, ...), found
+	// from the pupils.
+	Landmarks      [numLandmarks]Point
+	LandmarksFound bool
+
+	// Pose estimated from the pupils and landmarks (valid when
+	// LandmarksFound).
+	Pose Pose
+}
+
+// Detector finds faces, pupils and landmarks. Its cascades are shared and
+// read-only; its scratch (downscaled plane, windows, offset tables) belongs
+// to it, so use one Detector per goroutine. After the first frames of a
+// given size, Detect does not allocate.
+type Detector struct {
+	cs   *Cascades
+	o    Options
+	scan *Scanner
+	pert *Perturbations
+	loc  locScratch
+
+	nose, mouth, upper, lower *LocCascade
+
+	// downscale plan for the current frame size
+	srcW, srcH, k int
+	rz            *preprocess.Resizer
+	small         preprocess.Plane
+	raw, clusters []Window
+}
+
+// NewDetector returns a Detector using cs (DefaultCascades when nil).
+func NewDetector(cs *Cascades, o *Options) (*Detector, error) {
+	if cs == nil {
+		var err error
+		if cs, err = DefaultCascades(); err != nil {
+			return nil, err
+		}
+	}
+	opt := o.withDefaults()
+	if err := opt.validate(); err != nil {
+		return nil, err
+	}
+	d := &Detector{cs: cs, o: opt, scan: NewScanner(cs.Face), pert: newPerturbations(perturbSeed)}
+	for _, x := range []struct {
+		dst  **LocCascade
+		name string
+	}{{&d.nose, "lp93"}, {&d.mouth, "lp84"}, {&d.upper, "lp82"}, {&d.lower, "lp81"}} {
+		if *x.dst = cs.Landmarks[x.name]; *x.dst == nil && !opt.SkipLandmarks {
+			return nil, fmt.Errorf("%w: landmark cascade %s missing", ErrCascade, x.name)
+		}
+	}
+	if cs.Pupil == nil && !opt.SkipLandmarks {
+		return nil, fmt.Errorf("%w: pupil cascade missing", ErrCascade)
+	}
+	return d, nil
+}
+
+// plan prepares the downscaled plane for frames of w x h.
+func (d *Detector) plan(w, h int) error {
+	if w == d.srcW && h == d.srcH {
+		return nil
+	}
+	k := max(1, d.o.MinFace/d.o.DetectSide)
+	k = min(k, w, h)
+	sw, sh := w/k, h/k
+	rz, err := preprocess.NewResizer(sw*k, sh*k, sw, sh, 1, preprocess.Area)
+	if err != nil {
+		return err
+	}
+	d.srcW, d.srcH, d.k, d.rz = w, h, k, rz
+	d.small = preprocess.GrayPlane(make([]byte, sw*sh), sw, sw, sh)
+	return nil
+}
+
+// Detect appends the faces found in luma (one channel, any stride) to dst,
+// highest score first.
+func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
+	if err := luma.Validate(); err != nil {
+		return dst, err
+	}
+	if luma.Channels > 1 {
+		return dst, fmt.Errorf("%w: detection needs a one-channel plane, have %d", ErrParams, luma.Channels)
+	}
+	if err := d.plan(luma.Width, luma.Height); err != nil {
+		return dst, err
+	}
+	k := d.k
+	small := luma
+	if k > 1 {
+		src, err := luma.SubPlane(image.Rect(0, 0, d.small.Width*k, d.small.Height*k))
+		if err != nil {
+			return dst, err
+		}
+		if err := d.rz.Resize(d.small, src); err != nil {
+			return dst, err
+		}
+		small = d.small
+	}
+	maxFace := d.o.MaxFace
+	if maxFace == 0 {
+		maxFace = min(luma.Width, luma.Height)
+	}
+	sp := ScanParams{
+		MinSize:     (d.o.MinFace + k - 1) / k,
+		MaxSize:     maxFace / k,
+		ShiftFactor: d.o.ShiftFactor,
+		ScaleFactor: d.o.ScaleFactor,
+	}
+	if sp.MaxSize < sp.MinSize {
+		return dst, nil // the frame is smaller than the smallest face
+	}
+	var err error
+	d.raw = d.raw[:0]
+	if d.raw, err = d.scan.Scan(d.raw, small, sp); err != nil {
+		return dst, err
+	}
+	for _, a := range d.o.Angles {
+		sp.Angle = a
+		if d.raw, err = d.scan.Scan(d.raw, small, sp); err != nil {
+			return dst, err
+		}
+	}
+	d.clusters = d.scan.Cluster(d.clusters[:0], d.raw, d.o.IoU)
+	first := len(dst)
+	for _, w := range d.clusters {
+		if w.Q <= d.o.MinScore {
+			continue
+		}
+		// Window (row, col, side) of the downscaled plane covers full-frame
+		// pixels [k*(col-side/2), k*(col+side/2)).
+		side := w.Scale * k
+		cx, cy := w.Col*k+k/2, w.Row*k+k/2
+		f := Face{Rect: image.Rect(cx-side/2, cy-side/2, cx-side/2+side, cy-side/2+side), Score: w.Q}
+		if !d.o.SkipLandmarks {
+			d.localise(&f, &luma, cy, cx, side)
+		}
+		dst = append(dst, f)
+	}
+	found := dst[first:]
+	slices.SortStableFunc(found, func(a, b Face) int {
+		switch {
+		case a.Score > b.Score:
+			return -1
+		case a.Score < b.Score:
+			return 1
+		}
+		return 0
+	})
+	return dst, nil
+}
+
+// localise finds the pupils, then the landmarks from them, as pigo's
+// command does, and estimates the pose.
+func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int) {
+	n := d.o.Perturbs
+	s := float32(side)
+	lr, lc, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col-int(0.175*s), s*0.25, n, d.pert, false, &d.loc)
+	rr, rc, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col+int(0.185*s), s*0.25, n, d.pert, false, &d.loc)
+	if lr <= 0 || lc <= 0 || rr <= 0 || rc <= 0 {
+		return
+	}
+	f.Pupils = [2]Point{{float64(lc), float64(lr)}, {float64(rc), float64(rr)}}
+	f.EyeDistance = math.Hypot(float64(lc-rc), float64(lr-rr))
+	f.PupilsFound = true
+	ok := true
+	for l := Landmark(0); l < numLandmarks; l++ {
+		var c *LocCascade
+		switch l {
+		case NoseTip:
+			c = d.nose
+		case MouthCornerLeft, MouthCornerRight:
+			c = d.mouth
+		case UpperLip:
+			c = d.upper
+		default:
+			c = d.lower
+		}
+		r, cc, _ := landmark(c, p, lr, lc, rr, rc, n, d.pert, landmarkCascade[l].flip, &d.loc)
+		if r <= 0 || cc <= 0 {
+			ok = false
+		}
+		f.Landmarks[l] = Point{float64(cc), float64(r)}
+	}
+	if !ok {
+		f.Landmarks = [numLandmarks]Point{}
+		return
+	}
+	f.LandmarksFound = true
+	f.Pose = estimatePose(f)
+}
+
+// landmark is pigo's GetLandmarkPoint: a start below the eyes' midpoint,
+// scaled by their distance.
+func landmark(c *LocCascade, p *preprocess.Plane, lr, lc, rr, rc, n int, pt *Perturbations, flip bool, s *locScratch) (int, int, float32) {
+	dx := (lr - rr) * (lr - rr)
+	dy := (lc - rc) * (lc - rc)
+	dist := math.Sqrt(float64(dx + dy))
+	row := float64(lr+rr)/2 + 0.25*dist
+	col := float64(lc+rc)/2 + 0.15*dist
+	return c.locate(p, int(row), int(col), float32(3*dist), n, pt, flip, s)
+}

@@ -1,0 +1,57 @@
+package detect
+
+import "math"
+
+// Pose is a head pose estimate in degrees.
+//
+// Conventions (image coordinates, the camera looking at the subject): Roll
+// is the angle of the line from the image-left pupil to the image-right
+// pupil, positive when the image-right pupil is lower (the head tilts
+// towards the image's right, clockwise as seen). Yaw is positive when the
+// nose points towards the image's right (the subject turns to their left).
+// Pitch is positive when the nose points up. Gates should use |Yaw|.
+type Pose struct {
+	Yaw, Pitch, Roll float64
+}
+
+// Calibration of the geometric model; see estimatePose.
+const (
+	yawGain    = 1.0  // degrees of yaw per degree of the asin model
+	pitchRest  = 0.48 // the nose's height between the eye and mouth lines of a level head
+	pitchGain  = 90.0 // degrees of pitch per unit of that height
+	maxPoseDeg = 90.0
+)
+
+// estimatePose derives yaw, pitch and roll from the pupils, the nose tip and
+// the mouth corners. The points are rotated by -roll about the pupils'
+// midpoint; yaw comes from the nose tip's horizontal offset from the midline
+// of the eyes and mouth, as a share of half the eye distance (asin of it, as
+// for a point turning on a cylinder); pitch from the nose tip's height
+// between the eye line and the mouth line.
+func estimatePose(f *Face) Pose {
+	l, r := f.Pupils[0], f.Pupils[1]
+	roll := math.Atan2(r.Y-l.Y, r.X-l.X)
+	cos, sin := math.Cos(-roll), math.Sin(-roll)
+	mid := Point{(l.X + r.X) / 2, (l.Y + r.Y) / 2}
+	rot := func(p Point) Point {
+		x, y := p.X-mid.X, p.Y-mid.Y
+		return Point{x*cos - y*sin, x*sin + y*cos}
+	}
+	nose := rot(f.Landmarks[NoseTip])
+	ml, mr := rot(f.Landmarks[MouthCornerLeft]), rot(f.Landmarks[MouthCornerRight])
+	mouth := Point{(ml.X + mr.X) / 2, (ml.Y + mr.Y) / 2}
+	half := f.EyeDistance / 2
+	var p Pose
+	p.Roll = roll * 180 / math.Pi
+	if half <= 0 || mouth.Y <= 0 {
+		return p
+	}
+	// The midline runs from the eyes' midpoint (the origin) to the mouth's.
+	midX := mouth.X * nose.Y / mouth.Y
+	s := math.Max(-1, math.Min(1, (nose.X-midX)/half))
+	p.Yaw = clampDeg(yawGain * math.Asin(s) * 180 / math.Pi)
+	p.Pitch = clampDeg(pitchGain * (pitchRest - nose.Y/mouth.Y))
+	return p
+}
+
+func clampDeg(v float64) float64 { return math.Max(-maxPoseDeg, math.Min(maxPoseDeg, v)) }

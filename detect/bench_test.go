@@ -40,4 +40,42 @@ func BenchmarkScan(b *testing.B) {
 	}
 }
 
+// BenchmarkDetect: the Detector (downscale, scan, cluster; no landmarks)
+// against pigo's RunCascade + ClusterDetections at the same face sizes on
+// the same frame, one goroutine.
+func BenchmarkDetect(b *testing.B) {
+	pg := pigoFace(b)
+	for _, c := range benchCases {
+		p := testLuma(b, c.image)
+		d, err := NewDetector(nil, &Options{MinFace: c.sp.MinSize, MaxFace: c.sp.MaxSize, SkipLandmarks: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		faces := make([]Face, 0, 16)
+		b.Run("facegate/"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				faces, _ = d.Detect(faces[:0], p)
+			}
+		})
+		b.Run("pigo/"+c.name, func(b *testing.B) {
+			cp := pigoParams(p, c.sp)
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = pg.ClusterDetections(pg.RunCascade(cp, 0), 0.2)
+			}
+		})
+	}
+	// Pupils and landmarks cost per face.
+	p := testLuma(b, "faces/obama-1080p.jpg")
+	d, _ := NewDetector(nil, &Options{MinFace: 100})
+	faces := make([]Face, 0, 16)
+	b.Run("facegate-landmarks/1080p-min100", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			faces, _ = d.Detect(faces[:0], p)
+		}
+	})
+}
+
 var _ = preprocess.Area

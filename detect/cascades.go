@@ -20,8 +20,8 @@ const (
 	NoseTip          Landmark = iota // lp93
 	MouthCornerLeft                  // lp84, on the image's left
 	MouthCornerRight                 // lp84 mirrored
-	UpperLip                         // lp82
-	LowerLip                         // lp81
+	UpperLip                         // lp81
+	LowerLip                         // lp82
 	numLandmarks
 )
 
@@ -43,8 +43,8 @@ var landmarkCascade = [numLandmarks]struct {
 	NoseTip:          {"lp93", false},
 	MouthCornerLeft:  {"lp84", false},
 	MouthCornerRight: {"lp84", true},
-	UpperLip:         {"lp82", false},
-	LowerLip:         {"lp81", false},
+	UpperLip:         {"lp81", false},
+	LowerLip:         {"lp82", false},
 }
 
 // Cascades are the parsed cascades a Detector uses. They are read-only and

@@ -21,7 +21,8 @@ type Options struct {
 	// IoU is the overlap above which windows merge into one face (default 0.2).
 	IoU float64
 	// MinScore drops faces whose summed window score is not above it
-	// (default 5, pigo's command-line default).
+	// (0 means the default, 5, pigo's command-line default; a negative
+	// value keeps every cluster).
 	MinScore float32
 	// Angles are in-plane rotations to scan besides upright, in turns (0 to
 	// 1, as pigo's); each multiplies the scan time.
@@ -55,6 +56,9 @@ func (o *Options) withDefaults() Options {
 	}
 	if r.IoU == 0 {
 		r.IoU = d.IoU
+	}
+	if r.MinScore == 0 {
+		r.MinScore = d.MinScore
 	}
 	if r.DetectSide == 0 {
 		r.DetectSide = d.DetectSide
@@ -118,7 +122,7 @@ type Detector struct {
 	pert *Perturbations
 	loc  locScratch
 
-	nose, mouth, upper, lower *LocCascade
+	landmarks [numLandmarks]*LocCascade
 
 	// downscale plan for the current frame size
 	srcW, srcH, k int
@@ -140,12 +144,9 @@ func NewDetector(cs *Cascades, o *Options) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{cs: cs, o: opt, scan: NewScanner(cs.Face), pert: newPerturbations(perturbSeed)}
-	for _, x := range []struct {
-		dst  **LocCascade
-		name string
-	}{{&d.nose, "lp93"}, {&d.mouth, "lp84"}, {&d.upper, "lp82"}, {&d.lower, "lp81"}} {
-		if *x.dst = cs.Landmarks[x.name]; *x.dst == nil && !opt.SkipLandmarks {
-			return nil, fmt.Errorf("%w: landmark cascade %s missing", ErrCascade, x.name)
+	for l, lc := range landmarkCascade {
+		if d.landmarks[l] = cs.Landmarks[lc.file]; d.landmarks[l] == nil && !opt.SkipLandmarks {
+			return nil, fmt.Errorf("%w: landmark cascade %s missing", ErrCascade, lc.file)
 		}
 	}
 	if cs.Pupil == nil && !opt.SkipLandmarks {
@@ -253,32 +254,21 @@ func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
 func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int) {
 	n := d.o.Perturbs
 	s := float32(side)
-	lr, lc, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col-int(0.175*s), s*0.25, n, d.pert, false, &d.loc)
-	rr, rc, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col+int(0.185*s), s*0.25, n, d.pert, false, &d.loc)
-	if lr <= 0 || lc <= 0 || rr <= 0 || rc <= 0 {
+	leftRow, leftCol, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col-int(0.175*s), s*0.25, n, d.pert, false, &d.loc)
+	rightRow, rightCol, _ := d.cs.Pupil.locate(p, row-int(0.075*s), col+int(0.185*s), s*0.25, n, d.pert, false, &d.loc)
+	if leftRow <= 0 || leftCol <= 0 || rightRow <= 0 || rightCol <= 0 {
 		return
 	}
-	f.Pupils = [2]Point{{float64(lc), float64(lr)}, {float64(rc), float64(rr)}}
-	f.EyeDistance = math.Hypot(float64(lc-rc), float64(lr-rr))
+	f.Pupils = [2]Point{{float64(leftCol), float64(leftRow)}, {float64(rightCol), float64(rightRow)}}
+	f.EyeDistance = math.Hypot(float64(leftCol-rightCol), float64(leftRow-rightRow))
 	f.PupilsFound = true
 	ok := true
-	for l := Landmark(0); l < numLandmarks; l++ {
-		var c *LocCascade
-		switch l {
-		case NoseTip:
-			c = d.nose
-		case MouthCornerLeft, MouthCornerRight:
-			c = d.mouth
-		case UpperLip:
-			c = d.upper
-		default:
-			c = d.lower
-		}
-		r, cc, _ := landmark(c, p, lr, lc, rr, rc, n, d.pert, landmarkCascade[l].flip, &d.loc)
-		if r <= 0 || cc <= 0 {
+	for l, lc := range d.landmarks {
+		r, c, _ := landmark(lc, p, leftRow, leftCol, rightRow, rightCol, n, d.pert, landmarkCascade[l].flip, &d.loc)
+		if r <= 0 || c <= 0 {
 			ok = false
 		}
-		f.Landmarks[l] = Point{float64(cc), float64(r)}
+		f.Landmarks[l] = Point{float64(c), float64(r)}
 	}
 	if !ok {
 		f.Landmarks = [numLandmarks]Point{}

@@ -32,9 +32,12 @@ func newPerturbations(seed int64) *Perturbations {
 	return &p
 }
 
-// locScratch holds one localisation's estimates.
+// locScratch holds one localisation's perturbed estimates, which advance
+// in lockstep.
 type locScratch struct {
 	rows, cols, scales [MaxPerturbs]float32
+	dr, dc             [MaxPerturbs]float32
+	ir, ic, is, idx    [MaxPerturbs]int
 }
 
 // Point is a location in a plane, in (fractional) pixels.
@@ -47,11 +50,11 @@ type Point struct{ X, Y float64 }
 func (lc *LocCascade) locate(p *preprocess.Plane, row, col int, scale float32, n int, pt *Perturbations, flip bool, s *locScratch) (r, c int, sc float32) {
 	for i := 0; i < n; i++ {
 		u := &pt[i]
-		r0 := float32(row) + scale*0.15*(0.5-u[0])
-		c0 := float32(col) + scale*0.15*(0.5-u[1])
-		s0 := scale * (0.925 + 0.15*u[2])
-		s.rows[i], s.cols[i], s.scales[i] = lc.regress(p, r0, c0, s0, flip)
+		s.rows[i] = float32(row) + scale*0.15*(0.5-u[0])
+		s.cols[i] = float32(col) + scale*0.15*(0.5-u[1])
+		s.scales[i] = scale * (0.925 + 0.15*u[2])
 	}
+	lc.regress(p, n, flip, s)
 	rows, cols, scales := s.rows[:n], s.cols[:n], s.scales[:n]
 	slices.Sort(rows)
 	slices.Sort(cols)
@@ -63,43 +66,59 @@ func (lc *LocCascade) locate(p *preprocess.Plane, row, col int, scale float32, n
 	return int(rows[m]), int(cols[m]), scales[m]
 }
 
-// regress is pigo's PuplocCascade.classifyRegion: each stage's trees vote an
-// offset, the estimate moves by it and the scale shrinks.
-func (lc *LocCascade) regress(p *preprocess.Plane, r, c, s float32, flip bool) (float32, float32, float32) {
+// regress is pigo's PuplocCascade.classifyRegion for the n estimates in s
+// at once: each stage's trees vote an offset, the estimate moves by it and
+// its scale shrinks. The estimates advance in lockstep, one tree level at a
+// time across all of them: each walk is a chain of dependent loads, and
+// independent chains side by side overlap where one alone would wait. Each
+// estimate's arithmetic is pigo's, in pigo's order.
+func (lc *LocCascade) regress(p *preprocess.Plane, n int, flip bool, s *locScratch) {
 	leaves := 1 << lc.depth
 	nrows, ncols, dim := p.Height, p.Width, p.Stride
 	pix := p.Pix
+	rows, cols, scales := s.rows[:n], s.cols[:n], s.scales[:n]
+	dr, dc := s.dr[:n], s.dc[:n]
+	ir, ic, is, idx := s.ir[:n], s.ic[:n], s.is[:n], s.idx[:n]
 	root := 0
 	for i := 0; i < lc.stages; i++ {
-		var dr, dc float32
-		is := int(math.Round(float64(s)))
-		ir, ic := 256*int(r), 256*int(c)
+		for k := range rows {
+			dr[k], dc[k] = 0, 0
+			is[k] = int(math.Round(float64(scales[k])))
+			ir[k], ic[k] = 256*int(rows[k]), 256*int(cols[k])
+		}
 		for j := 0; j < lc.trees; j++ {
-			idx := 0
-			for k := 0; k < lc.depth; k++ {
-				code := lc.codes[root+4*idx : root+4*idx+4]
-				c1, c3 := code[1], code[3]
-				if flip {
-					c1, c3 = -c1, -c3 // int8 negation, wrapping at -128 as pigo's
+			clear(idx)
+			codes := lc.codes[root : root+4*(leaves-1)]
+			for range lc.depth {
+				for k, node := range idx {
+					code := codes[4*node : 4*node+4]
+					c1, c3 := code[1], code[3]
+					if flip {
+						c1, c3 = -c1, -c3 // int8 negation, wrapping at -128 as pigo's
+					}
+					r1 := min(nrows-1, max(0, (ir[k]+int(code[0])*is[k])>>8))
+					r2 := min(nrows-1, max(0, (ir[k]+int(code[2])*is[k])>>8))
+					x1 := min(ncols-1, max(0, (ic[k]+int(c1)*is[k])>>8))
+					x2 := min(ncols-1, max(0, (ic[k]+int(c3)*is[k])>>8))
+					idx[k] = 2*node + 1 + b2i(pix[r1*dim+x1] > pix[r2*dim+x2])
 				}
-				r1 := min(nrows-1, max(0, (ir+int(code[0])*is)>>8))
-				r2 := min(nrows-1, max(0, (ir+int(code[2])*is)>>8))
-				x1 := min(ncols-1, max(0, (ic+int(c1)*is)>>8))
-				x2 := min(ncols-1, max(0, (ic+int(c3)*is)>>8))
-				idx = 2*idx + 1 + b2i(pix[r1*dim+x1] > pix[r2*dim+x2])
 			}
-			lut := 2 * (lc.trees*leaves*i + leaves*j + idx - (leaves - 1))
-			dr += lc.preds[lut]
-			if flip {
-				dc += -lc.preds[lut+1]
-			} else {
-				dc += lc.preds[lut+1]
+			base := 2 * (lc.trees*leaves*i + leaves*j - (leaves - 1))
+			for k, node := range idx {
+				lut := base + 2*node
+				dr[k] += lc.preds[lut]
+				if flip {
+					dc[k] += -lc.preds[lut+1]
+				} else {
+					dc[k] += lc.preds[lut+1]
+				}
 			}
 			root += 4*leaves - 4
 		}
-		r += dr * s
-		c += dc * s
-		s *= lc.scale
+		for k := range rows {
+			rows[k] += dr[k] * scales[k]
+			cols[k] += dc[k] * scales[k]
+			scales[k] *= lc.scale
+		}
 	}
-	return r, c, s
 }

@@ -1,0 +1,438 @@
+package servicetest
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"image"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/facegate/facegate/payload"
+)
+
+// DefaultKey is the subscription key an Emulator accepts when
+// Options.Key is empty.
+const DefaultKey = "servicetest-key"
+
+// Options configure an Emulator. A nil *Options means the zero value:
+// DefaultKey, the default model versions and quality thresholds, a frontal
+// face found on every frame, one face in every face list image.
+type Options struct {
+	// Key is the subscription key the emulator accepts (default
+	// DefaultKey); any other answers 401.
+	Key string
+	// ModelVersions are accepted in addition to
+	// payload.DefaultModelVersions.
+	ModelVersions []string
+	// Quality are the thresholds the face's exposure and sharpness are
+	// measured against (payload.CheckQuality) in every still image with
+	// a target rectangle; nil means payload.DefaultQuality.
+	Quality *payload.QualityOptions
+	// NoQuality turns the measures off.
+	NoQuality bool
+	// MinFaceFrames is as payload.ValidateOptions.MinFaceFrames.
+	MinFaceFrames int
+	// Observe stands in for the service's face detector on liveness
+	// frames: what it reports is answered as Validate maps a
+	// payload.FaceObservation (payload.FaceRule). nil reports a frontal
+	// face on every frame.
+	Observe func(f *Frame) payload.FaceObservation
+	// CountFaces stands in for the face list's detector: the faces in
+	// target (the whole image when no targetFace was given). nil means
+	// one.
+	CountFaces func(img image.Image, target image.Rectangle) int
+	// FetchURL downloads the image of a face list call made with a URL.
+	// nil answers every such call "Failed to download from target
+	// server" (the emulator never goes to the network).
+	FetchURL func(ctx context.Context, url string) ([]byte, error)
+	// Decision is the livenessDecision of a 200 answer (default
+	// payload.DecisionRealFace).
+	Decision string
+	// MaxBodyBytes bounds a request body (default 128 MiB); a longer
+	// one is answered 413.
+	MaxBodyBytes int64
+}
+
+// Frame is one liveness frame as the emulator read it from the wire, given
+// to Options.Observe.
+type Frame struct {
+	Index       int    // the imageData entry
+	FileName    string // its Content part
+	FrameNumber int
+	// Image is the decoded image, nil for a video frame (animated WebP
+	// frames are not decoded).
+	Image image.Image
+	// Target is the targetFaceRectangle; HasTarget reports whether one
+	// was given.
+	Target    image.Rectangle
+	HasTarget bool
+}
+
+// Fault is an answer the emulator gives instead of serving a request, for
+// the next Times authorised requests.
+type Fault struct {
+	// Status is the HTTP status: 429 (with Wait), 408, 403 (call volume
+	// quota), 409, 500, ...
+	Status int
+	// Times is how many requests get the fault (default 1).
+	Times int
+	// Wait is the wait of a 429, said in the message ("Try again in N
+	// seconds.", N rounded up) and in a Retry-After header.
+	Wait time.Duration
+	// NoRetryAfter leaves the Retry-After header out, so only the
+	// message says the wait.
+	NoRetryAfter bool
+	// Code and Message replace the documented body's.
+	Code, Message string
+}
+
+// Emulator is an in-process stand-in for the Face service's liveness,
+// session and face list endpoints, an http.Handler. It reads requests from
+// the wire (mime/multipart for liveness bodies), applies the documented
+// rules in the order payload's Validate does, and answers with the
+// documented statuses, codes and texts. It keeps face lists and sessions
+// in memory. It is safe for concurrent use.
+type Emulator struct {
+	opts     Options
+	vopts    payload.ValidateOptions
+	mu       sync.Mutex
+	faults   []Fault
+	lists    map[string][]string
+	sessions [2]map[string]payload.Session
+	deleted  [2]map[string]bool
+	requests int
+	nextID   uint64
+}
+
+// New returns an Emulator.
+func New(opts *Options) *Emulator {
+	e := &Emulator{}
+	if opts != nil {
+		e.opts = *opts
+	}
+	if e.opts.Key == "" {
+		e.opts.Key = DefaultKey
+	}
+	if e.opts.Decision == "" {
+		e.opts.Decision = payload.DecisionRealFace
+	}
+	if e.opts.MaxBodyBytes <= 0 {
+		e.opts.MaxBodyBytes = 128 << 20
+	}
+	e.vopts = payload.ValidateOptions{ModelVersions: e.opts.ModelVersions, MinFaceFrames: e.opts.MinFaceFrames}
+	e.lists = map[string][]string{}
+	for i := range e.sessions {
+		e.sessions[i] = map[string]payload.Session{}
+		e.deleted[i] = map[string]bool{}
+	}
+	return e
+}
+
+// Server is an Emulator behind an httptest.Server: point a payload.Client
+// at URL with Key.
+type Server struct {
+	*httptest.Server
+	*Emulator
+}
+
+// NewServer starts an Emulator on a loopback address. Close it when done.
+func NewServer(opts *Options) *Server {
+	e := New(opts)
+	return &Server{Server: httptest.NewServer(e), Emulator: e}
+}
+
+// Key returns the subscription key the emulator accepts.
+func (e *Emulator) Key() string { return e.opts.Key }
+
+// Inject queues a fault: the next f.Times authorised requests get it
+// (after any fault queued before).
+func (e *Emulator) Inject(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	e.mu.Lock()
+	e.faults = append(e.faults, f)
+	e.mu.Unlock()
+}
+
+// RateLimit answers the next times requests 429, "Rate limit is exceeded.
+// Try again in N seconds.", with a Retry-After header of N.
+func (e *Emulator) RateLimit(times int, wait time.Duration) {
+	e.Inject(Fault{Status: http.StatusTooManyRequests, Times: times, Wait: wait})
+}
+
+// Timeout answers the next times requests 408 OperationTimeOut.
+func (e *Emulator) Timeout(times int) {
+	e.Inject(Fault{Status: http.StatusRequestTimeout, Times: times})
+}
+
+// Requests returns how many requests the emulator has received.
+func (e *Emulator) Requests() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.requests
+}
+
+// CreateFaceList creates an empty face list (the add-face endpoint answers
+// 404 for a list that does not exist). An invalid ID is refused.
+func (e *Emulator) CreateFaceList(id string) error {
+	if !payload.ValidFaceListID(id) {
+		return errors.New("servicetest: invalid face list id " + strconv.Quote(id))
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.lists[id]; !ok {
+		e.lists[id] = nil
+	}
+	return nil
+}
+
+// FaceListFaces returns the persistedFaceIds of a face list, in the order
+// they were added, and whether the list exists.
+func (e *Emulator) FaceListFaces(id string) ([]string, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	faces, ok := e.lists[id]
+	return append([]string(nil), faces...), ok
+}
+
+// AddSession adds (or replaces) a liveness session of the kind. An empty
+// ID gets a generated one, which is returned.
+func (e *Emulator) AddSession(kind payload.SessionKind, s payload.Session) string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.ID == "" {
+		s.ID = e.newIDLocked()
+	}
+	k := kindIndex(kind)
+	e.sessions[k][s.ID] = s
+	delete(e.deleted[k], s.ID)
+	return s.ID
+}
+
+// Sessions returns the sessions of the kind, ordered by ID.
+func (e *Emulator) Sessions(kind payload.SessionKind) []payload.Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.sortedSessionsLocked(kindIndex(kind))
+}
+
+func kindIndex(k payload.SessionKind) int {
+	if k == payload.SessionLivenessWithVerify {
+		return 1
+	}
+	return 0
+}
+
+// newIDLocked returns a fresh GUID-shaped id.
+func (e *Emulator) newIDLocked() string {
+	e.nextID++
+	s := strconv.FormatUint(e.nextID, 16)
+	s = strings.Repeat("0", 12-min(12, len(s))) + s
+	return "00000000-0000-4000-8000-" + s
+}
+
+// ServeHTTP routes a request: unknown paths 404, then the key (401), then
+// queued faults, then the endpoint.
+func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	e.requests++
+	e.mu.Unlock()
+	h, later, wrongMethod := e.route(r)
+	if wrongMethod {
+		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.", false)
+		return
+	}
+	if h == nil {
+		writeError(w, http.StatusNotFound, "NotFound", "Resource not found.", false)
+		return
+	}
+	key := r.Header.Get("Ocp-Apim-Subscription-Key")
+	if subtle.ConstantTimeCompare([]byte(key), []byte(e.opts.Key)) != 1 {
+		writeError(w, http.StatusUnauthorized, "Unspecified",
+			"Access denied due to invalid subscription key. Make sure you are subscribed to an API you are trying to call and provide the right key.", later)
+		return
+	}
+	if f, ok := e.takeFault(); ok {
+		writeFault(w, f, later)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, e.opts.MaxBodyBytes)
+	h(w, r)
+}
+
+func (e *Emulator) takeFault() (Fault, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if len(e.faults) == 0 {
+		return Fault{}, false
+	}
+	f := e.faults[0]
+	if e.faults[0].Times--; e.faults[0].Times <= 0 {
+		e.faults = e.faults[1:]
+	}
+	return f, true
+}
+
+// route returns the handler for r, nil for an unknown path; wrongMethod
+// reports a known path with another method; later reports a later API
+// version (error codes also in x-ms-error-code).
+func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMethod bool) {
+	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
+	for i, s := range segs {
+		u, err := url.PathUnescape(s)
+		if err != nil {
+			return nil, false, false
+		}
+		segs[i] = u
+	}
+	if len(segs) < 3 || segs[0] != "face" {
+		return nil, false, false
+	}
+	version := segs[1]
+	later = version != payload.LivenessAPIVersion && version != payload.FaceListAPIVersion
+	rest := segs[2:]
+	is := func(method string, f http.HandlerFunc) (http.HandlerFunc, bool, bool) {
+		if r.Method != method {
+			return nil, later, true
+		}
+		return f, later, false
+	}
+	switch {
+	case version == payload.LivenessAPIVersion && len(rest) == 2 && rest[0] == "detectLiveness" && rest[1] == "singleModal":
+		return is(http.MethodPost, e.serveLiveness)
+	case len(rest) >= 3 && (rest[0] == "detectLiveness" || rest[0] == "detectLivenessWithVerify") &&
+		rest[1] == "singleModal" && rest[2] == "sessions":
+		kind := payload.SessionLiveness
+		if rest[0] == "detectLivenessWithVerify" {
+			kind = payload.SessionLivenessWithVerify
+		}
+		switch len(rest) {
+		case 3:
+			return is(http.MethodGet, func(w http.ResponseWriter, r *http.Request) { e.serveListSessions(w, r, kind, version) })
+		case 4:
+			id := rest[3]
+			return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteSession(w, r, kind, id, later) })
+		}
+	case version == payload.FaceListAPIVersion && len(rest) == 3 && rest[0] == "facelists" && rest[2] == "persistedFaces":
+		id := rest[1]
+		return is(http.MethodPost, func(w http.ResponseWriter, r *http.Request) { e.serveAddFace(w, r, id) })
+	}
+	return nil, false, false
+}
+
+// writeJSON writes a JSON answer.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+type codeBody struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+}
+
+type statusCodeBody struct {
+	Error struct {
+		StatusCode int    `json:"statusCode"`
+		Message    string `json:"message"`
+	} `json:"error"`
+}
+
+// writeError writes {"error":{"code","message"}}, with the code also in
+// x-ms-error-code for a later API version.
+func writeError(w http.ResponseWriter, status int, code, message string, later bool) {
+	var b codeBody
+	b.Error.Code, b.Error.Message = code, message
+	if later {
+		w.Header().Set("x-ms-error-code", code)
+	}
+	writeJSON(w, status, b)
+}
+
+// writeStatusError writes {"error":{"statusCode","message"}}, the shape
+// of the 403 and 429 answers.
+func writeStatusError(w http.ResponseWriter, status int, message string) {
+	var b statusCodeBody
+	b.Error.StatusCode, b.Error.Message = status, message
+	writeJSON(w, status, b)
+}
+
+// writeRule answers a documented rule.
+func writeRule(w http.ResponseWriter, r payload.Rule, later bool) {
+	writeError(w, r.Status(), r.Code(), r.Text(), later)
+}
+
+// Messages of the gateway's answers, from the pages.
+const (
+	quotaMessage     = "Out of call volume quota. Quota will be replenished in 2 days."
+	timeoutMessage   = "Request Timeout."
+	rateLimitMessage = "Rate limit is exceeded. Try again in %d seconds."
+)
+
+func writeFault(w http.ResponseWriter, f Fault, later bool) {
+	msg := f.Message
+	switch f.Status {
+	case http.StatusTooManyRequests:
+		secs := int64((f.Wait + time.Second - 1) / time.Second)
+		if msg == "" {
+			msg = "Rate limit is exceeded. Try again in " + strconv.FormatInt(secs, 10) + " seconds."
+		}
+		if !f.NoRetryAfter {
+			w.Header().Set("Retry-After", strconv.FormatInt(secs, 10))
+		}
+		writeStatusError(w, f.Status, msg)
+	case http.StatusForbidden:
+		if msg == "" {
+			msg = quotaMessage
+		}
+		if f.Code != "" {
+			writeError(w, f.Status, f.Code, msg, later)
+			return
+		}
+		writeStatusError(w, f.Status, msg)
+	case http.StatusRequestTimeout:
+		code := f.Code
+		if code == "" {
+			code = "OperationTimeOut"
+		}
+		if msg == "" {
+			msg = timeoutMessage
+		}
+		writeError(w, f.Status, code, msg, later)
+	default:
+		code := f.Code
+		if code == "" {
+			code = strings.ReplaceAll(http.StatusText(f.Status), " ", "")
+		}
+		if msg == "" {
+			msg = http.StatusText(f.Status) + "."
+		}
+		writeError(w, f.Status, code, msg, later)
+	}
+}
+
+// writeTooLarge answers a body over MaxBodyBytes.
+func writeTooLarge(w http.ResponseWriter) {
+	writeError(w, http.StatusRequestEntityTooLarge, "BadArgument", "Request body too large.", false)
+}
+
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

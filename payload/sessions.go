@@ -1,0 +1,299 @@
+package payload
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Limits of the session list's query.
+const (
+	// MaxSessionStart is the longest start value.
+	MaxSessionStart = 64
+	// MaxSessionTop is the largest top value (and the default).
+	MaxSessionTop = 1000
+)
+
+// SessionKind is the kind of liveness session, the path segment before
+// /singleModal/sessions.
+type SessionKind uint8
+
+// The session kinds.
+const (
+	// SessionLiveness: .../detectLiveness/singleModal/sessions.
+	SessionLiveness SessionKind = iota
+	// SessionLivenessWithVerify:
+	// .../detectLivenessWithVerify/singleModal/sessions.
+	SessionLivenessWithVerify
+)
+
+// String returns the path segment: "detectLiveness" or
+// "detectLivenessWithVerify".
+func (k SessionKind) String() string {
+	if k == SessionLivenessWithVerify {
+		return "detectLivenessWithVerify"
+	}
+	return "detectLiveness"
+}
+
+// Session is one item of a session list. It decodes both published shapes:
+// the v1.1-preview.1 one (sessionId; sessionStartDateTime in epoch
+// milliseconds) and the later one (id; date-times as strings). Either
+// date-time form is accepted in every date-time member.
+type Session struct {
+	ID string // sessionId, or id
+	// CreatedDateTime is when the session was created.
+	CreatedDateTime time.Time
+	// SessionStartDateTime is when the client started the session; the
+	// zero Time when absent or null.
+	SessionStartDateTime time.Time
+	// AuthTokenTimeToLiveInSeconds is how long the session's token lives
+	// (60 to 86400, default 600, in the later version).
+	AuthTokenTimeToLiveInSeconds int
+	// DeviceCorrelationID identifies the end-user device.
+	DeviceCorrelationID string
+	// SessionExpired reports whether the session's token has expired.
+	SessionExpired bool
+}
+
+type wireSession struct {
+	SessionID json.RawMessage `json:"sessionId"`
+	ID        json.RawMessage `json:"id"`
+	Created   json.RawMessage `json:"createdDateTime"`
+	Start     json.RawMessage `json:"sessionStartDateTime"`
+	TTL       json.RawMessage `json:"authTokenTimeToLiveInSeconds"`
+	Device    *string         `json:"deviceCorrelationId"`
+	Expired   *bool           `json:"sessionExpired"`
+}
+
+// UnmarshalJSON decodes a session list item in either shape. An item
+// with neither sessionId nor id, or a member of the wrong type, gives an
+// error wrapping ErrMalformed.
+func (s *Session) UnmarshalJSON(b []byte) error {
+	var w wireSession
+	if err := json.Unmarshal(b, &w); err != nil {
+		return malformed("session", err)
+	}
+	var out Session
+	id, err := sessionID(w.SessionID)
+	if err != nil {
+		return err
+	}
+	if id == "" {
+		if id, err = sessionID(w.ID); err != nil {
+			return err
+		}
+	}
+	if id == "" {
+		return malformed("session: no sessionId or id", nil)
+	}
+	out.ID = id
+	if out.CreatedDateTime, err = parseDateTime(w.Created); err != nil {
+		return malformed("session createdDateTime", err)
+	}
+	if out.SessionStartDateTime, err = parseDateTime(w.Start); err != nil {
+		return malformed("session sessionStartDateTime", err)
+	}
+	if len(w.TTL) > 0 && string(w.TTL) != "null" {
+		f, err := strconv.ParseFloat(string(w.TTL), 64)
+		if err != nil || f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
+			return malformed("session authTokenTimeToLiveInSeconds "+string(w.TTL), nil)
+		}
+		out.AuthTokenTimeToLiveInSeconds = int(f)
+	}
+	if w.Device != nil {
+		out.DeviceCorrelationID = *w.Device
+	}
+	if w.Expired != nil {
+		out.SessionExpired = *w.Expired
+	}
+	*s = out
+	return nil
+}
+
+// sessionID reads an id: a string, or (the v1.1 page types sessionId as
+// an Array) an array whose first element is a string.
+func sessionID(raw json.RawMessage) (string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		return s, nil
+	}
+	var a []string
+	if err := json.Unmarshal(raw, &a); err == nil {
+		if len(a) > 0 {
+			return a[0], nil
+		}
+		return "", nil
+	}
+	return "", malformed("session id "+string(raw), nil)
+}
+
+// parseDateTime reads a date-time as an RFC 3339 string (a missing zone
+// means UTC) or a number of milliseconds since the Unix epoch. Absent and
+// null give the zero Time.
+func parseDateTime(raw json.RawMessage) (time.Time, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return time.Time{}, nil
+	}
+	if raw[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return time.Time{}, err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return time.Time{}, nil
+		}
+		for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999"} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC(), nil
+			}
+		}
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+	}
+	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
+		return time.UnixMilli(n).UTC(), nil
+	}
+	f, err := strconv.ParseFloat(string(raw), 64)
+	if err != nil || math.IsNaN(f) || math.Abs(f) > 1<<53 {
+		return time.Time{}, fmt.Errorf("%s is not a date-time", raw)
+	}
+	return time.UnixMilli(int64(math.Round(f))).UTC(), nil
+}
+
+// MaxSessionListBytes bounds the session list DecodeSessions reads.
+const MaxSessionListBytes = 8 << 20
+
+// DecodeSessions decodes a session list answer (a JSON array of items in
+// either shape, see Session). A document over MaxSessionListBytes, or not
+// an array of valid items, gives an error wrapping ErrMalformed.
+func DecodeSessions(b []byte) ([]Session, error) {
+	if len(b) > MaxSessionListBytes {
+		return nil, malformed("session list over "+strconv.Itoa(MaxSessionListBytes)+" bytes", nil)
+	}
+	var out []Session
+	if err := json.Unmarshal(b, &out); err != nil {
+		if errors.Is(err, ErrMalformed) {
+			return nil, err
+		}
+		return nil, malformed("session list", err)
+	}
+	if out == nil {
+		return nil, malformed("session list: null", nil)
+	}
+	return out, nil
+}
+
+// ListSessionsRequest lists liveness sessions:
+// GET {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions?start=S&top=N.
+type ListSessionsRequest struct {
+	Kind SessionKind
+	// APIVersion defaults to LivenessAPIVersion; the later shape comes
+	// with, for instance, "v1.2-preview.1".
+	APIVersion string
+	// Start lists the sessions after this id; empty means from the
+	// first. At most MaxSessionStart characters.
+	Start string
+	// Top is how many to list, 1 to MaxSessionTop; 0 means absent (the
+	// service's default, 1000).
+	Top int
+}
+
+// Validate predicts the service's 400 answers: RuleSessionStart for a
+// start over MaxSessionStart bytes (bytes are never fewer than the
+// characters the service counts), RuleSessionTop for a top outside
+// 1..MaxSessionTop (0 is absent, and fine).
+func (r *ListSessionsRequest) Validate() error {
+	if len(r.Start) > MaxSessionStart {
+		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d bytes, over %d", len(r.Start), MaxSessionStart))
+	}
+	if r.Top != 0 && (r.Top < 1 || r.Top > MaxSessionTop) {
+		return ruleErr(RuleSessionTop, "top", strconv.Itoa(r.Top))
+	}
+	return nil
+}
+
+func apiVersion(v string) string {
+	if v == "" {
+		return LivenessAPIVersion
+	}
+	return v
+}
+
+// URLFor returns the request URL under endpoint.
+func (r *ListSessionsRequest) URLFor(endpoint string) (string, error) {
+	q := url.Values{}
+	if r.Start != "" {
+		q.Set("start", r.Start)
+	}
+	if r.Top != 0 {
+		q.Set("top", strconv.Itoa(r.Top))
+	}
+	return joinURL(endpoint, q, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions")
+}
+
+// NewRequest returns the HTTP request, with the key and Accept headers
+// set. It does not call Validate.
+func (r *ListSessionsRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
+	return newBodylessRequest(ctx, http.MethodGet, endpoint, key, r.URLFor)
+}
+
+// DeleteSessionRequest deletes a liveness session:
+// DELETE {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}.
+type DeleteSessionRequest struct {
+	Kind       SessionKind
+	APIVersion string // defaults to LivenessAPIVersion
+	ID         string
+}
+
+// Validate refuses an empty ID with an error wrapping ErrInvalid (the
+// service's pages document no format for session ids).
+func (r *DeleteSessionRequest) Validate() error {
+	if r.ID == "" {
+		return fmt.Errorf("%w: empty session id", ErrInvalid)
+	}
+	return nil
+}
+
+// URLFor returns the request URL under endpoint; the ID is escaped as one
+// path segment.
+func (r *DeleteSessionRequest) URLFor(endpoint string) (string, error) {
+	if err := r.Validate(); err != nil {
+		return "", err
+	}
+	return joinURL(endpoint, nil, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions", r.ID)
+}
+
+// NewRequest returns the HTTP request, with the key and Accept headers
+// set.
+func (r *DeleteSessionRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
+	return newBodylessRequest(ctx, http.MethodDelete, endpoint, key, r.URLFor)
+}
+
+func newBodylessRequest(ctx context.Context, method, endpoint, key string, urlFor func(string) (string, error)) (*http.Request, error) {
+	u, err := urlFor(endpoint)
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if err := setAuth(req.Header, key); err != nil {
+		return nil, err
+	}
+	return req, nil
+}

@@ -148,9 +148,9 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 }
 
 // scanRow classifies the windows of one row, breadth-first: each tree is
-// walked for every live window (treeLevels) before the next, so the pixel loads of different windows, which are
-// independent, overlap in the memory system instead of each window waiting
-// on its own chain of loads. Every window's score is the same sum in the
+// walked for every live window (treeLevels) before the next, so the pixel
+// loads of different windows, which are independent, overlap in the memory
+// system instead of each window waiting on its own chain of loads. Every window's score is the same sum in the
 // same order as pigo's classifyRegion.
 func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []int32, row, c0, c1, step, scale int) []Window {
 	c := s.c

@@ -124,10 +124,10 @@ type Detector struct {
 
 	landmarks [numLandmarks]*LocCascade
 
-	// downscale plan for the current frame size
-	srcW, srcH, k int
-	rz            *preprocess.Resizer
-	small         preprocess.Plane
+	// downscaled plane and scan results, grown as needed
+	down          preprocess.Downscaler
+	smallPix      []byte
+	smallStride   int
 	raw, clusters []Window
 }
 
@@ -155,61 +155,67 @@ func NewDetector(cs *Cascades, o *Options) (*Detector, error) {
 	return d, nil
 }
 
-// plan prepares the downscaled plane for frames of w x h.
-func (d *Detector) plan(w, h int) error {
-	if w == d.srcW && h == d.srcH {
-		return nil
+// Detect appends the faces found in luma (one channel, any stride) to dst,
+// highest score first, with the Options' face sizes.
+func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
+	maxFace := d.o.MaxFace
+	if maxFace == 0 {
+		maxFace = min(luma.Width, luma.Height)
 	}
-	k := max(1, d.o.MinFace/d.o.DetectSide)
-	k = min(k, w, h)
-	sw, sh := w/k, h/k
-	rz, err := preprocess.NewResizer(sw*k, sh*k, sw, sh, 1, preprocess.Area)
-	if err != nil {
-		return err
+	if maxFace < d.o.MinFace {
+		// The frame is smaller than the smallest face (or invalid).
+		return dst, luma.Validate()
 	}
-	d.srcW, d.srcH, d.k, d.rz = w, h, k, rz
-	d.small = preprocess.GrayPlane(make([]byte, sw*sh), sw, sw, sh)
-	return nil
+	return d.DetectRegion(dst, luma, image.Rect(0, 0, luma.Width, luma.Height), d.o.MinFace, maxFace)
 }
 
-// Detect appends the faces found in luma (one channel, any stride) to dst,
-// highest score first.
-func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
+// DetectRegion is Detect restricted to the faces wholly inside region (in
+// luma's coordinates, clipped to the plane) with sides in minFace..maxFace;
+// the other Options apply. It is how a tracker re-finds a face near where it
+// was at a fraction of a full scan's cost. The region is box-downscaled by
+// max(1, minFace/DetectSide) before scanning; pupils and landmarks are found
+// at full resolution. Faces are in luma's coordinates, highest score first.
+// In steady state (regions no wider than before) it does not allocate.
+func (d *Detector) DetectRegion(dst []Face, luma preprocess.Plane, region image.Rectangle, minFace, maxFace int) ([]Face, error) {
 	if err := luma.Validate(); err != nil {
 		return dst, err
 	}
 	if luma.Channels > 1 {
 		return dst, fmt.Errorf("%w: detection needs a one-channel plane, have %d", ErrParams, luma.Channels)
 	}
-	if err := d.plan(luma.Width, luma.Height); err != nil {
+	if minFace < 1 || maxFace < minFace {
+		return dst, fmt.Errorf("%w: face sizes %d..%d", ErrParams, minFace, maxFace)
+	}
+	region = region.Intersect(image.Rect(0, 0, luma.Width, luma.Height))
+	w, h := region.Dx(), region.Dy()
+	if w < minFace || h < minFace {
+		return dst, nil // no face of minFace fits
+	}
+	k := max(1, minFace/d.o.DetectSide)
+	sw, sh := w/k, h/k
+	src, err := luma.SubPlane(region)
+	if err != nil {
 		return dst, err
 	}
-	k := d.k
-	small := luma
-	if k > 1 {
-		src, err := luma.SubPlane(image.Rect(0, 0, d.small.Width*k, d.small.Height*k))
-		if err != nil {
-			return dst, err
-		}
-		if err := d.rz.Resize(d.small, src); err != nil {
-			return dst, err
-		}
-		small = d.small
+	// The downscaled plane keeps one stride (the widest seen) so that the
+	// scanner's offset tables serve every region and frame.
+	d.smallStride = max(d.smallStride, sw)
+	if n := d.smallStride*(sh-1) + sw; cap(d.smallPix) < n {
+		d.smallPix = make([]byte, d.smallStride*sh)
 	}
-	maxFace := d.o.MaxFace
-	if maxFace == 0 {
-		maxFace = min(luma.Width, luma.Height)
+	small := preprocess.GrayPlane(d.smallPix[:d.smallStride*(sh-1)+sw], d.smallStride, sw, sh)
+	if err := d.down.Downscale(small, src, k); err != nil {
+		return dst, err
 	}
 	sp := ScanParams{
-		MinSize:     (d.o.MinFace + k - 1) / k,
-		MaxSize:     maxFace / k,
+		MinSize:     (minFace + k - 1) / k,
+		MaxSize:     min(maxFace, w, h) / k,
 		ShiftFactor: d.o.ShiftFactor,
 		ScaleFactor: d.o.ScaleFactor,
 	}
 	if sp.MaxSize < sp.MinSize {
-		return dst, nil // the frame is smaller than the smallest face
+		return dst, nil
 	}
-	var err error
 	d.raw = d.raw[:0]
 	if d.raw, err = d.scan.Scan(d.raw, small, sp); err != nil {
 		return dst, err
@@ -222,15 +228,15 @@ func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
 	}
 	d.clusters = d.scan.Cluster(d.clusters[:0], d.raw, d.o.IoU)
 	first := len(dst)
-	for _, w := range d.clusters {
-		if w.Q <= d.o.MinScore {
+	for _, win := range d.clusters {
+		if win.Q <= d.o.MinScore {
 			continue
 		}
 		// Window (row, col, side) of the downscaled plane covers full-frame
-		// pixels [k*(col-side/2), k*(col+side/2)).
-		side := w.Scale * k
-		cx, cy := w.Col*k+k/2, w.Row*k+k/2
-		f := Face{Rect: image.Rect(cx-side/2, cy-side/2, cx-side/2+side, cy-side/2+side), Score: w.Q}
+		// pixels [k*(col-side/2), k*(col+side/2)), offset by the region.
+		side := win.Scale * k
+		cx, cy := region.Min.X+win.Col*k+k/2, region.Min.Y+win.Row*k+k/2
+		f := Face{Rect: image.Rect(cx-side/2, cy-side/2, cx-side/2+side, cy-side/2+side), Score: win.Q}
 		if !d.o.SkipLandmarks {
 			d.localise(&f, &luma, cy, cx, side)
 		}

@@ -56,10 +56,9 @@ func nextScale(scale int, factor float64) int {
 // concurrent use.
 type Scanner struct {
 	c        *FaceCascade
-	stride   int
-	tables   map[int][]int32 // by scale: per tree, per node, the two pixels it compares (offsets a, b)
-	assigned []bool          // Cluster scratch
-	row      rowBatch        // Scan scratch: one row of windows
+	tables   map[tableKey][]int32 // per tree, per node, the two pixels it compares (offsets a, b)
+	assigned []bool               // Cluster scratch
+	row      rowBatch             // Scan scratch: one row of windows
 }
 
 // rowBatch holds the windows of one row while the cascade runs over them
@@ -81,20 +80,28 @@ func (b *rowBatch) reset(n int) {
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	return &Scanner{c: c, tables: map[int][]int32{}}
+	return &Scanner{c: c, tables: map[tableKey][]int32{}}
 }
+
+// tableKey names the offset table of one plane stride and window scale.
+type tableKey struct{ stride, scale int }
+
+// maxTables bounds the cached offset tables (facefinder's are 240 KB each;
+// a 1080p frame downscaled for 96 px faces needs 26 of them); past it the
+// cache starts afresh.
+const maxTables = 64
 
 // table returns the offsets for windows of the given scale on planes of the
 // given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
 // probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
 // r*stride + c.
 func (s *Scanner) table(stride, scale int) []int32 {
-	if stride != s.stride {
-		clear(s.tables)
-		s.stride = stride
-	}
-	if t, ok := s.tables[scale]; ok {
+	key := tableKey{stride, scale}
+	if t, ok := s.tables[key]; ok {
 		return t
+	}
+	if len(s.tables) >= maxTables {
+		clear(s.tables)
 	}
 	c := s.c
 	leaves := 1 << c.depth
@@ -104,7 +111,7 @@ func (s *Scanner) table(stride, scale int) []int32 {
 		t[2*i] = int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
 		t[2*i+1] = int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
 	}
-	s.tables[scale] = t
+	s.tables[key] = t
 	return t
 }
 

@@ -1,0 +1,355 @@
+package facegate
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/facegate/facegate/detect"
+	"github.com/facegate/facegate/preprocess"
+	"github.com/facegate/facegate/track"
+)
+
+// ErrOptions reports invalid pipeline Options.
+var ErrOptions = errors.New("facegate: invalid options")
+
+// Options tune how a Pipeline finds and follows faces; the Policy holds
+// the thresholds it judges them by. A nil *Options means the defaults.
+type Options struct {
+	// DetectShare: faces are searched down to this share of the policy's
+	// minimum face size, so that a face a little too small is reported as
+	// FaceTooSmall rather than NoFace (default 0.75; 1 finds only faces
+	// the service would accept, at about half the cost).
+	DetectShare float64
+	// RescanEvery: while faces are tracked, every RescanEvery-th frame is
+	// scanned in full and the others only around the tracked faces, at
+	// their scale (default 10; 1 scans every frame in full). A face that
+	// enters the frame is found within RescanEvery frames; a frame whose
+	// local search finds none of its tracked faces is rescanned in full at
+	// once.
+	RescanEvery int
+	// Detector holds the detector's options (shift and scale factors,
+	// clustering, rotations, perturbations); MinFace and MaxFace are set
+	// from the Policy, and SkipLandmarks is ignored (the pose gate needs
+	// the landmarks).
+	Detector detect.Options
+	// Tracker holds the tracker's options (IoU, confirmation, misses).
+	Tracker track.Options
+}
+
+func (o *Options) withDefaults() (Options, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.DetectShare == 0 {
+		r.DetectShare = 0.75
+	}
+	if r.RescanEvery == 0 {
+		r.RescanEvery = 10
+	}
+	if !(r.DetectShare > 0 && r.DetectShare <= 1) || r.RescanEvery < 1 {
+		return r, fmt.Errorf("%w: DetectShare %v, RescanEvery %d", ErrOptions, r.DetectShare, r.RescanEvery)
+	}
+	r.Detector.SkipLandmarks = false
+	return r, nil
+}
+
+// Result is what Process found on one frame. It belongs to the Pipeline and
+// is valid until the next call of Process or Reset: copy what must outlive
+// it.
+type Result struct {
+	// Index is the frame's number since New or Reset (0-based).
+	Index int
+	// Width and Height are the frame's size; MinFaceSize is the policy's
+	// minimum face side for it.
+	Width, Height, MinFaceSize int
+	// Faces are all faces found, in frame coordinates; TrackIDs[i] is the
+	// track of Faces[i].
+	Faces    []detect.Face
+	TrackIDs []uint64
+	// Target indexes Faces (-1 when the target face is not in this frame);
+	// TargetID is its track (0 until a target is chosen).
+	Target   int
+	TargetID uint64
+	// Quality of the target face (zero when there is none).
+	Quality Quality
+	// FullScan is true when the whole frame was scanned, false when only
+	// the surroundings of tracked faces were.
+	FullScan bool
+	// Verdict says whether the service would accept the frame, and why not.
+	Verdict Verdict
+}
+
+// TargetFace returns the target face, when the frame holds it.
+func (r *Result) TargetFace() (detect.Face, bool) {
+	if r.Target < 0 || r.Target >= len(r.Faces) {
+		return detect.Face{}, false
+	}
+	return r.Faces[r.Target], true
+}
+
+// Pipeline checks camera frames in order: luma, detection, tracking, the
+// target face, and the gates of its Policy. After the first frames of a
+// given size, Process does not allocate.
+//
+// A Pipeline follows one camera's frames and is not safe for concurrent
+// use: give each goroutine (each camera, each file) its own. Pipelines
+// share the detector's cascades, which are read-only.
+type Pipeline struct {
+	policy Policy
+	opts   Options
+	det    *detect.Detector
+	trk    *track.Tracker
+	tgt    *track.Target
+	meter  Meter
+
+	lumaBuf   []byte
+	drawBuf   []byte
+	tracks    []track.Track
+	boxes     []image.Rectangle
+	regionBuf []detect.Face
+	sinceScan int
+	res       Result
+}
+
+// New returns a Pipeline judging frames by p (DefaultPolicy when nil) with
+// the default Options.
+func New(p *Policy) (*Pipeline, error) { return NewWithOptions(p, nil) }
+
+// NewWithOptions returns a Pipeline judging frames by p (DefaultPolicy when
+// nil) with options o (the defaults when nil). The policy and options are
+// copied. Errors wrap ErrPolicy or ErrOptions, or come from the detector and
+// tracker constructors.
+func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
+	if p == nil {
+		p = DefaultPolicy()
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	opts, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	do := opts.Detector
+	do.MinFace = max(1, int(float64(p.MinFaceSize)*opts.DetectShare))
+	do.MaxFace = 0
+	det, err := detect.NewDetector(nil, &do)
+	if err != nil {
+		return nil, err
+	}
+	trk, err := track.NewTracker(&opts.Tracker)
+	if err != nil {
+		return nil, err
+	}
+	minIoU := opts.Tracker.MinIoU
+	if minIoU == 0 {
+		minIoU = 0.3
+	}
+	pl := &Pipeline{policy: *p, opts: opts, det: det, trk: trk, tgt: track.NewTarget(minIoU)}
+	pl.Reset()
+	return pl, nil
+}
+
+// Policy returns a copy of the pipeline's policy.
+func (pl *Pipeline) Policy() Policy { return pl.policy }
+
+// SetTarget makes the face overlapping r (frame coordinates) on the next
+// frame the target, as a target rectangle given on one image does for the
+// service. Without it, the target is the largest face of the first frame
+// that has one.
+func (pl *Pipeline) SetTarget(r image.Rectangle) { pl.tgt.SetRect(r) }
+
+// Reset forgets the tracks, the target and the frame count, to start a new
+// sequence. Buffers are kept.
+func (pl *Pipeline) Reset() {
+	pl.trk.Reset()
+	pl.tgt.Reset()
+	pl.sinceScan = 0
+	pl.tracks = nil
+	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Index: -1, Target: -1}
+}
+
+// ProcessImage is Process for a decoded image: YCbCr, Gray, RGBA and NRGBA
+// images are read in place; others are first drawn into a buffer the
+// Pipeline keeps.
+func (pl *Pipeline) ProcessImage(img image.Image) (*Result, error) {
+	f, buf, err := preprocess.FromImage(pl.drawBuf[:0], img)
+	pl.drawBuf = buf
+	if err != nil {
+		return nil, err
+	}
+	return pl.Process(&f)
+}
+
+// Process checks one frame and returns the Result, which is valid until the
+// next call. Errors concern the frame (preprocess.ErrInvalidFrame and
+// similar) and leave the pipeline's state unchanged.
+func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	if !f.Format.IsYUV() && f.Format != preprocess.Gray8 {
+		if n := f.Width * f.Height; cap(pl.lumaBuf) < n {
+			pl.lumaBuf = make([]byte, n)
+		}
+	}
+	luma, err := f.Luma(pl.lumaBuf[:cap(pl.lumaBuf)])
+	if err != nil {
+		return nil, err
+	}
+	r := &pl.res
+	w, h := luma.Width, luma.Height
+	minFace := pl.policy.MinFaceFor(w, h)
+	detectMin := max(1, int(float64(minFace)*pl.opts.DetectShare))
+	faces, full, err := pl.find(r.Faces[:0], luma, detectMin)
+	if err != nil {
+		return nil, err
+	}
+	r.Faces = faces
+	r.Index++
+	r.Width, r.Height, r.MinFaceSize, r.FullScan = w, h, minFace, full
+
+	pl.boxes = pl.boxes[:0]
+	for i := range faces {
+		pl.boxes = append(pl.boxes, faces[i].Rect)
+	}
+	tracks := pl.trk.Update(pl.boxes)
+	pl.tracks = tracks
+	r.TrackIDs = r.TrackIDs[:0]
+	for i := range faces {
+		var id uint64
+		if t := pl.trk.TrackOf(i); t >= 0 {
+			id = tracks[t].ID
+		}
+		r.TrackIDs = append(r.TrackIDs, id)
+	}
+	r.Target = -1
+	if t := pl.tgt.Update(tracks); t >= 0 {
+		r.Target = tracks[t].Detection
+	}
+	r.TargetID = pl.tgt.ID()
+	r.Quality = Quality{}
+	pl.judge(r, luma)
+	return r, nil
+}
+
+// find detects faces: in full on a rescan frame or when nothing is
+// tracked, else around each live track at its scale.
+func (pl *Pipeline) find(dst []detect.Face, luma preprocess.Plane, detectMin int) ([]detect.Face, bool, error) {
+	maxFace := min(luma.Width, luma.Height)
+	tracks := pl.tracks
+	local := pl.opts.RescanEvery > 1 && pl.sinceScan+1 < pl.opts.RescanEvery && len(tracks) > 0
+	if local {
+		pl.sinceScan++
+		n0 := len(dst)
+		for _, t := range tracks {
+			s := min(t.Box.Dx(), t.Box.Dy())
+			lo := max(detectMin, int(float64(s)/localScale))
+			hi := min(maxFace, int(float64(s)*localScale)+1)
+			if hi < lo {
+				continue
+			}
+			m := int(float64(s)*localMargin) + 1
+			region := t.Box.Inset(-m)
+			var err error
+			pl.regionBuf, err = pl.det.DetectRegion(pl.regionBuf[:0], luma, region, lo, hi)
+			if err != nil {
+				return dst, false, err
+			}
+			for _, f := range pl.regionBuf {
+				if !overlapsAny(dst[n0:], f.Rect) {
+					dst = append(dst, f)
+				}
+			}
+		}
+		if len(dst) > n0 {
+			return dst, false, nil
+		}
+		// Every tracked face was lost locally: look everywhere now.
+	}
+	pl.sinceScan = 0
+	d, err := pl.det.DetectRegion(dst, luma, image.Rect(0, 0, luma.Width, luma.Height), detectMin, max(detectMin, maxFace))
+	return d, true, err
+}
+
+// Local search: faces between side/localScale and side*localScale, within
+// localMargin sides of the tracked box.
+const (
+	localScale  = 1.4
+	localMargin = 0.6
+)
+
+func overlapsAny(fs []detect.Face, r image.Rectangle) bool {
+	for i := range fs {
+		if track.IoU(fs[i].Rect, r) > 0.5 {
+			return true
+		}
+	}
+	return false
+}
+
+// judge applies the policy's gates to the target face.
+func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
+	p := &pl.policy
+	v := &r.Verdict
+	v.reset()
+	if r.Target < 0 {
+		v.add(Reason{Code: NoFace, Value: float64(len(r.Faces))})
+		return
+	}
+	f := &r.Faces[r.Target]
+	bounds := image.Rect(0, 0, r.Width, r.Height)
+	if !f.Rect.In(bounds) {
+		v.add(Reason{Code: FaceOutside})
+	}
+	side := min(f.Rect.Dx(), f.Rect.Dy())
+	if side < r.MinFaceSize {
+		v.add(Reason{Code: FaceTooSmall, Value: float64(side), Threshold: float64(r.MinFaceSize)})
+	}
+	if reg := FaceRegion(f.Rect, bounds); !reg.Empty() {
+		if err := pl.meter.measure(&r.Quality, luma, reg); err == nil {
+			q := &r.Quality
+			if q.Blur >= p.MaxBlur {
+				v.add(Reason{Code: Blurred, Value: q.Blur, Threshold: p.MaxBlur})
+			}
+			if q.Exposure >= p.MaxExposure {
+				v.add(Reason{Code: OverExposed, Value: q.Exposure, Threshold: p.MaxExposure})
+			}
+			if q.Exposure < p.MinExposure {
+				v.add(Reason{Code: UnderExposed, Value: q.Exposure, Threshold: p.MinExposure})
+			}
+		}
+	}
+	if f.LandmarksFound {
+		// The axis that exceeds its limit by the largest share is reported.
+		worst, val, lim := 1.0, 0.0, 0.0
+		for _, a := range [3][2]float64{{f.Pose.Yaw, p.MaxYaw}, {f.Pose.Pitch, p.MaxPitch}, {f.Pose.Roll, p.MaxRoll}} {
+			if e := math.Abs(a[0]) / a[1]; e > worst {
+				worst, val, lim = e, math.Abs(a[0]), a[1]
+			}
+		}
+		if val > 0 {
+			v.add(Reason{Code: NotFrontal, Value: val, Threshold: lim})
+		}
+	} else {
+		v.add(Reason{Code: PoseUnknown})
+	}
+	if p.OptimalFaceSize > 0 && side < p.OptimalFaceSize {
+		v.add(Reason{Code: BelowOptimalSize, Value: float64(side), Threshold: float64(p.OptimalFaceSize)})
+	}
+	if f.PupilsFound && f.EyeDistance < p.OptimalEyeDistance {
+		v.add(Reason{Code: BelowOptimalEyeDistance, Value: f.EyeDistance, Threshold: p.OptimalEyeDistance})
+	}
+	similar := 0
+	for i := range r.Faces {
+		if i != r.Target && float64(min(r.Faces[i].Rect.Dx(), r.Faces[i].Rect.Dy())) >= p.SimilarFaceRatio*float64(side) {
+			similar++
+		}
+	}
+	if similar > 0 {
+		v.add(Reason{Code: SimilarFaces, Faces: similar, Value: float64(similar), Threshold: p.SimilarFaceRatio})
+	}
+}

@@ -1,0 +1,239 @@
+package facegate_test
+
+import (
+	"errors"
+	"image"
+	"math"
+	"testing"
+
+	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/payload"
+	"github.com/facegate/facegate/preprocess"
+)
+
+func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facegate.Pipeline {
+	tb.Helper()
+	pl, err := facegate.NewWithOptions(p, o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return pl
+}
+
+func process(tb testing.TB, pl *facegate.Pipeline, m *image.RGBA) *facegate.Result {
+	tb.Helper()
+	f := rgbaFrame(m)
+	res, err := pl.Process(&f)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return res
+}
+
+func TestAcceptsGoodFace(t *testing.T) {
+	for _, name := range []string{"faces/obama-1080p.jpg", "faces/pigo-sample.jpg", "faces/bob.jpg"} {
+		res := process(t, newPipeline(t, nil, nil), loadRGBA(t, "testdata/"[:0]+name))
+		if !res.Verdict.Accept || res.Verdict.Err() != nil {
+			t.Errorf("%s: rejected: %v", name, res.Verdict.Err())
+		}
+		f, ok := res.TargetFace()
+		if !ok || res.TargetID == 0 {
+			t.Fatalf("%s: no target (faces %d)", name, len(res.Faces))
+		}
+		q := res.Quality
+		if q.Blur >= 0.25 || q.Exposure < 0.25 || q.Exposure >= 0.75 || !f.LandmarksFound {
+			t.Errorf("%s: quality %+v, landmarks %v", name, q, f.LandmarksFound)
+		}
+	}
+}
+
+// Each degradation of a real face gives the reason predicting the service's
+// answer, with its exact message, the value and the threshold.
+func TestGates(t *testing.T) {
+	face := loadRGBA(t, "faces/pigo-sample.jpg")
+	for _, tc := range []struct {
+		name string
+		img  *image.RGBA
+		code facegate.Code
+		rule payload.Rule
+	}{
+		{"blurred", boxBlur(face, 200), facegate.Blurred, payload.RuleFaceBlurred},
+		{"dark", mapLuma(face, func(v float64) float64 { return v * 0.2 }), facegate.UnderExposed, payload.RuleFaceUnderExposed},
+		{"bright", mapLuma(face, func(v float64) float64 { return v * 2.5 }), facegate.OverExposed, payload.RuleFaceOverExposed},
+		{"small", canvas(face, 2560, 1440, 1, 2), facegate.FaceTooSmall, payload.RuleFaceNotFoundInRect},
+		{"no face", loadRGBA(t, "negatives/chelsea.png"), facegate.NoFace, payload.RuleFaceNotFoundInRect},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := process(t, newPipeline(t, nil, nil), tc.img)
+			err := res.Verdict.Err()
+			if res.Verdict.Accept || err == nil {
+				t.Fatalf("accepted; quality %+v, faces %+v, min %d", res.Quality, res.Faces, res.MinFaceSize)
+			}
+			if !errors.Is(err, tc.code) || !errors.Is(err, tc.rule) || !res.Verdict.Has(tc.code) {
+				t.Fatalf("err %v: want %v (%v)", err, tc.code, tc.rule)
+			}
+			var v *facegate.Verdict
+			if !errors.As(err, &v) || v != &res.Verdict {
+				t.Errorf("errors.As does not find the verdict")
+			}
+			for _, r := range res.Verdict.Reasons() {
+				if r.Code != tc.code {
+					continue
+				}
+				if r.Message() != tc.rule.Text() || r.Code.Warning() {
+					t.Errorf("message %q, want %q", r.Message(), tc.rule.Text())
+				}
+				if tc.code != facegate.NoFace && (r.Threshold == 0 || math.IsNaN(r.Value)) {
+					t.Errorf("reason %+v lacks its value or threshold", r)
+				}
+				t.Logf("%v: value %.3g, threshold %.3g", r.Code, r.Value, r.Threshold)
+			}
+		})
+	}
+}
+
+func TestNotFrontal(t *testing.T) {
+	p := facegate.DefaultPolicy()
+	p.MaxRoll = 1 // the sample's roll is about 2 degrees
+	res := process(t, newPipeline(t, p, nil), loadRGBA(t, "faces/pigo-sample.jpg"))
+	if !errors.Is(res.Verdict.Err(), facegate.NotFrontal) || !errors.Is(res.Verdict.Err(), payload.RuleFaceNotFrontal) {
+		t.Fatalf("verdict %v, pose %+v", res.Verdict.Err(), res.Faces[res.Target].Pose)
+	}
+}
+
+func TestMinFaceFor(t *testing.T) {
+	p := facegate.DefaultPolicy()
+	for _, tc := range []struct{ w, h, want int }{
+		{640, 480, 128}, {1280, 720, 128}, {1920, 1080, 128}, {1080, 1920, 228},
+		{2560, 1440, 171}, {3840, 2160, 256}, {1921, 1080, 129},
+	} {
+		if got := p.MinFaceFor(tc.w, tc.h); got != tc.want {
+			t.Errorf("MinFaceFor(%d, %d) = %d, want %d", tc.w, tc.h, got, tc.want)
+		}
+		if got := payload.MinFaceSize(tc.w, tc.h); got != tc.want {
+			t.Errorf("payload.MinFaceSize(%d, %d) = %d, want %d", tc.w, tc.h, got, tc.want)
+		}
+	}
+}
+
+func TestPolicyValidate(t *testing.T) {
+	if err := facegate.DefaultPolicy().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func(p *facegate.Policy){
+		"zero min face": func(p *facegate.Policy) { p.MinFaceSize = 0 },
+		"blur above 1":  func(p *facegate.Policy) { p.MaxBlur = 1.5 },
+		"exposure":      func(p *facegate.Policy) { p.MinExposure, p.MaxExposure = 0.8, 0.7 },
+		"yaw":           func(p *facegate.Policy) { p.MaxYaw = 0 },
+		"NaN coverage":  func(p *facegate.Policy) { p.MinCoverage = math.NaN() },
+		"zero policy":   func(p *facegate.Policy) { *p = facegate.Policy{} },
+	} {
+		p := facegate.DefaultPolicy()
+		f(p)
+		if _, err := facegate.New(p); !errors.Is(err, facegate.ErrPolicy) {
+			t.Errorf("%s: err = %v, want ErrPolicy", name, err)
+		}
+	}
+	if _, err := facegate.NewWithOptions(nil, &facegate.Options{DetectShare: 2}); !errors.Is(err, facegate.ErrOptions) {
+		t.Errorf("DetectShare 2: err = %v, want ErrOptions", err)
+	}
+}
+
+func TestBadFrame(t *testing.T) {
+	pl := newPipeline(t, nil, nil)
+	for _, f := range []preprocess.Frame{
+		{Format: preprocess.NV12, Width: 64, Height: 64, Planes: [3][]byte{make([]byte, 10)}, Strides: [3]int{64, 64}},
+		{Format: preprocess.RGBA, Width: -1, Height: 5},
+		{Format: preprocess.RGBA, Width: 1 << 20, Height: 1 << 20, Strides: [3]int{4 << 20}},
+	} {
+		if _, err := pl.Process(&f); !errors.Is(err, preprocess.ErrInvalidFrame) {
+			t.Errorf("%+v: err = %v, want ErrInvalidFrame", f.Format, err)
+		}
+	}
+}
+
+// The target is the largest face of the first frame, or the one the caller
+// names; a second face of similar size is a warning.
+func TestTargetChoice(t *testing.T) {
+	face := loadRGBA(t, "faces/pigo-sample.jpg") // 320x400
+	two := image.NewRGBA(image.Rect(0, 0, 800, 400))
+	big, small := canvas(face, 400, 400, 1, 1), canvas(face, 400, 400, 9, 10)
+	for y := 0; y < 400; y++ {
+		copy(two.Pix[y*two.Stride:], big.Pix[y*big.Stride:(y+1)*big.Stride])
+		copy(two.Pix[y*two.Stride+1600:], small.Pix[y*small.Stride:(y+1)*small.Stride])
+	}
+	pl := newPipeline(t, nil, nil)
+	res := process(t, pl, two)
+	if len(res.Faces) != 2 {
+		t.Fatalf("%d faces, want 2", len(res.Faces))
+	}
+	f, _ := res.TargetFace()
+	if f.Rect.Min.X >= 400 {
+		t.Errorf("target %v is not the larger, left face", f.Rect)
+	}
+	if !res.Verdict.Has(facegate.SimilarFaces) {
+		t.Errorf("no SimilarFaces warning: %+v", res.Verdict.Reasons())
+	}
+	pl.Reset()
+	pl.SetTarget(image.Rect(420, 0, 800, 400))
+	res = process(t, pl, two)
+	if f, ok := res.TargetFace(); !ok || f.Rect.Min.X < 400 {
+		t.Errorf("target %v, want the right face", f.Rect)
+	}
+	for i := 0; i < 12; i++ { // the choice holds across local and full scans
+		res = process(t, pl, two)
+		if f, ok := res.TargetFace(); !ok || f.Rect.Min.X < 400 {
+			t.Fatalf("frame %d: target %v, want the right face", i, f.Rect)
+		}
+	}
+}
+
+// Frames between full scans search only around tracked faces and find the
+// same faces.
+func TestLocalSearch(t *testing.T) {
+	fr := nv12(loadRGBA(t, "faces/obama-1080p.jpg"))
+	pl := newPipeline(t, nil, &facegate.Options{RescanEvery: 5})
+	var first image.Rectangle
+	for i := 0; i < 12; i++ {
+		res, err := pl.Process(&fr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := i%5 == 0; res.FullScan != want {
+			t.Errorf("frame %d: FullScan %v, want %v", i, res.FullScan, want)
+		}
+		f, ok := res.TargetFace()
+		if !ok || res.TargetID != 1 {
+			t.Fatalf("frame %d: target lost (id %d)", i, res.TargetID)
+		}
+		if i == 0 {
+			first = f.Rect
+		} else if iou := overlap(first, f.Rect); iou < 0.8 {
+			t.Errorf("frame %d: face %v, first %v (IoU %.2f)", i, f.Rect, first, iou)
+		}
+	}
+}
+
+func overlap(a, b image.Rectangle) float64 {
+	in := a.Intersect(b)
+	i := float64(in.Dx() * in.Dy())
+	return i / (float64(a.Dx()*a.Dy()+b.Dx()*b.Dy()) - i)
+}
+
+func TestCodes(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range []facegate.Code{facegate.NoFace, facegate.FaceTooSmall, facegate.FaceOutside, facegate.Blurred,
+		facegate.OverExposed, facegate.UnderExposed, facegate.NotFrontal, facegate.InsufficientFrames,
+		facegate.SimilarFaces, facegate.BelowOptimalSize, facegate.BelowOptimalEyeDistance, facegate.PoseUnknown} {
+		if seen[c.String()] || c.Message() == "" {
+			t.Errorf("code %d: name %q repeated or no message", c, c.String())
+		}
+		seen[c.String()] = true
+		if c.Warning() != (c.Rule() == 0) {
+			t.Errorf("%v: warning %v but rule %v", c, c.Warning(), c.Rule())
+		}
+		if !c.Warning() && c.Message() != c.Rule().Text() {
+			t.Errorf("%v: message %q, rule text %q", c, c.Message(), c.Rule().Text())
+		}
+	}
+}

@@ -1,0 +1,172 @@
+package facegate
+
+import (
+	"image"
+	"math"
+
+	"github.com/facegate/facegate/preprocess"
+)
+
+// Quality is what the gates measure on the target face. Blur and Exposure
+// are on the 0..1 scales of the service's face attributes: Blur low below
+// 0.25, medium below 0.75, high above; Exposure under below 0.25, good below
+// 0.75, over above.
+type Quality struct {
+	// Blur is 0 for a sharp face and 1 for one whose features are gone. It
+	// maps Sharpness logarithmically from 0.4 (Blur 0, sharper than most
+	// real faces) to 0.008 (Blur 1, a face at QualitySide blurred by a
+	// Gaussian of sigma 5); see the calibration tables in the README.
+	Blur float64
+	// Exposure is 0.5 + 0.7*(MeanLuma-128)/255 + 0.4*(BrightShare -
+	// DarkShare), clamped to 0..1: the mean luma places it, and clipped
+	// highlights or crushed shadows push it towards the ends (a dark-skinned
+	// face, well lit, has a low mean but little crushed).
+	Exposure float64
+	// Sharpness is the variance of the Laplacian of the face, resampled to
+	// QualitySide x QualitySide (which normalises for face size), divided
+	// by the face's luma variance plus a floor (which normalises for
+	// contrast).
+	Sharpness float64
+	// MeanLuma (0..255), Contrast (the standard deviation of luma),
+	// DarkShare and BrightShare (pixels at or below
+	// preprocess.DarkLevel, at or above preprocess.BrightLevel) describe
+	// the face region's luminance.
+	MeanLuma, Contrast, DarkShare, BrightShare float64
+}
+
+// QualitySide is the side, in pixels, to which the face region is resampled
+// before its sharpness is measured.
+const QualitySide = 64
+
+// Calibration of Blur (go run ./bench/calibrate): real faces have a median
+// Sharpness of 0.25; a Gaussian blur of sigma 1, 2 and 6 pixels brings it
+// to 0.067, 0.024 and 0.008.
+const (
+	sharpnessSharp   = 0.4
+	sharpnessBlurred = 0.008
+	contrastFloor    = 25 // added to the luma variance (a standard deviation of 5)
+	innerShare       = 0.7
+)
+
+// FaceRegion returns the part of a face box the quality measures look at:
+// the central innerShare of the box's side (skin, eyes, nose and mouth; no
+// hair or background), clipped to bounds.
+func FaceRegion(face, bounds image.Rectangle) image.Rectangle {
+	s := min(face.Dx(), face.Dy())
+	in := int(float64(s) * innerShare)
+	c := face.Min.Add(face.Max).Div(2)
+	return image.Rect(c.X-in/2, c.Y-in/2, c.X-in/2+in, c.Y-in/2+in).Intersect(bounds)
+}
+
+// Meter measures the quality of faces with reusable scratch: after the
+// first faces, Measure does not allocate. The zero value is ready; a Meter
+// is not safe for concurrent use.
+type Meter struct {
+	down  preprocess.Downscaler
+	patch []byte
+	norm  [QualitySide * QualitySide]byte
+	st    preprocess.LumaStats
+}
+
+// Measure fills q for the face box face (luma's coordinates); it measures
+// FaceRegion(face), which must not be empty. Errors wrap
+// preprocess.ErrGeometry or preprocess.ErrInvalidFrame.
+func (m *Meter) Measure(q *Quality, luma preprocess.Plane, face image.Rectangle) error {
+	r := FaceRegion(face, image.Rect(0, 0, luma.Width, luma.Height))
+	return m.measure(q, luma, r)
+}
+
+func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) error {
+	src, err := luma.SubPlane(r)
+	if err != nil {
+		return err
+	}
+	// Box-downscale by the integer factor that keeps at least QualitySide
+	// pixels, then resample the rest of the way bilinearly: the box
+	// filter has already removed what would alias.
+	k := max(1, min(r.Dx(), r.Dy())/QualitySide)
+	mw, mh := r.Dx()/k, r.Dy()/k
+	if cap(m.patch) < mw*mh {
+		m.patch = make([]byte, mw*mh)
+	}
+	patch := preprocess.GrayPlane(m.patch[:mw*mh], mw, mw, mh)
+	if err := m.down.Downscale(patch, src, k); err != nil {
+		return err
+	}
+	if err := preprocess.MeasureLuma(&m.st, patch, image.Rect(0, 0, mw, mh)); err != nil {
+		return err
+	}
+	q.MeanLuma, q.DarkShare, q.BrightShare = m.st.Mean, m.st.DarkShare, m.st.BrightShare
+	q.Exposure = exposure(q.MeanLuma, q.DarkShare, q.BrightShare)
+
+	norm := preprocess.GrayPlane(m.norm[:], QualitySide, QualitySide, QualitySide)
+	bilinear(norm, patch)
+	if err := preprocess.MeasureLuma(&m.st, norm, image.Rect(0, 0, QualitySide, QualitySide)); err != nil {
+		return err
+	}
+	v := histVariance(&m.st)
+	q.Contrast = math.Sqrt(v)
+	lap, err := preprocess.LaplacianVariance(norm, image.Rect(0, 0, QualitySide, QualitySide))
+	if err != nil {
+		return err
+	}
+	q.Sharpness = lap / (v + contrastFloor)
+	q.Blur = blurOf(q.Sharpness)
+	return nil
+}
+
+// exposure maps the face's mean luma and clipped shares to 0..1.
+func exposure(mean, dark, bright float64) float64 {
+	return clamp01(0.5 + 0.7*(mean-128)/255 + 0.4*(bright-dark))
+}
+
+// blurOf maps a Sharpness to 0..1, logarithmically between sharpnessSharp
+// (0) and sharpnessBlurred (1).
+func blurOf(s float64) float64 {
+	if !(s > 0) {
+		return 1
+	}
+	return clamp01(math.Log(sharpnessSharp/s) / math.Log(sharpnessSharp/sharpnessBlurred))
+}
+
+func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+// histVariance is the luma variance of a measured region, from its
+// histogram.
+func histVariance(st *preprocess.LumaStats) float64 {
+	if st.Pixels == 0 {
+		return 0
+	}
+	var ss float64
+	for v, c := range st.Hist {
+		d := float64(v) - st.Mean
+		ss += float64(c) * d * d
+	}
+	return ss / float64(st.Pixels)
+}
+
+// bilinear resamples src into dst (one channel) with pixel-centre alignment
+// and clamped edges, in 8-bit fixed point.
+func bilinear(dst, src preprocess.Plane) {
+	sx := float64(src.Width) / float64(dst.Width)
+	sy := float64(src.Height) / float64(dst.Height)
+	for y := 0; y < dst.Height; y++ {
+		fy := (float64(y)+0.5)*sy - 0.5
+		y0 := int(math.Floor(fy))
+		wy := int((fy - float64(y0)) * 256)
+		y1 := min(max(y0+1, 0), src.Height-1)
+		y0 = min(max(y0, 0), src.Height-1)
+		r0, r1 := src.Row(y0), src.Row(y1)
+		out := dst.Row(y)
+		for x := range out {
+			fx := (float64(x)+0.5)*sx - 0.5
+			x0 := int(math.Floor(fx))
+			wx := int((fx - float64(x0)) * 256)
+			x1 := min(max(x0+1, 0), src.Width-1)
+			x0 = min(max(x0, 0), src.Width-1)
+			top := int(r0[x0])*(256-wx) + int(r0[x1])*wx
+			bot := int(r1[x0])*(256-wx) + int(r1[x1])*wx
+			out[x] = byte((top*(256-wy) + bot*wy + 1<<15) >> 16)
+		}
+	}
+}

@@ -24,18 +24,24 @@ type Options struct {
 	DetectShare float64
 	// RescanEvery: while faces are tracked, every RescanEvery-th frame is
 	// scanned in full and the others only around the tracked faces, at
-	// their scale (default 10; 1 scans every frame in full). A face that
+	// their scale (default 15, half a second at 30 frames a second; 1 scans every frame in full). A face that
 	// enters the frame is found within RescanEvery frames; a frame whose
 	// local search finds none of its tracked faces is rescanned in full at
 	// once.
 	RescanEvery int
 	// Detector holds the detector's options (shift and scale factors,
-	// clustering, rotations, perturbations); MinFace and MaxFace are set
-	// from the Policy, and SkipLandmarks is ignored (the pose gate needs
-	// the landmarks).
+	// clustering, rotations, perturbations, landmarks); MinFace and MaxFace
+	// are set from the Policy, SkipLandmarks is ignored (the pipeline
+	// localises the target itself), and nil Landmarks means
+	// detect.PoseLandmarks (the lips cost two thirds more and no gate uses
+	// them).
 	Detector detect.Options
 	// Tracker holds the tracker's options (IoU, confirmation, misses).
 	Tracker track.Options
+	// LocaliseAll finds pupils, landmarks and pose for every face; by
+	// default only the target face gets them (each face costs about a
+	// millisecond at 1080p).
+	LocaliseAll bool
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -47,12 +53,15 @@ func (o *Options) withDefaults() (Options, error) {
 		r.DetectShare = 0.75
 	}
 	if r.RescanEvery == 0 {
-		r.RescanEvery = 10
+		r.RescanEvery = 15
 	}
 	if !(r.DetectShare > 0 && r.DetectShare <= 1) || r.RescanEvery < 1 {
 		return r, fmt.Errorf("%w: DetectShare %v, RescanEvery %d", ErrOptions, r.DetectShare, r.RescanEvery)
 	}
-	r.Detector.SkipLandmarks = false
+	r.Detector.SkipLandmarks = true // the pipeline localises the faces it needs
+	if r.Detector.Landmarks == nil {
+		r.Detector.Landmarks = detect.PoseLandmarks
+	}
 	return r, nil
 }
 
@@ -66,7 +75,8 @@ type Result struct {
 	// minimum face side for it.
 	Width, Height, MinFaceSize int
 	// Faces are all faces found, in frame coordinates; TrackIDs[i] is the
-	// track of Faces[i].
+	// track of Faces[i]. Pupils, landmarks and pose are found for the
+	// target face only, unless Options.LocaliseAll.
 	Faces    []detect.Face
 	TrackIDs []uint64
 	// Target indexes Faces (-1 when the target face is not in this frame);
@@ -106,6 +116,8 @@ type Pipeline struct {
 	meter  Meter
 
 	lumaBuf   []byte
+	rgb       bool // the frame is RGB: luma is converted on demand
+	lumaFull  bool // luma holds the whole frame
 	drawBuf   []byte
 	tracks    []track.Track
 	boxes     []image.Rectangle
@@ -191,20 +203,28 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	if !f.Format.IsYUV() && f.Format != preprocess.Gray8 {
-		if n := f.Width * f.Height; cap(pl.lumaBuf) < n {
-			pl.lumaBuf = make([]byte, n)
+	w, h := f.Width, f.Height
+	var luma preprocess.Plane
+	pl.rgb = !f.Format.IsYUV() && f.Format != preprocess.Gray8
+	if pl.rgb {
+		// RGB frames are converted lazily: a frame searched locally
+		// needs the luma of the tracked faces' surroundings only.
+		if cap(pl.lumaBuf) < w*h {
+			pl.lumaBuf = make([]byte, w*h)
 		}
-	}
-	luma, err := f.Luma(pl.lumaBuf[:cap(pl.lumaBuf)])
-	if err != nil {
-		return nil, err
+		luma = preprocess.GrayPlane(pl.lumaBuf[:w*h], w, w, h)
+		pl.lumaFull = false
+	} else {
+		var err error
+		if luma, err = f.Luma(nil); err != nil {
+			return nil, err
+		}
+		pl.lumaFull = true
 	}
 	r := &pl.res
-	w, h := luma.Width, luma.Height
 	minFace := pl.policy.MinFaceFor(w, h)
 	detectMin := max(1, int(float64(minFace)*pl.opts.DetectShare))
-	faces, full, err := pl.find(r.Faces[:0], luma, detectMin)
+	faces, full, err := pl.find(r.Faces[:0], f, luma, detectMin)
 	if err != nil {
 		return nil, err
 	}
@@ -231,14 +251,53 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 		r.Target = tracks[t].Detection
 	}
 	r.TargetID = pl.tgt.ID()
+	// Pupils, landmarks and pose: for the target only (they cost more
+	// than a local search), or for every face with LocaliseAll.
+	for i := range faces {
+		if i == r.Target || pl.opts.LocaliseAll {
+			if err := pl.localise(&faces[i], f, luma); err != nil {
+				return nil, err
+			}
+		}
+	}
 	r.Quality = Quality{}
 	pl.judge(r, luma)
 	return r, nil
 }
 
+// lumaFor makes sure luma holds the frame's luma inside rect.
+func (pl *Pipeline) lumaFor(f *preprocess.Frame, luma preprocess.Plane, rect image.Rectangle) error {
+	if pl.lumaFull {
+		return nil
+	}
+	return f.LumaRect(luma, rect)
+}
+
+// fullLuma makes sure luma holds the whole frame's luma.
+func (pl *Pipeline) fullLuma(f *preprocess.Frame) error {
+	if pl.lumaFull {
+		return nil
+	}
+	if _, err := f.Luma(pl.lumaBuf); err != nil {
+		return err
+	}
+	pl.lumaFull = true
+	return nil
+}
+
+// localise finds a face's pupils, landmarks and pose, converting the luma
+// they read first when the frame is RGB and was searched locally.
+func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane) error {
+	s := face.Rect.Dx()
+	if err := pl.lumaFor(f, luma, face.Rect.Inset(-int(float64(s)*localiseMargin)-1)); err != nil {
+		return err
+	}
+	return pl.det.Localise(face, luma)
+}
+
 // find detects faces: in full on a rescan frame or when nothing is
 // tracked, else around each live track at its scale.
-func (pl *Pipeline) find(dst []detect.Face, luma preprocess.Plane, detectMin int) ([]detect.Face, bool, error) {
+func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess.Plane, detectMin int) ([]detect.Face, bool, error) {
 	maxFace := min(luma.Width, luma.Height)
 	tracks := pl.tracks
 	local := pl.opts.RescanEvery > 1 && pl.sinceScan+1 < pl.opts.RescanEvery && len(tracks) > 0
@@ -254,6 +313,9 @@ func (pl *Pipeline) find(dst []detect.Face, luma preprocess.Plane, detectMin int
 			}
 			m := int(float64(s)*localMargin) + 1
 			region := t.Box.Inset(-m)
+			if err := pl.lumaFor(f, luma, region); err != nil {
+				return dst, false, err
+			}
 			var err error
 			pl.regionBuf, err = pl.det.DetectRegion(pl.regionBuf[:0], luma, region, lo, hi)
 			if err != nil {
@@ -271,15 +333,20 @@ func (pl *Pipeline) find(dst []detect.Face, luma preprocess.Plane, detectMin int
 		// Every tracked face was lost locally: look everywhere now.
 	}
 	pl.sinceScan = 0
+	if err := pl.fullLuma(f); err != nil {
+		return dst, true, err
+	}
 	d, err := pl.det.DetectRegion(dst, luma, image.Rect(0, 0, luma.Width, luma.Height), detectMin, max(detectMin, maxFace))
 	return d, true, err
 }
 
 // Local search: faces between side/localScale and side*localScale, within
-// localMargin sides of the tracked box.
+// localMargin sides of the tracked box. Localisation reads up to about
+// localiseMargin sides around a face's box (the landmark cascades' reach).
 const (
-	localScale  = 1.4
-	localMargin = 0.6
+	localiseMargin = 0.6
+	localScale     = 1.25
+	localMargin    = 0.4
 )
 
 func overlapsAny(fs []detect.Face, r image.Rectangle) bool {
@@ -323,7 +390,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 			}
 		}
 	}
-	if f.LandmarksFound {
+	if f.PoseFound {
 		// The axis that exceeds its limit by the largest share is reported.
 		worst, val, lim := 1.0, 0.0, 0.0
 		for _, a := range [3][2]float64{{f.Pose.Yaw, p.MaxYaw}, {f.Pose.Pitch, p.MaxPitch}, {f.Pose.Roll, p.MaxRoll}} {

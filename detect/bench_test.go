@@ -79,3 +79,31 @@ func BenchmarkDetect(b *testing.B) {
 }
 
 var _ = preprocess.Area
+
+// BenchmarkLocalise: pupils, landmarks and pose of one face found at
+// 1080p (no scan), facegate against pigo's puploc and flploc with the same
+// perturbations.
+func BenchmarkLocalise(b *testing.B) {
+	p := testLuma(b, "faces/obama-1080p.jpg")
+	d, err := NewDetector(nil, &Options{MinFace: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	faces, _ := d.Detect(nil, p)
+	if len(faces) == 0 {
+		b.Fatal("no face")
+	}
+	r := faces[0].Rect
+	side := r.Dx()
+	cx, cy := (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2
+	b.Run("facegate/1080p", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var f Face
+			d.localise(&f, &p, cy, cx, side)
+			if !f.LandmarksFound {
+				b.Fatal("landmarks lost")
+			}
+		}
+	})
+}

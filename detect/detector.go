@@ -37,7 +37,14 @@ type Options struct {
 	Perturbs int
 	// SkipLandmarks skips pupils, landmarks and pose.
 	SkipLandmarks bool
+	// Landmarks lists the landmarks to find after the pupils (nil means
+	// all). The pose needs NoseTip, MouthCornerLeft and MouthCornerRight:
+	// PoseLandmarks. Each landmark costs about a fifth of localisation.
+	Landmarks []Landmark
 }
+
+// PoseLandmarks are the landmarks the pose estimate uses.
+var PoseLandmarks = []Landmark{NoseTip, MouthCornerLeft, MouthCornerRight}
 
 func (o *Options) withDefaults() Options {
 	d := Options{MinFace: 80, ShiftFactor: 0.1, ScaleFactor: 1.1, IoU: 0.2, MinScore: 5, DetectSide: 24, Perturbs: MaxPerturbs}
@@ -80,6 +87,11 @@ func (o *Options) validate() error {
 	case !(o.IoU > 0 && o.IoU < 1):
 		return fmt.Errorf("%w: IoU %v", ErrParams, o.IoU)
 	}
+	for _, l := range o.Landmarks {
+		if l >= numLandmarks {
+			return fmt.Errorf("%w: landmark %d", ErrParams, l)
+		}
+	}
 	for _, a := range o.Angles {
 		if !(a > 0 && a <= 1) {
 			return fmt.Errorf("%w: angle %v, want (0, 1] turns", ErrParams, a)
@@ -102,13 +114,15 @@ type Face struct {
 	PupilsFound bool
 
 	// Landmarks indexed by Landmark (NoseTip, MouthCornerLeft, ...), found
-	// from the pupils.
+	// from the pupils; LandmarksFound is true when every landmark the
+	// Options ask for was found (the others stay zero).
 	Landmarks      [numLandmarks]Point
 	LandmarksFound bool
 
-	// Pose estimated from the pupils and landmarks (valid when
-	// LandmarksFound).
-	Pose Pose
+	// Pose estimated from the pupils and the PoseLandmarks (valid when
+	// PoseFound).
+	Pose      Pose
+	PoseFound bool
 }
 
 // Detector finds faces, pupils and landmarks. Its cascades are shared and
@@ -123,6 +137,7 @@ type Detector struct {
 	loc  locScratch
 
 	landmarks [numLandmarks]*LocCascade
+	wanted    []Landmark
 
 	// downscaled plane and scan results, grown as needed
 	down          preprocess.Downscaler
@@ -144,6 +159,12 @@ func NewDetector(cs *Cascades, o *Options) (*Detector, error) {
 		return nil, err
 	}
 	d := &Detector{cs: cs, o: opt, scan: NewScanner(cs.Face), pert: newPerturbations(perturbSeed)}
+	d.wanted = opt.Landmarks
+	if d.wanted == nil {
+		d.wanted = []Landmark{NoseTip, MouthCornerLeft, MouthCornerRight, UpperLip, LowerLip}
+	} else {
+		d.wanted = slices.Clone(d.wanted)
+	}
 	for l, lc := range landmarkCascade {
 		if d.landmarks[l] = cs.Landmarks[lc.file]; d.landmarks[l] == nil && !opt.SkipLandmarks {
 			return nil, fmt.Errorf("%w: landmark cascade %s missing", ErrCascade, lc.file)
@@ -255,6 +276,34 @@ func (d *Detector) DetectRegion(dst []Face, luma preprocess.Plane, region image.
 	return dst, nil
 }
 
+// Localise finds the pupils, the Options' landmarks and the pose of a face
+// whose Rect is set (as Detect and DetectRegion report it), in luma, the
+// plane it was found in. It suits a caller that detects with SkipLandmarks
+// and localises only the faces it cares about, or prepares only those
+// pixels of luma the localisation reads: the face's box and about half a
+// side around it. It does not allocate.
+func (d *Detector) Localise(f *Face, luma preprocess.Plane) error {
+	if err := luma.Validate(); err != nil {
+		return err
+	}
+	if d.cs.Pupil == nil {
+		return fmt.Errorf("%w: pupil cascade missing", ErrCascade)
+	}
+	for _, l := range d.wanted {
+		if d.landmarks[l] == nil {
+			return fmt.Errorf("%w: landmark cascade %s missing", ErrCascade, landmarkCascade[l].file)
+		}
+	}
+	f.Pupils, f.EyeDistance, f.PupilsFound = [2]Point{}, 0, false
+	f.Landmarks, f.LandmarksFound, f.Pose, f.PoseFound = [numLandmarks]Point{}, false, Pose{}, false
+	side := f.Rect.Dx()
+	if side <= 0 {
+		return nil
+	}
+	d.localise(f, &luma, f.Rect.Min.Y+side/2, f.Rect.Min.X+side/2, side)
+	return nil
+}
+
 // localise finds the pupils, then the landmarks from them, as pigo's
 // command does, and estimates the pose.
 func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int) {
@@ -269,8 +318,8 @@ func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int) {
 	f.EyeDistance = math.Hypot(float64(leftCol-rightCol), float64(leftRow-rightRow))
 	f.PupilsFound = true
 	ok := true
-	for l, lc := range d.landmarks {
-		r, c, _ := landmark(lc, p, leftRow, leftCol, rightRow, rightCol, n, d.pert, landmarkCascade[l].flip, &d.loc)
+	for _, l := range d.wanted {
+		r, c, _ := landmark(d.landmarks[l], p, leftRow, leftCol, rightRow, rightCol, n, d.pert, landmarkCascade[l].flip, &d.loc)
 		if r <= 0 || c <= 0 {
 			ok = false
 		}
@@ -281,7 +330,13 @@ func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int) {
 		return
 	}
 	f.LandmarksFound = true
-	f.Pose = estimatePose(f)
+	f.PoseFound = true
+	for _, l := range PoseLandmarks {
+		f.PoseFound = f.PoseFound && slices.Contains(d.wanted, l)
+	}
+	if f.PoseFound {
+		f.Pose = estimatePose(f)
+	}
 }
 
 // landmark is pigo's GetLandmarkPoint: a start below the eyes' midpoint,

@@ -129,3 +129,48 @@ func TestDetectErrors(t *testing.T) {
 		t.Errorf("frame smaller than the smallest face: %v %v", faces, err)
 	}
 }
+
+// Localise on a face found with SkipLandmarks gives what Detect gives with
+// landmarks; DetectRegion on a region around a face finds it again.
+func TestLocaliseAndRegion(t *testing.T) {
+	p := testLuma(t, "faces/obama-1080p.jpg")
+	full, err := NewDetector(nil, &Options{MinFace: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := NewDetector(nil, &Options{MinFace: 100, SkipLandmarks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := full.Detect(nil, p)
+	got, _ := bare.Detect(nil, p)
+	if len(want) == 0 || len(got) != len(want) {
+		t.Fatalf("%d and %d faces", len(want), len(got))
+	}
+	for i := range got {
+		if got[i].PupilsFound {
+			t.Fatal("SkipLandmarks found pupils")
+		}
+		if err := full.Localise(&got[i], p); err != nil {
+			t.Fatal(err)
+		}
+		if got[i] != want[i] {
+			t.Errorf("face %d: Localise %+v, Detect %+v", i, got[i], want[i])
+		}
+	}
+	side := want[0].Rect.Dx()
+	region := want[0].Rect.Inset(-side / 3)
+	again, err := bare.DetectRegion(nil, p, region, side*4/5, side*5/4)
+	if err != nil || len(again) == 0 {
+		t.Fatalf("DetectRegion: %d faces, %v", len(again), err)
+	}
+	if a, b := again[0].Rect, want[0].Rect; a.Intersect(b).Dx()*a.Intersect(b).Dy() < b.Dx()*b.Dy()*3/4 {
+		t.Errorf("DetectRegion found %v, Detect %v", a, b)
+	}
+	if !again[0].Rect.In(region) {
+		t.Errorf("face %v outside region %v", again[0].Rect, region)
+	}
+	if err := full.Localise(&Face{}, preprocess.Plane{}); err == nil {
+		t.Error("Localise on an invalid plane: no error")
+	}
+}

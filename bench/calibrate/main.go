@@ -108,7 +108,72 @@ func run(data string, minSide int, sizeImage string) error {
 	if err := poseTable(data); err != nil {
 		return err
 	}
-	return sizeTable(sizeImage)
+	if err := sizeTable(sizeImage); err != nil {
+		return err
+	}
+	return trackTable(data)
+}
+
+// trackTable runs the pipeline over each sequence's frames, in order, and
+// counts how the target is held.
+func trackTable(data string) error {
+	dirs, _ := filepath.Glob(filepath.Join(data, "sequences", "*"))
+	fmt.Println("Tracking: the pipeline over every extracted frame of each sequence (one person each):")
+	fmt.Println()
+	fmt.Println("| sequence | frames | frames with a face | target held | target IDs | track IDs | full scans | accepted | rejections |")
+	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+	for _, dir := range dirs {
+		frames, _ := filepath.Glob(filepath.Join(dir, "frames", "*.jpg"))
+		if len(frames) == 0 {
+			continue
+		}
+		pl, err := facegate.New(nil)
+		if err != nil {
+			return err
+		}
+		var withFace, held, full, accepted int
+		reasons := map[string]int{}
+		targets, tracks := map[uint64]bool{}, map[uint64]bool{}
+		for _, f := range frames {
+			g, err := loadGray(f)
+			if err != nil {
+				return err
+			}
+			res, err := pl.ProcessImage(g)
+			if err != nil {
+				return err
+			}
+			if len(res.Faces) > 0 {
+				withFace++
+			}
+			if res.Target >= 0 {
+				held++
+				targets[res.TargetID] = true
+			}
+			for _, id := range res.TrackIDs {
+				tracks[id] = true
+			}
+			if res.FullScan {
+				full++
+			}
+			if res.Verdict.Accept {
+				accepted++
+			}
+			for _, r := range res.Verdict.Reasons() {
+				if !r.Code.Warning() {
+					reasons[r.Code.String()]++
+				}
+			}
+		}
+		var rs []string
+		for k, v := range reasons {
+			rs = append(rs, fmt.Sprintf("%s %d", k, v))
+		}
+		slices.Sort(rs)
+		fmt.Printf("| %s | %d | %d | %d | %d | %d | %d | %d | %s |\n", filepath.Base(dir), len(frames), withFace, held, len(targets), len(tracks), full, accepted, strings.Join(rs, ", "))
+	}
+	fmt.Println()
+	return nil
 }
 
 func blurTable(faces []face) {

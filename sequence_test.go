@@ -1,0 +1,98 @@
+package facegate_test
+
+import (
+	"errors"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/payload"
+	"github.com/facegate/facegate/preprocess"
+)
+
+// On a real webcam clip (60 frames, one face), the pipeline follows one
+// target through local searches and rescans, and the Sequence collects the
+// frames with their crops.
+func TestSequenceRealClip(t *testing.T) {
+	files, err := filepath.Glob("testdata/sequences/cap12/*.jpg")
+	if err != nil || len(files) < 50 {
+		t.Fatalf("%d frames, %v", len(files), err)
+	}
+	// The clip is 400x300, its face about 140 px: the policy's 128 px
+	// minimum holds, the optimal 200 px does not (a warning).
+	pl := newPipeline(t, nil, nil)
+	var seq facegate.Sequence
+	ids := map[uint64]int{}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, _, err := preprocess.DecodeBytes(b, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := pl.ProcessImage(img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Target >= 0 {
+			ids[res.TargetID]++
+		}
+		seq.Add(res)
+		for _, r := range res.Verdict.Reasons() {
+			if !r.Code.Warning() {
+				t.Logf("%s: %v value %.3g threshold %.3g", filepath.Base(name), r.Code, r.Value, r.Threshold)
+			}
+		}
+	}
+	held, seen := seq.Coverage()
+	t.Logf("frames %d, target held %d, target ids %v, accepted %d", seen, held, ids, len(seq.Captures))
+	if len(ids) != 1 || held < seen*9/10 {
+		t.Errorf("target ids %v over %d of %d frames: want one id over at least 90%%", ids, held, seen)
+	}
+	if v := seq.Verdict(facegate.DefaultPolicy()); !v.Accept {
+		t.Errorf("sequence rejected: %v", v.Err())
+	}
+	if len(seq.Captures) < seen/2 {
+		t.Fatalf("only %d of %d frames accepted", len(seq.Captures), seen)
+	}
+	for _, c := range seq.Captures {
+		tr := c.TargetRect()
+		off := c.CropOffsets()
+		full := tr.Rectangle().Add(image.Pt(off.X, off.Y))
+		if full != c.Target || !c.Target.In(c.Crop) || !c.Crop.In(image.Rect(0, 0, off.FullWidth, off.FullHeight)) {
+			t.Fatalf("capture %d: target %v crop %v -> rect %+v offsets %+v", c.Index, c.Target, c.Crop, tr, off)
+		}
+	}
+}
+
+// Coverage below the policy's minimum rejects the sequence with the
+// service's "not found across sufficient frames".
+func TestSequenceCoverage(t *testing.T) {
+	face := loadRGBA(t, "faces/pigo-sample.jpg")
+	empty := loadRGBA(t, "negatives/chelsea.png")
+	pl := newPipeline(t, nil, nil)
+	var seq facegate.Sequence
+	seq.Add(process(t, pl, face))
+	for range 3 {
+		seq.Add(process(t, pl, canvas(empty, 320, 400, 1, 1)))
+	}
+	held, seen := seq.Coverage()
+	if held != 1 || seen != 4 || len(seq.Captures) != 1 {
+		t.Fatalf("held %d of %d, %d captures", held, seen, len(seq.Captures))
+	}
+	v := seq.Verdict(facegate.DefaultPolicy())
+	if v.Accept || !errors.Is(v.Err(), facegate.InsufficientFrames) || !errors.Is(v.Err(), payload.RuleFaceNotFoundInFrames) {
+		t.Fatalf("verdict %v", v.Err())
+	}
+	if r := v.Reasons()[0]; r.Value != 0.25 || r.Threshold != 0.5 {
+		t.Errorf("reason %+v: want value 0.25, threshold 0.5", r)
+	}
+	seq.Reset()
+	if h, s := seq.Coverage(); h != 0 || s != 0 || len(seq.Captures) != 0 {
+		t.Errorf("after Reset: %d of %d, %d captures", h, s, len(seq.Captures))
+	}
+}

@@ -57,7 +57,7 @@ func TestGates(t *testing.T) {
 		code facegate.Code
 		rule payload.Rule
 	}{
-		{"blurred", boxBlur(face, 200), facegate.Blurred, payload.RuleFaceBlurred},
+		{"blurred", boxBlur(face, 10), facegate.Blurred, payload.RuleFaceBlurred},
 		{"dark", mapLuma(face, func(v float64) float64 { return v * 0.2 }), facegate.UnderExposed, payload.RuleFaceUnderExposed},
 		{"bright", mapLuma(face, func(v float64) float64 { return v * 2.5 }), facegate.OverExposed, payload.RuleFaceOverExposed},
 		{"small", canvas(face, 2560, 1440, 1, 2), facegate.FaceTooSmall, payload.RuleFaceNotFoundInRect},

@@ -70,30 +70,43 @@ func mapLuma(m *image.RGBA, f func(v float64) float64) *image.RGBA {
 	return out
 }
 
-// boxBlur blurs m with n passes of a 3x3 box filter (about a Gaussian of
-// sigma 0.8*sqrt(n)).
-func boxBlur(m *image.RGBA, n int) *image.RGBA {
-	src := m
-	for ; n > 0; n-- {
-		dst := image.NewRGBA(src.Rect)
-		w, h := src.Rect.Dx(), src.Rect.Dy()
-		for y := 0; y < h; y++ {
-			for x := 0; x < w; x++ {
-				for c := 0; c < 4; c++ {
-					s := 0
-					for dy := -1; dy <= 1; dy++ {
-						for dx := -1; dx <= 1; dx++ {
-							xx, yy := min(max(x+dx, 0), w-1), min(max(y+dy, 0), h-1)
-							s += int(src.Pix[yy*src.Stride+xx*4+c])
-						}
+// boxBlur blurs m with three passes of a (2r+1)-wide box filter along each
+// axis (about a Gaussian of sigma r), with running sums and clamped edges.
+func boxBlur(m *image.RGBA, r int) *image.RGBA {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	cur := image.NewRGBA(m.Rect)
+	copy(cur.Pix, m.Pix)
+	line := make([]int, max(w, h))
+	for range 3 {
+		for _, horizontal := range []bool{true, false} {
+			n, lines := w, h
+			if !horizontal {
+				n, lines = h, w
+			}
+			at := func(l, i, c int) *byte {
+				if horizontal {
+					return &cur.Pix[l*cur.Stride+i*4+c]
+				}
+				return &cur.Pix[i*cur.Stride+l*4+c]
+			}
+			for l := 0; l < lines; l++ {
+				for c := 0; c < 3; c++ {
+					for i := 0; i < n; i++ {
+						line[i] = int(*at(l, i, c))
 					}
-					dst.Pix[y*dst.Stride+x*4+c] = byte((s + 4) / 9)
+					sum := 0
+					for i := -r - 1; i < r; i++ {
+						sum += line[min(max(i, 0), n-1)]
+					}
+					for i := 0; i < n; i++ {
+						sum += line[min(i+r, n-1)] - line[max(i-r-1, 0)]
+						*at(l, i, c) = byte((sum + r) / (2*r + 1))
+					}
 				}
 			}
 		}
-		src = dst
 	}
-	return src
+	return cur
 }
 
 // canvas places m, scaled by num/den (nearest), centred on a mid-gray w x h

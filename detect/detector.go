@@ -192,11 +192,13 @@ func (d *Detector) Detect(dst []Face, luma preprocess.Plane) ([]Face, error) {
 
 // DetectRegion is Detect restricted to the faces wholly inside region (in
 // luma's coordinates, clipped to the plane) with sides in minFace..maxFace;
-// the other Options apply. It is how a tracker re-finds a face near where it
-// was at a fraction of a full scan's cost. The region is box-downscaled by
-// max(1, minFace/DetectSide) before scanning; pupils and landmarks are found
-// at full resolution. Faces are in luma's coordinates, highest score first.
-// In steady state (regions no wider than before) it does not allocate.
+// it is how a tracker re-finds a face near where it was at a fraction of a
+// full scan's cost. It scans the window sizes Detect scans (the ladder
+// from Options.MinFace, at the same downscale), skipping those outside
+// minFace..maxFace, so that a face measures the same in both. Pupils and
+// landmarks are found at full resolution. Faces are in luma's
+// coordinates, highest score first. In steady state (regions no wider
+// than before) it does not allocate.
 func (d *Detector) DetectRegion(dst []Face, luma preprocess.Plane, region image.Rectangle, minFace, maxFace int) ([]Face, error) {
 	if err := luma.Validate(); err != nil {
 		return dst, err
@@ -207,12 +209,16 @@ func (d *Detector) DetectRegion(dst []Face, luma preprocess.Plane, region image.
 	if minFace < 1 || maxFace < minFace {
 		return dst, fmt.Errorf("%w: face sizes %d..%d", ErrParams, minFace, maxFace)
 	}
+	k := max(1, d.o.MinFace/d.o.DetectSide)
+	// The region starts on the downscale grid of a full scan, so the
+	// downscaled pixels are the same.
+	region.Min.X -= region.Min.X % k
+	region.Min.Y -= region.Min.Y % k
 	region = region.Intersect(image.Rect(0, 0, luma.Width, luma.Height))
 	w, h := region.Dx(), region.Dy()
 	if w < minFace || h < minFace {
 		return dst, nil // no face of minFace fits
 	}
-	k := max(1, minFace/d.o.DetectSide)
 	sw, sh := w/k, h/k
 	src, err := luma.SubPlane(region)
 	if err != nil {
@@ -229,7 +235,8 @@ func (d *Detector) DetectRegion(dst []Face, luma preprocess.Plane, region image.
 		return dst, err
 	}
 	sp := ScanParams{
-		MinSize:     (minFace + k - 1) / k,
+		MinSize:     (d.o.MinFace + k - 1) / k,
+		SkipBelow:   (minFace + k - 1) / k,
 		MaxSize:     min(maxFace, w, h) / k,
 		ShiftFactor: d.o.ShiftFactor,
 		ScaleFactor: d.o.ScaleFactor,

@@ -25,6 +25,10 @@ type ScanParams struct {
 	ShiftFactor float64 // window step as a share of its side (pigo: 0.1)
 	ScaleFactor float64 // growth of the side between scales (pigo: 1.1)
 	Angle       float64
+	// SkipBelow skips the scales of the ladder (MinSize, then growing by
+	// ScaleFactor) that are smaller than it, so that a search restricted to
+	// large windows scans the same window sizes as a full one (0: none).
+	SkipBelow int
 }
 
 // ErrParams reports scan parameters that cannot work (sizes below 1, a
@@ -131,6 +135,9 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	}
 	rows, cols := p.Height, p.Width
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
+		if scale < sp.SkipBelow {
+			continue
+		}
 		step := int(math.Max(sp.ShiftFactor*float64(scale), 1))
 		offset := scale/2 + 1
 		if sp.Angle > 0 {

@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The golden JSON Lines of check on the cap12 sequence and three stills.
+// Regenerate with go test ./cmd/facegate/ -run Golden -update after a
+// deliberate change of the pipeline or of the output.
+func TestCheckGolden(t *testing.T) {
+	args := []string{"check", "-json", "testdata/sequences/cap12", "testdata/faces/pigo-sample.jpg",
+		"testdata/faces/bob.jpg", "testdata/negatives/chelsea.png"}
+	r := runFG(t, runOpts{dir: repoRoot}, args...)
+	if r.code != exitRejected { // chelsea.png and small faces in cap12
+		t.Errorf("exit code %d, want %d; stderr: %s", r.code, exitRejected, r.stderr)
+	}
+	golden := filepath.Join("testdata", "golden", "check.jsonl")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(r.stdout), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	if got := r.stdout; got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range max(len(gl), len(wl)) {
+			g, w := "", ""
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("output differs from %s at line %d (go test -run Golden -update rewrites it):\ngot:  %s\nwant: %s", golden, i+1, g, w)
+			}
+		}
+	}
+
+	// The golden holds what the manual promises.
+	lines := bytes.Split(bytes.TrimSpace(want), []byte("\n"))
+	if len(lines) != 60+3+1 {
+		t.Fatalf("%d lines, want 64", len(lines))
+	}
+	var first map[string]any
+	if err := json.Unmarshal(lines[0], &first); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"file", "frame", "width", "height", "faces", "target", "blur", "exposure", "yaw", "pitch", "roll", "verdict", "reasons", "warnings"} {
+		if _, ok := first[k]; !ok {
+			t.Errorf("frame object lacks %q", k)
+		}
+	}
+	face := first["faces"].([]any)[0].(map[string]any)
+	for _, k := range []string{"x", "y", "w", "h", "score", "left_eye", "right_eye"} {
+		if _, ok := face[k]; !ok {
+			t.Errorf("face object lacks %q", k)
+		}
+	}
+	var chelsea frameJSON
+	if err := json.Unmarshal(lines[62], &chelsea); err != nil {
+		t.Fatal(err)
+	}
+	if chelsea.File != "testdata/negatives/chelsea.png" || chelsea.Verdict != "reject" || chelsea.Target != nil ||
+		len(chelsea.Reasons) != 1 || chelsea.Reasons[0].Code != "no-face" || chelsea.Reasons[0].Message != "Face not found within target rectangle." {
+		t.Errorf("chelsea: %s", lines[62])
+	}
+	var sum summaryJSON
+	if err := json.Unmarshal(lines[63], &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Type != "summary" || sum.Frames != 63 || sum.Accepted+sum.Rejected != 63 || sum.CallsSaved != sum.Rejected ||
+		sum.ByReason["no-face"] != 1 || len(sum.Sequences) != 1 || sum.Sequences[0].Frames != 60 {
+		t.Errorf("summary: %s", lines[63])
+	}
+}
+
+// Every float in check's output has at most 3 decimals.
+func TestCheckRounding(t *testing.T) {
+	r := runFG(t, runOpts{dir: repoRoot}, "check", "-json", "testdata/faces/obama-480p.jpg")
+	for _, tok := range strings.FieldsFunc(r.stdout, func(c rune) bool { return strings.ContainsRune(`,:[]{}"`, c) }) {
+		if i := strings.IndexByte(tok, '.'); i >= 0 && strings.Trim(tok, "-0123456789.") == "" && len(tok)-i-1 > 3 {
+			t.Errorf("%s has more than 3 decimals", tok)
+		}
+	}
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	for _, tc := range []struct {
+		path string
+		code int
+	}{
+		{"testdata/faces/pigo-sample.jpg", exitOK},
+		{"testdata/negatives/chelsea.png", exitRejected},
+		{"testdata/does-not-exist.jpg", exitRejected},
+	} {
+		r := runFG(t, runOpts{dir: repoRoot}, "check", tc.path)
+		if r.code != tc.code {
+			t.Errorf("check %s: exit code %d, want %d\n%s%s", tc.path, r.code, tc.code, r.stdout, r.stderr)
+		}
+	}
+	// Nothing to check is not a success.
+	r := runFG(t, runOpts{}, "check", t.TempDir())
+	if r.code != exitRejected || !strings.Contains(r.stderr, "no image or video found") {
+		t.Errorf("empty directory: exit code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// A file that cannot be decoded is reported and the others still checked.
+func TestCheckDecodeErrorContinues(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a-broken.jpg"), []byte("\xff\xd8\xffnot really a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, "testdata/faces/pigo-sample.jpg", dir)
+	r := runFG(t, runOpts{}, "check", "-json", dir)
+	if r.code != exitRejected {
+		t.Errorf("exit code %d, want 1", r.code)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"error"`) || !strings.Contains(lines[1], `"verdict":"accept"`) ||
+		!strings.Contains(lines[2], `"errors":1`) {
+		t.Errorf("output:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "a-broken.jpg") {
+		t.Errorf("stderr does not name the broken file: %s", r.stderr)
+	}
+}
+
+// Directories: same-size images are one sequence (tracked), others stills;
+// -seq none judges each alone; a GIF is a sequence of its frames.
+func TestCheckSequencesAndGIF(t *testing.T) {
+	dir := t.TempDir()
+	seq := filepath.Join(dir, "seq")
+	for _, f := range []string{"000000.jpg", "000005.jpg", "000010.jpg"} {
+		copyFile(t, "testdata/sequences/cap12/"+f, seq)
+	}
+	copyFile(t, "testdata/faces/bob.jpg", filepath.Join(dir, "stills"))
+	copyFile(t, "testdata/faces/pigo-sample.jpg", filepath.Join(dir, "stills"))
+	copyFile(t, "testdata/decode/pigo-anim.gif", dir)
+
+	decode := func(out string) (frames []frameJSON, sum summaryJSON) {
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			var probe struct{ Type string }
+			json.Unmarshal([]byte(l), &probe)
+			switch probe.Type {
+			case "frame":
+				var f frameJSON
+				json.Unmarshal([]byte(l), &f)
+				frames = append(frames, f)
+			case "summary":
+				json.Unmarshal([]byte(l), &sum)
+			default:
+				t.Errorf("unexpected line %s", l)
+			}
+		}
+		return frames, sum
+	}
+	r := runFG(t, runOpts{}, "check", "-json", dir)
+	frames, sum := decode(r.stdout)
+	if len(frames) != 2+3+2 {
+		t.Fatalf("%d frames, want 7:\n%s", len(frames), r.stdout)
+	}
+	// Name order: the GIF at the top, then seq/, then stills/.
+	for i, want := range []struct {
+		file     string
+		frame    int
+		sequence string
+	}{
+		{"pigo-anim.gif", 0, "pigo-anim.gif"}, {"pigo-anim.gif", 1, "pigo-anim.gif"},
+		{"seq/000000.jpg", 0, "seq"}, {"seq/000005.jpg", 1, "seq"}, {"seq/000010.jpg", 2, "seq"},
+		{"stills/bob.jpg", 0, ""}, {"stills/pigo-sample.jpg", 0, ""},
+	} {
+		f := frames[i]
+		seqWant := want.sequence
+		if seqWant != "" {
+			seqWant = filepath.Join(dir, seqWant)
+		}
+		if f.File != filepath.Join(dir, want.file) || f.Frame != want.frame || f.Sequence != seqWant {
+			t.Errorf("frame %d: file %s frame %d sequence %q, want %s %d %q", i, f.File, f.Frame, f.Sequence, want.file, want.frame, seqWant)
+		}
+	}
+	if len(sum.Sequences) != 2 {
+		t.Errorf("sequences %+v, want the GIF and seq/", sum.Sequences)
+	}
+	// One track through the sequence.
+	for _, f := range frames[2:5] {
+		if f.Target == nil || f.Faces[*f.Target].Track != 1 {
+			t.Errorf("%s: target %v, faces %+v: want track 1", f.File, f.Target, f.Faces)
+		}
+	}
+
+	r = runFG(t, runOpts{}, "check", "-json", "-seq", "none", seq)
+	frames, sum = decode(r.stdout)
+	if len(frames) != 3 || len(sum.Sequences) != 0 {
+		t.Fatalf("-seq none: %d frames, %d sequences", len(frames), len(sum.Sequences))
+	}
+	for _, f := range frames {
+		if f.Sequence != "" || f.Frame != 0 {
+			t.Errorf("-seq none: %s is in sequence %q frame %d", f.File, f.Sequence, f.Frame)
+		}
+	}
+}
+
+// On a terminal check writes a table; the summary names the calls saved.
+// (The table writer is exercised directly: a test has no terminal.)
+func TestCheckTable(t *testing.T) {
+	var out bytes.Buffer
+	e := &env{stdout: &out, stderr: &out, getenv: os.Getenv, stdoutTTY: true}
+	code := run(e, []string{"check", filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg"), filepath.Join(repoRoot, "testdata/negatives/chelsea.png")})
+	if code != exitRejected {
+		t.Errorf("exit code %d", code)
+	}
+	s := out.String()
+	for _, want := range []string{"FILE", "VERDICT", "REASONS", "pigo-sample.jpg", "240/128", "accept",
+		"no-face: Face not found within target rectangle.", "2 frames checked: 1 accepted, 1 rejected; 1 calls saved",
+		"rejected frames by reason:"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("table lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, `"type"`) {
+		t.Errorf("table output is JSON:\n%s", s)
+	}
+}

@@ -1,0 +1,31 @@
+// Command facegate checks camera frames before they are sent to the Face
+// liveness service, and prepares what is sent. It is the command-line face
+// of the facegate library.
+//
+// Usage:
+//
+//	facegate <command> [flags] [arguments]
+//
+// The commands:
+//
+//	check     judge images, directories, sequences and videos as the service would
+//	prep      crop, resize and encode the target faces of a dataset, with a manifest
+//	payload   build (and optionally send) the liveness request for a sequence
+//	annotate  draw faces, pupils, landmarks and reasons; contact sheets
+//	version   print the module version, Go version and kernel variant
+//
+// "facegate <command> -h" prints a command's manual, with its flags, its
+// output formats and examples. check writes a table on a terminal and JSON
+// Lines otherwise (or with -json): one object per frame, then a summary.
+// Progress goes to stderr, and only when stderr is a terminal.
+//
+// Exit status, for every command: 0 on success (for check: every frame
+// accepted), 1 when a frame is rejected (check), a request is refused
+// (payload), or a file cannot be read, decoded or written (reported, and
+// the other files are still processed), 2 on misuse (an unknown command
+// or flag, missing arguments).
+//
+// Videos (.mp4, .mov, .m4v, .webm, .mkv, .avi) are decoded by ffmpeg, which
+// must be on PATH (Debian package ffmpeg); payload -video needs a build with
+// cgo (libwebp).
+package main

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// Exit codes shared by every command.
+const (
+	exitOK       = 0 // everything accepted / done
+	exitRejected = 1 // a frame rejected, a file unreadable, a request refused
+	exitUsage    = 2 // bad flags, missing arguments
+)
+
+// env is what a command runs with: its streams and the environment. main
+// fills it from the process; it keeps the commands free of globals.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// stdoutTTY and stderrTTY report whether the streams are terminals.
+	stdoutTTY, stderrTTY bool
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(e *env, args []string) int
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"check", "judge images, directories, sequences and videos as the service would", runCheck},
+		{"prep", "crop, resize and encode the target faces of a dataset, with a manifest", runPrep},
+		{"payload", "build (and optionally send) the liveness request for a sequence", runPayload},
+		{"annotate", "draw faces, pupils, landmarks and reasons; contact sheets", runAnnotate},
+		{"version", "print the module version, Go version and kernel variant", runVersion},
+	}
+}
+
+const mainUsage = `facegate checks camera frames before they are sent to the Face liveness
+service, and prepares what is sent.
+
+Usage:
+
+	facegate <command> [flags] [arguments]
+
+Commands:
+
+%s
+Run "facegate <command> -h" for a command's manual.
+
+Exit codes (every command): 0 success (for check: every frame accepted),
+1 a frame rejected (check), a request refused (payload), or a file that
+could not be read, decoded or written (reported; the other files are
+still processed), 2 misuse (unknown command or flag, missing arguments).
+
+Examples:
+
+	facegate check photo.jpg frames/ clip.mp4
+	facegate check -json testdata/sequences/cap12 | jq -c 'select(.verdict=="reject")'
+	facegate prep -j 4 dataset/ prepared/
+	facegate payload -o body.bin testdata/sequences/cap12
+	facegate annotate -o annotated testdata/faces
+`
+
+func usageText() string {
+	var b strings.Builder
+	for _, c := range commands {
+		fmt.Fprintf(&b, "\t%-9s %s\n", c.name, c.summary)
+	}
+	return fmt.Sprintf(mainUsage, b.String())
+}
+
+func main() {
+	e := &env{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		getenv:    os.Getenv,
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+	os.Exit(run(e, os.Args[1:]))
+}
+
+// run dispatches to a command and returns the exit code.
+func run(e *env, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText())
+		return exitUsage
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return run(e, []string{args[1], "-h"})
+		}
+		fmt.Fprint(e.stdout, usageText())
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.run(e, args[1:])
+		}
+	}
+	fmt.Fprintf(e.stderr, "facegate: unknown command %q\n\n%s", args[0], usageText())
+	return exitUsage
+}
+
+// newFlagSet returns a FlagSet whose Usage prints the command's manual to
+// the env's stdout (for -h) or stderr (for an error).
+func newFlagSet(e *env, name, manual string) *flag.FlagSet {
+	fs := flag.NewFlagSet("facegate "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprint(w, strings.TrimLeft(manual, "\n"))
+		fmt.Fprintf(w, "\nFlags:\n\n")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args; ok is false when the command must stop with code.
+// -h prints the manual on stdout and exits 0; a bad flag prints the error
+// and the manual on stderr and exits 2.
+func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(e.stdout)
+		fs.Usage()
+		return exitOK, false
+	case err != nil:
+		fmt.Fprintf(e.stderr, "%s: %v\n\n", fs.Name(), err)
+		fs.SetOutput(e.stderr)
+		fs.Usage()
+		return exitUsage, false
+	}
+	fs.SetOutput(e.stderr)
+	return 0, true
+}
+
+// usageError reports misuse of a command and returns exitUsage.
+func usageError(e *env, fs *flag.FlagSet, format string, args ...any) int {
+	fmt.Fprintf(e.stderr, "%s: %s\n", fs.Name(), fmt.Sprintf(format, args...))
+	fmt.Fprintf(e.stderr, "Run '%s -h' for usage.\n", fs.Name())
+	return exitUsage
+}

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The tests run the real command: TestMain re-executes the test binary as
+// facegate when runMainEnv is set, so every test goes through main, its
+// flag parsing, streams and exit codes.
+const runMainEnv = "FACEGATE_TEST_RUN_MAIN"
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		os.Exit(0) // main exits itself; never reached
+	}
+	flag.Parse()
+	os.Exit(m.Run())
+}
+
+// repoRoot is the module root, where the shared testdata is.
+const repoRoot = "../.."
+
+// result is one run of the command.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runOpts tune a run.
+type runOpts struct {
+	dir   string   // working directory (default: the package's)
+	env   []string // extra environment, KEY=value
+	noEnv bool     // start from an empty environment (plus env)
+	stdin io.Reader
+}
+
+// runFG runs the command with args and returns its output and exit code.
+func runFG(t *testing.T, o runOpts, args ...string) result {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, args...)
+	cmd.Dir = o.dir
+	base := os.Environ()
+	if o.noEnv {
+		base = nil
+	}
+	cmd.Env = append(append(base, runMainEnv+"=1"), o.env...)
+	cmd.Stdin = o.stdin
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("facegate %s: %v", strings.Join(args, " "), err)
+	}
+	return result{stdout.String(), stderr.String(), code}
+}
+
+// copyFile copies a file of the repository's testdata into dir.
+func copyFile(t *testing.T, src, dstDir string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(repoRoot, src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dstDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(dstDir, filepath.Base(src))
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string // in stdout (code 0) or stderr
+	}{
+		{"no command", nil, exitUsage, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
+		{"help", []string{"-h"}, exitOK, "Commands:"},
+		{"check no path", []string{"check"}, exitUsage, "no PATH given"},
+		{"check bad flag", []string{"check", "-frob", "x.jpg"}, exitUsage, "flag provided but not defined: -frob"},
+		{"check bad seq", []string{"check", "-seq", "sometimes", "x.jpg"}, exitUsage, "want auto, dir or none"},
+		{"prep one arg", []string{"prep", "src"}, exitUsage, "want SRC and DST"},
+		{"prep bad shard", []string{"prep", "-shard", "2/2", "a", "b"}, exitUsage, "want i/n"},
+		{"prep bad j", []string{"prep", "-j", "0", "a", "b"}, exitUsage, "-j 0"},
+		{"prep small face", []string{"prep", "-face", "100", "a", "b"}, exitUsage, "-face 100"},
+		{"payload no seq", []string{"payload"}, exitUsage, "want one SEQ"},
+		{"payload send without env", []string{"payload", "-send", "x"}, exitUsage, "FACE_ENDPOINT and FACE_API_KEY"},
+		{"annotate no path", []string{"annotate"}, exitUsage, "no PATH given"},
+		{"version extra", []string{"version", "x"}, exitUsage, "no arguments expected"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runFG(t, runOpts{env: []string{"FACE_ENDPOINT=", "FACE_API_KEY="}}, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			out := r.stderr
+			if tc.code == exitOK {
+				out = r.stdout
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+		})
+	}
+}
+
+// Every command's -h prints its manual, with examples and exit codes, on
+// stdout and exits 0.
+func TestManuals(t *testing.T) {
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			r := runFG(t, runOpts{}, c.name, "-h")
+			if r.code != exitOK {
+				t.Fatalf("exit code %d; stderr: %s", r.code, r.stderr)
+			}
+			for _, want := range []string{"Usage: facegate " + c.name, "Exit status", "Example", "Flags:"} {
+				if c.name == "version" && want == "Flags:" {
+					continue
+				}
+				if !strings.Contains(r.stdout, want) {
+					t.Errorf("manual lacks %q:\n%s", want, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+func TestVersion(t *testing.T) {
+	r := runFG(t, runOpts{}, "version")
+	if r.code != exitOK {
+		t.Fatalf("exit code %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"facegate ", "go: go1.", "kernels: ", "webp: "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("version output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}

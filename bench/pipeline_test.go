@@ -1,0 +1,129 @@
+package bench
+
+import (
+	"image"
+	"testing"
+
+	pigo "github.com/esimov/pigo/core"
+
+	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/preprocess"
+	"github.com/facegate/facegate/track"
+)
+
+// naivePigo is the pipeline a capture app would write with pigo alone:
+// RGBA -> RgbToGrayscale -> RunCascade at full resolution ->
+// ClusterDetections -> puploc on each face, as pigo's command does.
+type naivePigo struct {
+	face    *pigo.Pigo
+	pupil   *pigo.PuplocCascade
+	minSize int
+}
+
+func (n *naivePigo) run(img *image.RGBA) int {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	gray := pigo.RgbToGrayscale(img)
+	ip := pigo.ImageParams{Pixels: gray, Rows: h, Cols: w, Dim: w}
+	cp := pigo.CascadeParams{MinSize: n.minSize, MaxSize: min(w, h), ShiftFactor: 0.1, ScaleFactor: 1.1, ImageParams: ip}
+	found := 0
+	for _, d := range n.face.ClusterDetections(n.face.RunCascade(cp, 0), 0.2) {
+		if d.Q <= 5 {
+			continue
+		}
+		found++
+		s := float32(d.Scale)
+		n.pupil.RunDetector(pigo.Puploc{Row: d.Row - int(0.075*s), Col: d.Col - int(0.175*s), Scale: s * 0.25, Perturbs: 63}, ip, 0, false)
+		n.pupil.RunDetector(pigo.Puploc{Row: d.Row - int(0.075*s), Col: d.Col + int(0.185*s), Scale: s * 0.25, Perturbs: 63}, ip, 0, false)
+	}
+	return found
+}
+
+// BenchmarkPipeline is the whole per-frame check: facegate's
+// Pipeline.Process on the RGBA frame, as a camera stream runs it (a full
+// scan every 15th frame, local search around the tracked face between),
+// against the naive pigo pipeline on the same frame. Both search faces
+// down to 96 px at 1080p (0.75 of the service's 128 px minimum), scaled
+// with the frame. Extra cases: "-nv12" gives facegate the camera's YUV
+// frame; "-fullscan" scans every frame in full.
+func BenchmarkPipeline(b *testing.B) {
+	for _, c := range frameCases(b) {
+		nv := c.i420 // the camera's 4:2:0 frame
+		for _, v := range []struct {
+			suffix string
+			frame  *preprocess.Frame
+			rescan int
+		}{{"", &c.frame, 0}, {"-nv12", &nv, 0}, {"-fullscan", &c.frame, 1}} {
+			if v.suffix != "" && c.name != "1080p" {
+				continue
+			}
+			b.Run("facegate/"+c.name+v.suffix, func(b *testing.B) {
+				pol := facegate.DefaultPolicy()
+				pl, err := facegate.NewWithOptions(pol, &facegate.Options{RescanEvery: v.rescan})
+				if err != nil {
+					b.Fatal(err)
+				}
+				for range 30 { // into steady state
+					if _, err := pl.Process(v.frame); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.SetBytes(c.rgbaBytes())
+				b.ReportAllocs()
+				for b.Loop() {
+					if res, err := pl.Process(v.frame); err != nil || res.Target < 0 {
+						b.Fatalf("no target: %v", err)
+					}
+				}
+			})
+		}
+		b.Run("pigo/"+c.name, func(b *testing.B) {
+			n := &naivePigo{face: pigoFace(b), pupil: pigoLoc(b, "puploc"), minSize: int(96*c.scale + 0.5)}
+			b.SetBytes(c.rgbaBytes())
+			b.ReportAllocs()
+			for b.Loop() {
+				if n.run(c.rgba) == 0 {
+					b.Fatal("pigo found no face")
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTrack is the tracker and target update for a frame with three
+// faces, one moving.
+func BenchmarkTrack(b *testing.B) {
+	for _, c := range frameCases(b) {
+		b.Run("facegate/"+c.name, func(b *testing.B) {
+			trk, err := track.NewTracker(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			tgt := track.NewTarget(0)
+			boxes := []image.Rectangle{c.face, c.face.Add(image.Pt(c.w()/3, 0)), c.face.Add(image.Pt(-c.w()/4, c.h()/8))}
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				i++
+				boxes[0] = c.face.Add(image.Pt(i%7, i%5))
+				tgt.Update(trk.Update(boxes))
+			}
+		})
+	}
+}
+
+// BenchmarkGates is the quality measure of the target face (blur,
+// exposure) on the frame's luma.
+func BenchmarkGates(b *testing.B) {
+	for _, c := range frameCases(b) {
+		b.Run("facegate/"+c.name, func(b *testing.B) {
+			var m facegate.Meter
+			var q facegate.Quality
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := m.Measure(&q, c.luma, c.face); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

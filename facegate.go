@@ -85,6 +85,10 @@ type Result struct {
 	TargetID uint64
 	// Quality of the target face (zero when there is none).
 	Quality Quality
+	// Similar indexes the Faces named by a SimilarFaces warning: faces
+	// other than the target whose side is at least Policy.SimilarFaceRatio
+	// of the target's.
+	Similar []int
 	// FullScan is true when the whole frame was scanned, false when only
 	// the surroundings of tracked faces were.
 	FullScan bool
@@ -181,7 +185,7 @@ func (pl *Pipeline) Reset() {
 	pl.tgt.Reset()
 	pl.sinceScan = 0
 	pl.tracks = nil
-	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Index: -1, Target: -1}
+	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Similar: pl.res.Similar[:0], Index: -1, Target: -1}
 }
 
 // ProcessImage is Process for a decoded image: YCbCr, Gray, RGBA and NRGBA
@@ -363,6 +367,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 	p := &pl.policy
 	v := &r.Verdict
 	v.reset()
+	r.Similar = r.Similar[:0]
 	if r.Target < 0 {
 		v.add(Reason{Code: NoFace, Value: float64(len(r.Faces))})
 		return
@@ -410,13 +415,12 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 	if f.PupilsFound && f.EyeDistance < p.OptimalEyeDistance {
 		v.add(Reason{Code: BelowOptimalEyeDistance, Value: f.EyeDistance, Threshold: p.OptimalEyeDistance})
 	}
-	similar := 0
 	for i := range r.Faces {
 		if i != r.Target && float64(min(r.Faces[i].Rect.Dx(), r.Faces[i].Rect.Dy())) >= p.SimilarFaceRatio*float64(side) {
-			similar++
+			r.Similar = append(r.Similar, i)
 		}
 	}
-	if similar > 0 {
-		v.add(Reason{Code: SimilarFaces, Faces: similar, Value: float64(similar), Threshold: p.SimilarFaceRatio})
+	if n := len(r.Similar); n > 0 {
+		v.add(Reason{Code: SimilarFaces, Faces: n, Value: float64(n), Threshold: p.SimilarFaceRatio})
 	}
 }

@@ -171,8 +171,8 @@ func TestTargetChoice(t *testing.T) {
 	if f.Rect.Min.X >= 400 {
 		t.Errorf("target %v is not the larger, left face", f.Rect)
 	}
-	if !res.Verdict.Has(facegate.SimilarFaces) {
-		t.Errorf("no SimilarFaces warning: %+v", res.Verdict.Reasons())
+	if !res.Verdict.Has(facegate.SimilarFaces) || len(res.Similar) != 1 || res.Similar[0] == res.Target {
+		t.Errorf("no SimilarFaces warning naming the other face: %+v, similar %v", res.Verdict.Reasons(), res.Similar)
 	}
 	pl.Reset()
 	pl.SetTarget(image.Rect(420, 0, 800, 400))

@@ -114,7 +114,8 @@ func (c Code) Message() string {
 // Reason is one finding of a Verdict: its code, the measured value and the
 // threshold it was held against (in the unit of the measure: pixels,
 // degrees, or the 0..1 scales of Blur and Exposure; a share for coverage).
-// Faces counts the faces a SimilarFaces warning is about.
+// Faces counts the faces a SimilarFaces warning is about (Result.Similar
+// names them).
 type Reason struct {
 	Code      Code
 	Value     float64

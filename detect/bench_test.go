@@ -65,6 +65,16 @@ func BenchmarkDetect(b *testing.B) {
 				_ = pg.ClusterDetections(pg.RunCascade(cp, 0), 0.2)
 			}
 		})
+		d2, err := NewDetector(nil, &Options{MinFace: c.sp.MinSize, MaxFace: c.sp.MaxSize, SkipLandmarks: true, Workers: 2})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run("facegate-2workers/"+c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				faces, _ = d2.Detect(faces[:0], p)
+			}
+		})
 	}
 	// Pupils and landmarks cost per face.
 	p := testLuma(b, "faces/obama-1080p.jpg")

@@ -103,6 +103,13 @@ func TestDetectAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(3, func() { _, _ = d.Detect(dst[:0], p) }); n != 0 {
 		t.Fatalf("Detect allocates %v times per frame", n)
 	}
+	d2, _ := NewDetector(nil, &Options{MinFace: 100, Workers: 2})
+	if _, err := d2.Detect(dst, p); err != nil { // warm up: the helper starts
+		t.Fatal(err)
+	}
+	if n := testing.AllocsPerRun(3, func() { _, _ = d2.Detect(dst[:0], p) }); n != 0 {
+		t.Fatalf("Detect with two workers allocates %v times per frame", n)
+	}
 }
 
 func TestDetectErrors(t *testing.T) {

@@ -61,6 +61,7 @@ func nextScale(scale int, factor float64) int {
 type Scanner struct {
 	c        *FaceCascade
 	tables   map[tableKey][]int32 // per tree, per node, the two pixels it compares (offsets a, b)
+	tabs     [][]int32            // Scan scratch: the tables of one scan's scales
 	assigned []bool               // Cluster scratch
 	row      rowBatch             // Scan scratch: one row of windows
 }
@@ -133,6 +134,16 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	if p.Channels > 1 {
 		return dst, fmt.Errorf("%w: scanning needs one channel, have %d", ErrParams, p.Channels)
 	}
+	if sp.Angle > 0 {
+		return s.scanRotated(dst, p, &sp), nil
+	}
+	tabs := s.scanTables(p, &sp)
+	dst, _ = s.scanUpright(dst, p, &sp, tabs, -1, nil)
+	return dst, nil
+}
+
+// scanRotated is Scan for a rotated window.
+func (s *Scanner) scanRotated(dst []Window, p preprocess.Plane, sp *ScanParams) []Window {
 	rows, cols := p.Height, p.Width
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
 		if scale < sp.SkipBelow {
@@ -140,25 +151,58 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 		}
 		step := int(math.Max(sp.ShiftFactor*float64(scale), 1))
 		offset := scale/2 + 1
-		if sp.Angle > 0 {
-			for row := offset; row <= rows-offset; row += step {
-				for col := offset; col <= cols-offset; col += step {
-					if q := s.c.classifyRotated(row, col, scale, sp.Angle, rows, cols, p.Pix, p.Stride); q > 0 {
-						dst = append(dst, Window{row, col, scale, q})
-					}
+		for row := offset; row <= rows-offset; row += step {
+			for col := offset; col <= cols-offset; col += step {
+				if q := s.c.classifyRotated(row, col, scale, sp.Angle, rows, cols, p.Pix, p.Stride); q > 0 {
+					dst = append(dst, Window{row, col, scale, q})
 				}
 			}
-			continue
-		}
-		if rows-offset < offset || cols-offset < offset {
-			continue
-		}
-		t := s.table(p.Stride, scale)
-		for row := offset; row <= rows-offset; row += step {
-			dst = s.scanRow(dst, p, t, row, offset, cols-offset, step, scale)
 		}
 	}
-	return dst, nil
+	return dst
+}
+
+// scanTables returns the offset tables of the scales an upright scan of p
+// visits, in order, in a slice the Scanner reuses.
+func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]int32 {
+	s.tabs = s.tabs[:0]
+	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
+		offset := scale/2 + 1
+		if scale < sp.SkipBelow || p.Height-offset < offset || p.Width-offset < offset {
+			continue
+		}
+		s.tabs = append(s.tabs, s.table(p.Stride, scale))
+	}
+	return s.tabs
+}
+
+// scanUpright scans the rows of every scale of sp with the tables tabs
+// (scanTables'), appending accepted windows to dst in pigo's order. With
+// parity 0 or 1 it scans only the rows of that parity (numbering each
+// scale's rows from 0), and appends len(dst) after each row to rowEnd.
+func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs [][]int32, parity int, rowEnd []int32) ([]Window, []int32) {
+	rows, cols := p.Height, p.Width
+	si := 0
+	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
+		step := int(math.Max(sp.ShiftFactor*float64(scale), 1))
+		offset := scale/2 + 1
+		if scale < sp.SkipBelow || rows-offset < offset || cols-offset < offset {
+			continue
+		}
+		t := tabs[si]
+		si++
+		i := 0
+		for row := offset; row <= rows-offset; row, i = row+step, i+1 {
+			if parity >= 0 && i&1 != parity {
+				continue
+			}
+			dst = s.scanRow(dst, p, t, row, offset, cols-offset, step, scale)
+			if parity >= 0 {
+				rowEnd = append(rowEnd, int32(len(dst)))
+			}
+		}
+	}
+	return dst, rowEnd
 }
 
 // scanRow classifies the windows of one row, breadth-first: each tree is

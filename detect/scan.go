@@ -63,13 +63,15 @@ type Scanner struct {
 	tables   map[tableKey][]int32 // per tree, per node, the two pixels it compares (offsets a, b)
 	tabs     [][]int32            // Scan scratch: the tables of one scan's scales
 	assigned []bool               // Cluster scratch
-	row      rowBatch             // Scan scratch: one row of windows
+	row      rowBatch             // Scan scratch: a batch of windows
+	rows     []int32              // Scan scratch: the rows of a batch
 }
 
 // rowBatch holds the windows of one row while the cascade runs over them
 // breadth-first.
 type rowBatch struct {
 	centre []int32   // index of each live window's centre pixel
+	row    []int32   // its row
 	col    []int32   // its column
 	out    []float32 // its running score
 	idx    []int32   // its leaf in the current tree
@@ -77,10 +79,10 @@ type rowBatch struct {
 
 func (b *rowBatch) reset(n int) {
 	if cap(b.centre) < n {
-		b.centre, b.col = make([]int32, 0, n), make([]int32, 0, n)
+		b.centre, b.col, b.row = make([]int32, 0, n), make([]int32, 0, n), make([]int32, 0, n)
 		b.out, b.idx = make([]float32, 0, n), make([]int32, 0, n)
 	}
-	b.centre, b.col, b.out, b.idx = b.centre[:0], b.col[:0], b.out[:0], b.idx[:0]
+	b.centre, b.col, b.row, b.out, b.idx = b.centre[:0], b.col[:0], b.row[:0], b.out[:0], b.idx[:0]
 }
 
 // NewScanner returns a Scanner for c.
@@ -191,33 +193,53 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 		}
 		t := tabs[si]
 		si++
+		// Rows are classified in batches of about batchWindows windows:
+		// the deep trees, which few windows of a row reach, then still
+		// have many independent walks to overlap.
+		perRow := (cols-2*offset)/step + 1
+		chunk := max(1, batchWindows/perRow)
+		s.rows = s.rows[:0]
 		i := 0
 		for row := offset; row <= rows-offset; row, i = row+step, i+1 {
 			if parity >= 0 && i&1 != parity {
 				continue
 			}
-			dst = s.scanRow(dst, p, t, row, offset, cols-offset, step, scale)
-			if parity >= 0 {
-				rowEnd = append(rowEnd, int32(len(dst)))
+			s.rows = append(s.rows, int32(row))
+			if len(s.rows) == chunk {
+				dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
+				s.rows = s.rows[:0]
 			}
+		}
+		if len(s.rows) > 0 {
+			dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
 		}
 	}
 	return dst, rowEnd
 }
 
-// scanRow classifies the windows of one row, breadth-first: each tree is
-// walked for every live window (treeLevels) before the next, so the pixel
-// loads of different windows, which are independent, overlap in the memory
-// system instead of each window waiting on its own chain of loads. Every window's score is the same sum in the
-// same order as pigo's classifyRegion.
-func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []int32, row, c0, c1, step, scale int) []Window {
+// batchWindows is the number of windows scanRows aims to classify at once.
+const batchWindows = 2048
+
+// scanRows classifies the windows of some rows (ascending) of one scale,
+// breadth-first: each tree is walked for every live window (treeLevels)
+// before the next, so the pixel loads of different windows, which are
+// independent, overlap in the memory system instead of each window waiting
+// on its own chain of loads. Every window's score is the same sum in the
+// same order as pigo's classifyRegion, and windows are appended in pigo's
+// order (row, then column). With ends, it appends len(dst) after each
+// row's windows to rowEnd.
+func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []int32, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
 	c := s.c
 	b := &s.row
-	b.reset((c1-c0)/step + 1)
-	for col := c0; col <= c1; col += step {
-		b.centre = append(b.centre, int32(row*p.Stride+col))
-		b.col = append(b.col, int32(col))
-		b.out = append(b.out, 0)
+	perRow := (c1-c0)/step + 1
+	b.reset(perRow * len(rowList))
+	for _, row := range rowList {
+		for col := c0; col <= c1; col += step {
+			b.centre = append(b.centre, row*int32(p.Stride)+int32(col))
+			b.col = append(b.col, int32(col))
+			b.row = append(b.row, row)
+			b.out = append(b.out, 0)
+		}
 	}
 	b.idx = b.idx[:len(b.centre)]
 	leaves := 1 << c.depth
@@ -233,21 +255,27 @@ func (s *Scanner) scanRow(dst []Window, p preprocess.Plane, t []int32, row, c0, 
 		// the slot advances only for a survivor (about a quarter, at random,
 		// after the first tree: a branch would be mispredicted often).
 		live := 0
-		centre, cols, out := b.centre, b.col, b.out
+		centre, cols, rows, out := b.centre, b.col, b.row, b.out
 		for k, ctr := range centre {
 			o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
-			centre[live], cols[live], out[live] = ctr, cols[k], o
+			centre[live], cols[live], rows[live], out[live] = ctr, cols[k], rows[k], o
 			live += b2i(o > thr)
 		}
-		b.centre, b.col, b.out = b.centre[:live], b.col[:live], b.out[:live]
+		b.centre, b.col, b.row, b.out = b.centre[:live], b.col[:live], b.row[:live], b.out[:live]
 	}
 	last := c.thresholds[c.trees-1]
-	for k, col := range b.col {
-		if q := b.out[k] - last; q > 0 {
-			dst = append(dst, Window{row, int(col), scale, q})
+	k := 0
+	for _, row := range rowList {
+		for ; k < len(b.row) && b.row[k] == row; k++ {
+			if q := b.out[k] - last; q > 0 {
+				dst = append(dst, Window{int(row), int(b.col[k]), scale, q})
+			}
+		}
+		if ends {
+			rowEnd = append(rowEnd, int32(len(dst)))
 		}
 	}
-	return dst
+	return dst, rowEnd
 }
 
 // treeLevels walks one tree of depth levels for every window: from

@@ -19,7 +19,7 @@ type scanJob struct {
 	s      *Scanner // the helper's scratch; tables come in tabs
 	p      preprocess.Plane
 	sp     ScanParams
-	tabs   [][]int32
+	tabs   [][]uint64
 	out    []Window
 	rowEnd []int32
 }

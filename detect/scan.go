@@ -60,11 +60,11 @@ func nextScale(scale int, factor float64) int {
 // concurrent use.
 type Scanner struct {
 	c        *FaceCascade
-	tables   map[tableKey][]int32 // per tree, per node, the two pixels it compares (offsets a, b)
-	tabs     [][]int32            // Scan scratch: the tables of one scan's scales
-	assigned []bool               // Cluster scratch
-	row      rowBatch             // Scan scratch: a batch of windows
-	rows     []int32              // Scan scratch: the rows of a batch
+	tables   map[tableKey][]uint64 // per tree, per node, the two pixels it compares (offsets a, b; see probePair)
+	tabs     [][]uint64            // Scan scratch: the tables of one scan's scales
+	assigned []bool                // Cluster scratch
+	row      rowBatch              // Scan scratch: a batch of windows
+	rows     []int32               // Scan scratch: the rows of a batch
 }
 
 // rowBatch holds the windows of one row while the cascade runs over them
@@ -86,7 +86,7 @@ func (b *rowBatch) reset(n int) {
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	return &Scanner{c: c, tables: map[tableKey][]int32{}}
+	return &Scanner{c: c, tables: map[tableKey][]uint64{}}
 }
 
 // tableKey names the offset table of one plane stride and window scale.
@@ -97,11 +97,15 @@ type tableKey struct{ stride, scale int }
 // cache starts afresh.
 const maxTables = 64
 
+// probePair packs a node's two probe offsets in one word, so that a walk
+// loads them at once: a in the low half, b in the high half.
+func probePair(a, b int32) uint64 { return uint64(uint32(a)) | uint64(uint32(b))<<32 }
+
 // table returns the offsets for windows of the given scale on planes of the
 // given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
 // probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
 // r*stride + c.
-func (s *Scanner) table(stride, scale int) []int32 {
+func (s *Scanner) table(stride, scale int) []uint64 {
 	key := tableKey{stride, scale}
 	if t, ok := s.tables[key]; ok {
 		return t
@@ -111,11 +115,12 @@ func (s *Scanner) table(stride, scale int) []int32 {
 	}
 	c := s.c
 	leaves := 1 << c.depth
-	t := make([]int32, 2*leaves*c.trees)
-	for i := 0; i < leaves*c.trees; i++ {
+	t := make([]uint64, leaves*c.trees)
+	for i := range t {
 		code := c.codes[4*i : 4*i+4]
-		t[2*i] = int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
-		t[2*i+1] = int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
+		a := int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
+		b := int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
+		t[i] = probePair(a, b)
 	}
 	s.tables[key] = t
 	return t
@@ -165,7 +170,7 @@ func (s *Scanner) scanRotated(dst []Window, p preprocess.Plane, sp *ScanParams) 
 
 // scanTables returns the offset tables of the scales an upright scan of p
 // visits, in order, in a slice the Scanner reuses.
-func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]int32 {
+func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]uint64 {
 	s.tabs = s.tabs[:0]
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
 		offset := scale/2 + 1
@@ -181,7 +186,7 @@ func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]int32 {
 // (scanTables'), appending accepted windows to dst in pigo's order. With
 // parity 0 or 1 it scans only the rows of that parity (numbering each
 // scale's rows from 0), and appends len(dst) after each row to rowEnd.
-func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs [][]int32, parity int, rowEnd []int32) ([]Window, []int32) {
+func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs [][]uint64, parity int, rowEnd []int32) ([]Window, []int32) {
 	rows, cols := p.Height, p.Width
 	si := 0
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
@@ -227,7 +232,7 @@ const batchWindows = 2048
 // same order as pigo's classifyRegion, and windows are appended in pigo's
 // order (row, then column). With ends, it appends len(dst) after each
 // row's windows to rowEnd.
-func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []int32, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
+func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
 	c := s.c
 	b := &s.row
 	perRow := (c1-c0)/step + 1
@@ -248,7 +253,7 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []int32, rowList 
 			break
 		}
 		idx := b.idx[:len(b.centre)]
-		treeLevels(idx, b.centre, t[2*leaves*i:2*leaves*(i+1)], p.Pix, c.depth)
+		treeLevels(idx, b.centre, t[leaves*i:leaves*(i+1)], p.Pix, c.depth)
 		preds := c.preds[leaves*i : leaves*(i+1)]
 		// Keep the windows still above this tree's threshold.
 		// Branch-free: every window is written at the next free slot, and
@@ -290,30 +295,36 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []int32, rowList 
 // probe moves it by (code*s)>>8 with code in [-128, 127], that is by
 // -ceil(s/2) to floor(127*s/256) pixels, so every probe is inside the plane,
 // whose buffer Validate has checked.
-func treeLevels(idx, centre, probes []int32, pix []byte, depth int) {
+func treeLevels(idx, centre []int32, probes []uint64, pix []byte, depth int) {
 	base := unsafe.Pointer(unsafe.SliceData(pix))
 	centre = centre[:len(idx)]
 	mask := int32(1)<<depth - 1 // nodes are below 1<<depth: masked, they index probes without a bounds check
-	_ = probes[2*mask+1]
+	_ = probes[mask]
 	pr := unsafe.Pointer(unsafe.SliceData(probes))
 	// node returns the next node from n for the window at ctr: 2n+1 when
 	// the first pixel is not brighter than the second, else 2n (no branch
 	// to mispredict).
 	node := func(n, ctr int32) int32 {
-		m := n & mask
-		a := *(*int32)(unsafe.Add(pr, 8*m))
-		b := *(*int32)(unsafe.Add(pr, 8*m+4))
-		p1 := int32(*(*byte)(unsafe.Add(base, ctr+a)))
-		p2 := int32(*(*byte)(unsafe.Add(base, ctr+b)))
+		ab := *(*uint64)(unsafe.Add(pr, 8*(n&mask))) // the pair (a, b), one load
+		p1 := int32(*(*byte)(unsafe.Add(base, ctr+int32(uint32(ab)))))
+		p2 := int32(*(*byte)(unsafe.Add(base, ctr+int32(uint32(ab>>32)))))
 		return 2*n + 1 + (p2-p1)>>31
+	}
+	// Every walk starts at node 1: its probes are the same for all.
+	a1, b1 := int32(uint32(probes[1])), int32(uint32(probes[1]>>32))
+	first := func(ctr int32) int32 {
+		p1 := int32(*(*byte)(unsafe.Add(base, ctr+a1)))
+		p2 := int32(*(*byte)(unsafe.Add(base, ctr+b1)))
+		return 3 + (p2-p1)>>31
 	}
 	// Eight windows at a time, each walk in a register: the eight chains
 	// of dependent loads are independent and overlap.
 	k := 0
 	for ; k+8 <= len(idx); k += 8 {
 		c := centre[k : k+8 : k+8]
-		n0, n1, n2, n3, n4, n5, n6, n7 := int32(1), int32(1), int32(1), int32(1), int32(1), int32(1), int32(1), int32(1)
-		for range depth {
+		n0, n1, n2, n3 := first(c[0]), first(c[1]), first(c[2]), first(c[3])
+		n4, n5, n6, n7 := first(c[4]), first(c[5]), first(c[6]), first(c[7])
+		for range depth - 1 {
 			n0, n1, n2, n3 = node(n0, c[0]), node(n1, c[1]), node(n2, c[2]), node(n3, c[3])
 			n4, n5, n6, n7 = node(n4, c[4]), node(n5, c[5]), node(n6, c[6]), node(n7, c[7])
 		}
@@ -321,8 +332,8 @@ func treeLevels(idx, centre, probes []int32, pix []byte, depth int) {
 		idx[k+4], idx[k+5], idx[k+6], idx[k+7] = n4, n5, n6, n7
 	}
 	for ; k < len(idx); k++ {
-		n := int32(1)
-		for range depth {
+		n := first(centre[k])
+		for range depth - 1 {
 			n = node(n, centre[k])
 		}
 		idx[k] = n

@@ -37,6 +37,12 @@ func (d *Downscaler) Downscale(dst, src Plane, k int) error {
 	if w > src.Width || h > src.Height {
 		return geomErr("source", "%dx%d is smaller than %dx%d (destination %dx%d times %d)", src.Width, src.Height, w, h, dst.Width, dst.Height, k)
 	}
+	if k == 1 {
+		for y := 0; y < dst.Height; y++ {
+			copy(dst.Row(y), src.Row(y)[:w])
+		}
+		return nil
+	}
 	if cap(d.acc) < w {
 		d.acc = make([]uint16, w)
 	}

@@ -286,9 +286,10 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 }
 
 // treeLevels walks one tree of depth levels for every window: from
-// node 1, at node n compare the pixels at centre+probes[2n] and
-// centre+probes[2n+1] and go to 2n+1 when the first is not brighter, else to
-// 2n. It leaves each window's leaf (depth levels down) in idx.
+// node 1, at node n compare the pixels at centre+a and centre+b, where
+// probes[n] holds the pair (a, b), and go to 2n+1 when the first is not
+// brighter, else to 2n. It leaves each window's leaf (depth levels down) in
+// idx.
 //
 // The pixel loads skip bounds checks, which are provably redundant: a
 // window's centre (r, c) has r in [s/2+1, rows-s/2-1] (likewise c), and a
@@ -298,14 +299,16 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 func treeLevels(idx, centre []int32, probes []uint64, pix []byte, depth int) {
 	base := unsafe.Pointer(unsafe.SliceData(pix))
 	centre = centre[:len(idx)]
-	mask := int32(1)<<depth - 1 // nodes are below 1<<depth: masked, they index probes without a bounds check
-	_ = probes[mask]
+	// A walk reads the probes of nodes 1 to 1<<depth - 1, then steps to a
+	// leaf (1<<depth <= n < 2<<depth): every read is inside probes, whose
+	// length this checks once.
+	_ = probes[1<<depth-1]
 	pr := unsafe.Pointer(unsafe.SliceData(probes))
 	// node returns the next node from n for the window at ctr: 2n+1 when
 	// the first pixel is not brighter than the second, else 2n (no branch
 	// to mispredict).
 	node := func(n, ctr int32) int32 {
-		ab := *(*uint64)(unsafe.Add(pr, 8*(n&mask))) // the pair (a, b), one load
+		ab := *(*uint64)(unsafe.Add(pr, 8*n)) // the pair (a, b), one load; n < 1<<depth here
 		p1 := int32(*(*byte)(unsafe.Add(base, ctr+int32(uint32(ab)))))
 		p2 := int32(*(*byte)(unsafe.Add(base, ctr+int32(uint32(ab>>32)))))
 		return 2*n + 1 + (p2-p1)>>31

@@ -32,25 +32,6 @@ import (
 	"github.com/facegate/facegate/detect"
 )
 
-type annotations struct {
-	Set    string `json:"set"`
-	Images []struct {
-		File      string `json:"file"`
-		FaceCount *int   `json:"face_count"`
-		Attrs     struct {
-			Selection string `json:"selection"`
-		} `json:"image_attributes"`
-		Faces []struct {
-			X, Y, W, H *float64
-			Pose       *struct {
-				Yaw   float64 `json:"yaw_deg"`
-				Pitch float64 `json:"pitch_deg"`
-				Roll  float64 `json:"roll_deg"`
-			} `json:"pose"`
-		} `json:"faces"`
-	} `json:"images"`
-}
-
 func main() {
 	data := flag.String("data", "../shared/facedata", "the facedata folder")
 	minSide := flag.Int("min", 64, "score faces whose longer side is at least this many pixels")
@@ -93,7 +74,7 @@ func run(data string, minSide int, minIoU float64, detMin int, python string) er
 	fmt.Println("| --- | ---: | ---: | --- | --- | --- |")
 	var total [3]Tally
 	for _, set := range detectionSets {
-		a, err := load(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if err != nil {
 			return err
 		}
@@ -139,21 +120,9 @@ func rp(t Tally) string {
 	return fmt.Sprintf("%.2f / %.2f (%d/%d, %d wrong, %d unchecked)", t.Recall(), t.Precision(), t.Found, t.Truth, t.Wrong, t.Unchecked)
 }
 
-func load(data, set string) (*annotations, error) {
-	b, err := os.ReadFile(filepath.Join(data, "annotations", set+".json"))
-	if err != nil {
-		return nil, err
-	}
-	var a annotations
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
-	}
-	return &a, nil
-}
-
 // truthOf returns an image's boxed faces and whether its annotation is
 // exhaustive.
-func truthOf(a *annotations, i int) ([]Box, bool) {
+func truthOf(a *facedata.Set, i int) ([]Box, bool) {
 	im := a.Images[i]
 	var boxes []Box
 	allBoxed := true
@@ -224,7 +193,7 @@ func poseError(data string, d *detect.Detector) error {
 	fmt.Println("| set | faces | with landmarks | MAE abs(yaw) | MAE yaw | MAE yaw, sign flipped | MAE roll | MAE roll, sign flipped | MAE pitch |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, set := range []string{"aflw2000_3d", "genki4k_pose"} {
-		a, err := load(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if err != nil {
 			return err
 		}

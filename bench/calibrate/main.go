@@ -18,7 +18,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"image"
@@ -71,7 +70,7 @@ func run(data string, minSide int, sizeImage string) error {
 	}
 	var files []string
 	for _, set := range faceSets {
-		a, err := loadSet(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if err != nil {
 			return err
 		}
@@ -264,7 +263,7 @@ func poseTable(data string) error {
 	fmt.Println("| set | faces | landmarks found | frontal, accepted | frontal, rejected | not frontal, rejected | not frontal, accepted | agreement | yaw-only agreement |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 	for _, set := range []string{"aflw2000_3d", "genki4k_pose"} {
-		a, err := loadSet(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if err != nil {
 			return err
 		}
@@ -471,29 +470,4 @@ func share(n, of int) string {
 		return "-"
 	}
 	return fmt.Sprintf("%.0f%%", 100*float64(n)/float64(of))
-}
-
-type annotations struct {
-	Images []struct {
-		File  string `json:"file"`
-		Faces []struct {
-			Pose *struct {
-				Yaw   float64 `json:"yaw_deg"`
-				Pitch float64 `json:"pitch_deg"`
-				Roll  float64 `json:"roll_deg"`
-			} `json:"pose"`
-		} `json:"faces"`
-	} `json:"images"`
-}
-
-func loadSet(data, set string) (*annotations, error) {
-	b, err := os.ReadFile(filepath.Join(data, "annotations", set+".json"))
-	if err != nil {
-		return nil, err
-	}
-	var a annotations
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
-	}
-	return &a, nil
 }

@@ -3,8 +3,11 @@
 package facedata
 
 import (
+	"encoding/json"
+	"fmt"
 	"image"
 	"os"
+	"path/filepath"
 
 	"github.com/facegate/facegate/preprocess"
 )
@@ -35,4 +38,38 @@ func LoadGray(path string) (*image.Gray, error) {
 // Plane views a gray image as a preprocess.Plane.
 func Plane(g *image.Gray) preprocess.Plane {
 	return preprocess.GrayPlane(g.Pix, g.Stride, g.Rect.Dx(), g.Rect.Dy())
+}
+
+// Set is the part of an annotation file (annotations/<set>.json) the
+// bench commands read.
+type Set struct {
+	Set    string `json:"set"`
+	Images []struct {
+		File      string `json:"file"` // relative to the facedata folder
+		FaceCount *int   `json:"face_count"`
+		Attrs     struct {
+			Selection string `json:"selection"`
+		} `json:"image_attributes"`
+		Faces []struct {
+			X, Y, W, H *float64 // nil: no box upstream
+			Pose       *struct {
+				Yaw   float64 `json:"yaw_deg"`
+				Pitch float64 `json:"pitch_deg"`
+				Roll  float64 `json:"roll_deg"`
+			} `json:"pose"`
+		} `json:"faces"`
+	} `json:"images"`
+}
+
+// LoadSet reads annotations/<set>.json under the facedata folder data.
+func LoadSet(data, set string) (*Set, error) {
+	b, err := os.ReadFile(filepath.Join(data, "annotations", set+".json"))
+	if err != nil {
+		return nil, err
+	}
+	var a Set
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("%s: %w", set, err)
+	}
+	return &a, nil
 }

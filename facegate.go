@@ -120,7 +120,6 @@ type Pipeline struct {
 	meter  Meter
 
 	lumaBuf   []byte
-	rgb       bool // the frame is RGB: luma is converted on demand
 	lumaFull  bool // luma holds the whole frame
 	drawBuf   []byte
 	tracks    []track.Track
@@ -209,8 +208,7 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	}
 	w, h := f.Width, f.Height
 	var luma preprocess.Plane
-	pl.rgb = !f.Format.IsYUV() && f.Format != preprocess.Gray8
-	if pl.rgb {
+	if !f.Format.IsYUV() && f.Format != preprocess.Gray8 {
 		// RGB frames are converted lazily: a frame searched locally
 		// needs the luma of the tracked faces' surroundings only.
 		if cap(pl.lumaBuf) < w*h {

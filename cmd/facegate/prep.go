@@ -120,16 +120,7 @@ type manifestJSON struct {
 	Quality     int                  `json:"quality,omitempty"`
 	Face        *payload.Rect        `json:"face,omitempty"`
 	MinFace     int                  `json:"min_face,omitempty"`
-	FaceSize    *int                 `json:"face_size"`
-	EyeDistance *num                 `json:"eye_distance"`
-	Blur        *num                 `json:"blur"`
-	Exposure    *num                 `json:"exposure"`
-	Yaw         *num                 `json:"yaw"`
-	Pitch       *num                 `json:"pitch"`
-	Roll        *num                 `json:"roll"`
-	Verdict     string               `json:"verdict"`
-	Reasons     []reasonJSON         `json:"reasons"`
-	Warnings    []reasonJSON         `json:"warnings"`
+	judgementJSON
 }
 
 // rectJSON is a rectangle as x, y, w, h.
@@ -513,9 +504,7 @@ func (w *prepWorker) process(source string) prepResult {
 // frame, and describes it.
 func (w *prepWorker) frameRecord(source string, index int, out string, fr *preprocess.Frame, r *facegate.Result) (manifestJSON, error) {
 	j := frameOf(source, index, "", r)
-	m := manifestJSON{Source: source, Frame: index, Width: r.Width, Height: r.Height,
-		FaceSize: j.FaceSize, EyeDistance: j.EyeDistance, Blur: j.Blur, Exposure: j.Exposure,
-		Yaw: j.Yaw, Pitch: j.Pitch, Roll: j.Roll, Verdict: j.Verdict, Reasons: j.Reasons, Warnings: j.Warnings}
+	m := manifestJSON{Source: source, Frame: index, Width: r.Width, Height: r.Height, judgementJSON: j.judgementJSON}
 	face, ok := r.TargetFace()
 	if !ok {
 		return m, nil

@@ -100,6 +100,12 @@ type frameJSON struct {
 	Faces    []faceJSON `json:"faces"`
 	// Target indexes Faces; null when the target face is not in the frame.
 	Target *int `json:"target"`
+	judgementJSON
+}
+
+// judgementJSON is the target face's measures and the verdict, shared by
+// check's frame lines and prep's manifest lines.
+type judgementJSON struct {
 	// The target face's measures; null without a target.
 	FaceSize    *int `json:"face_size"`
 	EyeDistance *num `json:"eye_distance"`
@@ -203,7 +209,7 @@ func faceOf(f *detect.Face, track uint64) faceJSON {
 func frameOf(file string, index int, sequence string, r *facegate.Result) *frameJSON {
 	j := &frameJSON{Type: "frame", File: file, Frame: index, Sequence: sequence,
 		Width: r.Width, Height: r.Height, MinFace: r.MinFaceSize, Faces: []faceJSON{},
-		Verdict: verdictWord(r.Verdict.Accept)}
+		judgementJSON: judgementJSON{Verdict: verdictWord(r.Verdict.Accept)}}
 	for i := range r.Faces {
 		var id uint64
 		if i < len(r.TrackIDs) {

@@ -73,15 +73,25 @@ type rowBatch struct {
 	centre []int32   // index of each live window's centre pixel
 	win    []int32   // its number in the batch (row-major)
 	out    []float32 // its running score
-	idx    []int32   // its leaf in the current tree
+	idx    []int32   // its leaf in the current tree (treeStepGeneric's scratch)
+	ramp   []int32   // 0, 1, 2, ...: the first windows' numbers
 }
 
+// reset readies b for n windows: centre, win and out of length n, win
+// numbered from 0 and out zero.
 func (b *rowBatch) reset(n int) {
-	if cap(b.centre) < n {
-		b.centre, b.win = make([]int32, 0, n), make([]int32, 0, n)
-		b.out, b.idx = make([]float32, 0, n), make([]int32, 0, n)
+	if cap(b.centre) < n+7 {
+		// Seven spare slots let treeStep pad the last group of eight.
+		b.centre, b.win = make([]int32, n+7), make([]int32, n+7)
+		b.out, b.idx = make([]float32, n+7), make([]int32, n+7)
+		b.ramp = make([]int32, n)
+		for k := range b.ramp {
+			b.ramp[k] = int32(k)
+		}
 	}
-	b.centre, b.win, b.out, b.idx = b.centre[:0], b.win[:0], b.out[:0], b.idx[:0]
+	b.centre, b.win, b.out, b.idx = b.centre[:n], b.win[:n], b.out[:n], b.idx[:n]
+	copy(b.win, b.ramp)
+	clear(b.out)
 }
 
 // NewScanner returns a Scanner for c.
@@ -225,7 +235,7 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 const batchWindows = 2048
 
 // scanRows classifies the windows of some rows (ascending) of one scale,
-// breadth-first: each tree is walked for every live window (treeLevels)
+// breadth-first: each tree is walked for every live window (treeStep)
 // before the next, so the pixel loads of different windows, which are
 // independent, overlap in the memory system instead of each window waiting
 // on its own chain of loads. Every window's score is the same sum in the
@@ -237,35 +247,20 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	b := &s.row
 	perRow := (c1-c0)/step + 1
 	b.reset(perRow * len(rowList))
-	for _, row := range rowList {
-		for col := c0; col <= c1; col += step {
-			b.centre = append(b.centre, row*int32(p.Stride)+int32(col))
+	for r, row := range rowList {
+		ctr := b.centre[r*perRow : (r+1)*perRow]
+		v, dv := row*int32(p.Stride)+int32(c0), int32(step)
+		for k := range ctr {
+			ctr[k] = v
+			v += dv
 		}
-	}
-	n := len(b.centre)
-	b.win, b.out, b.idx = b.win[:n], b.out[:n], b.idx[:n]
-	for k := range b.win {
-		b.win[k], b.out[k] = int32(k), 0
 	}
 	leaves := 1 << c.depth
 	for i, thr := range c.thresholds {
 		if len(b.centre) == 0 {
 			break
 		}
-		idx := b.idx[:len(b.centre)]
-		treeLevels(idx, b.centre, t[leaves*i:leaves*(i+1)], p.Pix, c.depth)
-		preds := c.preds[leaves*i : leaves*(i+1)]
-		// Keep the windows still above this tree's threshold.
-		// Branch-free: every window is written at the next free slot, and
-		// the slot advances only for a survivor (about a quarter, at random,
-		// after the first tree: a branch would be mispredicted often).
-		live := 0
-		centre, win, out := b.centre, b.win[:len(b.centre)], b.out[:len(b.centre)]
-		for k, ctr := range centre {
-			o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
-			centre[live], win[live], out[live] = ctr, win[k], o
-			live += b2i(o > thr)
-		}
+		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*i:leaves*(i+1)], c.preds[leaves*i:leaves*(i+1)], thr, p.Pix, c.depth)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
 	}
 	last := c.thresholds[c.trees-1]
@@ -285,7 +280,31 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	return dst, rowEnd
 }
 
-// treeLevels walks one tree of depth levels for every window: from
+// treeStepGeneric runs one tree for the windows of centre, win and out
+// (equal lengths): it walks the tree (treeLevelsGeneric, with idx as
+// scratch), adds each window's leaf prediction to its score, and keeps, in
+// order at the front of the three slices, the windows whose score is above
+// thr. It returns how many it kept.
+func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int {
+	n := len(centre)
+	idx = idx[:n]
+	treeLevelsGeneric(idx, centre, probes, pix, depth)
+	leaves := 1 << depth
+	preds = preds[:leaves]
+	// Branch-free: every window is written at the next free slot, and the
+	// slot advances only for a survivor (about a quarter, at random, after
+	// the first tree: a branch would be mispredicted often).
+	live := 0
+	win, out = win[:n], out[:n]
+	for k, ctr := range centre {
+		o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
+		centre[live], win[live], out[live] = ctr, win[k], o
+		live += b2i(o > thr)
+	}
+	return live
+}
+
+// treeLevelsGeneric walks one tree of depth levels for every window: from
 // node 1, at node n compare the pixels at centre+a and centre+b, where
 // probes[n] holds the pair (a, b), and go to 2n+1 when the first is not
 // brighter, else to 2n. It leaves each window's leaf (depth levels down) in
@@ -296,7 +315,7 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 // probe moves it by (code*s)>>8 with code in [-128, 127], that is by
 // -ceil(s/2) to floor(127*s/256) pixels, so every probe is inside the plane,
 // whose buffer Validate has checked.
-func treeLevels(idx, centre []int32, probes []uint64, pix []byte, depth int) {
+func treeLevelsGeneric(idx, centre []int32, probes []uint64, pix []byte, depth int) {
 	base := unsafe.Pointer(unsafe.SliceData(pix))
 	centre = centre[:len(idx)]
 	// A walk reads the probes of nodes 1 to 1<<depth - 1, then steps to a

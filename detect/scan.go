@@ -67,8 +67,8 @@ type Scanner struct {
 	rows     []int32               // Scan scratch: the rows of a batch
 }
 
-// rowBatch holds the windows of one row while the cascade runs over them
-// breadth-first.
+// rowBatch holds the windows of a batch of rows while the cascade runs over
+// them breadth-first.
 type rowBatch struct {
 	centre []int32   // index of each live window's centre pixel
 	win    []int32   // its number in the batch (row-major)

@@ -20,9 +20,9 @@ func main() {
 	Generate()
 }
 
-// step8 runs one tree for windows in groups of eight, each window's node in a
-// register, and then
-// keeps the windows still above the tree's threshold, as treeStepGeneric.
+// step8 runs one tree for windows in groups of eight, each window's node in
+// a register, and then keeps the windows still above the tree's threshold,
+// as treeStepGeneric.
 func step8() {
 	TEXT("step8", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int")
 	Pragma("noescape")

@@ -42,6 +42,18 @@ type Options struct {
 	// default only the target face gets them (each face costs about a
 	// millisecond at 1080p).
 	LocaliseAll bool
+	// When a full scan finds no face that passes the policy's
+	// MinFaceScore, the pipeline looks again: on a contrast-normalised
+	// image (detect.Detector.DetectRegionEqualized: faces in blown-out or
+	// very dark frames, which are then judged over or under exposed
+	// rather than absent), then with the profile cascade
+	// (detect.ProfileDetector: faces turned beyond what the frontal
+	// cascade sees, which are then judged not frontal). Each costs about
+	// one or two full scans on frames without a face. NoEqualizedScan and
+	// NoProfileScan turn them off.
+	NoEqualizedScan, NoProfileScan bool
+	// Profile holds the profile cascade's options (nil: the defaults).
+	Profile *detect.ProfileOptions
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -83,6 +95,11 @@ type Result struct {
 	// TargetID is its track (0 until a target is chosen).
 	Target   int
 	TargetID uint64
+	// FaceSize is the target face's side, the size the policy's minimum
+	// applies to (0 when there is no target). It is the detector box's
+	// shorter side, which is larger than the brow-to-chin rectangle
+	// face detectors commonly report (see the README's open work).
+	FaceSize int
 	// Quality of the target face (zero when there is none).
 	Quality Quality
 	// Similar indexes the Faces named by a SimilarFaces warning: faces
@@ -115,6 +132,7 @@ type Pipeline struct {
 	policy Policy
 	opts   Options
 	det    *detect.Detector
+	prof   *detect.ProfileDetector
 	trk    *track.Tracker
 	tgt    *track.Target
 	meter  Meter
@@ -155,6 +173,12 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	var prof *detect.ProfileDetector
+	if !opts.NoProfileScan {
+		if prof, err = detect.NewProfileDetector(nil, opts.Profile); err != nil {
+			return nil, err
+		}
+	}
 	trk, err := track.NewTracker(&opts.Tracker)
 	if err != nil {
 		return nil, err
@@ -163,7 +187,7 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	if minIoU == 0 {
 		minIoU = 0.3
 	}
-	pl := &Pipeline{policy: *p, opts: opts, det: det, trk: trk, tgt: track.NewTarget(minIoU)}
+	pl := &Pipeline{policy: *p, opts: opts, det: det, prof: prof, trk: trk, tgt: track.NewTarget(minIoU)}
 	pl.Reset()
 	return pl, nil
 }
@@ -230,6 +254,7 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	faces = mergeDuplicates(faces)
 	r.Faces = faces
 	r.Index++
 	r.Width, r.Height, r.MinFaceSize, r.FullScan = w, h, minFace, full
@@ -290,6 +315,12 @@ func (pl *Pipeline) fullLuma(f *preprocess.Frame) error {
 // localise finds a face's pupils, landmarks and pose, converting the luma
 // they read first when the frame is RGB and was searched locally.
 func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane) error {
+	if face.Profile != 0 {
+		// The frontal cascades' pupils and landmarks do not apply; the
+		// profile cascade tells the pose.
+		face.Pose, face.PoseFound = detect.ProfilePose(face.Profile, profileConfidence(face.Score)), true
+		return nil
+	}
 	s := face.Rect.Dx()
 	if err := pl.lumaFor(f, luma, face.Rect.Inset(-int(float64(s)*localiseMargin)-1)); err != nil {
 		return err
@@ -324,7 +355,7 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 				return dst, false, err
 			}
 			for _, f := range pl.regionBuf {
-				if !overlapsAny(dst[n0:], f.Rect) {
+				if float64(f.Score) >= pl.policy.MinFaceScore && !overlapsAny(dst[n0:], f.Rect) {
 					dst = append(dst, f)
 				}
 			}
@@ -338,8 +369,65 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 	if err := pl.fullLuma(f); err != nil {
 		return dst, true, err
 	}
-	d, err := pl.det.DetectRegion(dst, luma, image.Rect(0, 0, luma.Width, luma.Height), detectMin, max(detectMin, maxFace))
-	return d, true, err
+	all := image.Rect(0, 0, luma.Width, luma.Height)
+	n0 := len(dst)
+	var err error
+	if dst, err = pl.det.DetectRegion(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
+		return dst, true, err
+	}
+	dst = pl.dropWeak(dst, n0)
+	if len(dst) == n0 && !pl.opts.NoEqualizedScan {
+		if dst, err = pl.det.DetectRegionEqualized(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
+			return dst, true, err
+		}
+		dst = pl.dropWeak(dst, n0)
+	}
+	if len(dst) == n0 && pl.prof != nil {
+		if dst, err = pl.prof.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
+			return dst, true, err
+		}
+	}
+	return dst, true, nil
+}
+
+// dropWeak removes from fs[n0:] the detections scoring below the policy's
+// MinFaceScore.
+func (pl *Pipeline) dropWeak(fs []detect.Face, n0 int) []detect.Face {
+	keep := fs[:n0]
+	for _, f := range fs[n0:] {
+		if float64(f.Score) >= pl.policy.MinFaceScore {
+			keep = append(keep, f)
+		}
+	}
+	return keep
+}
+
+// mergeDuplicates drops a face whose box and another's hold each other's
+// centre (two boxes for one face, from clusters at neighbouring scales or
+// from the plain and the local search); the higher score stays.
+func mergeDuplicates(fs []detect.Face) []detect.Face {
+	for i := 0; i < len(fs); i++ {
+		for j := i + 1; j < len(fs); j++ {
+			a, b := fs[i].Rect, fs[j].Rect
+			if !center(a).In(b) || !center(b).In(a) {
+				continue
+			}
+			if fs[j].Score > fs[i].Score {
+				fs[i] = fs[j]
+			}
+			fs = append(fs[:j], fs[j+1:]...)
+			j--
+		}
+	}
+	return fs
+}
+
+func center(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }
+
+// profileConfidence maps the profile cascade's neighbour count to a pose
+// confidence: its default minimum (3) is 0.5, twice that or more is 1.
+func profileConfidence(neighbours float32) float64 {
+	return math.Max(0, math.Min(1, float64(neighbours)/6))
 }
 
 // Local search: faces between side/localScale and side*localScale, within
@@ -366,8 +454,14 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 	v := &r.Verdict
 	v.reset()
 	r.Similar = r.Similar[:0]
+	r.FaceSize = 0
 	if r.Target < 0 {
-		v.add(Reason{Code: NoFace, Value: float64(len(r.Faces))})
+		if r.TargetID != 0 && len(r.Faces) > 0 {
+			// Faces are in view, but not the one the sequence follows.
+			v.add(Reason{Code: TargetLost, Value: float64(len(r.Faces))})
+		} else {
+			v.add(Reason{Code: NoFace, Value: float64(len(r.Faces))})
+		}
 		return
 	}
 	f := &r.Faces[r.Target]
@@ -376,8 +470,9 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		v.add(Reason{Code: FaceOutside})
 	}
 	side := min(f.Rect.Dx(), f.Rect.Dy())
-	if side < r.MinFaceSize {
-		v.add(Reason{Code: FaceTooSmall, Value: float64(side), Threshold: float64(r.MinFaceSize)})
+	r.FaceSize = side
+	if r.FaceSize < r.MinFaceSize {
+		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}
 	if reg := FaceRegion(f.Rect, bounds); !reg.Empty() {
 		if err := pl.meter.measure(&r.Quality, luma, reg); err == nil {
@@ -393,7 +488,8 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 			}
 		}
 	}
-	if f.PoseFound {
+	switch {
+	case f.PoseFound && f.Pose.Confidence >= p.MinPoseConfidence:
 		// The axis that exceeds its limit by the largest share is reported.
 		worst, val, lim := 1.0, 0.0, 0.0
 		for _, a := range [3][2]float64{{f.Pose.Yaw, p.MaxYaw}, {f.Pose.Pitch, p.MaxPitch}, {f.Pose.Roll, p.MaxRoll}} {
@@ -404,11 +500,16 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		if val > 0 {
 			v.add(Reason{Code: NotFrontal, Value: val, Threshold: lim})
 		}
-	} else {
-		v.add(Reason{Code: PoseUnknown})
+	case p.UnknownPoseWarns || v.Has(Blurred) || v.Has(OverExposed) || v.Has(UnderExposed):
+		v.add(Reason{Code: PoseUnknown, Value: f.Pose.Confidence, Threshold: p.MinPoseConfidence})
+	default:
+		// An unsure pose is most often a turned face: rejected, with the
+		// warning that says the angles were not measured.
+		v.add(Reason{Code: NotFrontal, Value: f.Pose.Confidence, Threshold: p.MinPoseConfidence})
+		v.add(Reason{Code: PoseUnknown, Value: f.Pose.Confidence, Threshold: p.MinPoseConfidence})
 	}
-	if p.OptimalFaceSize > 0 && side < p.OptimalFaceSize {
-		v.add(Reason{Code: BelowOptimalSize, Value: float64(side), Threshold: float64(p.OptimalFaceSize)})
+	if p.OptimalFaceSize > 0 && r.FaceSize < p.OptimalFaceSize {
+		v.add(Reason{Code: BelowOptimalSize, Value: float64(r.FaceSize), Threshold: float64(p.OptimalFaceSize)})
 	}
 	if f.PupilsFound && f.EyeDistance < p.OptimalEyeDistance {
 		v.add(Reason{Code: BelowOptimalEyeDistance, Value: f.EyeDistance, Threshold: p.OptimalEyeDistance})

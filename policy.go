@@ -39,6 +39,24 @@ type Policy struct {
 	// MaxYaw, MaxPitch and MaxRoll are the largest absolute head angles,
 	// in degrees, of a face the service treats as frontal.
 	MaxYaw, MaxPitch, MaxRoll float64
+	// MinPoseConfidence (0..1): a target whose pose estimate is less
+	// confident than this (detect.Pose.Confidence), or was not measured,
+	// has an unknown pose. By default an unknown pose is rejected as not
+	// frontal: on faces turned beyond about 40 degrees the landmarks
+	// scatter and the angles read from them are too small, so an unsure
+	// estimate is most often a turned face. UnknownPoseWarns makes it a
+	// PoseUnknown warning instead. A face that is also blurred or badly
+	// exposed gets those reasons alone: its landmarks are unsure because
+	// the face cannot be seen.
+	MinPoseConfidence float64
+	UnknownPoseWarns  bool
+
+	// MinFaceScore is the detection score (detect.Face.Score, the summed
+	// cascade score) below which a detection is not taken for a face: real
+	// faces the service accepts score far above it, false detections on
+	// backgrounds below. Faces found by the profile cascade are judged by
+	// its own neighbour count instead.
+	MinFaceScore float64
 
 	// SimilarFaceRatio: another face whose side is at least this share of
 	// the target's is named in a warning (the service may follow it
@@ -69,6 +87,8 @@ func DefaultPolicy() *Policy {
 		MaxYaw:             30,
 		MaxPitch:           30,
 		MaxRoll:            25,
+		MinPoseConfidence:  0,
+		MinFaceScore:       10,
 		SimilarFaceRatio:   0.8,
 		MinCoverage:        0.5,
 	}
@@ -112,6 +132,10 @@ func (p *Policy) Validate() error {
 		return bad("MaxPitch", p.MaxPitch)
 	case !angle(p.MaxRoll):
 		return bad("MaxRoll", p.MaxRoll)
+	case !(p.MinPoseConfidence >= 0 && p.MinPoseConfidence <= 1):
+		return bad("MinPoseConfidence", p.MinPoseConfidence)
+	case !(p.MinFaceScore >= 0 && p.MinFaceScore < math.Inf(1)):
+		return bad("MinFaceScore", p.MinFaceScore)
 	case !unit(p.SimilarFaceRatio):
 		return bad("SimilarFaceRatio", p.SimilarFaceRatio)
 	case !unit(p.MinCoverage):

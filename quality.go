@@ -12,11 +12,17 @@ import (
 // 0.25, medium below 0.75, high above; Exposure under below 0.25, good below
 // 0.75, over above.
 type Quality struct {
-	// Blur is 0 for a sharp face and 1 for one whose features are gone. It
-	// maps Sharpness logarithmically from 0.4 (Blur 0, sharper than most
-	// real faces) to 0.008 (Blur 1, a face at QualitySide blurred by a
-	// Gaussian of sigma 5); see the calibration tables in the README.
+	// Blur is 0 for a sharp face and 1 for a face blurred by a Gaussian of
+	// BlurFullSigma pixels or more at capture resolution: BlurSigma /
+	// BlurFullSigma, clamped. The default policy's 0.75 is a blur of 2.5
+	// px; see the calibration tables in the README.
 	Blur float64
+	// BlurSigma is the blur of the face's edges in pixels of the frame
+	// (preprocess.EdgeBlur over the face region at full resolution): the
+	// standard deviation of the Gaussian that would blur sharp edges into
+	// them. A blur of a few pixels at capture resolution shows in it
+	// whatever the face's size.
+	BlurSigma float64
 	// Exposure is 0.5 + 0.7*(MeanLuma-128)/255 + 0.4*(BrightShare -
 	// DarkShare), clamped to 0..1: the mean luma places it, and clipped
 	// highlights or crushed shadows push it towards the ends (a dark-skinned
@@ -25,7 +31,8 @@ type Quality struct {
 	// Sharpness is the variance of the Laplacian of the face, resampled to
 	// QualitySide x QualitySide (which normalises for face size), divided
 	// by the face's luma variance plus a floor (which normalises for
-	// contrast).
+	// contrast): how much detail the face holds at its own scale. It is
+	// reported, not gated.
 	Sharpness float64
 	// MeanLuma (0..255), Contrast (the standard deviation of luma),
 	// DarkShare and BrightShare (pixels at or below
@@ -35,17 +42,18 @@ type Quality struct {
 }
 
 // QualitySide is the side, in pixels, to which the face region is resampled
-// before its sharpness is measured.
+// before its Sharpness is measured.
 const QualitySide = 64
 
-// Calibration of Blur (go run ./bench/calibrate): real faces have a median
-// Sharpness of 0.25; a Gaussian blur of sigma 1, 2 and 6 pixels brings it
-// to 0.067, 0.024 and 0.008.
+// BlurFullSigma is the edge blur, in pixels at capture resolution, at which
+// Blur reaches 1. Calibrated (go run ./bench/rejection) so that Blur 0.75,
+// the default MaxBlur, is a blur of 2.5 px: between the 1 px that the
+// rejection corpus labels good and the 3 px it labels blurred.
+const BlurFullSigma = 10.0 / 3
+
 const (
-	sharpnessSharp   = 0.4
-	sharpnessBlurred = 0.008
-	contrastFloor    = 25 // added to the luma variance (a standard deviation of 5)
-	innerShare       = 0.7
+	contrastFloor = 25 // added to the luma variance (a standard deviation of 5)
+	innerShare    = 0.7
 )
 
 // FaceRegion returns the part of a face box the quality measures look at:
@@ -66,6 +74,7 @@ type Meter struct {
 	patch []byte
 	norm  [QualitySide * QualitySide]byte
 	st    preprocess.LumaStats
+	edges preprocess.EdgeBlur
 }
 
 // Measure fills q for the face box face (luma's coordinates); it measures
@@ -111,22 +120,17 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) er
 		return err
 	}
 	q.Sharpness = lap / (v + contrastFloor)
-	q.Blur = blurOf(q.Sharpness)
+	if err := m.edges.Measure(luma, r); err != nil {
+		return err
+	}
+	q.BlurSigma = m.edges.Sigma
+	q.Blur = clamp01(q.BlurSigma / BlurFullSigma)
 	return nil
 }
 
 // exposure maps the face's mean luma and clipped shares to 0..1.
 func exposure(mean, dark, bright float64) float64 {
 	return clamp01(0.5 + 0.7*(mean-128)/255 + 0.4*(bright-dark))
-}
-
-// blurOf maps a Sharpness to 0..1, logarithmically between sharpnessSharp
-// (0) and sharpnessBlurred (1).
-func blurOf(s float64) float64 {
-	if !(s > 0) {
-		return 1
-	}
-	return clamp01(math.Log(sharpnessSharp/s) / math.Log(sharpnessSharp/sharpnessBlurred))
 }
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }

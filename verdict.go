@@ -37,6 +37,12 @@ const (
 	// InsufficientFrames: a sequence holds the target face in too few of
 	// its frames: "Face not found across sufficient frames.".
 	InsufficientFrames
+	// TargetLost: a frame of a sequence holds faces, but not the target
+	// the sequence has followed (it left, or another face took its
+	// place); the service, which tracks the face it was given, answers
+	// "Face not found across sufficient frames." when this lasts. The
+	// person should bring the same face back into view.
+	TargetLost
 )
 
 // Warnings: the frame is accepted, but the result may be worse than it
@@ -51,8 +57,10 @@ const (
 	// BelowOptimalEyeDistance: the pupils are closer than the service's
 	// advised 100 px.
 	BelowOptimalEyeDistance
-	// PoseUnknown: the pupils or landmarks were not found, so frontality
-	// could not be checked.
+	// PoseUnknown: the pupils or landmarks were not found, or too unsure
+	// (Policy.MinPoseConfidence), so the angles were not measured; the
+	// default policy then also rejects the face as NotFrontal (Value and
+	// Threshold are the confidence and its minimum).
 	PoseUnknown
 )
 
@@ -71,10 +79,11 @@ var codes = [...]codeInfo{
 	UnderExposed:            {"under-exposed", payload.RuleFaceUnderExposed, ""},
 	NotFrontal:              {"not-frontal", payload.RuleFaceNotFrontal, ""},
 	InsufficientFrames:      {"insufficient-frames", payload.RuleFaceNotFoundInFrames, ""},
+	TargetLost:              {"target-lost", payload.RuleFaceNotFoundInFrames, ""},
 	SimilarFaces:            {"similar-faces", 0, "Other faces of similar size are in the frame; the service may follow one of them."},
 	BelowOptimalSize:        {"below-optimal-size", 0, "The face is smaller than the 200x200 pixels advised for optimal results."},
 	BelowOptimalEyeDistance: {"below-optimal-eye-distance", 0, "The pupils are closer than the 100 pixels advised for optimal results."},
-	PoseUnknown:             {"pose-unknown", 0, "The eyes or landmarks were not found; frontality was not checked."},
+	PoseUnknown:             {"pose-unknown", 0, "The eyes or landmarks were not found or are unsure; the head pose was not measured."},
 }
 
 func (c Code) info() codeInfo {

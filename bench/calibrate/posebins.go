@@ -2,32 +2,14 @@ package main
 
 import (
 	"fmt"
-	"hash/fnv"
 	"image"
 	"math"
-	"path"
 	"path/filepath"
 	"slices"
 
 	"github.com/facegate/facegate"
 	"github.com/facegate/facegate/bench/internal/facedata"
 )
-
-// Parts of the public data, as bench/rejection splits its sources: the
-// FNV-1a hash of a file's base name, even to calibrate, odd to report.
-const (
-	partCalibrate = "calibrate"
-	partReport    = "report"
-)
-
-func partOf(file string) string {
-	h := fnv.New32a()
-	h.Write([]byte(path.Base(file)))
-	if h.Sum32()%2 == 0 {
-		return partCalibrate
-	}
-	return partReport
-}
 
 // poseFace is one labelled face of aflw2000_3d_pose as the pipeline saw it.
 type poseFace struct {
@@ -73,7 +55,7 @@ func poseBinsTable(data string) error {
 			return err
 		}
 		box := image.Rect(int(*lf.X), int(*lf.Y), int(*lf.X+*lf.W), int(*lf.Y+*lf.H))
-		pf := poseFace{part: partOf(im.File), yaw: lf.Pose.Yaw, pitch: lf.Pose.Pitch, roll: lf.Pose.Roll, box: box}
+		pf := poseFace{part: facedata.Part(im.File), yaw: lf.Pose.Yaw, pitch: lf.Pose.Pitch, roll: lf.Pose.Roll, box: box}
 		if f, ok := res.TargetFace(); ok && center(box).In(f.Rect) {
 			pf.found, pf.profile = true, f.Profile != 0
 			pf.confident = f.PoseFound && f.Pose.Confidence >= p.MinPoseConfidence
@@ -84,8 +66,8 @@ func poseBinsTable(data string) error {
 		}
 		faces = append(faces, pf)
 	}
-	fmt.Printf("Head pose on aflw2000_3d_pose (%d faces, 450x450, each alone; minimum face lowered to 40 px). Errors are |label - estimate| on faces found with a confident pose (yaw compared as |yaw|: the set's sign is the opposite of ours); 'turned away' counts faces rejected as not frontal or with an unknown pose:\n\n", len(faces))
-	for _, part := range []string{partCalibrate, partReport} {
+	fmt.Printf("Head pose on aflw2000_3d_pose (%d faces, 450x450, each alone; minimum face lowered to 40 px). Errors are |label - estimate| on faces found with a confident pose (yaw compared as |yaw|: the set's sign is the opposite of ours):\n\n", len(faces))
+	for _, part := range []string{facedata.PartCalibrate, facedata.PartReport} {
 		fmt.Printf("%s part:\n\n", part)
 		fmt.Println("| yaw bin | faces | found | by the profile cascade | pose unknown | rejected not frontal | \\|yaw\\| error mean / median | pitch error mean / median | roll error mean / median |")
 		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
@@ -141,7 +123,7 @@ func poseBinsTable(data string) error {
 	fmt.Println()
 	fmt.Println("| part | faces | p10 | p25 | median | p75 | p90 |")
 	fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-	for _, part := range []string{partCalibrate, partReport} {
+	for _, part := range []string{facedata.PartCalibrate, facedata.PartReport} {
 		var r []float64
 		for _, f := range faces {
 			if f.part == part && f.found && !f.profile && math.Abs(f.yaw) <= 15 && math.Abs(f.pitch) <= 30 {

@@ -1,9 +1,9 @@
 package main
 
 import (
-	"hash/fnv"
 	"math"
-	"path"
+
+	"github.com/facegate/facegate/bench/internal/facedata"
 )
 
 // The labels: facegate's code strings, and "good" for a frame the service
@@ -24,8 +24,8 @@ var labelOrder = []string{LabelGood, LabelNoFace, LabelTooSmall, LabelBlurred,
 
 // The parts of the corpus.
 const (
-	PartCalibrate = "calibrate"
-	PartReport    = "report"
+	PartCalibrate = facedata.PartCalibrate
+	PartReport    = facedata.PartReport
 )
 
 // Size rules, as ratios of a face's reference side to the frame's minimum.
@@ -55,16 +55,8 @@ func minFace(w, h int) int {
 	return int(math.Ceil(128*f - 1e-9))
 }
 
-// partOf assigns a source file to a part by the FNV-1a hash of its base
-// name: even hashes calibrate, odd ones report.
-func partOf(file string) string {
-	h := fnv.New32a()
-	h.Write([]byte(path.Base(file)))
-	if h.Sum32()%2 == 0 {
-		return PartCalibrate
-	}
-	return PartReport
-}
+// partOf is facedata.Part: the split every bench command uses.
+func partOf(file string) string { return facedata.Part(file) }
 
 // sizeLabel is the label of a good face scaled to ratio times the minimum
 // face side; built is false in the gaps no frame is built in (below

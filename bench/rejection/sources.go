@@ -1,49 +1,15 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
+
+	"github.com/facegate/facegate/bench/internal/facedata"
 )
-
-// annotations is the part of an annotation file (annotations/<set>.json of
-// facedata) the builder reads.
-type annotations struct {
-	Set    string `json:"set"`
-	Images []struct {
-		File  string `json:"file"` // relative to the facedata folder
-		Attrs struct {
-			Blur string `json:"blur"` // real_blur_triplets: sharp, defocus_blur, motion_blur
-		} `json:"image_attributes"`
-		Faces []struct {
-			X, Y, W, H *float64 // nil: no box upstream
-			Pose       *struct {
-				Yaw   float64 `json:"yaw_deg"`
-				Pitch float64 `json:"pitch_deg"`
-				Roll  float64 `json:"roll_deg"`
-			} `json:"pose"`
-		} `json:"faces"`
-	} `json:"images"`
-}
-
-// loadAnnotations reads annotations/<set>.json under data; a set that is
-// not there gives fs.ErrNotExist.
-func loadAnnotations(data, set string) (*annotations, error) {
-	b, err := os.ReadFile(filepath.Join(data, "annotations", set+".json"))
-	if err != nil {
-		return nil, err
-	}
-	var a annotations
-	if err := json.Unmarshal(b, &a); err != nil {
-		return nil, fmt.Errorf("%s: %w", set, err)
-	}
-	return &a, nil
-}
 
 // poseSet is the set with head-pose labels that not-frontal frames come
 // from, and the main source of good faces.
@@ -104,7 +70,7 @@ var backgroundSets = []string{"real_blur_triplets", "negatives_no_face"}
 func loadSources(data string) ([]*sourceFace, error) {
 	var out []*sourceFace
 	for _, set := range faceSets {
-		a, err := loadAnnotations(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if errors.Is(err, fs.ErrNotExist) && set != poseSet {
 			continue
 		}
@@ -147,7 +113,7 @@ func loadSources(data string) ([]*sourceFace, error) {
 func loadBackgrounds(data string) ([]*background, error) {
 	var out []*background
 	for _, set := range backgroundSets {
-		a, err := loadAnnotations(data, set)
+		a, err := facedata.LoadSet(data, set)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}

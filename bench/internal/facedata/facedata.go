@@ -5,8 +5,10 @@ package facedata
 import (
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"image"
 	"os"
+	"path"
 	"path/filepath"
 
 	"github.com/facegate/facegate/preprocess"
@@ -49,6 +51,7 @@ type Set struct {
 		FaceCount *int   `json:"face_count"`
 		Attrs     struct {
 			Selection string `json:"selection"`
+			Blur      string `json:"blur"` // real_blur_triplets: sharp, defocus_blur, motion_blur
 		} `json:"image_attributes"`
 		Faces []struct {
 			X, Y, W, H *float64 // nil: no box upstream
@@ -72,4 +75,23 @@ func LoadSet(data, set string) (*Set, error) {
 		return nil, fmt.Errorf("%s: %w", set, err)
 	}
 	return &a, nil
+}
+
+// The two parts of the public data: thresholds are tuned on the calibrate
+// part, and figures are reported on the other.
+const (
+	PartCalibrate = "calibrate"
+	PartReport    = "report"
+)
+
+// Part assigns a source file to a part by the FNV-1a hash of its base
+// name: even hashes calibrate, odd ones report. Every bench command splits
+// the data this way, so that a face tuned on never appears in a report.
+func Part(file string) string {
+	h := fnv.New32a()
+	h.Write([]byte(path.Base(file)))
+	if h.Sum32()%2 == 0 {
+		return PartCalibrate
+	}
+	return PartReport
 }

@@ -43,17 +43,22 @@ type Options struct {
 	// millisecond at 1080p).
 	LocaliseAll bool
 	// When a full scan finds no face that passes the policy's
-	// MinFaceScore, the pipeline looks again: on a contrast-normalised
-	// image (detect.Detector.DetectRegionEqualized: faces in blown-out or
-	// very dark frames, which are then judged over or under exposed
-	// rather than absent), then with the profile cascade
-	// (detect.ProfileDetector: faces turned beyond what the frontal
-	// cascade sees, which are then judged not frontal). Each costs about
-	// one or two full scans on frames without a face. NoEqualizedScan and
-	// NoProfileScan turn them off.
-	NoEqualizedScan, NoProfileScan bool
-	// Profile holds the profile cascade's options (nil: the defaults).
-	Profile *detect.ProfileOptions
+	// MinFaceScore, the pipeline looks again, in this order, until one
+	// finds a face: on a contrast-normalised image
+	// (detect.Detector.DetectRegionEqualized: faces in blown-out or very
+	// dark frames, which are then judged over or under exposed rather
+	// than absent); with OpenCV's frontal Haar cascade
+	// (detect.NewFrontalHaarDetector: frontal faces in low contrast or
+	// unusual light that the pixel-comparison cascade scores low); then
+	// with the profile cascade (detect.NewProfileDetector: faces turned
+	// beyond what the frontal cascades see, which are then judged not
+	// frontal). On frames without a face they cost about 1, 10 and 20
+	// plain scans. NoEqualizedScan, NoFrontalHaarScan and NoProfileScan
+	// turn them off.
+	NoEqualizedScan, NoFrontalHaarScan, NoProfileScan bool
+	// FrontalHaar and Profile hold the Haar cascades' options (nil: the
+	// defaults).
+	FrontalHaar, Profile *detect.HaarOptions
 }
 
 func (o *Options) withDefaults() (Options, error) {
@@ -132,7 +137,8 @@ type Pipeline struct {
 	policy Policy
 	opts   Options
 	det    *detect.Detector
-	prof   *detect.ProfileDetector
+	haar   *detect.HaarDetector // frontal Haar cascade, nil when off
+	prof   *detect.HaarDetector // profile cascade, nil when off
 	trk    *track.Tracker
 	tgt    *track.Target
 	meter  Meter
@@ -173,7 +179,12 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	var prof *detect.ProfileDetector
+	var haar, prof *detect.HaarDetector
+	if !opts.NoFrontalHaarScan {
+		if haar, err = detect.NewFrontalHaarDetector(nil, opts.FrontalHaar); err != nil {
+			return nil, err
+		}
+	}
 	if !opts.NoProfileScan {
 		if prof, err = detect.NewProfileDetector(nil, opts.Profile); err != nil {
 			return nil, err
@@ -187,7 +198,7 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	if minIoU == 0 {
 		minIoU = 0.3
 	}
-	pl := &Pipeline{policy: *p, opts: opts, det: det, prof: prof, trk: trk, tgt: track.NewTarget(minIoU)}
+	pl := &Pipeline{policy: *p, opts: opts, det: det, haar: haar, prof: prof, trk: trk, tgt: track.NewTarget(minIoU)}
 	pl.Reset()
 	return pl, nil
 }
@@ -382,6 +393,17 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		}
 		dst = pl.dropWeak(dst, n0)
 	}
+	if len(dst) == n0 && pl.haar != nil {
+		if dst, err = pl.haar.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
+			return dst, true, err
+		}
+		// The Haar cascade's boxes are a little tighter than the
+		// pixel-comparison cascade's, which the size calibration and the
+		// localisation expect: widen them about their centre.
+		for i := n0; i < len(dst); i++ {
+			dst[i].Rect = scaleBox(dst[i].Rect, haarBoxScale, all)
+		}
+	}
 	if len(dst) == n0 && pl.prof != nil {
 		if dst, err = pl.prof.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 			return dst, true, err
@@ -420,6 +442,24 @@ func mergeDuplicates(fs []detect.Face) []detect.Face {
 		}
 	}
 	return fs
+}
+
+// haarBoxScale is the median ratio of the Detector's box side to the
+// frontal Haar cascade's for the same face (1.264 and 1.203 times the
+// landmark box on the calibrate part of the rejection corpus).
+const haarBoxScale = 1.05
+
+// scaleBox scales a square box about its centre by f, shifted to stay
+// within bounds when it fits.
+func scaleBox(r image.Rectangle, f float64, bounds image.Rectangle) image.Rectangle {
+	s := int(float64(r.Dx())*f + 0.5)
+	c := center(r)
+	out := image.Rect(c.X-s/2, c.Y-s/2, c.X-s/2+s, c.Y-s/2+s)
+	if s > bounds.Dx() || s > bounds.Dy() {
+		return out.Intersect(bounds)
+	}
+	d := image.Point{max(0, bounds.Min.X-out.Min.X) - max(0, out.Max.X-bounds.Max.X), max(0, bounds.Min.Y-out.Min.Y) - max(0, out.Max.Y-bounds.Max.Y)}
+	return out.Add(d)
 }
 
 func center(r image.Rectangle) image.Point { return r.Min.Add(r.Max).Div(2) }

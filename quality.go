@@ -23,10 +23,18 @@ type Quality struct {
 	// them. A blur of a few pixels at capture resolution shows in it
 	// whatever the face's size.
 	BlurSigma float64
-	// Exposure is 0.5 + 0.7*(MeanLuma-128)/255 + 0.4*(BrightShare -
-	// DarkShare), clamped to 0..1: the mean luma places it, and clipped
-	// highlights or crushed shadows push it towards the ends (a dark-skinned
-	// face, well lit, has a low mean but little crushed).
+	// Exposure is 0.5, lowered when even the brighter part of the face is
+	// dark and raised when even its middle is bright or much of it is
+	// clipped: 0.5 - 0.25*(128-min(q75, 128))/(128-ExposureDarkQ75) +
+	// 0.25*max((max(q50, 128)-128)/(ExposureBrightMedian-128),
+	// BrightShare/ExposureClippedShare), clamped to 0..1, where q50 and
+	// q75 are LumaQuartiles[1] and [2]. So 0.25 (the default MinExposure)
+	// is a face whose upper quartile is ExposureDarkQ75, and 0.75 (the
+	// default MaxExposure) one whose median is ExposureBrightMedian or
+	// whose share of clipped pixels is ExposureClippedShare. Quantiles,
+	// not the mean, so that sunglasses, dark hair or a dark-skinned face
+	// in good light do not read as under exposed, nor a white collar as
+	// over exposed.
 	Exposure float64
 	// Sharpness is the variance of the Laplacian of the face, resampled to
 	// QualitySide x QualitySide (which normalises for face size), divided
@@ -39,6 +47,9 @@ type Quality struct {
 	// preprocess.DarkLevel, at or above preprocess.BrightLevel) describe
 	// the face region's luminance.
 	MeanLuma, Contrast, DarkShare, BrightShare float64
+	// LumaQuartiles are the 25th, 50th and 75th percentiles of the face
+	// region's luma (0..255).
+	LumaQuartiles [3]float64
 }
 
 // QualitySide is the side, in pixels, to which the face region is resampled
@@ -106,7 +117,8 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) er
 		return err
 	}
 	q.MeanLuma, q.DarkShare, q.BrightShare = m.st.Mean, m.st.DarkShare, m.st.BrightShare
-	q.Exposure = exposure(q.MeanLuma, q.DarkShare, q.BrightShare)
+	q.LumaQuartiles = [3]float64{histQuantile(&m.st, 0.25), histQuantile(&m.st, 0.5), histQuantile(&m.st, 0.75)}
+	q.Exposure = exposure(q.LumaQuartiles[1], q.LumaQuartiles[2], q.BrightShare)
 
 	norm := preprocess.GrayPlane(m.norm[:], QualitySide, QualitySide, QualitySide)
 	bilinear(norm, patch)
@@ -128,12 +140,39 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) er
 	return nil
 }
 
-// exposure maps the face's mean luma and clipped shares to 0..1.
-func exposure(mean, dark, bright float64) float64 {
-	return clamp01(0.5 + 0.7*(mean-128)/255 + 0.4*(bright-dark))
+// The exposure anchors, calibrated on the calibrate part of the rejection
+// corpus (go run ./bench/rejection; its gain and gamma frames against its
+// good ones): see Quality.Exposure.
+const (
+	ExposureDarkQ75      = 70  // upper luma quartile read as 0.25
+	ExposureBrightMedian = 205 // median luma read as 0.75
+	ExposureClippedShare = 0.3 // share of clipped pixels read as 0.75
+)
+
+// exposure maps the face's luma median, upper quartile and clipped share to
+// 0..1 (see Quality.Exposure).
+func exposure(q50, q75, bright float64) float64 {
+	under := (128 - min(q75, 128)) / (128 - ExposureDarkQ75)
+	over := max((max(q50, 128)-128)/(ExposureBrightMedian-128), bright/ExposureClippedShare)
+	return clamp01(0.5 - 0.25*under + 0.25*over)
 }
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }
+
+// histQuantile is the q-quantile (0..1) of a measured region's luma, from
+// its histogram: the lowest value with at least q of the pixels at or
+// below it.
+func histQuantile(st *preprocess.LumaStats, q float64) float64 {
+	need := uint64(math.Ceil(q * float64(st.Pixels)))
+	var n uint64
+	for v, c := range st.Hist {
+		n += uint64(c)
+		if n >= need && n > 0 {
+			return float64(v)
+		}
+	}
+	return 255
+}
 
 // histVariance is the luma variance of a measured region, from its
 // histogram.

@@ -53,10 +53,22 @@ var profileCascadeGz []byte
 //go:embed cascades/LICENSE-opencv
 var profileCascadeLicence string
 
+// OpenCV's frontal-face Haar cascade, embedded gzipped:
+// haarcascade_frontalface_alt.xml, byte for byte as Debian's opencv-data
+// 4.6.0 installs it ("Stump-based 20x20 gentle adaboost frontal face
+// detector. Created by Rainer Lienhart."), under the same licence.
+//
+//go:embed cascades/haarcascade_frontalface_alt.xml.gz
+var frontalCascadeGz []byte
+
 var (
 	profileOnce    sync.Once
 	profileCascade *HaarCascade
 	profileErr     error
+
+	frontalOnce    sync.Once
+	frontalCascade *HaarCascade
+	frontalErr     error
 )
 
 // maxCascadeXML bounds the decompressed embedded cascade (it is 828 KB).
@@ -69,19 +81,34 @@ const maxCascadeXML = 16 << 20
 // read-only and shared.
 func ProfileFaceCascade() (*HaarCascade, error) {
 	profileOnce.Do(func() {
-		zr, err := gzip.NewReader(bytes.NewReader(profileCascadeGz))
-		if err != nil {
-			profileErr = fmt.Errorf("%w: embedded profile cascade: %v", ErrCascade, err)
-			return
-		}
-		b, err := io.ReadAll(io.LimitReader(zr, maxCascadeXML))
-		if err != nil {
-			profileErr = fmt.Errorf("%w: embedded profile cascade: %v", ErrCascade, err)
-			return
-		}
-		profileCascade, profileErr = ParseHaarCascade(b)
+		profileCascade, profileErr = parseEmbeddedCascade(profileCascadeGz, "profile")
 	})
 	return profileCascade, profileErr
+}
+
+// FrontalFaceCascade returns OpenCV's frontal-face cascade
+// (haarcascade_frontalface_alt.xml from opencv-data 4.x, a stump-based
+// 20x20 gentle AdaBoost detector created by Rainer Lienhart; Intel License
+// Agreement, see cascades/LICENSE-opencv), embedded and parsed on first
+// use. It is read-only and shared.
+func FrontalFaceCascade() (*HaarCascade, error) {
+	frontalOnce.Do(func() {
+		frontalCascade, frontalErr = parseEmbeddedCascade(frontalCascadeGz, "frontal")
+	})
+	return frontalCascade, frontalErr
+}
+
+// parseEmbeddedCascade gunzips and parses an embedded cascade.
+func parseEmbeddedCascade(gz []byte, name string) (*HaarCascade, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("%w: embedded %s cascade: %v", ErrCascade, name, err)
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, maxCascadeXML))
+	if err != nil {
+		return nil, fmt.Errorf("%w: embedded %s cascade: %v", ErrCascade, name, err)
+	}
+	return ParseHaarCascade(b)
 }
 
 // ProfileFaceCascadeLicence returns the licence of the embedded profile

@@ -9,9 +9,9 @@ import (
 	"github.com/facegate/facegate/preprocess"
 )
 
-// ProfileOptions configure a ProfileDetector. A nil *ProfileOptions means
+// HaarOptions configure a HaarDetector. A nil *HaarOptions means
 // the defaults below; a zero field means its default.
-type ProfileOptions struct {
+type HaarOptions struct {
 	// ScaleFactor is the growth of the window between pyramid levels
 	// (default 1.1, as commonly passed to OpenCV's detectMultiScale; 1.01
 	// to 4).
@@ -45,8 +45,8 @@ type ProfileOptions struct {
 	MergeIoU float64
 }
 
-func (o *ProfileOptions) withDefaults(c *HaarCascade) ProfileOptions {
-	d := ProfileOptions{ScaleFactor: 1.1, MinNeighbors: 3, GroupEps: 0.2, Step: 1, DetectSide: c.width, MergeIoU: 0.3}
+func (o *HaarOptions) withDefaults(c *HaarCascade) HaarOptions {
+	d := HaarOptions{ScaleFactor: 1.1, MinNeighbors: 3, GroupEps: 0.2, Step: 1, DetectSide: c.width, MergeIoU: 0.3}
 	if o == nil {
 		return d
 	}
@@ -75,7 +75,7 @@ func (o *ProfileOptions) withDefaults(c *HaarCascade) ProfileOptions {
 	return r
 }
 
-func (o *ProfileOptions) validate(c *HaarCascade) error {
+func (o *HaarOptions) validate(c *HaarCascade) error {
 	switch {
 	case !(o.ScaleFactor >= 1.01 && o.ScaleFactor <= 4):
 		return fmt.Errorf("%w: scale factor %v, want 1.01..4", ErrParams, o.ScaleFactor)
@@ -91,11 +91,13 @@ func (o *ProfileOptions) validate(c *HaarCascade) error {
 	return nil
 }
 
-// ProfileDetector finds faces turned to the side with a Haar cascade
-// (OpenCV's profile cascade by default), run on the plane and on its mirror
-// image: the cascade finds faces turned one way, its mirror the other. It
-// complements the frontal Detector, which does not find faces turned
-// beyond about 45 degrees.
+// HaarDetector finds faces with an OpenCV Haar cascade. Made by
+// NewProfileDetector, it runs OpenCV's profile cascade on the plane and on
+// its mirror image (the cascade finds faces turned one way, its mirror the
+// other), for faces turned beyond what the frontal Detector finds (about 45
+// degrees). Made by NewFrontalHaarDetector, it runs a frontal cascade as
+// trained, a second opinion where the Detector's pixel-comparison cascade
+// misses faces in poor light or low contrast.
 //
 // Its windows are those of OpenCV's CascadeClassifier::detectMultiScale
 // with the same cascade, scale factor, minNeighbors and sizes, run on the
@@ -109,11 +111,11 @@ func (o *ProfileOptions) validate(c *HaarCascade) error {
 // equal to, detectMultiScale's on the full-resolution frame. haar_scan.go
 // has the details.
 //
-// A ProfileDetector holds per-frame scratch: use one per goroutine. After
+// A HaarDetector holds per-frame scratch: use one per goroutine. After
 // the first frames of a given size, Detect does not allocate.
-type ProfileDetector struct {
+type HaarDetector struct {
 	c *HaarCascade
-	o ProfileOptions
+	o HaarOptions
 	s haarScanner
 
 	down        preprocess.Downscaler
@@ -122,36 +124,58 @@ type ProfileDetector struct {
 	gs          groupScratch
 	keep        [2][]bool
 	lastWindows int
+	profile     bool // two orientations, faces labelled by nose direction
 }
 
-// NewProfileDetector returns a ProfileDetector using c (ProfileFaceCascade
-// when nil) with options o (the defaults when nil). The cascade's window
-// must be square.
-func NewProfileDetector(c *HaarCascade, o *ProfileOptions) (*ProfileDetector, error) {
+// NewProfileDetector returns a HaarDetector for profile faces using c
+// (ProfileFaceCascade when nil) with options o (the defaults when nil),
+// scanning the plane as it is and mirrored. The cascade's window must be
+// square.
+func NewProfileDetector(c *HaarCascade, o *HaarOptions) (*HaarDetector, error) {
 	if c == nil {
 		var err error
 		if c, err = ProfileFaceCascade(); err != nil {
 			return nil, err
 		}
 	}
+	return newHaarDetector(c, o, true)
+}
+
+// NewFrontalHaarDetector returns a HaarDetector for frontal faces using c
+// (FrontalFaceCascade when nil) with options o (the defaults when nil),
+// scanning the plane as it is only. The cascade's window must be square.
+func NewFrontalHaarDetector(c *HaarCascade, o *HaarOptions) (*HaarDetector, error) {
+	if c == nil {
+		var err error
+		if c, err = FrontalFaceCascade(); err != nil {
+			return nil, err
+		}
+	}
+	return newHaarDetector(c, o, false)
+}
+
+func newHaarDetector(c *HaarCascade, o *HaarOptions, profile bool) (*HaarDetector, error) {
 	if c.width != c.height {
-		return nil, fmt.Errorf("%w: a profile detector needs a square window, have %dx%d", ErrParams, c.width, c.height)
+		return nil, fmt.Errorf("%w: a Haar detector needs a square window, have %dx%d", ErrParams, c.width, c.height)
 	}
 	opt := o.withDefaults(c)
 	if err := opt.validate(c); err != nil {
 		return nil, err
 	}
-	d := &ProfileDetector{c: c, o: opt}
-	d.s = haarScanner{c: c, orients: 2}
+	d := &HaarDetector{c: c, o: opt, profile: profile}
+	d.s = haarScanner{c: c, orients: 1}
+	if profile {
+		d.s.orients = 2
+	}
 	return d, nil
 }
 
-// Detect appends to dst the profile faces whose box lies in region (in
-// luma's coordinates, clipped to the plane) with sides minFace..maxFace,
-// strongest first. Each Face has Rect (square, luma's coordinates), Score
-// (the number of raw windows merged into it, OpenCV's "neighbours") and
-// Profile (ProfileNoseLeft or ProfileNoseRight); pupils, landmarks and pose
-// are not looked for.
+// Detect appends to dst the faces whose box lies in region (in luma's
+// coordinates, clipped to the plane) with sides minFace..maxFace, strongest
+// first. Each Face has Rect (square, luma's coordinates), Score (the number
+// of raw windows merged into it, OpenCV's "neighbours") and, for a profile
+// detector, Profile (ProfileNoseLeft or ProfileNoseRight; 0 for a frontal
+// one); pupils, landmarks and pose are not looked for.
 //
 // The region is scanned on a plane box-downscaled by k = max(1,
 // minFace/DetectSide), its origin first moved down to a multiple of k so
@@ -166,7 +190,7 @@ func NewProfileDetector(c *HaarCascade, o *ProfileOptions) (*ProfileDetector, er
 // tie, both). In steady
 // state (regions no larger than before, dst with room) it does not
 // allocate.
-func (d *ProfileDetector) Detect(dst []Face, luma preprocess.Plane, region image.Rectangle, minFace, maxFace int) ([]Face, error) {
+func (d *HaarDetector) Detect(dst []Face, luma preprocess.Plane, region image.Rectangle, minFace, maxFace int) ([]Face, error) {
 	if err := luma.Validate(); err != nil {
 		return dst, err
 	}
@@ -225,7 +249,11 @@ func (d *ProfileDetector) Detect(dst []Face, luma preprocess.Plane, region image
 	}
 	d.merge()
 	first := len(dst)
-	for o, profile := range [2]Profile{ProfileNoseLeft, ProfileNoseRight} {
+	labels := [2]Profile{ProfileNoseLeft, ProfileNoseRight}
+	if !d.profile {
+		labels[0] = 0
+	}
+	for o, profile := range labels {
 		for i, g := range d.groups[o] {
 			if !d.keep[o][i] {
 				continue
@@ -254,7 +282,7 @@ func (d *ProfileDetector) Detect(dst []Face, luma preprocess.Plane, region image
 // orientations overlapping by MergeIoU or more, the weaker (fewer
 // neighbours, then smaller summed margin) is dropped. The rule treats
 // the orientations alike, so mirroring the plane mirrors the result.
-func (d *ProfileDetector) merge() {
+func (d *HaarDetector) merge() {
 	for o := range d.keep {
 		n := len(d.groups[o])
 		if cap(d.keep[o]) < n {

@@ -18,7 +18,7 @@ import (
 // FuzzParseHaarCascade: whatever the input, ParseHaarCascade returns a
 // cascade or an error wrapping ErrCascade, never panics, and a cascade it
 // returns can scan a plane (both orientations, batched and serial paths
-// agreeing) and drive a ProfileDetector without panicking or allocating
+// agreeing) and drive a HaarDetector without panicking or allocating
 // once warm. Seeded with small valid cascades and the head of the
 // embedded one; the corpus is in testdata/fuzz/FuzzParseHaarCascade.
 func FuzzParseHaarCascade(f *testing.F) {
@@ -101,7 +101,7 @@ func checkHaarInput(t *testing.T, b []byte, pp *preprocess.Plane) {
 	if c.width > 40 {
 		return // no window fits the plane
 	}
-	d, err := NewProfileDetector(c, &ProfileOptions{ScaleFactor: 1.3})
+	d, err := NewProfileDetector(c, &HaarOptions{ScaleFactor: 1.3})
 	if err != nil {
 		if !errors.Is(err, ErrParams) {
 			t.Fatal(err)

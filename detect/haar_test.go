@@ -519,7 +519,7 @@ func TestHaarGroupRects(t *testing.T) {
 
 // TestProfileOptions: bad options and cascades are ErrParams.
 func TestProfileOptions(t *testing.T) {
-	for _, o := range []ProfileOptions{
+	for _, o := range []HaarOptions{
 		{ScaleFactor: 1.001}, {ScaleFactor: 5}, {GroupEps: -1}, {Step: -1}, {Step: 65},
 		{DetectSide: 10}, {MergeIoU: 1.5},
 	} {

@@ -1,5 +1,5 @@
 // Command profilecheck measures the profile-face detector (detect's
-// ProfileDetector, OpenCV's Haar profile cascade run on the image and its
+// HaarDetector, OpenCV's Haar profile cascade run on the image and its
 // mirror) on the AFLW2000-3D pose set of the shared facedata collection,
 // per 15-degree bin of yaw, next to OpenCV's own detectMultiScale with the
 // same settings and to facegate's frontal detector.
@@ -37,11 +37,11 @@ func main() {
 	data := flag.String("data", "../shared/facedata", "the facedata folder")
 	minFace := flag.Int("min", 60, "smallest face looked for, pixels")
 	python := flag.String("python", "/usr/bin/python3", "Python with cv2 for OpenCV's column (empty: skip it)")
-	var o detect.ProfileOptions
-	flag.Float64Var(&o.ScaleFactor, "scale", 1.1, "ProfileOptions.ScaleFactor (OpenCV gets the same)")
-	flag.IntVar(&o.MinNeighbors, "neighbors", 3, "ProfileOptions.MinNeighbors (OpenCV gets the same)")
-	flag.IntVar(&o.Step, "step", 0, "ProfileOptions.Step (0: its default)")
-	flag.IntVar(&o.DetectSide, "detect-side", 0, "ProfileOptions.DetectSide (0: its default)")
+	var o detect.HaarOptions
+	flag.Float64Var(&o.ScaleFactor, "scale", 1.1, "HaarOptions.ScaleFactor (OpenCV gets the same)")
+	flag.IntVar(&o.MinNeighbors, "neighbors", 3, "HaarOptions.MinNeighbors (OpenCV gets the same)")
+	flag.IntVar(&o.Step, "step", 0, "HaarOptions.Step (0: its default)")
+	flag.IntVar(&o.DetectSide, "detect-side", 0, "HaarOptions.DetectSide (0: its default)")
 	flag.Usage = func() {
 		fmt.Fprintf(flag.CommandLine.Output(), "usage: profilecheck [flags]\n\n%s\n\nflags:\n", strings.TrimSpace(usage))
 		flag.PrintDefaults()
@@ -53,7 +53,7 @@ func main() {
 	}
 	cvNeighbors := max(0, o.MinNeighbors)
 	if o.MinNeighbors == 0 {
-		o.MinNeighbors = -1 // ProfileOptions: 0 is the default (3), negative is none
+		o.MinNeighbors = -1 // HaarOptions: 0 is the default (3), negative is none
 	}
 	if err := run(*data, *minFace, *python, &o, cvNeighbors); err != nil {
 		fmt.Fprintln(os.Stderr, "profilecheck:", err)
@@ -76,7 +76,7 @@ type bin struct {
 	cvDir, cvDirChecks  int
 }
 
-func run(data string, minFace int, python string, o *detect.ProfileOptions, cvNeighbors int) error {
+func run(data string, minFace int, python string, o *detect.HaarOptions, cvNeighbors int) error {
 	set, err := facedata.LoadSet(data, "aflw2000_3d_pose")
 	if err != nil {
 		return err

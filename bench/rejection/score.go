@@ -36,6 +36,16 @@ type Measured struct {
 	Exposure  float64 `json:"exposure"`
 	Sharpness float64 `json:"sharpness"`
 	MeanLuma  float64 `json:"mean_luma"`
+	// LumaQuartiles are the face region's luma quartiles.
+	LumaQuartiles [3]float64 `json:"luma_quartiles"`
+	// DarkShare and BrightShare are the face region's crushed and clipped
+	// shares.
+	DarkShare   float64 `json:"dark_share"`
+	BrightShare float64 `json:"bright_share"`
+	// PoseConfidence is the target's pose confidence (0..1) and Profile
+	// its profile direction (0: found by a frontal cascade).
+	PoseConfidence float64 `json:"pose_confidence"`
+	Profile        int     `json:"profile"`
 	// The target's head pose, in degrees, when PoseFound.
 	PoseFound bool    `json:"pose_found"`
 	Yaw       float64 `json:"yaw"`
@@ -83,9 +93,12 @@ func measuredOf(res *facegate.Result) *Measured {
 		m.PoseFound = f.PoseFound
 		if f.PoseFound {
 			m.Yaw, m.Pitch, m.Roll = f.Pose.Yaw, f.Pose.Pitch, f.Pose.Roll
+			m.PoseConfidence = f.Pose.Confidence
 		}
+		m.Profile = int(f.Profile)
 		q := res.Quality
 		m.Blur, m.Exposure, m.Sharpness, m.MeanLuma = q.Blur, q.Exposure, q.Sharpness, q.MeanLuma
+		m.LumaQuartiles, m.DarkShare, m.BrightShare = q.LumaQuartiles, q.DarkShare, q.BrightShare
 	}
 	return m
 }

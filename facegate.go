@@ -38,6 +38,15 @@ type Options struct {
 	Detector detect.Options
 	// Tracker holds the tracker's options (IoU, confirmation, misses).
 	Tracker track.Options
+	// FaceSizeScale converts the detector's box side to the face size the
+	// service's minimum applies to (Result.FaceSize): the side of the face
+	// rectangle from brows to chin and cheek to cheek, which is what the
+	// service's faceRectangle covers. The default, 0.81, is the median
+	// ratio of the 68-landmark extent to the detector's box on the
+	// calibrate part of the rejection corpus (AFLW2000-3D faces; go run
+	// ./bench/calibrate -tables posebins prints it for both parts); 1 gates
+	// the detector's box itself.
+	FaceSizeScale float64
 	// LocaliseAll finds pupils, landmarks and pose for every face; by
 	// default only the target face gets them (each face costs about a
 	// millisecond at 1080p).
@@ -61,6 +70,9 @@ type Options struct {
 	FrontalHaar, Profile *detect.HaarOptions
 }
 
+// DefaultFaceSizeScale is Options.FaceSizeScale's default.
+const DefaultFaceSizeScale = 0.81
+
 func (o *Options) withDefaults() (Options, error) {
 	var r Options
 	if o != nil {
@@ -72,8 +84,11 @@ func (o *Options) withDefaults() (Options, error) {
 	if r.RescanEvery == 0 {
 		r.RescanEvery = 15
 	}
-	if !(r.DetectShare > 0 && r.DetectShare <= 1) || r.RescanEvery < 1 {
-		return r, fmt.Errorf("%w: DetectShare %v, RescanEvery %d", ErrOptions, r.DetectShare, r.RescanEvery)
+	if r.FaceSizeScale == 0 {
+		r.FaceSizeScale = DefaultFaceSizeScale
+	}
+	if !(r.DetectShare > 0 && r.DetectShare <= 1) || r.RescanEvery < 1 || !(r.FaceSizeScale > 0 && r.FaceSizeScale <= 2) {
+		return r, fmt.Errorf("%w: DetectShare %v, RescanEvery %d, FaceSizeScale %v", ErrOptions, r.DetectShare, r.RescanEvery, r.FaceSizeScale)
 	}
 	r.Detector.SkipLandmarks = true // the pipeline localises the faces it needs
 	if r.Detector.Landmarks == nil {
@@ -101,9 +116,9 @@ type Result struct {
 	Target   int
 	TargetID uint64
 	// FaceSize is the target face's side, the size the policy's minimum
-	// applies to (0 when there is no target). It is the detector box's
-	// shorter side, which is larger than the brow-to-chin rectangle
-	// face detectors commonly report (see the README's open work).
+	// applies to (0 when there is no target): the detector box's shorter
+	// side times Options.FaceSizeScale, an estimate of the side of the
+	// face rectangle the service would report.
 	FaceSize int
 	// Quality of the target face (zero when there is none).
 	Quality Quality
@@ -510,7 +525,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		v.add(Reason{Code: FaceOutside})
 	}
 	side := min(f.Rect.Dx(), f.Rect.Dy())
-	r.FaceSize = side
+	r.FaceSize = int(float64(side)*pl.opts.FaceSizeScale + 0.5)
 	if r.FaceSize < r.MinFaceSize {
 		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}

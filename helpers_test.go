@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/facegate/facegate/preprocess"
+	xdraw "golang.org/x/image/draw"
 )
 
 // loadRGBA decodes a testdata image into RGBA.
@@ -126,4 +127,27 @@ func canvas(m *image.RGBA, w, h, num, den int) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// decodeFile decodes an image file.
+func decodeFile(tb testing.TB, name string) image.Image {
+	tb.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	img, _, err := preprocess.DecodeBytes(b, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return img
+}
+
+// enlarge scales m by num/den with Catmull-Rom (x/image/draw), as a camera
+// of higher resolution would have captured the same scene.
+func enlarge(m image.Image, num, den int) *image.RGBA {
+	b := m.Bounds()
+	dst := image.NewRGBA(image.Rect(0, 0, b.Dx()*num/den, b.Dy()*num/den))
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), m, b, xdraw.Src, nil)
+	return dst
 }

@@ -47,7 +47,10 @@ type Sequence struct {
 	Captures []Capture
 
 	seen, held int
-	verdict    Verdict
+	// rejects counts, per rejection code, the frames that held the target
+	// and were rejected with it.
+	rejects [TargetLost + 1]int
+	verdict Verdict
 }
 
 // Add records one processed frame: every frame counts towards coverage;
@@ -58,6 +61,13 @@ func (s *Sequence) Add(r *Result) bool {
 	f, ok := r.TargetFace()
 	if ok {
 		s.held++
+	}
+	if ok && !r.Verdict.Accept {
+		for _, why := range r.Verdict.Reasons() {
+			if int(why.Code) < len(s.rejects) {
+				s.rejects[why.Code]++
+			}
+		}
 	}
 	if !ok || !r.Verdict.Accept {
 		return false
@@ -81,8 +91,11 @@ func (s *Sequence) Coverage() (held, seen int) { return s.held, s.seen }
 
 // Verdict judges the sequence under p: it is rejected with
 // InsufficientFrames when fewer than p.MinCoverage of its frames held the
-// target face, and with NoFace when no frame was accepted. The Verdict
-// belongs to s and is valid until the next Add, Verdict or Reset.
+// target face, and, when no frame was accepted, with the rejection that the
+// most frames holding the target had (FaceTooSmall, Blurred, ...: what the
+// person should fix; on a tie the first in Code order), or NoFace when no
+// frame held it. The Verdict belongs to s and is valid until the next Add,
+// Verdict or Reset.
 func (s *Sequence) Verdict(p *Policy) *Verdict {
 	v := &s.verdict
 	v.reset()
@@ -94,7 +107,13 @@ func (s *Sequence) Verdict(p *Policy) *Verdict {
 		v.add(Reason{Code: InsufficientFrames, Value: share, Threshold: p.MinCoverage})
 	}
 	if len(s.Captures) == 0 {
-		v.add(Reason{Code: NoFace})
+		why := NoFace
+		for c, n := range s.rejects {
+			if n > s.rejects[why] {
+				why = Code(c)
+			}
+		}
+		v.add(Reason{Code: why})
 	}
 	return v
 }
@@ -103,5 +122,6 @@ func (s *Sequence) Verdict(p *Policy) *Verdict {
 func (s *Sequence) Reset() {
 	s.Captures = s.Captures[:0]
 	s.seen, s.held = 0, 0
+	s.rejects = [len(s.rejects)]int{}
 	s.verdict.reset()
 }

@@ -54,7 +54,7 @@ frame, then one summary object:
              "landmarks":{"nose_tip":[x,y],"mouth_left":..,"mouth_right":..,
                           "upper_lip":..,"lower_lip":..},
              "yaw":..,"pitch":..,"roll":..}],
-   "target":0,"face_size":140,"eye_distance":..,"blur":..,"exposure":..,
+   "target":0,"face_size":110,"eye_distance":..,"blur":..,"exposure":..,
    "sharpness":..,"mean_luma":..,"yaw":..,"pitch":..,"roll":..,
    "verdict":"accept"|"reject",
    "reasons":[{"code":"blurred","message":"Face is too blurred and cannot be clearly seen.","value":..,"threshold":..}],
@@ -66,7 +66,10 @@ frame, then one summary object:
   are eyes and pose that were not found. "reasons" holds only rejections
   (verdict "reject" exactly when it is not empty); "warnings" holds the
   advice (similar-faces, below-optimal-size, below-optimal-eye-distance,
-  pose-unknown) and never rejects. Floats are rounded to 3 decimals;
+  pose-unknown) and never rejects. "face_size" is the face size the
+  service's minimum applies to: the target box's side times 0.81, the
+  share of a detector box that the brow-to-chin face rectangle covers
+  (facegate.Options.FaceSizeScale). Floats are rounded to 3 decimals;
   angles are in degrees, positions in pixels of the frame.
 
   A file or frame that cannot be read or decoded gives

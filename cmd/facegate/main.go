@@ -67,7 +67,7 @@ Examples:
 	facegate check photo.jpg frames/ clip.mp4
 	facegate check -json testdata/sequences/cap12 | jq -c 'select(.verdict=="reject")'
 	facegate prep -j 4 dataset/ prepared/
-	facegate payload -o body.bin testdata/sequences/cap12
+	facegate payload -o body.bin testdata/faces/obama-1080p.jpg
 	facegate annotate -o annotated testdata/faces
 `
 

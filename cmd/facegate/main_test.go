@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"image"
+	"image/jpeg"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	xdraw "golang.org/x/image/draw"
 )
 
 // The tests run the real command: TestMain re-executes the test binary as
@@ -160,4 +164,47 @@ func TestVersion(t *testing.T) {
 			t.Errorf("version output lacks %q:\n%s", want, r.stdout)
 		}
 	}
+}
+
+// enlargedCap12 writes the first n frames of testdata/sequences/cap12 (all
+// when n is 0), enlarged 1.5 times with Catmull-Rom into 600x450 JPEGs
+// (quality 92, names kept), into a new temporary directory and returns it.
+// As recorded, the clip's face (about 110 px) is under the service's 128 px
+// minimum; enlarged, it is about 165 px, a sequence the service accepts.
+func enlargedCap12(t *testing.T, n int) string {
+	t.Helper()
+	src := filepath.Join(repoRoot, "testdata/sequences/cap12")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || n > len(entries) {
+		n = len(entries)
+	}
+	dir := filepath.Join(t.TempDir(), "cap12x1.5")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries[:n] {
+		f, err := os.Open(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := jpeg.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := img.Bounds()
+		dst := image.NewRGBA(image.Rect(0, 0, b.Dx()*3/2, b.Dy()*3/2))
+		xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, xdraw.Src, nil)
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 92}); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }

@@ -20,14 +20,15 @@ import (
 
 const testKey = "k3y-0f-the-t3st-that-must-never-show"
 
-// The request built from cap12's frames is valid, and the emulator of the
+// The request built from cap12's frames (enlarged: as recorded, their face
+// is too small for the service) is valid, and the emulator of the
 // service accepts it, sent by -send and posted from the written body; the
 // key never appears in the output.
 func TestPayloadSend(t *testing.T) {
 	srv := servicetest.NewServer(&servicetest.Options{Key: testKey})
 	defer srv.Close()
 	envs := []string{"FACE_ENDPOINT=" + srv.URL, "FACE_API_KEY=" + testKey}
-	cap12 := filepath.Join(repoRoot, "testdata/sequences/cap12")
+	cap12 := enlargedCap12(t, 0)
 
 	for _, video := range []bool{false, true} {
 		name := map[bool]string{false: "stills", true: "video"}[video]
@@ -84,7 +85,7 @@ func TestPayloadSend(t *testing.T) {
 
 // checkBody parses a written body: every image decodes, and each frame's
 // metadata puts the target inside its image, at least the minimum face,
-// with crop offsets inside the 400x300 frame.
+// with crop offsets inside the 600x450 frame.
 func checkBody(t *testing.T, b []byte, contentType string, video bool) {
 	t.Helper()
 	_, params, err := mime.ParseMediaType(contentType)
@@ -142,7 +143,7 @@ func checkBody(t *testing.T, b []byte, contentType string, video bool) {
 		if tr.Left < 0 || tr.Top < 0 || tr.Left+tr.Width > sz.w || tr.Top+tr.Height > sz.h || tr.Width < 128 || tr.Height < 128 {
 			t.Errorf("frame %d: target %+v in a %dx%d image", i, tr, sz.w, sz.h)
 		}
-		if c.FullWidth != 400 || c.FullHeight != 300 || c.X < 0 || c.Y < 0 || c.X+sz.w > 400 || c.Y+sz.h > 300 {
+		if c.FullWidth != 600 || c.FullHeight != 450 || c.X < 0 || c.Y < 0 || c.X+sz.w > 600 || c.Y+sz.h > 450 {
 			t.Errorf("frame %d: crop offsets %+v for a %dx%d image", i, c, sz.w, sz.h)
 		}
 		if video && f.FrameNumber != i {
@@ -158,7 +159,7 @@ type image2 struct{ w, h int }
 func TestPayloadFailures(t *testing.T) {
 	srv := servicetest.NewServer(&servicetest.Options{Key: "another-key"})
 	defer srv.Close()
-	cap12 := filepath.Join(repoRoot, "testdata/sequences/cap12")
+	cap12 := enlargedCap12(t, 10)
 
 	r := runFG(t, runOpts{env: []string{"FACE_ENDPOINT=" + srv.URL, "FACE_API_KEY=" + testKey}}, "payload", "-send", "-max", "2", cap12)
 	if r.code != exitRejected || strings.Contains(r.stdout+r.stderr, testKey) || !strings.Contains(r.stdout, "answer: error:") {

@@ -64,9 +64,9 @@ the call fails or a file cannot be read, 2 on misuse (bad flags, no SEQ,
 
 Examples:
 
-  facegate payload -o body.bin testdata/sequences/cap12
-  facegate payload -video -max 20 -o video.bin testdata/sequences/cap12
-  facegate payload testdata/sequences/cap12 > body.bin
+  facegate payload -o body.bin testdata/faces/obama-1080p.jpg
+  facegate payload -video -max 20 -o video.bin frames/
+  facegate payload frames/ > body.bin
   FACE_ENDPOINT=https://... FACE_API_KEY=... facegate payload -send clip.mp4
 `
 

@@ -514,13 +514,17 @@ func (w *prepWorker) frameRecord(source string, index int, out string, fr *prepr
 		return m, nil
 	}
 	inCrop := face.Rect.Intersect(crop).Sub(crop.Min)
-	dw, dh := w.outputSize(crop.Dx(), crop.Dy(), min(inCrop.Dx(), inCrop.Dy()))
+	// The size rule applies to the face size the pipeline estimates
+	// (Result.FaceSize), a fixed share of the detector's box.
+	sizeScale := float64(r.FaceSize) / float64(min(face.Rect.Dx(), face.Rect.Dy()))
+	dw, dh := w.outputSize(crop.Dx(), crop.Dy(), int(float64(min(inCrop.Dx(), inCrop.Dy()))*sizeScale))
 	img, err := w.crop.cropResize(fr, crop, dw, dh)
 	if err != nil {
 		return m, err
 	}
 	faceOut := scaleFace(inCrop, crop.Dx(), crop.Dy(), dw, dh)
-	minFace := w.o.policy.MinFaceFor(dw, dh)
+	// Fit keeps the box, not the face size, above its minimum.
+	minFace := int(math.Ceil(float64(w.o.policy.MinFaceFor(dw, dh)) / sizeScale))
 	var fit encode.FitResult
 	w.out, fit, err = w.enc.Fit(w.out[:0], img, encode.LivenessImageRange, &encode.FitOptions{Face: faceOut, MinFace: minFace})
 	if err != nil {

@@ -217,10 +217,10 @@ func frameOf(file string, index int, sequence string, r *facegate.Result) *frame
 		}
 		j.Faces = append(j.Faces, faceOf(&r.Faces[i], id))
 	}
-	if f, ok := r.TargetFace(); ok {
+	if _, ok := r.TargetFace(); ok {
 		t := r.Target
-		side := min(f.Rect.Dx(), f.Rect.Dy())
-		j.Target, j.FaceSize = &t, &side
+		size := r.FaceSize
+		j.Target, j.FaceSize = &t, &size
 		q := &r.Quality
 		j.Blur, j.Exposure, j.Sharpness, j.MeanLuma = numPtr(q.Blur), numPtr(q.Exposure), numPtr(q.Sharpness), numPtr(q.MeanLuma)
 		ft := &j.Faces[t]

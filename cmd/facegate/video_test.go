@@ -10,7 +10,8 @@ import (
 	"testing"
 )
 
-// makeVideo encodes cap12's first n frames into an MP4 with ffmpeg. ffmpeg
+// makeVideo encodes cap12's first n frames, enlarged to 600x450 (see
+// enlargedCap12), into an MP4 with ffmpeg. ffmpeg
 // is required (CI installs Debian's ffmpeg): the test fails without it.
 func makeVideo(t *testing.T, n int) string {
 	t.Helper()
@@ -19,12 +20,13 @@ func makeVideo(t *testing.T, n int) string {
 		t.Fatalf("ffmpeg is required for the video tests (Debian: apt-get install ffmpeg): %v", err)
 	}
 	frames := filepath.Join(t.TempDir(), "frames")
-	entries, err := os.ReadDir(filepath.Join(repoRoot, "testdata/sequences/cap12"))
+	enlarged := enlargedCap12(t, n)
+	entries, err := os.ReadDir(enlarged)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, e := range entries[:n] {
-		b, err := os.ReadFile(filepath.Join(repoRoot, "testdata/sequences/cap12", e.Name()))
+		b, err := os.ReadFile(filepath.Join(enlarged, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +64,7 @@ func TestCheckVideo(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &f); err != nil {
 			t.Fatal(err)
 		}
-		if f.File != video || f.Sequence != video || f.Frame != i || f.Width != 400 || f.Height != 300 || f.Target == nil {
+		if f.File != video || f.Sequence != video || f.Frame != i || f.Width != 600 || f.Height != 450 || f.Target == nil {
 			t.Errorf("frame %d: %s", i, l)
 		}
 	}

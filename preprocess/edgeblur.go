@@ -22,24 +22,27 @@ import (
 // contrast. Per line, the peaks of the central difference that are local
 // maxima and rise above the line's noise are edges; each gives one
 // estimate, through a table of the ratio of a sampled, pixel-integrated
-// blurred step (so that sub-pixel sigmas are not overestimated). Edges
-// from rows measure the blur across vertical edges, columns across
-// horizontal ones; a motion blur shows in one direction more than the
-// other.
+// blurred step (so that sub-pixel sigmas are not overestimated). Lines run
+// in four directions: rows, columns and both diagonals (whose estimates are
+// scaled by sqrt 2, the diagonal pixel spacing). A motion blur smears along
+// one direction and leaves edges parallel to it sharp, so it shows in the
+// direction nearest its own and hardly in the others; the estimate is the
+// largest of the four.
 //
 // The zero value is ready; after the first regions of a given size,
 // Measure does not allocate. An EdgeBlur is not safe for concurrent use.
 type EdgeBlur struct {
-	// Sigma is the estimate, in the direction (rows or columns) where it
-	// is larger: over the stronger half of that direction's edges, the
-	// blur that 30% of them do not exceed (the sharper edges tell the
-	// optics' blur; the softer ones include shading that was never
-	// sharp). 0 when no edge was found.
+	// Sigma is the estimate, in the direction where it is largest: over
+	// the stronger half of that direction's edges, the blur that 30% of
+	// them do not exceed (the sharper edges tell the optics' blur; the
+	// softer ones include shading that was never sharp). 0 when no edge
+	// was found.
 	Sigma float64
-	// Rows and Cols are the estimates across rows (vertical edges) and
-	// across columns (horizontal edges); Edges counts the edges found.
-	Rows, Cols float64
-	Edges      int
+	// Rows, Cols, Diag and AntiDiag are the estimates along rows, columns,
+	// the diagonal (down and right) and the anti-diagonal (down and left);
+	// Edges counts the edges found.
+	Rows, Cols, Diag, AntiDiag float64
+	Edges                      int
 
 	line  []int32
 	diff  []int32
@@ -97,7 +100,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	if err := measureCheck(&p, r); err != nil {
 		return err
 	}
-	e.Sigma, e.Rows, e.Cols, e.Edges = 0, 0, 0, 0
+	e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, e.Edges = 0, 0, 0, 0, 0, 0
 	w, h := r.Dx(), r.Dy()
 	if w < 16 || h < 16 {
 		return nil
@@ -107,7 +110,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		e.line = make([]int32, n)
 		e.diff = make([]int32, n)
 	}
-	if c := 2 * edgeMaxLines * (n/2 + 1); cap(e.found) < c {
+	if c := 4 * edgeMaxLines * (n/2 + 1); cap(e.found) < c {
 		e.found = make([]edge, 0, c)
 	}
 	e.found = e.found[:0]
@@ -132,11 +135,43 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		}
 		e.scanLine(line)
 	}
+	nCols := len(e.found)
+	// Diagonals, evenly spaced over the w+h-1 of each direction; lines
+	// too short to hold an edge and its re-blur window are skipped.
+	step = (w + h + edgeMaxLines - 1) / edgeMaxLines
+	e.scanDiagonals(p, r, step, false)
+	nDiag := len(e.found)
+	e.scanDiagonals(p, r, step, true)
 	e.Rows = e.quantileSigma(e.found[:nRows])
-	e.Cols = e.quantileSigma(e.found[nRows:])
-	e.Sigma = max(e.Rows, e.Cols)
+	e.Cols = e.quantileSigma(e.found[nRows:nCols])
+	e.Diag = e.quantileSigma(e.found[nCols:nDiag]) * math.Sqrt2
+	e.AntiDiag = e.quantileSigma(e.found[nDiag:]) * math.Sqrt2
+	e.Sigma = max(e.Rows, e.Cols, e.Diag, e.AntiDiag)
 	e.Edges = len(e.found)
 	return nil
+}
+
+// scanDiagonals scans r's diagonals (down and right; down and left when
+// anti), one every step along the top and side edges.
+func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool) {
+	w, h := r.Dx(), r.Dy()
+	for s := step / 2; s < w+h-1; s += step {
+		x, y := s, 0
+		if s >= w {
+			x, y = w-1, s-w+1
+		}
+		dx := -1
+		if !anti {
+			x, dx = w-1-x, 1
+		}
+		line := e.line[:0]
+		for ; x >= 0 && x < w && y < h; x, y = x+dx, y+1 {
+			line = append(line, int32(p.Pix[(r.Min.Y+y)*p.Stride+r.Min.X+x]))
+		}
+		if len(line) > 2*reblurRadius+2 {
+			e.scanLine(line)
+		}
+	}
 }
 
 // scanLine finds the edges of one line and appends their blur.

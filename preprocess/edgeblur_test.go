@@ -162,8 +162,51 @@ func TestEdgeBlurMotion(t *testing.T) {
 	}
 	// The estimate assumes a Gaussian: a box of standard deviation 2.9 px
 	// reads about 2 px.
-	if e.Rows < 1.8 || e.Cols > 1 || e.Sigma != e.Rows {
+	if e.Rows < 1.8 || e.Cols > 1 || e.Sigma != max(e.Rows, e.Diag, e.AntiDiag) {
 		t.Errorf("motion along rows: rows %.2f, cols %.2f, sigma %.2f; want rows >= 1.8, cols <= 1", e.Rows, e.Cols, e.Sigma)
+	}
+}
+
+// A motion blur along the diagonal reads in the diagonal lines; the
+// diagonals are scanned so that mirroring the plane left to right swaps the
+// diagonal and anti-diagonal estimates exactly.
+func TestEdgeBlurDiagonalMotion(t *testing.T) {
+	const n = 221 // odd: no line of either direction is favoured
+	src := steps(5, n, n)
+	out := newPlane(n, n, 1)
+	for y := range n {
+		for x := range n {
+			var s int
+			for k := -5; k < 5; k++ {
+				xx, yy := min(max(x+k, 0), n-1), min(max(y+k, 0), n-1)
+				s += int(src.Row(yy)[xx])
+			}
+			out.Row(y)[x] = byte((s + 5) / 10)
+		}
+	}
+	var e EdgeBlur
+	if err := e.Measure(out, image.Rect(0, 0, n, n)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("rows %.2f cols %.2f diag %.2f anti %.2f", e.Rows, e.Cols, e.Diag, e.AntiDiag)
+	// A box of 10 diagonal steps (14 px, standard deviation 4.1 px) reads
+	// about half of that, as boxes do (the estimate assumes a Gaussian),
+	// and more than in any other direction.
+	if e.Diag < 1.8 || e.Sigma != e.Diag || e.Diag <= max(e.Rows, e.Cols, e.AntiDiag) {
+		t.Errorf("diagonal motion: diag %.2f (want >= 1.8 and the largest), sigma %.2f", e.Diag, e.Sigma)
+	}
+	mirror := newPlane(n, n, 1)
+	for y := range n {
+		for x := range n {
+			mirror.Row(y)[n-1-x] = out.Row(y)[x]
+		}
+	}
+	var m EdgeBlur
+	if err := m.Measure(mirror, image.Rect(0, 0, n, n)); err != nil {
+		t.Fatal(err)
+	}
+	if m.Diag != e.AntiDiag || m.AntiDiag != e.Diag {
+		t.Errorf("mirrored: diag %.2f anti %.2f, want %.2f %.2f", m.Diag, m.AntiDiag, e.AntiDiag, e.Diag)
 	}
 }
 

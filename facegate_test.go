@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/facegate/facegate"
@@ -235,5 +236,42 @@ func TestCodes(t *testing.T) {
 		if !c.Warning() && c.Message() != c.Rule().Text() {
 			t.Errorf("%v: message %q, rule text %q", c, c.Message(), c.Rule().Text())
 		}
+	}
+}
+
+// On a stream of frames without a face, the Haar scans run on the first
+// frame and then on every RescanEvery-th; a face coming into view is found
+// by the plain scan on the next frame, and once frames hold a face again
+// the count starts over.
+func TestHaarScansRateLimitedOnEmptyStream(t *testing.T) {
+	empty := loadRGBA(t, "negatives/chelsea.png")
+	face := loadRGBA(t, "faces/pigo-sample.jpg")
+	pl := newPipeline(t, nil, &facegate.Options{RescanEvery: 4})
+	var got []bool
+	for range 9 {
+		res := process(t, pl, empty)
+		if len(res.Faces) != 0 || !res.FullScan {
+			t.Fatalf("empty frame: %d faces, full scan %v", len(res.Faces), res.FullScan)
+		}
+		got = append(got, res.HaarScan)
+	}
+	want := []bool{true, false, false, false, true, false, false, false, true}
+	if !slices.Equal(got, want) {
+		t.Errorf("Haar scans on empty frames %v, want %v", got, want)
+	}
+	if res := process(t, pl, face); res.Target < 0 || res.HaarScan {
+		t.Errorf("face frame: target %d, Haar scan %v; want a target from the plain scan", res.Target, res.HaarScan)
+	}
+	pl.Reset()
+	if res := process(t, pl, empty); !res.HaarScan {
+		t.Error("first empty frame after Reset: no Haar scan")
+	}
+	if res := process(t, pl, face); res.Target < 0 {
+		t.Fatal("no target")
+	}
+	// The face is tracked; a frame without it rescans in full, and the
+	// count of empty scans started over: the Haar scans run.
+	if res := process(t, pl, empty); !res.HaarScan {
+		t.Error("first empty frame after a face: no Haar scan")
 	}
 }

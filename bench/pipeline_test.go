@@ -2,7 +2,12 @@ package bench
 
 import (
 	"image"
+	_ "image/png"
+	"os"
+	"path/filepath"
 	"testing"
+
+	xdraw "golang.org/x/image/draw"
 
 	pigo "github.com/esimov/pigo/core"
 
@@ -122,6 +127,59 @@ func BenchmarkGates(b *testing.B) {
 			for b.Loop() {
 				if err := m.Measure(&q, c.luma, c.face); err != nil {
 					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNoFace is Pipeline.Process on a 1080p frame without a face (the
+// cat photograph of testdata/negatives scaled to 1920x1080): "still" is a
+// first frame (Reset before each), a full scan followed by every fallback
+// scan (contrast-normalised, frontal Haar, profile Haar); "stream" a run of
+// such frames, where the Haar scans run on every 15th frame only;
+// "plain-scan" the still with the fallbacks off, what a face-free frame
+// cost before them.
+func BenchmarkNoFace(b *testing.B) {
+	f, err := os.Open(filepath.Join("..", "testdata", "negatives", "chelsea.png"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, _, err := image.Decode(f)
+	f.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rgba := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	xdraw.ApproxBiLinear.Scale(rgba, rgba.Rect, src, src.Bounds(), xdraw.Src, nil)
+	frame := preprocess.Frame{Format: preprocess.RGBA, Width: 1920, Height: 1080,
+		Planes: [3][]byte{rgba.Pix}, Strides: [3]int{rgba.Stride}}
+	for _, c := range []struct {
+		name  string
+		opts  facegate.Options
+		reset bool
+	}{
+		{"still", facegate.Options{}, true},
+		{"stream", facegate.Options{}, false},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true}, true},
+	} {
+		b.Run("facegate/"+c.name, func(b *testing.B) {
+			pl, err := facegate.NewWithOptions(nil, &c.opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for range 2 {
+				if _, err := pl.Process(&frame); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if c.reset {
+					pl.Reset()
+				}
+				if res, err := pl.Process(&frame); err != nil || len(res.Faces) != 0 {
+					b.Fatalf("%v, %d faces", err, len(res.Faces))
 				}
 			}
 		})

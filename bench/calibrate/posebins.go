@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"image"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -23,12 +25,24 @@ type poseFace struct {
 	sideRatio           float64 // landmark box's larger side over the detector's side
 }
 
+// poseDumpLine is one face of -posedump: its labels and what the pipeline
+// estimated (zero when not found).
+type poseDumpLine struct {
+	File             string `json:"file"`
+	Part             string `json:"part"`
+	Yaw, Pitch, Roll float64
+	Found, Profile   bool
+	Confidence       float64
+	EstYaw, EstPitch float64
+	EstRoll          float64
+}
+
 // poseBinsTable runs the pipeline on every face of aflw2000_3d_pose (each
 // image alone, minimum face size lowered so that only the pose decides)
 // and prints, per 15-degree yaw bin and per part, how the faces were found
 // and judged and the error of the angles, then the summary figures of the
 // frontal gate and the calibration of FaceSideScale.
-func poseBinsTable(data string) error {
+func poseBinsTable(data, dump string) error {
 	a, err := facedata.LoadSet(data, "aflw2000_3d_pose")
 	if err != nil {
 		return err
@@ -40,6 +54,7 @@ func poseBinsTable(data string) error {
 		return err
 	}
 	var faces []poseFace
+	var dumped []byte
 	for _, im := range a.Images {
 		if len(im.Faces) != 1 || im.Faces[0].Pose == nil || im.Faces[0].X == nil {
 			continue
@@ -65,6 +80,20 @@ func poseBinsTable(data string) error {
 			pf.sideRatio = float64(max(box.Dx(), box.Dy())) / float64(f.Rect.Dx())
 		}
 		faces = append(faces, pf)
+		if dump != "" {
+			var conf float64
+			if f, ok := res.TargetFace(); ok {
+				conf = f.Pose.Confidence
+			}
+			line, _ := json.Marshal(poseDumpLine{im.File, pf.part, pf.yaw, pf.pitch, pf.roll, pf.found, pf.profile,
+				conf, pf.estYaw, pf.estP, pf.estR})
+			dumped = append(append(dumped, line...), '\n')
+		}
+	}
+	if dump != "" {
+		if err := os.WriteFile(dump, dumped, 0o644); err != nil {
+			return err
+		}
 	}
 	fmt.Printf("Head pose on aflw2000_3d_pose (%d faces, 450x450, each alone; minimum face lowered to 40 px). Errors are |label - estimate| on faces found with a confident pose (yaw compared as |yaw|: the set's sign is the opposite of ours):\n\n", len(faces))
 	for _, part := range []string{facedata.PartCalibrate, facedata.PartReport} {

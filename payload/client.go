@@ -61,7 +61,8 @@ const (
 )
 
 // WithHTTPClient sets the *http.Client requests go through (default
-// http.DefaultClient).
+// http.DefaultClient). Its CheckRedirect is not used: the Client never
+// follows a redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -175,8 +176,19 @@ func NewClient(endpoint, key string, opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
+	// The key travels in a header that Go's redirect policy forwards, to
+	// any host and from https to http: the Client follows no redirect,
+	// whatever the given http.Client's policy (a shallow copy of it, with
+	// the same Transport, is used). A 3xx answer is an error
+	// (ErrUnexpectedStatus).
+	hc := *c.hc
+	hc.CheckRedirect = refuseRedirect
+	c.hc = &hc
 	return c, nil
 }
+
+// refuseRedirect makes an http.Client return a redirect response as it is.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 func sleepContext(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

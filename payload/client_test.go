@@ -291,3 +291,44 @@ func TestClientConcurrent(t *testing.T) {
 		t.Errorf("%d faces", len(faces))
 	}
 }
+
+// The key and the body never follow a redirect: a 307 or 308 from the
+// endpoint to another host (or from https to http) is an error, whatever
+// http.Client the caller gives; the other server gets nothing (issue 14).
+func TestClientDoesNotFollowRedirects(t *testing.T) {
+	const key = "redirect-KEY-0123456789abcdef"
+	var mu sync.Mutex
+	var leaked []string
+	thief := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		leaked = append(leaked, r.Method+" "+r.URL.Path+" key="+r.Header.Get("Ocp-Apim-Subscription-Key"))
+		mu.Unlock()
+	}))
+	defer thief.Close()
+	for _, status := range []int{301, 302, 303, 307, 308} {
+		origin := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, thief.URL+r.URL.Path, status)
+		}))
+		permissive := *origin.Client()
+		permissive.CheckRedirect = func(*http.Request, []*http.Request) error { return nil } // follow anything
+		for name, hc := range map[string]*http.Client{"test client": origin.Client(), "permissive client": &permissive} {
+			c, err := payload.NewClient(origin.URL, key, payload.WithHTTPClient(hc), payload.WithSleep((&fakeSleep{}).sleep))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = c.DetectLiveness(context.Background(), validRequest(t))
+			if err == nil || strings.Contains(err.Error(), key) {
+				t.Errorf("%d, %s: err %v", status, name, err)
+			}
+			if err := c.DeleteSession(context.Background(), &payload.DeleteSessionRequest{ID: "0c7b1e8a-4a4a-4b8e-9f55-3c1e5b1d2f00"}); err == nil {
+				t.Errorf("%d, %s: delete followed the redirect", status, name)
+			}
+		}
+		origin.Close()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(leaked) != 0 {
+		t.Errorf("the other server was called %d times: %q", len(leaked), leaked)
+	}
+}

@@ -260,11 +260,24 @@ func retryAfterHeader(h http.Header, now func() time.Time) time.Duration {
 	return d
 }
 
+// indexFold is the byte index in s of the first match of the ASCII string
+// sub, compared without regard to case, or -1.
+func indexFold(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
+}
+
 // retryAfterText reads the wait from "... Try again in N seconds." (or
-// "N second").
+// "N second"), matching the words without regard to case. The search runs
+// on msg itself: a lower-cased copy can differ in byte length (Ⱥ is 2
+// bytes, ⱥ 3), and its indices would not fit msg.
 func retryAfterText(msg string) time.Duration {
 	const p = "try again in "
-	i := strings.Index(strings.ToLower(msg), p)
+	i := indexFold(msg, p)
 	if i < 0 {
 		return 0
 	}
@@ -273,7 +286,8 @@ func retryAfterText(msg string) time.Duration {
 	for j < len(rest) && j < 9 && rest[j] >= '0' && rest[j] <= '9' {
 		j++
 	}
-	if j == 0 || !strings.HasPrefix(strings.ToLower(strings.TrimLeft(rest[j:], " ")), "second") {
+	unit := strings.TrimLeft(rest[j:], " ")
+	if j == 0 || len(unit) < len("second") || !strings.EqualFold(unit[:len("second")], "second") {
 		return 0
 	}
 	n, _ := strconv.Atoi(rest[:j])

@@ -43,6 +43,15 @@ func TestDecodeServiceError(t *testing.T) {
 			payload.ServiceError{StatusCode: 429, RetryAfter: 1500 * time.Millisecond}, payload.ErrRateLimited},
 		{"one-second", 429, nil, `{"error":{"statusCode":429,"message":"Try again in 1 second."}}`,
 			payload.ServiceError{StatusCode: 429, Message: "Try again in 1 second.", RetryAfter: time.Second}, payload.ErrRateLimited},
+		// Characters whose lower case has another byte length before the
+		// wait (Ⱥ is 2 bytes, ⱥ 3; İ is 2, i 1): the wait is still read,
+		// and nothing panics (issue 14).
+		{"unicode-before-wait", 429, nil, `{"error":{"statusCode":429,"message":"ȺȺȺȺ Try again in 5 seconds."}}`,
+			payload.ServiceError{StatusCode: 429, Message: "ȺȺȺȺ Try again in 5 seconds.", RetryAfter: 5 * time.Second}, payload.ErrRateLimited},
+		{"unicode-at-end", 429, nil, `{"error":{"statusCode":429,"message":"ȺȺȺȺȺȺȺȺtry again in "}}`,
+			payload.ServiceError{StatusCode: 429, Message: "ȺȺȺȺȺȺȺȺtry again in "}, payload.ErrRateLimited},
+		{"shorter-lower-case", 429, nil, `{"error":{"statusCode":429,"message":"İİİİ Try again in 12 seconds."}}`,
+			payload.ServiceError{StatusCode: 429, Message: "İİİİ Try again in 12 seconds.", RetryAfter: 12 * time.Second}, payload.ErrRateLimited},
 		// The add-face page's 409 example is not JSON (unquoted code).
 		{"seed-409", 409, nil, `{
     "error":{

@@ -5,6 +5,7 @@ import (
 	"image"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/facegate/facegate/preprocess"
 )
@@ -179,5 +180,36 @@ func TestLocaliseAndRegion(t *testing.T) {
 	}
 	if err := full.Localise(&Face{}, preprocess.Plane{}); err == nil {
 		t.Error("Localise on an invalid plane: no error")
+	}
+}
+
+// A scan whose largest window is math.MaxInt ends (issue 14: the scale
+// ladder overflowed and looped for ever) and finds what a bounded one finds.
+func TestScanUnboundedMaxSize(t *testing.T) {
+	cs, err := DefaultCascades()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := preprocess.GrayPlane(make([]byte, 64*48), 64, 64, 48)
+	for i := range p.Pix {
+		p.Pix[i] = byte(i * 7)
+	}
+	sc := NewScanner(cs.Face)
+	done := make(chan []Window, 1)
+	go func() {
+		w, err := sc.Scan(nil, p, ScanParams{MinSize: 8, MaxSize: math.MaxInt, ShiftFactor: 0.1, ScaleFactor: 1.1})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- w
+	}()
+	select {
+	case got := <-done:
+		want, err := NewScanner(cs.Face).Scan(nil, p, ScanParams{MinSize: 8, MaxSize: 48, ShiftFactor: 0.1, ScaleFactor: 1.1})
+		if err != nil || len(got) != len(want) {
+			t.Errorf("%d windows, bounded scan %d (%v)", len(got), len(want), err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("Scan with MaxSize math.MaxInt did not end")
 	}
 }

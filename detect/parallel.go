@@ -45,6 +45,7 @@ func (d *Detector) parallelScan(dst []Window, p preprocess.Plane, sp ScanParams)
 	if err := p.Validate(); err != nil {
 		return dst, err
 	}
+	sp.fit(p)
 	if d.jobs == nil {
 		jobs, done := make(chan *scanJob), make(chan struct{})
 		d.jobs, d.done = jobs, done

@@ -50,6 +50,13 @@ func (sp *ScanParams) validate() error {
 }
 
 // nextScale is pigo's scale progression: at least 2 pixels larger.
+// fit lowers MaxSize to the plane's shorter side: no larger window fits,
+// and the scale ladder must not run on towards overflow (MaxSize may be
+// math.MaxInt).
+func (sp *ScanParams) fit(p preprocess.Plane) {
+	sp.MaxSize = max(sp.MinSize, min(sp.MaxSize, p.Width, p.Height))
+}
+
 func nextScale(scale int, factor float64) int {
 	return int(float64(scale) + math.Max(2, float64(scale)*factor-float64(scale)))
 }
@@ -150,6 +157,7 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	if p.Channels > 1 {
 		return dst, fmt.Errorf("%w: scanning needs one channel, have %d", ErrParams, p.Channels)
 	}
+	sp.fit(p)
 	if sp.Angle > 0 {
 		return s.scanRotated(dst, p, &sp), nil
 	}

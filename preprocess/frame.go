@@ -133,8 +133,13 @@ func (p *Plane) Validate() error {
 	return nil
 }
 
-// SubPlane returns the part of p inside r, sharing p's pixels.
+// SubPlane returns the part of p inside r, sharing p's pixels. A p that
+// does not hold its geometry (a negative stride, a short buffer) is an
+// error wrapping ErrInvalidFrame, as Validate reports it.
 func (p *Plane) SubPlane(r image.Rectangle) (Plane, error) {
+	if err := p.Validate(); err != nil {
+		return Plane{}, err
+	}
 	if r.Empty() || !r.In(image.Rect(0, 0, p.Width, p.Height)) {
 		return Plane{}, geomErr("rectangle", "%v is empty or outside %dx%d", r, p.Width, p.Height)
 	}

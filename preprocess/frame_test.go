@@ -191,3 +191,18 @@ func TestFromImage(t *testing.T) {
 		t.Fatalf("empty image: %v", err)
 	}
 }
+
+// SubPlane of a plane that does not hold its geometry is an error, not a
+// panic (issue 14: a negative stride sliced before the buffer).
+func TestSubPlaneOfInvalidPlane(t *testing.T) {
+	pix := make([]byte, 100)
+	for _, p := range []Plane{
+		{Pix: pix, Stride: -5, Width: 5, Height: 5, Channels: 1},
+		{Pix: pix[:10], Stride: 10, Width: 10, Height: 10, Channels: 1},
+		{Pix: pix, Stride: 10, Width: 10, Height: 10, Channels: 9},
+	} {
+		if _, err := p.SubPlane(image.Rect(1, 1, 3, 3)); !errors.Is(err, ErrInvalidFrame) {
+			t.Errorf("stride %d, %d bytes, %d channels: %v, want ErrInvalidFrame", p.Stride, len(p.Pix), p.Channels, err)
+		}
+	}
+}

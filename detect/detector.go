@@ -329,10 +329,16 @@ func (d *Detector) detectRegion(dst []Face, luma preprocess.Plane, region image.
 // plane it was found in. It suits a caller that detects with SkipLandmarks
 // and localises only the faces it cares about, or prepares only those
 // pixels of luma the localisation reads: the face's box and about half a
-// side around it. It does not allocate.
+// side around it. A Rect that does not overlap luma, or whose side exceeds
+// twice luma's larger side, is an error wrapping ErrParams (no detector
+// reports such a face; its arithmetic would overflow). It does not
+// allocate.
 func (d *Detector) Localise(f *Face, luma preprocess.Plane) error {
 	if err := luma.Validate(); err != nil {
 		return err
+	}
+	if r := f.Rect; !r.Overlaps(image.Rect(0, 0, luma.Width, luma.Height)) || r.Dx() > 2*max(luma.Width, luma.Height) || r.Dy() > 2*max(luma.Width, luma.Height) {
+		return fmt.Errorf("%w: face %v for a %dx%d plane", ErrParams, r, luma.Width, luma.Height)
 	}
 	if d.cs.Pupil == nil {
 		return fmt.Errorf("%w: pupil cascade missing", ErrCascade)

@@ -213,3 +213,29 @@ func TestScanUnboundedMaxSize(t *testing.T) {
 		t.Fatal("Scan with MaxSize math.MaxInt did not end")
 	}
 }
+
+// Localise refuses a face box that no detector would report for the plane
+// (issue 14: a box of 2^33 px overflowed the bounds arithmetic and read
+// outside the plane), and still localises a face partly outside it.
+func TestLocaliseHugeOrOutsideBox(t *testing.T) {
+	d, err := NewDetector(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := preprocess.GrayPlane(make([]byte, 200*150), 200, 200, 150)
+	for _, r := range []image.Rectangle{
+		image.Rect(0, 0, 1<<33, 1<<33),
+		image.Rect(-1<<40, -1<<40, 1<<40, 1<<40),
+		image.Rect(500, 500, 600, 600),
+		image.Rect(0, 0, 401, 10),
+	} {
+		f := Face{Rect: r}
+		if err := d.Localise(&f, p); !errors.Is(err, ErrParams) {
+			t.Errorf("box %v: %v, want ErrParams", r, err)
+		}
+	}
+	f := Face{Rect: image.Rect(-40, -40, 120, 120)}
+	if err := d.Localise(&f, p); err != nil {
+		t.Errorf("box partly outside: %v", err)
+	}
+}

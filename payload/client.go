@@ -56,13 +56,18 @@ const (
 	// DefaultWait is the wait before retrying an answer that names
 	// none, doubled at each further attempt.
 	DefaultWait = time.Second
+	// DefaultTimeout bounds each attempt (connecting, sending the
+	// request, reading the answer) when no http.Client is given: a 25 MB
+	// video over a 2 Mbit/s uplink takes about 100 s.
+	DefaultTimeout = 3 * time.Minute
 	// maxResponseBytes bounds a success answer's body.
 	maxResponseBytes = MaxSessionListBytes
 )
 
-// WithHTTPClient sets the *http.Client requests go through (default
-// http.DefaultClient). Its CheckRedirect is not used: the Client never
-// follows a redirect.
+// WithHTTPClient sets the *http.Client requests go through (default: a
+// client with http.DefaultTransport and a Timeout of DefaultTimeout). Its
+// Timeout applies as it is (0: none but the context's); its CheckRedirect
+// is not used: the Client never follows a redirect.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
 		if hc == nil {
@@ -164,7 +169,7 @@ func NewClient(endpoint, key string, opts ...Option) (*Client, error) {
 	c := &Client{
 		endpoint:    endpoint,
 		key:         secret{&k},
-		hc:          http.DefaultClient,
+		hc:          &http.Client{Timeout: DefaultTimeout},
 		maxAttempts: DefaultMaxAttempts,
 		maxWait:     DefaultMaxWait,
 		defaultWait: DefaultWait,
@@ -186,6 +191,42 @@ func NewClient(endpoint, key string, opts ...Option) (*Client, error) {
 	c.hc = &hc
 	return c, nil
 }
+
+// redactFold replaces every occurrence of key in s, compared without
+// regard to case, with "[redacted]".
+func redactFold(s, key string) string {
+	if key == "" || len(s) < len(key) {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+len(key) <= len(s); {
+		if strings.EqualFold(s[i:i+len(key)], key) {
+			b.WriteString(s[last:i])
+			b.WriteString("[redacted]")
+			i += len(key)
+			last = i
+			continue
+		}
+		i++
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// transportError is a failed round trip (connection, TLS, timeout): its
+// text is the underlying error's with the key redacted in any case;
+// errors.Is and errors.As see the underlying error.
+type transportError struct {
+	err error
+	key secret
+}
+
+func (e *transportError) Error() string { return redactFold("payload: "+e.err.Error(), e.key.get()) }
+func (e *transportError) Unwrap() error { return e.err }
 
 // refuseRedirect makes an http.Client return a redirect response as it is.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -211,7 +252,7 @@ func (c *Client) String() string {
 		ep = u.Redacted()
 	}
 	return "payload.Client{endpoint: " + strconv.Quote(ep) + ", key: [redacted], maxAttempts: " +
-		strconv.Itoa(c.maxAttempts) + ", maxWait: " + c.maxWait.String() + "}"
+		strconv.Itoa(c.maxAttempts) + ", maxWait: " + c.maxWait.String() + ", timeout: " + c.hc.Timeout.String() + "}"
 }
 
 // GoString is String: the key is never printed.
@@ -318,7 +359,7 @@ func (c *Client) do(ctx context.Context, build func(context.Context, string, str
 		}
 		resp, err := c.hc.Do(req)
 		if err != nil {
-			return nil, fmt.Errorf("payload: %w", err)
+			return nil, &transportError{err: err, key: c.key}
 		}
 		if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 			body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
@@ -332,12 +373,10 @@ func (c *Client) do(ctx context.Context, build func(context.Context, string, str
 			return body, nil
 		}
 		se := readServiceError(resp, c.now)
-		// Defence in depth: an answer that echoes the key does not
-		// carry it into the error.
-		if k := c.key.get(); strings.Contains(se.Message, k) || strings.Contains(se.Code, k) {
-			se.Message = strings.ReplaceAll(se.Message, k, "[redacted]")
-			se.Code = strings.ReplaceAll(se.Code, k, "[redacted]")
-		}
+		// Defence in depth: an answer that echoes the key, in any case,
+		// does not carry it into the error.
+		k := c.key.get()
+		se.Message, se.Code = redactFold(se.Message, k), redactFold(se.Code, k)
 		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
 		if !se.Temporary() || attempt >= c.maxAttempts {

@@ -332,3 +332,55 @@ func TestClientDoesNotFollowRedirects(t *testing.T) {
 		t.Errorf("the other server was called %d times: %q", len(leaked), leaked)
 	}
 }
+
+// An answer that echoes the key in another case does not carry it into the
+// error's text (issue 14).
+func TestKeyRedactedInAnyCase(t *testing.T) {
+	const key = "MiXeD-case-KEY-0123456789abcdef"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		k := r.Header.Get("Ocp-Apim-Subscription-Key")
+		w.WriteHeader(401)
+		fmt.Fprintf(w, `{"error":{"code":"%s","message":"Key %s or %s is invalid."}}`, strings.ToUpper(k), strings.ToLower(k), k)
+	}))
+	defer srv.Close()
+	c, err := payload.NewClient(srv.URL, key, payload.WithHTTPClient(srv.Client()), payload.WithSleep((&fakeSleep{}).sleep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.DeleteSession(context.Background(), &payload.DeleteSessionRequest{ID: "abc"})
+	if !errors.Is(err, payload.ErrUnauthorized) {
+		t.Fatalf("%v", err)
+	}
+	for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
+		if strings.Contains(strings.ToLower(s), strings.ToLower(key)) {
+			t.Errorf("the key shows in %q", s)
+		}
+	}
+}
+
+// Without an http.Client of the caller's, each attempt is bounded by
+// DefaultTimeout (issue 14: http.DefaultClient waits for ever); a given
+// client's Timeout is kept.
+func TestClientDefaultTimeout(t *testing.T) {
+	c, err := payload.NewClient("https://example.com", "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "timeout: " + payload.DefaultTimeout.String(); !strings.Contains(c.String(), want) {
+		t.Errorf("%s lacks %q", c, want)
+	}
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-hang }))
+	defer srv.Close()
+	defer close(hang)
+	c, err = payload.NewClient(srv.URL, "k", payload.WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}), payload.WithMaxAttempts(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_, err = c.ListSessions(context.Background(), nil)
+	var ne interface{ Timeout() bool }
+	if !errors.As(err, &ne) || !ne.Timeout() || time.Since(start) > 5*time.Second {
+		t.Errorf("hanging server: %v after %v", err, time.Since(start))
+	}
+}

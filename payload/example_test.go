@@ -100,7 +100,7 @@ func ExampleClient() {
 	// Output:
 	// waiting 2s
 	// realface face.jpg 2020-02-15-preview.01
-	// payload.Client{endpoint: "http://emulator", key: [redacted], maxAttempts: 4, maxWait: 1m0s}
+	// payload.Client{endpoint: "http://emulator", key: [redacted], maxAttempts: 4, maxWait: 1m0s, timeout: 0s}
 }
 
 // DecodeServiceError reads either error body and the wait of a 429.

@@ -62,7 +62,7 @@ type Options struct {
 	// with the profile cascade (detect.NewProfileDetector: faces turned
 	// beyond what the frontal cascades see, which are then judged not
 	// frontal). On a 1080p frame without a face they cost about 40 plain
-	// scans (BenchmarkNoFace in bench: 0.22 s in all, 5.5 ms for the plain
+	// scans (BenchmarkNoFace in bench: 0.22 s in all, 4.9 to 5.5 ms for the plain
 	// scan, on one core); so that a stream of empty frames does
 	// not pay that on every frame, after a frame whose scans all found
 	// nothing the Haar scans run on every RescanEvery-th frame only, until

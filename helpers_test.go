@@ -129,20 +129,6 @@ func canvas(m *image.RGBA, w, h, num, den int) *image.RGBA {
 	return out
 }
 
-// decodeFile decodes an image file.
-func decodeFile(tb testing.TB, name string) image.Image {
-	tb.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	img, _, err := preprocess.DecodeBytes(b, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return img
-}
-
 // enlarge scales m by num/den with Catmull-Rom (x/image/draw), as a camera
 // of higher resolution would have captured the same scene.
 func enlarge(m image.Image, num, den int) *image.RGBA {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/facegate/facegate"
@@ -26,7 +27,7 @@ func TestSequenceRealClip(t *testing.T) {
 	small := 0
 	var recorded facegate.Sequence
 	for _, name := range files[:10] {
-		res, err := pl.ProcessImage(decodeFile(t, name))
+		res, err := pl.ProcessImage(loadRGBA(t, strings.TrimPrefix(name, "testdata/")))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func TestSequenceRealClip(t *testing.T) {
 	var seq facegate.Sequence
 	ids := map[uint64]int{}
 	for _, name := range files {
-		res, err := pl.ProcessImage(enlarge(decodeFile(t, name), 3, 2))
+		res, err := pl.ProcessImage(enlarge(loadRGBA(t, strings.TrimPrefix(name, "testdata/")), 3, 2))
 		if err != nil {
 			t.Fatal(err)
 		}

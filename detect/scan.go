@@ -49,7 +49,6 @@ func (sp *ScanParams) validate() error {
 	return nil
 }
 
-// nextScale is pigo's scale progression: at least 2 pixels larger.
 // fit lowers MaxSize to the plane's shorter side: no larger window fits,
 // and the scale ladder must not run on towards overflow (MaxSize may be
 // math.MaxInt).
@@ -57,6 +56,7 @@ func (sp *ScanParams) fit(p preprocess.Plane) {
 	sp.MaxSize = max(sp.MinSize, min(sp.MaxSize, p.Width, p.Height))
 }
 
+// nextScale is pigo's scale progression: at least 2 pixels larger.
 func nextScale(scale int, factor float64) int {
 	return int(float64(scale) + math.Max(2, float64(scale)*factor-float64(scale)))
 }

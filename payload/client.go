@@ -193,22 +193,21 @@ func NewClient(endpoint, key string, opts ...Option) (*Client, error) {
 }
 
 // redactFold replaces every occurrence of key in s, compared without
-// regard to case, with "[redacted]".
+// regard to case (indexFold), with "[redacted]".
 func redactFold(s, key string) string {
-	if key == "" || len(s) < len(key) {
+	if key == "" {
 		return s
 	}
 	var b strings.Builder
 	last := 0
-	for i := 0; i+len(key) <= len(s); {
-		if strings.EqualFold(s[i:i+len(key)], key) {
-			b.WriteString(s[last:i])
-			b.WriteString("[redacted]")
-			i += len(key)
-			last = i
-			continue
+	for {
+		i := indexFold(s[last:], key)
+		if i < 0 {
+			break
 		}
-		i++
+		b.WriteString(s[last : last+i])
+		b.WriteString("[redacted]")
+		last += i + len(key)
 	}
 	if last == 0 {
 		return s

@@ -260,8 +260,9 @@ func retryAfterHeader(h http.Header, now func() time.Time) time.Duration {
 	return d
 }
 
-// indexFold is the byte index in s of the first match of the ASCII string
-// sub, compared without regard to case, or -1.
+// indexFold is the byte index in s of the first window of sub's byte
+// length that equals sub without regard to case (strings.EqualFold), or
+// -1. Unlike searching a lower-cased copy, its index is s's own.
 func indexFold(s, sub string) int {
 	for i := 0; i+len(sub) <= len(s); i++ {
 		if strings.EqualFold(s[i:i+len(sub)], sub) {

@@ -526,6 +526,29 @@ func overlapsAny(fs []detect.Face, r image.Rectangle) bool {
 	return false
 }
 
+// judgeFrameExposure adds OverExposed or UnderExposed to a verdict of
+// NoFace when the whole frame's exposure (Quality.Exposure's measure, over
+// the frame instead of a face) is beyond the policy's limits: blown
+// highlights and crushed shadows hide faces from the detectors, and the
+// person in front of the camera needs to hear about the light, not only
+// that no face was seen. The frame's Quality stays zero (no target).
+func (pl *Pipeline) judgeFrameExposure(r *Result, luma preprocess.Plane) {
+	if !pl.lumaFull || r.Width <= 0 || r.Height <= 0 {
+		return
+	}
+	var q Quality
+	if _, err := pl.meter.measureExposure(&q, luma, image.Rect(0, 0, r.Width, r.Height)); err != nil {
+		return
+	}
+	p, v := &pl.policy, &r.Verdict
+	switch {
+	case q.Exposure >= p.MaxExposure:
+		v.add(Reason{Code: OverExposed, Value: q.Exposure, Threshold: p.MaxExposure})
+	case q.Exposure < p.MinExposure:
+		v.add(Reason{Code: UnderExposed, Value: q.Exposure, Threshold: p.MinExposure})
+	}
+}
+
 // judge applies the policy's gates to the target face.
 func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 	p := &pl.policy
@@ -539,6 +562,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 			v.add(Reason{Code: TargetLost, Value: float64(len(r.Faces))})
 		} else {
 			v.add(Reason{Code: NoFace, Value: float64(len(r.Faces))})
+			pl.judgeFrameExposure(r, luma)
 		}
 		return
 	}

@@ -3,6 +3,7 @@ package facegate_test
 import (
 	"errors"
 	"image"
+	"image/color"
 	"math"
 	"slices"
 	"testing"
@@ -273,5 +274,56 @@ func TestHaarScansRateLimitedOnEmptyStream(t *testing.T) {
 	// count of empty scans started over: the Haar scans run.
 	if res := process(t, pl, empty); !res.HaarScan {
 		t.Error("first empty frame after a face: no Haar scan")
+	}
+}
+
+// A frame with no face says how its light is when the light is what hides
+// the face: a dark frame is facegate.NoFace and facegate.UnderExposed, a blown-out one facegate.NoFace
+// and facegate.OverExposed, a normal one facegate.NoFace alone; RGBA and NV12 alike.
+func TestNoFaceFrameExposure(t *testing.T) {
+	scene := func(lo, hi int) *image.RGBA {
+		m := image.NewRGBA(image.Rect(0, 0, 320, 240))
+		for y := 0; y < 240; y++ {
+			for x := 0; x < 320; x++ {
+				v := uint8(lo + (hi-lo)*((x/16+y/16)%5)/4)
+				m.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+			}
+		}
+		return m
+	}
+	for _, c := range []struct {
+		name   string
+		m      *image.RGBA
+		want   []facegate.Code
+		absent []facegate.Code
+	}{
+		{"dark", scene(0, 40), []facegate.Code{facegate.NoFace, facegate.UnderExposed}, []facegate.Code{facegate.OverExposed}},
+		{"blown", scene(215, 255), []facegate.Code{facegate.NoFace, facegate.OverExposed}, []facegate.Code{facegate.UnderExposed}},
+		{"normal", scene(60, 190), []facegate.Code{facegate.NoFace}, []facegate.Code{facegate.OverExposed, facegate.UnderExposed}},
+	} {
+		for _, f := range []preprocess.Frame{rgbaFrame(c.m), nv12(c.m)} {
+			pl, err := facegate.New(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := pl.Process(&f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			v := &res.Verdict
+			for _, code := range c.want {
+				if !v.Has(code) {
+					t.Errorf("%s %v: verdict %v lacks %v", c.name, f.Format, v.Reasons(), code)
+				}
+			}
+			for _, code := range c.absent {
+				if v.Has(code) {
+					t.Errorf("%s %v: verdict %v holds %v", c.name, f.Format, v.Reasons(), code)
+				}
+			}
+			if res.Quality != (facegate.Quality{}) {
+				t.Errorf("%s: Quality %+v without a target", c.name, res.Quality)
+			}
+		}
 	}
 }

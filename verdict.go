@@ -16,7 +16,12 @@ type Code uint8
 const (
 	_ Code = iota
 	// NoFace: no face in the frame (or in the caller's target rectangle).
-	// The service answers "Face not found within target rectangle.".
+	// The service answers "Face not found within target rectangle.". When
+	// the whole frame is too dark or too bright (its Exposure, measured as
+	// a face's is, beyond the policy's limits), the verdict also holds
+	// UnderExposed or OverExposed: light that hides a face from the
+	// detectors hides it from the service too, and the person needs to
+	// hear about the light.
 	NoFace
 	// FaceTooSmall: the target face is smaller than the policy's minimum
 	// for the image size; the service cannot detect it and answers "Face

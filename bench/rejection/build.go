@@ -81,6 +81,12 @@ type Label struct {
 	Gamma *float64 `json:"gamma,omitempty"`
 	// Background is "scene:<facedata path>", "gradient" or "gray".
 	Background string `json:"background"`
+	// FaceLuma is the median luma of the labelled face box on the composed
+	// frame, before blur or tone; TonedLuma the same median after the tone
+	// transform of an exposure frame. They narrow the scored flag of good
+	// and exposure frames (see goodScored and exposureScored).
+	FaceLuma  *float64 `json:"face_luma,omitempty"`
+	TonedLuma *float64 `json:"toned_luma,omitempty"`
 }
 
 // jpegQuality is the quality the frames are encoded with.
@@ -123,6 +129,11 @@ func (r *renderer) render(s *spec) (*Label, error) {
 		if s.Src.HasPose {
 			l.Yaw, l.Pitch, l.Roll = ptr(s.Src.Yaw), ptr(s.Src.Pitch), ptr(s.Src.Roll)
 		}
+		fl := medianLuma(frame, box)
+		l.FaceLuma = ptr(float64(fl))
+		if l.Label == LabelGood {
+			l.Scored = goodScored(l.Scored, float64(fl))
+		}
 		if s.Second != nil {
 			sec, err := r.second(frame, s, box, side, rng)
 			if err != nil {
@@ -144,6 +155,11 @@ func (r *renderer) render(s *spec) (*Label, error) {
 		l.BlurKind, l.BlurSigma, l.MotionLength, l.MotionAngle = s.BlurKind, ptr(s.Sigma), n, ptr(a)
 	case s.Tone != "":
 		applyTone(frame, s.Tone, s.ToneValue)
+		if l.FaceLuma != nil {
+			toned := float64(toneLUT(s.Tone, s.ToneValue)[int(*l.FaceLuma)])
+			l.TonedLuma = ptr(toned)
+			l.Scored = exposureScored(l.Label, l.Scored, toned)
+		}
 		if s.Tone == ToneGain {
 			l.Gain = ptr(s.ToneValue)
 		} else {

@@ -236,9 +236,12 @@ func TestBuild(t *testing.T) {
 			t.Errorf("%s: face_side %g, size_ratio %g for box %+v", l.File, l.FaceSide, l.SizeRatio, *f)
 		}
 		// The label follows from how the frame was built.
+		if l.FaceLuma == nil {
+			t.Fatalf("%s: no face_luma", l.File)
+		}
 		switch l.Kind {
 		case KindGood:
-			if l.Label != LabelGood || !l.Scored || l.SizeRatio < goodMin-0.01 || l.SizeRatio > goodMax+0.01 {
+			if l.Label != LabelGood || l.Scored != goodScored(true, *l.FaceLuma) || l.SizeRatio < goodMin-0.01 || l.SizeRatio > goodMax+0.01 {
 				t.Errorf("%s: good frame %s %v at %g", l.File, l.Label, l.Scored, l.SizeRatio)
 			}
 		case KindSmall:
@@ -247,6 +250,9 @@ func TestBuild(t *testing.T) {
 			}
 		case KindBlur:
 			wl, ws := blurLabel(*l.BlurSigma)
+			if wl == LabelGood {
+				ws = goodScored(ws, *l.FaceLuma)
+			}
 			if l.Label != wl || l.Scored != ws || (l.BlurKind == BlurMotion && l.MotionLength != motionLength(*l.BlurSigma)) {
 				t.Errorf("%s: blur %s %g labelled %s %v", l.File, l.BlurKind, *l.BlurSigma, l.Label, l.Scored)
 			}
@@ -260,7 +266,11 @@ func TestBuild(t *testing.T) {
 			} else {
 				kind, v = ToneGamma, *l.Gamma
 			}
-			if wl, ws := exposureLabel(kind, v); l.Label != wl || l.Scored != ws {
+			toned := float64(toneLUT(kind, v)[int(*l.FaceLuma)])
+			if l.TonedLuma == nil || *l.TonedLuma != toned {
+				t.Errorf("%s: toned_luma %v, want %g", l.File, l.TonedLuma, toned)
+			}
+			if wl, ws := exposureLabel(kind, v); l.Label != wl || l.Scored != exposureScored(wl, ws, toned) {
 				t.Errorf("%s: %s %g labelled %s %v", l.File, kind, v, l.Label, l.Scored)
 			}
 		case KindPose:

@@ -573,3 +573,27 @@ func applyTone(img *image.RGBA, kind string, g float64) {
 		}
 	}
 }
+
+// medianLuma is the median Rec. 601 luma of the pixels of img inside box
+// (clipped to img; 0 when nothing is left).
+func medianLuma(img *image.RGBA, box Box) uint8 {
+	r := image.Rect(int(math.Floor(box.X)), int(math.Floor(box.Y)),
+		int(math.Ceil(box.X+box.W)), int(math.Ceil(box.Y+box.H))).Intersect(img.Rect)
+	var hist [256]int
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			i := img.PixOffset(x, y)
+			p := img.Pix[i : i+3 : i+3]
+			hist[(19595*uint32(p[0])+38470*uint32(p[1])+7471*uint32(p[2])+1<<15)>>16]++
+			n++
+		}
+	}
+	need, seen := (n+1)/2, 0
+	for v, c := range hist {
+		if seen += c; seen >= need && n > 0 {
+			return uint8(v)
+		}
+	}
+	return 0
+}

@@ -269,3 +269,35 @@ func TestScaleBilinear(t *testing.T) {
 		t.Errorf("boxShrink = %d, want %d", got, want)
 	}
 }
+
+func TestMedianLuma(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 10, 10))
+	for y := 0; y < 10; y++ {
+		for x := 0; x < 10; x++ {
+			v := uint8(0)
+			if x >= 5 {
+				v = 200
+			}
+			if y == 0 {
+				v = 255 // outside the box below
+			}
+			img.SetRGBA(x, y, color.RGBA{v, v, v, 255})
+		}
+	}
+	// Box rows 1..9, columns 0..6: 45 dark pixels, 18 at 200: the median is dark.
+	if got := medianLuma(img, Box{0, 1, 7, 9}); got != 0 {
+		t.Errorf("median of a mostly dark box = %d", got)
+	}
+	// Columns 3..9: 18 dark, 45 at 200.
+	if got := medianLuma(img, Box{3, 1, 7, 9}); got != 200 {
+		t.Errorf("median of a mostly bright box = %d", got)
+	}
+	// A pure colour maps to its Rec. 601 luma; a box outside the image to 0.
+	img.SetRGBA(0, 0, color.RGBA{255, 0, 0, 255})
+	if got := medianLuma(img, Box{0, 0, 1, 1}); got != 76 {
+		t.Errorf("luma of red = %d, want 76", got)
+	}
+	if got := medianLuma(img, Box{20, 20, 5, 5}); got != 0 {
+		t.Errorf("box outside: %d", got)
+	}
+}

@@ -112,6 +112,36 @@ func exposureLabel(kind string, v float64) (label string, scored bool) {
 	return LabelOverExposed, strong
 }
 
+// The face luma bounds of the exposure labels: the median luma (Rec. 601)
+// of the labelled face box, measured on the composed frame before any tone
+// transform and mapped through the transform's table (which is monotone,
+// so it maps the median too). They are the trivial baseline's thresholds
+// (mean luma 50 and 200 on the face): a judgement, not the service's rule.
+const (
+	faceDarkLuma   = 50  // at or below: the face is dark
+	faceBrightLuma = 200 // at or above: the face is bright
+)
+
+// exposureScored narrows the scored flag of exposureLabel by what the tone
+// transform did to the face: an under-exposed frame is scored only when the
+// face's median luma after the transform (toned) is at or below
+// faceDarkLuma, an over-exposed one only when it is at or above
+// faceBrightLuma. A strong transform of a face that was bright (or dark) to
+// begin with can leave it well exposed; such frames are in between.
+func exposureScored(label string, scored bool, toned float64) bool {
+	if label == LabelUnderExposed {
+		return scored && toned <= faceDarkLuma
+	}
+	return scored && toned >= faceBrightLuma
+}
+
+// goodScored narrows the scored flag of a good frame by its face's median
+// luma (faceLuma): a source face that is already dark or bright is not a
+// clear good frame, so it is not scored.
+func goodScored(scored bool, faceLuma float64) bool {
+	return scored && faceLuma > faceDarkLuma && faceLuma < faceBrightLuma
+}
+
 // poseClass sorts a labelled head pose: frontal poses may be good, the
 // others are not-frontal (scored or not); in-between poses (ok false) are
 // not used.

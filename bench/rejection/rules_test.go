@@ -169,3 +169,35 @@ func TestExpectedCode(t *testing.T) {
 		}
 	}
 }
+
+func TestExposureAndGoodScored(t *testing.T) {
+	for _, c := range []struct {
+		label  string
+		strong bool
+		toned  float64
+		want   bool
+	}{
+		{LabelUnderExposed, true, 20, true},
+		{LabelUnderExposed, true, faceDarkLuma, true},
+		{LabelUnderExposed, true, faceDarkLuma + 1, false}, // a bright face darkened into the normal range
+		{LabelUnderExposed, false, 10, false},
+		{LabelOverExposed, true, 255, true},
+		{LabelOverExposed, true, faceBrightLuma - 1, false},
+		{LabelOverExposed, false, 255, false},
+	} {
+		if got := exposureScored(c.label, c.strong, c.toned); got != c.want {
+			t.Errorf("exposureScored(%s, %v, %g) = %v", c.label, c.strong, c.toned, got)
+		}
+	}
+	for _, c := range []struct {
+		luma float64
+		want bool
+	}{{faceDarkLuma, false}, {faceDarkLuma + 1, true}, {128, true}, {faceBrightLuma - 1, true}, {faceBrightLuma, false}} {
+		if got := goodScored(true, c.luma); got != c.want {
+			t.Errorf("goodScored(true, %g) = %v", c.luma, got)
+		}
+	}
+	if goodScored(false, 128) {
+		t.Error("goodScored(false, 128) = true")
+	}
+}

@@ -51,6 +51,12 @@ type Measured struct {
 	Yaw       float64 `json:"yaw"`
 	Pitch     float64 `json:"pitch"`
 	Roll      float64 `json:"roll"`
+	// EyeDistance is the distance between the target's pupils (0 when
+	// they were not found); Pupils and Landmarks are the points found
+	// (landmarks indexed by detect.Landmark), in frame pixels.
+	EyeDistance float64      `json:"eye_distance,omitempty"`
+	Pupils      [][2]float64 `json:"pupils,omitempty"`
+	Landmarks   [][2]float64 `json:"landmarks,omitempty"`
 }
 
 // Has reports whether the verdict holds the rejection code.
@@ -96,6 +102,17 @@ func measuredOf(res *facegate.Result) *Measured {
 			m.PoseConfidence = f.Pose.Confidence
 		}
 		m.Profile = int(f.Profile)
+		if f.PupilsFound {
+			m.EyeDistance = f.EyeDistance
+			for _, p := range f.Pupils {
+				m.Pupils = append(m.Pupils, [2]float64{p.X, p.Y})
+			}
+		}
+		if f.LandmarksFound {
+			for _, p := range f.Landmarks {
+				m.Landmarks = append(m.Landmarks, [2]float64{p.X, p.Y})
+			}
+		}
 		q := res.Quality
 		m.Blur, m.Exposure, m.Sharpness, m.MeanLuma = q.Blur, q.Exposure, q.Sharpness, q.MeanLuma
 		m.LumaQuartiles, m.DarkShare, m.BrightShare = q.LumaQuartiles, q.DarkShare, q.BrightShare

@@ -14,11 +14,11 @@ import (
 )
 
 // runBenchmarks builds package bench's test binary once (with o.tags) and
-// runs its benchmarks o.count times, one process per run, so that the k-th
+// runs its benchmarks runs times, one process per run, so that the k-th
 // results of all benchmarks are measured close together in time. It
 // returns the runs' output after a header of configuration lines (go,
 // cpu-model, cores, tags) in the benchmark format.
-func runBenchmarks(o *options, progress io.Writer) ([]byte, error) {
+func runBenchmarks(o *options, runs int, progress io.Writer) ([]byte, error) {
 	dir, err := benchDir(o.tags)
 	if err != nil {
 		return nil, err
@@ -52,9 +52,9 @@ func runBenchmarks(o *options, progress io.Writer) ([]byte, error) {
 	}
 	fmt.Fprintf(&out, "benchtime: %s\n", o.benchtime)
 	runArgs := []string{"-test.run", "^$", "-test.bench", o.bench, "-test.benchtime", o.benchtime, "-test.count", "1"}
-	fmt.Fprintf(progress, "gate: %d runs of (in %s) bench.test %s\n", o.count, dir, strings.Join(runArgs, " "))
+	fmt.Fprintf(progress, "gate: %d runs of (in %s) bench.test %s\n", runs, dir, strings.Join(runArgs, " "))
 	start := time.Now()
-	for i := range o.count {
+	for i := range runs {
 		var run bytes.Buffer
 		cmd := exec.Command(bin, runArgs...)
 		cmd.Dir = dir // the benchmarks read ../testdata
@@ -67,7 +67,7 @@ func runBenchmarks(o *options, progress io.Writer) ([]byte, error) {
 			return nil, fmt.Errorf("run %d: no benchmark matches -bench %q", i+1, o.bench)
 		}
 		out.Write(run.Bytes())
-		fmt.Fprintf(progress, "gate: run %d of %d done (%s)\n", i+1, o.count, time.Since(start).Round(100*time.Millisecond))
+		fmt.Fprintf(progress, "gate: run %d of %d done (%s)\n", i+1, runs, time.Since(start).Round(100*time.Millisecond))
 	}
 	return out.Bytes(), nil
 }

@@ -42,6 +42,14 @@ func TestPayloadSend(t *testing.T) {
 			if strings.Contains(r.stdout+r.stderr, testKey) {
 				t.Fatalf("the key appears in the output")
 			}
+			if video && !encode.WebPAvailable {
+				// Built without cgo (no C compiler): the animated WebP
+				// cannot be made, and the command says why.
+				if r.code == exitOK || !strings.Contains(r.stderr, "webp encoding needs cgo") {
+					t.Fatalf("without cgo: exit code %d\n%s%s", r.code, r.stdout, r.stderr)
+				}
+				return
+			}
 			if r.code != exitOK {
 				t.Fatalf("exit code %d\n%s%s", r.code, r.stdout, r.stderr)
 			}

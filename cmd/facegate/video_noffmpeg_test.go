@@ -1,0 +1,30 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Without ffmpeg on PATH, a video is reported as an error naming the
+// Debian package, the other files are still checked, and the exit code is 1.
+func TestCheckVideoWithoutFFmpeg(t *testing.T) {
+	video := filepath.Join(t.TempDir(), "clip.mp4")
+	if err := os.WriteFile(video, []byte("not decoded: ffmpeg is looked up first"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	empty := t.TempDir()
+	r := runFG(t, runOpts{noEnv: true, env: []string{"PATH=" + empty}}, "check", "-json", video, filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg"))
+	if r.code != exitRejected {
+		t.Errorf("exit code %d, want 1", r.code)
+	}
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"error"`) || !strings.Contains(lines[0], "install the Debian package ffmpeg") ||
+		!strings.Contains(lines[1], `"verdict":"accept"`) {
+		t.Errorf("output:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "apt-get install ffmpeg") {
+		t.Errorf("stderr: %s", r.stderr)
+	}
+}

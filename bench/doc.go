@@ -49,8 +49,10 @@
 //
 // # The gate
 //
-// go run ./bench/gate runs a fixed subset several times, computes the
-// ratio of each facegate result to its peer from the same run (which
-// cancels most of the machine's speed and load), and compares the ratios
-// with bench/baseline.json. See its documentation (go doc ./bench/gate).
+// go run ./bench/gate builds these benchmarks at a base revision and in
+// the working tree, runs facegate's own at 480p and 1080p interleaved on
+// the same machine, and fails on a significant slowdown beyond its
+// tolerance or on any extra allocation. bench/baseline.json keeps a record
+// of figures per machine, with the peers' ratios; the gate does not
+// compare with it. See its documentation (go doc ./bench/gate).
 package bench

@@ -24,6 +24,23 @@ type env struct {
 	getenv         func(string) string
 	// stdoutTTY and stderrTTY report whether the streams are terminals.
 	stdoutTTY, stderrTTY bool
+	// progress is where a progress bar is drawn: the terminal behind
+	// stderr, unfiltered (stderr itself escapes control characters on a
+	// terminal; see termSafe). Nil means stderr.
+	progress io.Writer
+}
+
+// newEnv is main's env: the streams that are terminals escape control
+// characters (termSafe), since file names are printed on them.
+func newEnv(stdin io.Reader, stdout, stderr io.Writer, stdoutTTY, stderrTTY bool, getenv func(string) string) *env {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, stdoutTTY: stdoutTTY, stderrTTY: stderrTTY, progress: stderr}
+	if stdoutTTY {
+		e.stdout = &termSafe{w: stdout}
+	}
+	if stderrTTY {
+		e.stderr = &termSafe{w: stderr}
+	}
+	return e
 }
 
 // command is one subcommand.
@@ -80,14 +97,7 @@ func usageText() string {
 }
 
 func main() {
-	e := &env{
-		stdin:     os.Stdin,
-		stdout:    os.Stdout,
-		stderr:    os.Stderr,
-		getenv:    os.Getenv,
-		stdoutTTY: isTerminal(os.Stdout),
-		stderrTTY: isTerminal(os.Stderr),
-	}
+	e := newEnv(os.Stdin, os.Stdout, os.Stderr, isTerminal(os.Stdout), isTerminal(os.Stderr), os.Getenv)
 	os.Exit(run(e, os.Args[1:]))
 }
 

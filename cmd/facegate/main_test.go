@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	xdraw "golang.org/x/image/draw"
 )
@@ -47,6 +49,9 @@ type runOpts struct {
 	env   []string // extra environment, KEY=value
 	noEnv bool     // start from an empty environment (plus env)
 	stdin io.Reader
+	// timeout, when set, kills the command after that long and fails the
+	// test (for inputs that could make it hang).
+	timeout time.Duration
 }
 
 // runFG runs the command with args and returns its output and exit code.
@@ -56,7 +61,13 @@ func runFG(t *testing.T, o runOpts, args ...string) result {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, args...)
+	ctx := context.Background()
+	if o.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, exe, args...)
 	cmd.Dir = o.dir
 	base := os.Environ()
 	if o.noEnv {
@@ -67,6 +78,9 @@ func runFG(t *testing.T, o runOpts, args ...string) result {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err = cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("facegate %s: still running after %v (killed)\n%s%s", strings.Join(args, " "), o.timeout, stdout.String(), stderr.String())
+	}
 	code := 0
 	var ee *exec.ExitError
 	switch {

@@ -265,7 +265,7 @@ func payloadUnit(p string) unit {
 		if entries, err := os.ReadDir(p); err == nil {
 			for _, e := range entries {
 				q := p + string(os.PathSeparator) + e.Name()
-				if !e.IsDir() && fileUnit(q).kind == kindStill && isImageName(q) {
+				if !e.IsDir() && isImageName(q) && regularFile(q) == nil && fileUnit(q).kind == kindStill {
 					u.files = append(u.files, q)
 				}
 			}

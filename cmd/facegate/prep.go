@@ -343,8 +343,8 @@ func listSources(src, dst string) ([]string, error) {
 			}
 			return nil
 		}
-		if !(isImageName(p) || isVideoName(p)) {
-			return nil
+		if !(isImageName(p) || isVideoName(p)) || regularFile(p) != nil {
+			return nil // not an input, or a pipe, device or socket
 		}
 		rel, err := filepath.Rel(src, p)
 		if err != nil {
@@ -368,7 +368,7 @@ func readManifests(dst string) map[string][]manifestJSON {
 		names = append(names, m...)
 	}
 	for _, name := range names {
-		f, err := os.Open(name)
+		f, err := openInput(name)
 		if err != nil {
 			continue
 		}

@@ -19,8 +19,12 @@ func newProgress(e *env, max int, what, items string) *progress {
 	if !e.stderrTTY {
 		return &progress{}
 	}
+	w := e.progress
+	if w == nil {
+		w = e.stderr
+	}
 	bar := progressbar.NewOptions(max,
-		progressbar.OptionSetWriter(e.stderr),
+		progressbar.OptionSetWriter(w),
 		progressbar.OptionSetDescription(what),
 		progressbar.OptionShowCount(),
 		progressbar.OptionShowIts(),

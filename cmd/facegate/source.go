@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
 	"image/gif"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -88,6 +90,34 @@ type pathError struct {
 	err  error
 }
 
+// errNotRegular is the error for a path that names a named pipe, a
+// device or a socket: the commands read regular files only (opening a
+// named pipe would block until something writes to it, and a device can
+// be endless).
+var errNotRegular = errors.New("not a regular file (a pipe, device or socket)")
+
+// regularFile returns nil when p is a regular file (after symbolic
+// links), else an *fs.PathError wrapping errNotRegular or the stat error.
+func regularFile(p string) error {
+	st, err := os.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !st.Mode().IsRegular() {
+		return &fs.PathError{Op: "open", Path: p, Err: errNotRegular}
+	}
+	return nil
+}
+
+// openInput opens an input file for reading, refusing what is not a
+// regular file before opening it (see errNotRegular).
+func openInput(p string) (*os.File, error) {
+	if err := regularFile(p); err != nil {
+		return nil, err
+	}
+	return os.Open(p)
+}
+
 // collect turns command-line paths into units, in order: each path in
 // turn; in a directory, its own images (one sequence, or stills) and
 // multi-frame files in name order, then its subdirectories in name order.
@@ -108,6 +138,10 @@ func collect(paths []string, mode seqMode, skip ...string) ([]unit, []pathError)
 			continue
 		}
 		if !st.IsDir() {
+			if !st.Mode().IsRegular() {
+				errs = append(errs, pathError{p, &fs.PathError{Op: "open", Path: p, Err: errNotRegular}})
+				continue
+			}
 			units = append(units, fileUnit(p))
 			continue
 		}
@@ -145,7 +179,7 @@ func fileUnit(p string) unit {
 
 // animatedWebPFile reports whether the file's header declares an animation.
 func animatedWebPFile(p string) bool {
-	f, err := os.Open(p)
+	f, err := openInput(p)
 	if err != nil {
 		return false
 	}
@@ -175,8 +209,8 @@ func (c *collector) dir(dir string) ([]unit, []pathError) {
 			subdirs = append(subdirs, p)
 			continue
 		}
-		if !e.Type().IsRegular() && e.Type()&os.ModeSymlink == 0 {
-			continue
+		if !e.Type().IsRegular() && (e.Type()&os.ModeSymlink == 0 || regularFile(p) != nil) {
+			continue // pipes, devices, sockets, and links to them or to nothing
 		}
 		if !isImageName(p) && !isVideoName(p) {
 			continue
@@ -220,7 +254,7 @@ func isSequence(files []string, mode seqMode) bool {
 	}
 	var size image.Point
 	for i, p := range files {
-		f, err := os.Open(p)
+		f, err := openInput(p)
 		if err != nil {
 			return false
 		}
@@ -240,7 +274,7 @@ func isSequence(files []string, mode seqMode) bool {
 
 // decodeFile decodes one still image within preprocess's default limits.
 func decodeFile(p string) (image.Image, error) {
-	f, err := os.Open(p)
+	f, err := openInput(p)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +313,7 @@ func (u *unit) each(fn func(*frameIn) error) error {
 // readLimited reads a whole file of at most preprocess's default byte
 // limit.
 func readLimited(p string) ([]byte, error) {
-	f, err := os.Open(p)
+	f, err := openInput(p)
 	if err != nil {
 		return nil, err
 	}

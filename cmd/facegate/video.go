@@ -8,6 +8,7 @@ import (
 	"image"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -22,13 +23,24 @@ var errNoFFmpeg = errors.New("ffmpeg is not installed (not found on PATH): insta
 // stdout, one per decoded frame (no frame dropped or duplicated, the
 // rotation of phone videos applied). PPM images carry their size, so no
 // ffprobe is needed and a size change mid-stream is read correctly.
+//
+// The input is named as a local file (the file: protocol with an absolute
+// path) and ffmpeg may use no other protocol, so that a "file name" such as
+// "concat:a|b", "http://host/x.mp4" or "subfile:..." is read as the plain
+// file of that name, or fails, and never makes ffmpeg open anything else.
 func ffmpegArgs(file string) []string {
-	return []string{"-nostdin", "-hide_banner", "-v", "error", "-i", file,
+	if abs, err := filepath.Abs(file); err == nil {
+		file = abs
+	}
+	return []string{"-nostdin", "-hide_banner", "-v", "error", "-protocol_whitelist", "file", "-i", "file:" + file,
 		"-map", "0:v:0", "-fps_mode", "passthrough", "-f", "image2pipe", "-c:v", "ppm", "-"}
 }
 
 // eachVideo decodes a video with ffmpeg and passes every frame to fn.
 func eachVideo(file string, fn func(*frameIn) error) error {
+	if err := regularFile(file); err != nil {
+		return err
+	}
 	bin, err := exec.LookPath("ffmpeg")
 	if err != nil {
 		return errNoFFmpeg

@@ -28,3 +28,25 @@ func TestCheckVideoWithoutFFmpeg(t *testing.T) {
 		t.Errorf("stderr: %s", r.stderr)
 	}
 }
+
+// ffmpeg reads the named file and nothing else: the input is an absolute
+// file: URL and no other protocol is allowed, so names such as
+// "concat:a|b" or "http://..." cannot make it open anything else.
+func TestFFmpegArgsOnlyLocalFiles(t *testing.T) {
+	for _, name := range []string{"clip.mp4", "concat:a.mp4|b.mp4", "http://example.com/x.mp4", "-i.mp4"} {
+		args := ffmpegArgs(name)
+		joined := strings.Join(args, " ")
+		if !strings.Contains(joined, "-protocol_whitelist file -i file:/") {
+			t.Errorf("%q: args %q", name, args)
+		}
+		abs, err := filepath.Abs(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range args {
+			if a == "-i" && (i+1 >= len(args) || args[i+1] != "file:"+abs) {
+				t.Errorf("%q: input %q", name, args[i+1])
+			}
+		}
+	}
+}

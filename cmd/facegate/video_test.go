@@ -104,3 +104,17 @@ func TestVideoPrepAndPayload(t *testing.T) {
 		t.Errorf("payload: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// A video whose file name looks like an ffmpeg protocol ("concat:...") is
+// read as the plain file of that name.
+func TestCheckVideoProtocolName(t *testing.T) {
+	video := makeVideo(t, 4)
+	odd := filepath.Join(filepath.Dir(video), "concat:clip.mp4")
+	if err := os.Rename(video, odd); err != nil {
+		t.Fatal(err)
+	}
+	r := runFG(t, runOpts{}, "check", "-json", odd)
+	if n := strings.Count(r.stdout, `"type":"frame"`); n != 4 {
+		t.Errorf("%d frames read from %s, want 4\n%s%s", n, odd, r.stdout, r.stderr)
+	}
+}

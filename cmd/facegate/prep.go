@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/facegate/facegate"
 	"github.com/facegate/facegate/encode"
@@ -205,6 +206,7 @@ func runPrep(e *env, args []string) int {
 			mine = append(mine, s)
 		}
 	}
+	removeStaleTemps(o.dst)
 	known := readManifests(o.dst)
 	var todo []string
 	done := map[string][]manifestJSON{}
@@ -391,17 +393,65 @@ func readManifests(dst string) map[string][]manifestJSON {
 }
 
 // outputsExist reports whether every output a source's records name is in
-// dst.
+// dst, as a regular file, and is the output prep itself would write for
+// that source and frame (see ownOutput): a manifest is data, and one that
+// names other paths (outside dst, another source's) is not trusted, the
+// source is done again.
 func outputsExist(dst string, recs []manifestJSON) bool {
 	for _, m := range recs {
 		if m.Output == "" {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dst, filepath.FromSlash(m.Output))); err != nil {
+		if !ownOutput(m) || regularFile(filepath.Join(dst, filepath.FromSlash(m.Output))) != nil {
 			return false
 		}
 	}
 	return true
+}
+
+// ownOutput reports whether a record's output is the name prep gives the
+// crop of its source's frame: outputName(source)+".jpg" for a still (frame
+// 0), outputName(source)+"/NNNNNN.jpg" for a frame of a multi-frame file.
+func ownOutput(m manifestJSON) bool {
+	if !filepath.IsLocal(filepath.FromSlash(m.Source)) || m.Frame < 0 {
+		return false
+	}
+	base := outputName(m.Source)
+	return (m.Frame == 0 && m.Output == base+".jpg") || m.Output == base+"/"+fmt.Sprintf("%06d.jpg", m.Frame)
+}
+
+// isTempName reports whether a file name is one of writeFileAtomic's
+// temporary files (".NAME.tmpDIGITS").
+func isTempName(name string) bool {
+	i := strings.LastIndex(name, ".tmp")
+	if !strings.HasPrefix(name, ".") || i <= 1 || i+4 == len(name) {
+		return false
+	}
+	for _, c := range name[i+4:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// staleTempAge is the age from which a temporary file is taken for the
+// leftover of an interrupted run: younger ones may belong to another shard
+// writing into the same folder now.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps deletes the temporary files an interrupted run left
+// under dst (a killed prep cannot remove them itself).
+func removeStaleTemps(dst string) {
+	filepath.WalkDir(dst, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || !isTempName(d.Name()) {
+			return nil
+		}
+		if info, err := d.Info(); err == nil && time.Since(info.ModTime()) > staleTempAge {
+			os.Remove(p)
+		}
+		return nil
+	})
 }
 
 // outputName maps a source to its output: a/b/c.png to a/b/c_png for a

@@ -297,3 +297,86 @@ func TestPrepDstInsideSrc(t *testing.T) {
 		}
 	}
 }
+
+// A manifest is data: on resume, a record whose output is not the one prep
+// would write for its source (here a path outside DST, which exists) does
+// not make the source count as done; it is redone and the manifest names
+// its own output again. Same-named sources of different folders get
+// different outputs. An interrupted run's stale temporary file is removed;
+// a fresh one (another shard may be writing it) is left alone.
+func TestPrepResumeDistrustsManifest(t *testing.T) {
+	src := t.TempDir()
+	copyFile(t, "testdata/faces/pigo-sample.jpg", filepath.Join(src, "x"))
+	copyFile(t, "testdata/faces/pigo-sample.jpg", filepath.Join(src, "y"))
+	root := t.TempDir()
+	dst := filepath.Join(root, "dst")
+	if r := runFG(t, runOpts{}, "prep", src, dst); r.code != exitOK || !strings.Contains(r.stdout, "2 processed") {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	recs := readManifest(t, filepath.Join(dst, "manifest.jsonl"))
+	outs := map[string]string{}
+	for _, m := range recs {
+		outs[m.Source] = m.Output
+	}
+	if outs["x/pigo-sample.jpg"] == "" || outs["x/pigo-sample.jpg"] == outs["y/pigo-sample.jpg"] {
+		t.Fatalf("outputs of same-named sources: %v", outs)
+	}
+	// The crafted manifest: x's output points outside DST, at a file
+	// that exists.
+	outside := filepath.Join(root, "outside.jpg")
+	os.WriteFile(outside, []byte("x"), 0o644)
+	var crafted []byte
+	for _, m := range recs {
+		if m.Source == "x/pigo-sample.jpg" {
+			m.Output = "../outside.jpg"
+		}
+		crafted = append(crafted, marshalLine(&m)...)
+	}
+	os.WriteFile(filepath.Join(dst, "manifest.jsonl"), crafted, 0o644)
+	stale := filepath.Join(dst, "x", ".pigo-sample_jpg.jpg.tmp123456")
+	fresh := filepath.Join(dst, "y", ".pigo-sample_jpg.jpg.tmp654321")
+	os.WriteFile(stale, []byte("half"), 0o644)
+	os.WriteFile(fresh, []byte("half"), 0o644)
+	old := time.Now().Add(-time.Hour)
+	os.Chtimes(stale, old, old)
+
+	r := runFG(t, runOpts{}, "prep", src, dst)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 processed, 1 skipped") {
+		t.Errorf("resume: exit %d: %s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, m := range readManifest(t, filepath.Join(dst, "manifest.jsonl")) {
+		if m.Output != outs[m.Source] {
+			t.Errorf("%s: output %q after resume, want %q", m.Source, m.Output, outs[m.Source])
+		}
+	}
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("the stale temporary file is still there")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("the fresh temporary file was removed: %v", err)
+	}
+}
+
+func TestOwnOutput(t *testing.T) {
+	for _, c := range []struct {
+		m    manifestJSON
+		want bool
+	}{
+		{manifestJSON{Source: "a/b.png", Output: "a/b_png.jpg"}, true},
+		{manifestJSON{Source: "a/clip.mp4", Frame: 3, Output: "a/clip_mp4/000003.jpg"}, true},
+		{manifestJSON{Source: "a/clip.mp4", Frame: 3, Output: "a/clip_mp4/000004.jpg"}, false},
+		{manifestJSON{Source: "a/b.png", Output: "../b_png.jpg"}, false},
+		{manifestJSON{Source: "../a/b.png", Output: "../a/b_png.jpg"}, false},
+		{manifestJSON{Source: "a/b.png", Output: "/etc/passwd"}, false},
+		{manifestJSON{Source: "a/b.png", Output: "c/b_png.jpg"}, false},
+	} {
+		if got := ownOutput(c.m); got != c.want {
+			t.Errorf("%+v: %v", c.m, got)
+		}
+	}
+	for name, want := range map[string]bool{".a.jpg.tmp123": true, ".a.jpg.tmp": false, "a.jpg.tmp1": false, ".a.jpg.tmp12x": false} {
+		if isTempName(name) != want {
+			t.Errorf("isTempName(%q) = %v", name, !want)
+		}
+	}
+}

@@ -30,6 +30,16 @@ type DecodeLimits struct {
 	MaxPixels int64
 	// MaxDimension bounds the width and the height. Default MaxDimension.
 	MaxDimension int
+	// MaxMemory bounds the bytes the decoder may hold (the decoded image
+	// and the decoder's working buffers), estimated from the header
+	// before any pixel is decoded: a 16-bit PNG takes 8 bytes a pixel, a
+	// progressive JPEG 2 bytes a pixel per component besides its output,
+	// so the pixel limit alone is not a memory limit. Default 256 MiB.
+	MaxMemory int64
+	// MaxScans bounds the scans of a progressive JPEG, whose decoding
+	// time grows with each (thousands of scans in 100 KB took seconds).
+	// Encoders write about 10. Default 100.
+	MaxScans int
 }
 
 // DefaultDecodeLimits are the limits used when none are given.
@@ -37,6 +47,8 @@ var DefaultDecodeLimits = DecodeLimits{
 	MaxBytes:     64 << 20,
 	MaxPixels:    50_000_000,
 	MaxDimension: MaxDimension,
+	MaxMemory:    256 << 20,
+	MaxScans:     100,
 }
 
 // resolve returns the limits in effect: the defaults for nil, and the default
@@ -54,6 +66,12 @@ func (l *DecodeLimits) resolve() DecodeLimits {
 	}
 	if l.MaxDimension > 0 {
 		d.MaxDimension = l.MaxDimension
+	}
+	if l.MaxMemory > 0 {
+		d.MaxMemory = l.MaxMemory
+	}
+	if l.MaxScans > 0 {
+		d.MaxScans = l.MaxScans
 	}
 	return d
 }
@@ -317,6 +335,9 @@ func decBytes(b []byte, l DecodeLimits) (image.Image, ImageFormat, error) {
 		return nil, f, err
 	}
 	if err := decCheckSize(f, cfg.Width, cfg.Height, l); err != nil {
+		return nil, f, err
+	}
+	if err := decBudget(f, b, cfg, l); err != nil {
 		return nil, f, err
 	}
 	if f == FormatWebP {

@@ -296,24 +296,25 @@ func (r *LivenessRequest) Validate(opts *ValidateOptions) error {
 		}
 		last[j] = fr.FrameNumber
 	}
-	// 6. Faces.
-	var decoded []image.Image
-	if opts != nil && opts.Quality != nil {
-		decoded = make([]image.Image, len(r.Files))
-	}
+	// 6. Faces. One decoded image at a time: the last file's is kept for
+	// its following frames and dropped before the next file is decoded,
+	// so a request of many large images never holds them all.
+	measure := opts != nil && opts.Quality != nil
+	curFile, curImg := -1, image.Image(nil)
 	for i := range r.Frames {
 		fr := &r.Frames[i]
 		var measured error
 		j := index[fr.FileName]
-		if decoded != nil && fr.TargetFace != nil && !infos[j].Video {
-			if decoded[j] == nil {
-				img, _, err := preprocess.DecodeBytes(r.Files[j].Data, &preprocess.DecodeLimits{MaxBytes: MaxVideoBytes})
+		if measure && fr.TargetFace != nil && !infos[j].Video {
+			if curFile != j {
+				curFile, curImg = -1, nil
+				img, err := decodeFrameImage(r.Files[j].Data)
 				if err != nil {
 					return &RuleError{Rule: RuleDecoding, Field: "Content[" + fr.FileName + "]", Reason: err.Error()}
 				}
-				decoded[j] = img
+				curFile, curImg = j, img
 			}
-			measured = CheckQuality(decoded[j], fr.TargetFace.Rectangle(), opts.Quality)
+			measured = CheckQuality(curImg, fr.TargetFace.Rectangle(), opts.Quality)
 			if measured != nil {
 				if _, ok := measured.(Rule); !ok {
 					return fmt.Errorf("%w: imageData[%d]: measuring the face: %w", ErrInvalid, i, measured)
@@ -342,6 +343,14 @@ func faceReason(rule Rule, measured error) string {
 		return "measured"
 	}
 	return "observed"
+}
+
+// decodeFrameImage decodes an image file of a request for measuring (within
+// preprocess's limits, its memory budget included). A variable so that a
+// test can watch what is decoded and when it is released.
+var decodeFrameImage = func(b []byte) (image.Image, error) {
+	img, _, err := preprocess.DecodeBytes(b, &preprocess.DecodeLimits{MaxBytes: MaxVideoBytes})
+	return img, err
 }
 
 // FaceRule maps what is known of a frame's face to the service's answer,

@@ -139,21 +139,24 @@ func (e *Emulator) judgeLiveness(modelVersion string, f *form) (payload.Rule, *p
 	}
 
 	// Faces: measured, and as Observe reports them.
+	// One decoded image at a time (the last file's, for its following
+	// frames): a request of many large images never holds them all.
 	quality := !e.opts.NoQuality
-	decoded := make([]image.Image, len(f.contents))
+	curFile, curImg := -1, image.Image(nil)
 	found := 0
 	for i, fr := range frames {
 		ci := byName[fr.FileName]
 		var img image.Image
 		if !infos[ci].Video && ((quality && fr.TargetFace != nil) || e.opts.Observe != nil) {
-			if decoded[ci] == nil {
+			if curFile != ci {
+				curFile, curImg = -1, nil
 				m, _, err := preprocess.DecodeBytes(f.contents[ci].data, &preprocess.DecodeLimits{MaxBytes: payload.MaxVideoBytes})
 				if err != nil {
 					return payload.RuleDecoding, nil
 				}
-				decoded[ci] = m
+				curFile, curImg = ci, m
 			}
-			img = decoded[ci]
+			img = curImg
 		}
 		var measured error
 		if quality && fr.TargetFace != nil && img != nil {

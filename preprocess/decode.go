@@ -40,6 +40,9 @@ type DecodeLimits struct {
 	// time grows with each (thousands of scans in 100 KB took seconds).
 	// Encoders write about 10. Default 100.
 	MaxScans int
+	// MaxFrames bounds the frames of an animation read a frame at a time
+	// (EachGIFFrame; the command's animated WebP reader). Default 1000.
+	MaxFrames int
 }
 
 // DefaultDecodeLimits are the limits used when none are given.
@@ -49,6 +52,7 @@ var DefaultDecodeLimits = DecodeLimits{
 	MaxDimension: MaxDimension,
 	MaxMemory:    256 << 20,
 	MaxScans:     100,
+	MaxFrames:    1000,
 }
 
 // resolve returns the limits in effect: the defaults for nil, and the default
@@ -72,6 +76,9 @@ func (l *DecodeLimits) resolve() DecodeLimits {
 	}
 	if l.MaxScans > 0 {
 		d.MaxScans = l.MaxScans
+	}
+	if l.MaxFrames > 0 {
+		d.MaxFrames = l.MaxFrames
 	}
 	return d
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -336,42 +335,47 @@ func eachGIF(p string, fn func(*frameIn) error) error {
 	if err != nil {
 		return err
 	}
-	// The header's size and the pixel limits first: a bomb costs its
-	// header only.
-	if _, _, err := preprocess.DecodeConfig(bytes.NewReader(b), nil); err != nil {
-		return err
-	}
-	g, err := gif.DecodeAll(bytes.NewReader(b))
-	if err != nil {
-		return fmt.Errorf("%w: gif: %v", preprocess.ErrDecode, err)
-	}
-	screen := image.Rect(0, 0, g.Config.Width, g.Config.Height)
-	if screen.Empty() && len(g.Image) > 0 {
-		screen = g.Image[0].Rect
-	}
-	canvas := image.NewNRGBA(screen)
-	var saved *image.NRGBA
-	for i, fr := range g.Image {
-		disposal := byte(0)
-		if i < len(g.Disposal) {
-			disposal = g.Disposal[i]
+	// One frame at a time (preprocess.EachGIFFrame), on a canvas within
+	// the memory budget.
+	var canvas, saved *image.NRGBA
+	return preprocess.EachGIFFrame(b, nil, func(screen image.Rectangle, fr *preprocess.GIFFrame) error {
+		if canvas == nil {
+			if err := animationBudget(screen.Dx(), screen.Dy()); err != nil {
+				return err
+			}
+			canvas = image.NewNRGBA(screen)
 		}
-		if disposal == gif.DisposalPrevious {
-			saved = image.NewNRGBA(screen)
+		if fr.Disposal == gif.DisposalPrevious {
+			if saved == nil {
+				saved = image.NewNRGBA(screen)
+			}
 			copy(saved.Pix, canvas.Pix)
 		}
-		draw.Draw(canvas, fr.Rect, fr, fr.Rect.Min, draw.Over)
+		draw.Draw(canvas, fr.Image.Rect, fr.Image, fr.Image.Rect.Min, draw.Over)
 		out := image.NewNRGBA(screen)
 		copy(out.Pix, canvas.Pix)
-		if err := fn(&frameIn{file: p, index: i, img: out}); err != nil {
+		if err := fn(&frameIn{file: p, index: fr.Index, img: out}); err != nil {
 			return err
 		}
-		switch disposal {
+		switch fr.Disposal {
 		case gif.DisposalBackground:
-			draw.Draw(canvas, fr.Rect, image.Transparent, image.Point{}, draw.Src)
+			draw.Draw(canvas, fr.Image.Rect, image.Transparent, image.Point{}, draw.Src)
 		case gif.DisposalPrevious:
 			copy(canvas.Pix, saved.Pix)
 		}
+		return nil
+	})
+}
+
+// animationBudget refuses (preprocess.ErrTooLarge) an animation whose
+// compositing would take more than preprocess's default memory budget: the
+// canvas, the frame handed out and the saved canvas of a "previous"
+// disposal, 4 bytes a pixel each, besides the frame being decoded.
+func animationBudget(w, h int) error {
+	need := 3 * 4 * int64(w) * int64(h)
+	if max := preprocess.DefaultDecodeLimits.MaxMemory; need > max {
+		return fmt.Errorf("%w: a %dx%d animation needs about %d MiB to composite, over the %d MiB memory limit",
+			preprocess.ErrTooLarge, w, h, need>>20, max>>20)
 	}
 	return nil
 }
@@ -389,6 +393,12 @@ func eachWebP(p string, fn func(*frameIn) error) error {
 	}
 	if err := preprocessSizeCheck(info.Width, info.Height); err != nil {
 		return err
+	}
+	if err := animationBudget(info.Width, info.Height); err != nil {
+		return err
+	}
+	if n, max := len(info.Frames), preprocess.DefaultDecodeLimits.MaxFrames; n > max {
+		return fmt.Errorf("%w: %d frames, over the limit of %d", preprocess.ErrTooLarge, n, max)
 	}
 	canvas := image.NewNRGBA(image.Rect(0, 0, info.Width, info.Height))
 	var still []byte

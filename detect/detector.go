@@ -112,7 +112,7 @@ func (o *Options) validate() error {
 
 // Face is one detected face, in the coordinates of the frame given to Detect.
 type Face struct {
-	Rect    image.Rectangle // square face box
+	Rect    image.Rectangle // face box: square, except the LBP profile detector's (taller than wide)
 	Score   float32         // summed cascade score of the merged windows
 	Profile Profile         // 0 for the frontal cascade's faces; ProfileNoseLeft or ProfileNoseRight for the profile cascade's
 

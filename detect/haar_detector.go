@@ -35,7 +35,7 @@ type HaarOptions struct {
 	// DetectSide is the window side, in pixels of the downscaled plane,
 	// that the smallest face asked for maps to: planes are box-downscaled
 	// by max(1, minFace/DetectSide) before scanning (default and minimum:
-	// the cascade's window, 20 for the profile cascade).
+	// the cascade's window width, 20 for both profile cascades).
 	DetectSide int
 	// MergeIoU is the overlap (intersection over union) from which a face
 	// found in one orientation and a face found in the other are taken
@@ -45,8 +45,10 @@ type HaarOptions struct {
 	MergeIoU float64
 }
 
-func (o *HaarOptions) withDefaults(c *HaarCascade) HaarOptions {
-	d := HaarOptions{ScaleFactor: 1.1, MinNeighbors: 3, GroupEps: 0.2, Step: 1, DetectSide: c.width, MergeIoU: 0.3}
+// withDefaults fills in the defaults for a cascade whose window is
+// window pixels wide.
+func (o *HaarOptions) withDefaults(window int) HaarOptions {
+	d := HaarOptions{ScaleFactor: 1.1, MinNeighbors: 3, GroupEps: 0.2, Step: 1, DetectSide: window, MergeIoU: 0.3}
 	if o == nil {
 		return d
 	}
@@ -75,7 +77,7 @@ func (o *HaarOptions) withDefaults(c *HaarCascade) HaarOptions {
 	return r
 }
 
-func (o *HaarOptions) validate(c *HaarCascade) error {
+func (o *HaarOptions) validate(window int) error {
 	switch {
 	case !(o.ScaleFactor >= 1.01 && o.ScaleFactor <= 4):
 		return fmt.Errorf("%w: scale factor %v, want 1.01..4", ErrParams, o.ScaleFactor)
@@ -83,8 +85,8 @@ func (o *HaarOptions) validate(c *HaarCascade) error {
 		return fmt.Errorf("%w: group eps %v", ErrParams, o.GroupEps)
 	case o.Step < 1 || o.Step > 64:
 		return fmt.Errorf("%w: step %d, want 1..64", ErrParams, o.Step)
-	case o.DetectSide < c.width || o.DetectSide > preprocess.MaxDimension:
-		return fmt.Errorf("%w: detect side %d, want at least the %d px window", ErrParams, o.DetectSide, c.width)
+	case o.DetectSide < window || o.DetectSide > preprocess.MaxDimension:
+		return fmt.Errorf("%w: detect side %d, want at least the %d px window", ErrParams, o.DetectSide, window)
 	case !(o.MergeIoU > 0 && o.MergeIoU <= 1):
 		return fmt.Errorf("%w: merge IoU %v", ErrParams, o.MergeIoU)
 	}
@@ -97,7 +99,11 @@ func (o *HaarOptions) validate(c *HaarCascade) error {
 // other), for faces turned beyond what the frontal Detector finds (about 45
 // degrees). Made by NewFrontalHaarDetector, it runs a frontal cascade as
 // trained, a second opinion where the Detector's pixel-comparison cascade
-// misses faces in poor light or low contrast.
+// misses faces in poor light or low contrast. Made by
+// NewProfileLBPDetector, it runs an OpenCV LBP cascade (OpenCV's LBP
+// profile cascade by default) the same way as NewProfileDetector: the
+// pyramid, grouping and merge below are the same, only the windows'
+// classifier differs (lbp_scan.go).
 //
 // Its windows are those of OpenCV's CascadeClassifier::detectMultiScale
 // with the same cascade, scale factor, minNeighbors and sizes, run on the
@@ -114,9 +120,12 @@ func (o *HaarOptions) validate(c *HaarCascade) error {
 // A HaarDetector holds per-frame scratch: use one per goroutine. After
 // the first frames of a given size, Detect does not allocate.
 type HaarDetector struct {
-	c *HaarCascade
-	o HaarOptions
-	s haarScanner
+	c   *HaarCascade // nil for an LBP cascade
+	lbp *lbpScanner  // an LBP cascade's scan (then s is unused), or nil
+	o   HaarOptions
+	s   haarScanner
+
+	winW, winH int // the cascade's window
 
 	down        preprocess.Downscaler
 	smallPix    []byte
@@ -158,31 +167,66 @@ func newHaarDetector(c *HaarCascade, o *HaarOptions, profile bool) (*HaarDetecto
 	if c.width != c.height {
 		return nil, fmt.Errorf("%w: a Haar detector needs a square window, have %dx%d", ErrParams, c.width, c.height)
 	}
-	opt := o.withDefaults(c)
-	if err := opt.validate(c); err != nil {
+	d, err := newCascadeDetector(c.width, c.height, o, profile)
+	if err != nil {
 		return nil, err
 	}
-	d := &HaarDetector{c: c, o: opt, profile: profile}
-	d.s = haarScanner{c: c, orients: 1}
-	if profile {
-		d.s.orients = 2
-	}
+	d.c = c
+	d.s = haarScanner{c: c, orients: d.orients()}
 	return d, nil
+}
+
+// newCascadeDetector returns a HaarDetector for a cascade with a w x h
+// window and options o, without its cascade and scanner, which the
+// caller sets.
+func newCascadeDetector(w, h int, o *HaarOptions, profile bool) (*HaarDetector, error) {
+	opt := o.withDefaults(w)
+	if err := opt.validate(w); err != nil {
+		return nil, err
+	}
+	return &HaarDetector{o: opt, profile: profile, winW: w, winH: h}, nil
+}
+
+// orients is the number of orientations scanned: 2 for a profile
+// detector (as trained and mirrored), else 1.
+func (d *HaarDetector) orients() int {
+	if d.profile {
+		return 2
+	}
+	return 1
+}
+
+// scan runs the cascade over small for windows minSize..maxSize and
+// returns each orientation's raw windows.
+func (d *HaarDetector) scan(small *preprocess.Plane, minSize, maxSize int) *[2][]haarHit {
+	if d.lbp != nil {
+		d.lbp.scan(small, minSize, maxSize, d.o.ScaleFactor, d.o.Step)
+		d.lastWindows = d.lbp.windows
+		return &d.lbp.hits
+	}
+	d.s.scan(small, minSize, maxSize, d.o.ScaleFactor, d.o.Step)
+	d.lastWindows = d.s.windows
+	return &d.s.hits
 }
 
 // Detect appends to dst the faces whose box lies in region (in luma's
 // coordinates, clipped to the plane) with sides minFace..maxFace, strongest
-// first. Each Face has Rect (square, luma's coordinates), Score (the number
-// of raw windows merged into it, OpenCV's "neighbours") and, for a profile
-// detector, Profile (ProfileNoseLeft or ProfileNoseRight; 0 for a frontal
-// one); pupils, landmarks and pose are not looked for.
+// first. Each Face has Rect (luma's coordinates; square for a Haar
+// cascade, of the cascade window's shape for an LBP one: 20 wide by 34
+// high for the LBP profile cascade), Score (the number of raw windows
+// merged into it, OpenCV's "neighbours") and, for a profile detector,
+// Profile (ProfileNoseLeft or ProfileNoseRight; 0 for a frontal one);
+// pupils, landmarks and pose are not looked for. A face's sides are both
+// within minFace..maxFace (detectMultiScale's minSize and maxSize).
 //
 // The region is scanned on a plane box-downscaled by k = max(1,
 // minFace/DetectSide), its origin first moved down to a multiple of k so
 // that the downscaled pixels are those of a full scan (so a box may start
 // up to k-1 pixels before the region's origin); faces are scanned at
-// window sides round(20·ScaleFactor^i)·k, as detectMultiScale would on the
-// downscaled plane with minSize ceil(minFace/k) and maxSize maxFace/k.
+// windows round(W·ScaleFactor^i)·k by round(H·ScaleFactor^i)·k (W x H the
+// cascade's window, 20x20 for the Haar profile cascade), as
+// detectMultiScale would on the downscaled plane with minSize
+// ceil(minFace/k) and maxSize maxFace/k.
 // Each orientation's windows are grouped as OpenCV's groupRectangles does
 // (MinNeighbors, GroupEps); then, of two faces of opposite orientations
 // overlapping by MergeIoU or more, the one with more neighbours is kept
@@ -207,7 +251,7 @@ func (d *HaarDetector) Detect(dst []Face, luma preprocess.Plane, region image.Re
 	region = region.Intersect(image.Rect(0, 0, luma.Width, luma.Height))
 	w, h := region.Dx(), region.Dy()
 	sw, sh := w/k, h/k
-	if w < minFace || h < minFace || sw < d.c.width || sh < d.c.height {
+	if w < minFace || h < minFace || sw < d.winW || sh < d.winH {
 		return dst, nil // no face of minFace fits
 	}
 	if (sw+1)*(sh+1) > math.MaxInt32/4 {
@@ -229,14 +273,13 @@ func (d *HaarDetector) Detect(dst []Face, luma preprocess.Plane, region image.Re
 	if maxSize < minSize {
 		return dst, nil
 	}
-	d.s.scan(&small, minSize, maxSize, d.o.ScaleFactor, d.o.Step)
-	d.lastWindows = d.s.windows
+	hits := d.scan(&small, minSize, maxSize)
 	for o := range d.groups {
-		d.groups[o] = groupRects(d.groups[o][:0], d.s.hits[o], d.o.MinNeighbors, d.o.GroupEps, &d.gs)
+		d.groups[o] = groupRects(d.groups[o][:0], hits[o], d.o.MinNeighbors, d.o.GroupEps, &d.gs)
 	}
 	// The mirror orientation's groups are in the mirrored plane's
 	// coordinates. A rounded box can stick out of the plane by a pixel:
-	// OpenCV clips it (clipObjects); we move it inside, keeping it square.
+	// OpenCV clips it (clipObjects); we move it inside, keeping its size.
 	for o := range d.groups {
 		for i := range d.groups[o] {
 			g := &d.groups[o][i]

@@ -355,12 +355,13 @@ type haarLevel struct {
 }
 
 // haarLevels appends the levels OpenCV's detectMultiScale would scan on a
-// w x h image for windows of minSize..maxSize (its detectMultiScaleNoGrouping
-// loop).
-func haarLevels(dst []haarLevel, c *HaarCascade, w, h, minSize, maxSize int, factor float64) []haarLevel {
+// w x h image with a cascade of window cw x ch for windows of
+// minSize..maxSize (its detectMultiScaleNoGrouping loop). Haar and LBP
+// cascades share it.
+func haarLevels(dst []haarLevel, cw, ch, w, h, minSize, maxSize int, factor float64) []haarLevel {
 	for f := 1.0; ; f *= factor {
-		ww := int(math.RoundToEven(float64(c.width) * f))
-		wh := int(math.RoundToEven(float64(c.height) * f))
+		ww := int(math.RoundToEven(float64(cw) * f))
+		wh := int(math.RoundToEven(float64(ch) * f))
 		if ww > maxSize || wh > maxSize || ww > w || wh > h {
 			break
 		}
@@ -372,9 +373,9 @@ func haarLevels(dst []haarLevel, c *HaarCascade, w, h, minSize, maxSize int, fac
 			scale:  s,
 			w:      int(math.RoundToEven(float64(float32(w) / s))),
 			h:      int(math.RoundToEven(float64(float32(h) / s))),
-			window: int(math.RoundToEven(float64(float32(c.width) * s))),
+			window: int(math.RoundToEven(float64(float32(cw) * s))),
 		}
-		if l.w < c.width || l.h < c.height {
+		if l.w < cw || l.h < ch {
 			continue // no window fits (cannot happen for f >= 1; kept for safety)
 		}
 		dst = append(dst, l)
@@ -559,7 +560,7 @@ const haarBatchWindows = 1024
 func (s *haarScanner) scan(p *preprocess.Plane, minSize, maxSize int, factor float64, step int) {
 	c := s.c
 	s.hits[0], s.hits[1] = s.hits[0][:0], s.hits[1][:0]
-	s.levels = haarLevels(s.levels[:0], c, p.Width, p.Height, minSize, maxSize, factor)
+	s.levels = haarLevels(s.levels[:0], c.width, c.height, p.Width, p.Height, minSize, maxSize, factor)
 	s.windows = 0
 	if len(s.levels) == 0 {
 		return

@@ -43,6 +43,11 @@ type DecodeLimits struct {
 	// MaxFrames bounds the frames of an animation read a frame at a time
 	// (EachGIFFrame; the command's animated WebP reader). Default 1000.
 	MaxFrames int
+	// MaxTotalPixels bounds the pixels of all the frames of such an
+	// animation together, which is what its decoding time grows with (a
+	// few hundred bytes can declare a thousand large frames). Default
+	// 1<<30: 500 frames of 1080p.
+	MaxTotalPixels int64
 }
 
 // DefaultDecodeLimits are the limits used when none are given.
@@ -53,6 +58,8 @@ var DefaultDecodeLimits = DecodeLimits{
 	MaxMemory:    256 << 20,
 	MaxScans:     100,
 	MaxFrames:    1000,
+
+	MaxTotalPixels: 1 << 30,
 }
 
 // resolve returns the limits in effect: the defaults for nil, and the default
@@ -79,6 +86,9 @@ func (l *DecodeLimits) resolve() DecodeLimits {
 	}
 	if l.MaxFrames > 0 {
 		d.MaxFrames = l.MaxFrames
+	}
+	if l.MaxTotalPixels > 0 {
+		d.MaxTotalPixels = l.MaxTotalPixels
 	}
 	return d
 }

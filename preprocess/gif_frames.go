@@ -25,7 +25,9 @@ type GIFFrame struct {
 // each, in order, so that an animation never has more than one decoded
 // frame in memory (image/gif's DecodeAll keeps them all: a 1.8 MB GIF took
 // 2 GB). It returns the screen's size first checked against lim's
-// dimension and pixel limits, refuses more than lim.MaxFrames frames, and
+// dimension and pixel limits, refuses more than lim.MaxFrames frames or
+// lim.MaxTotalPixels pixels of frames in all (checked from each frame's
+// descriptor before it is decoded), and
 // stops at the first error fn returns. Errors wrap ErrDecode or
 // ErrTooLarge (*DecodeError), or are fn's.
 func EachGIFFrame(b []byte, lim *DecodeLimits, fn func(screen image.Rectangle, f *GIFFrame) error) error {
@@ -63,6 +65,7 @@ func EachGIFFrame(b []byte, lim *DecodeLimits, fn func(screen image.Rectangle, f
 	var gce []byte // the graphic control extension of the next frame
 	var mini []byte
 	index := 0
+	var total int64 // pixels of the frames so far
 	for p := head; ; {
 		if p >= len(b) {
 			return decErr(f, "decode", errors.New("missing trailer"))
@@ -103,6 +106,11 @@ func EachGIFFrame(b []byte, lim *DecodeLimits, fn func(screen image.Rectangle, f
 			}
 			if index >= l.MaxFrames {
 				return decLimitErr(f, "more than %d frames", l.MaxFrames)
+			}
+			fw := int64(binary.LittleEndian.Uint16(b[p+5 : p+7]))
+			fh := int64(binary.LittleEndian.Uint16(b[p+7 : p+9]))
+			if total += fw * fh; total > l.MaxTotalPixels {
+				return decLimitErr(f, "the frames hold more than %d pixels in all", l.MaxTotalPixels)
 			}
 			// A one-frame GIF of this frame, for image/gif to decode.
 			mini = append(mini[:0], b[:head]...)

@@ -99,3 +99,13 @@ func FuzzEachGIFFrame(f *testing.F) {
 		}
 	})
 }
+
+// The frames' pixels in all are bounded before each frame is decoded.
+func TestEachGIFFrameTotalPixels(t *testing.T) {
+	b := testAnimation(t, 6) // frames of about 20x15 px
+	n := 0
+	err := EachGIFFrame(b, &DecodeLimits{MaxTotalPixels: 1000}, func(image.Rectangle, *GIFFrame) error { n++; return nil })
+	if !errors.Is(err, ErrTooLarge) || n == 0 || n >= 6 {
+		t.Errorf("err %v after %d frames, want ErrTooLarge part way", err, n)
+	}
+}

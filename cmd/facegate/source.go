@@ -400,6 +400,13 @@ func eachWebP(p string, fn func(*frameIn) error) error {
 	if n, max := len(info.Frames), preprocess.DefaultDecodeLimits.MaxFrames; n > max {
 		return fmt.Errorf("%w: %d frames, over the limit of %d", preprocess.ErrTooLarge, n, max)
 	}
+	var total int64
+	for _, fr := range info.Frames {
+		total += int64(fr.Width) * int64(fr.Height)
+	}
+	if max := preprocess.DefaultDecodeLimits.MaxTotalPixels; total > max {
+		return fmt.Errorf("%w: the frames hold %d pixels in all, over the limit of %d", preprocess.ErrTooLarge, total, max)
+	}
 	canvas := image.NewNRGBA(image.Rect(0, 0, info.Width, info.Height))
 	var still []byte
 	for i := range info.Frames {

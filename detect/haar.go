@@ -308,49 +308,70 @@ func ParseHaarCascade(data []byte) (*HaarCascade, error) {
 	}
 
 	// Features first: the stumps refer to them.
-	if n := len(x.Features); n < 1 || n > maxHaarFeatures {
-		return nil, haarErr(where+".features", "%d features, want 1..%d", n, maxHaarFeatures)
+	if c.features, err = parseCascadeFeatures(x.Features, where, haarErr, c.parseFeature); err != nil {
+		return nil, err
 	}
-	c.features = make([]haarFeature, len(x.Features))
-	for i := range x.Features {
-		if err := c.parseFeature(&c.features[i], &x.Features[i], fmt.Sprintf("%s.features[%d]", where, i)); err != nil {
-			return nil, err
-		}
-	}
-
-	if n := len(x.Stages); n < 1 || n > maxHaarStages {
-		return nil, haarErr(where+".stages", "%d stages, want 1..%d", n, maxHaarStages)
-	}
-	total := 0
-	for i := range x.Stages {
-		total += len(x.Stages[i].Weak)
-	}
-	if total > maxHaarStumps {
-		return nil, haarErr(where+".stages", "%d weak classifiers, more than %d", total, maxHaarStumps)
-	}
-	c.stages = make([]haarStage, len(x.Stages))
-	c.stumps = make([]haarStump, 0, total)
-	for si := range x.Stages {
-		xs := &x.Stages[si]
-		sw := fmt.Sprintf("%s.stages[%d]", where, si)
-		thr, err := xmlFloat(xs.Threshold)
-		if err != nil {
-			return nil, haarErr(sw+".stageThreshold", "%v", err)
-		}
-		if len(xs.Weak) == 0 {
-			return nil, haarErr(sw+".weakClassifiers", "empty")
-		}
-		c.stages[si] = haarStage{first: len(c.stumps), n: len(xs.Weak), threshold: thr - 1e-5}
-		for wi := range xs.Weak {
-			s, err := c.parseStump(&xs.Weak[wi], fmt.Sprintf("%s.weakClassifiers[%d]", sw, wi))
-			if err != nil {
-				return nil, err
-			}
-			c.stumps = append(c.stumps, s)
-		}
+	if c.stages, c.stumps, err = parseCascadeStages(x.Stages, where, haarErr, c.parseStump); err != nil {
+		return nil, err
 	}
 	c.planFixed()
 	return c, nil
+}
+
+// parseCascadeFeatures parses the features of a cascade, Haar or LBP (X
+// and F are their XML and parsed types); errf makes the error of the
+// cascade's kind.
+func parseCascadeFeatures[X, F any](xfeats []X, where string, errf func(where, format string, args ...any) error,
+	parseFeature func(*F, *X, string) error) ([]F, error) {
+	if n := len(xfeats); n < 1 || n > maxHaarFeatures {
+		return nil, errf(where+".features", "%d features, want 1..%d", n, maxHaarFeatures)
+	}
+	features := make([]F, len(xfeats))
+	for i := range xfeats {
+		if err := parseFeature(&features[i], &xfeats[i], fmt.Sprintf("%s.features[%d]", where, i)); err != nil {
+			return nil, err
+		}
+	}
+	return features, nil
+}
+
+// parseCascadeStages parses the stages of a cascade, Haar or LBP (S is its
+// stump type), within the limits every cascade shares; the features must
+// be parsed first (the stumps refer to them).
+func parseCascadeStages[S any](xstages []xmlStage, where string, errf func(where, format string, args ...any) error,
+	parseStump func(*xmlWeak, string) (S, error)) ([]haarStage, []S, error) {
+	if n := len(xstages); n < 1 || n > maxHaarStages {
+		return nil, nil, errf(where+".stages", "%d stages, want 1..%d", n, maxHaarStages)
+	}
+	total := 0
+	for i := range xstages {
+		total += len(xstages[i].Weak)
+	}
+	if total > maxHaarStumps {
+		return nil, nil, errf(where+".stages", "%d weak classifiers, more than %d", total, maxHaarStumps)
+	}
+	stages := make([]haarStage, len(xstages))
+	stumps := make([]S, 0, total)
+	for si := range xstages {
+		xs := &xstages[si]
+		sw := fmt.Sprintf("%s.stages[%d]", where, si)
+		thr, err := xmlFloat(xs.Threshold)
+		if err != nil {
+			return nil, nil, errf(sw+".stageThreshold", "%v", err)
+		}
+		if len(xs.Weak) == 0 {
+			return nil, nil, errf(sw+".weakClassifiers", "empty")
+		}
+		stages[si] = haarStage{first: len(stumps), n: len(xs.Weak), threshold: thr - 1e-5}
+		for wi := range xs.Weak {
+			st, err := parseStump(&xs.Weak[wi], fmt.Sprintf("%s.weakClassifiers[%d]", sw, wi))
+			if err != nil {
+				return nil, nil, err
+			}
+			stumps = append(stumps, st)
+		}
+	}
+	return stages, stumps, nil
 }
 
 // planFixed decides whether stage sums can be integers (see fixed).

@@ -217,46 +217,11 @@ func ParseLBPCascade(data []byte) (*LBPCascade, error) {
 	}
 
 	// Features first: the stumps refer to them.
-	if n := len(x.Features); n < 1 || n > maxHaarFeatures {
-		return nil, lbpErr(where+".features", "%d features, want 1..%d", n, maxHaarFeatures)
+	if c.features, err = parseCascadeFeatures(x.Features, where, lbpErr, c.parseFeature); err != nil {
+		return nil, err
 	}
-	c.features = make([]lbpFeature, len(x.Features))
-	for i := range x.Features {
-		if err := c.parseFeature(&c.features[i], &x.Features[i], fmt.Sprintf("%s.features[%d]", where, i)); err != nil {
-			return nil, err
-		}
-	}
-
-	if n := len(x.Stages); n < 1 || n > maxHaarStages {
-		return nil, lbpErr(where+".stages", "%d stages, want 1..%d", n, maxHaarStages)
-	}
-	total := 0
-	for i := range x.Stages {
-		total += len(x.Stages[i].Weak)
-	}
-	if total > maxHaarStumps {
-		return nil, lbpErr(where+".stages", "%d weak classifiers, more than %d", total, maxHaarStumps)
-	}
-	c.stages = make([]haarStage, len(x.Stages))
-	c.stumps = make([]lbpStump, 0, total)
-	for si := range x.Stages {
-		xs := &x.Stages[si]
-		sw := fmt.Sprintf("%s.stages[%d]", where, si)
-		thr, err := xmlFloat(xs.Threshold)
-		if err != nil {
-			return nil, lbpErr(sw+".stageThreshold", "%v", err)
-		}
-		if len(xs.Weak) == 0 {
-			return nil, lbpErr(sw+".weakClassifiers", "empty")
-		}
-		c.stages[si] = haarStage{first: len(c.stumps), n: len(xs.Weak), threshold: thr - 1e-5}
-		for wi := range xs.Weak {
-			s, err := c.parseStump(&xs.Weak[wi], fmt.Sprintf("%s.weakClassifiers[%d]", sw, wi))
-			if err != nil {
-				return nil, err
-			}
-			c.stumps = append(c.stumps, s)
-		}
+	if c.stages, c.stumps, err = parseCascadeStages(x.Stages, where, lbpErr, c.parseStump); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -112,18 +112,13 @@ func pngLayout(b []byte) (bpp int64, interlaced bool) {
 	}
 	depth, ctype := b[24], b[25]
 	interlaced = b[28] == 1
-	wide := depth == 16
-	switch ctype {
-	case 0: // gray: Gray or Gray16
+	// Gray and paletted images come back as Gray or Paletted (1 byte a
+	// pixel), the others as RGBA or NRGBA (4); 16-bit depths double it.
+	bpp = 4
+	if ctype == 0 || ctype == 3 {
 		bpp = 1
-	case 3: // paletted
-		bpp = 1
-	case 2, 4, 6: // RGB, gray+alpha, RGBA: RGBA/NRGBA or their 64-bit forms
-		bpp = 4
-	default:
-		bpp = 4
 	}
-	if wide {
+	if depth == 16 {
 		bpp *= 2
 	}
 	return bpp, interlaced

@@ -2,6 +2,8 @@ package detect
 
 import (
 	"errors"
+	"image"
+	"math"
 	"math/rand/v2"
 	"os"
 	"testing"
@@ -76,6 +78,44 @@ func FuzzDetect(f *testing.F) {
 		}
 		if n := testing.AllocsPerRun(2, func() { _, _ = d.Detect(faces[:0], p) }); n != 0 && len(faces) < cap(faces) {
 			t.Fatalf("%v allocations on a warm detector", n)
+		}
+	})
+}
+
+// FuzzLocalise: any face rectangle, however huge, inverted or far outside
+// the plane, gives ErrParams or a localisation, never a panic (issue 14: a
+// 2^33 px box overflowed the bounds arithmetic), and pupils found lie near
+// the plane.
+func FuzzLocalise(f *testing.F) {
+	f.Add(int64(40), int64(30), int64(160), int64(150), uint16(200), uint16(150))
+	f.Add(int64(0), int64(0), int64(1)<<33, int64(1)<<33, uint16(200), uint16(150))
+	f.Add(int64(-1)<<62, int64(-1)<<62, int64(1)<<62, int64(1)<<62, uint16(64), uint16(64))
+	f.Add(int64(math.MinInt64), int64(0), int64(math.MaxInt64), int64(10), uint16(64), uint16(64))
+	f.Add(int64(-40), int64(-40), int64(120), int64(120), uint16(200), uint16(150))
+	f.Add(int64(10), int64(10), int64(5), int64(5), uint16(1), uint16(1))
+	d, err := NewDetector(nil, &Options{Perturbs: 5})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, x0, y0, x1, y1 int64, w, h uint16) {
+		w, h = w%300+1, h%300+1
+		pix := make([]byte, int(w)*int(h))
+		for i := range pix {
+			pix[i] = byte(i*7 + i/int(w)*13)
+		}
+		p := preprocess.GrayPlane(pix, int(w), int(w), int(h))
+		fc := Face{Rect: image.Rectangle{Min: image.Point{X: int(x0), Y: int(y0)}, Max: image.Point{X: int(x1), Y: int(y1)}}}
+		if err := d.Localise(&fc, p); err != nil {
+			if !errors.Is(err, ErrParams) {
+				t.Fatalf("box %v: error %v does not wrap ErrParams", fc.Rect, err)
+			}
+			return
+		}
+		lim := 4 * float64(max(w, h))
+		for _, q := range fc.Pupils {
+			if fc.PupilsFound && (math.Abs(q.X) > lim || math.Abs(q.Y) > lim) {
+				t.Fatalf("box %v in a %dx%d plane: pupil at %v", fc.Rect, w, h, q)
+			}
 		}
 	})
 }

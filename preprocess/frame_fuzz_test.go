@@ -2,6 +2,7 @@ package preprocess
 
 import (
 	"errors"
+	"image"
 	"testing"
 )
 
@@ -45,6 +46,35 @@ func FuzzFrameValidate(f *testing.F) {
 		}
 		if err == nil && (l.Width != w || l.Height != h) {
 			t.Fatalf("luma %dx%d for a %dx%d frame", l.Width, l.Height, w, h)
+		}
+	})
+}
+
+// FuzzSubPlane: a Plane of any geometry, however inconsistent (a negative
+// or absurd stride, a short buffer, huge or inverted rectangles), gives
+// ErrInvalidFrame/ErrGeometry or a sub-plane whose every row is inside
+// the buffer, never a panic (issue 14: a negative stride panicked).
+func FuzzSubPlane(f *testing.F) {
+	f.Add(64, 48, 64, 1, 64*48, 8, 8, 40, 40)
+	f.Add(64, 48, -64, 1, 64*48, 0, 0, 10, 10)
+	f.Add(16, 16, 48, 3, 48*16, 15, 15, 16, 16)
+	f.Add(1<<20, 1, 1<<20, 1, 100, 0, 0, 1<<20, 1)
+	f.Add(8, 8, 8, 1, 64, -1<<62, -1<<62, 1<<62, 1<<62)
+	f.Fuzz(func(t *testing.T, w, h, stride, channels, n, x0, y0, x1, y1 int) {
+		const maxLen = 1 << 18
+		p := Plane{Pix: make([]byte, min(max(n, 0), maxLen)), Stride: stride, Width: w, Height: h, Channels: channels}
+		s, err := p.SubPlane(image.Rect(x0, y0, x1, y1))
+		if err != nil {
+			if !errors.Is(err, ErrInvalidFrame) && !errors.Is(err, ErrGeometry) {
+				t.Fatalf("error %v wraps neither ErrInvalidFrame nor ErrGeometry", err)
+			}
+			return
+		}
+		if err := s.Validate(); err != nil {
+			t.Fatalf("sub-plane of %+v: %v", p, err)
+		}
+		for y := 0; y < s.Height; y++ {
+			_ = s.Row(y) // panics if out of bounds
 		}
 	})
 }

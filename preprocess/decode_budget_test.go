@@ -2,71 +2,26 @@ package preprocess
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"errors"
 	"image"
 	"image/jpeg"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/facegate/facegate/internal/hostile"
 )
 
 // pngBombDepth is pngBomb with a chosen bit depth, colour type and
 // interlace method.
 func pngBombDepth(w, h uint32, depth, ctype, interlace byte) []byte {
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, depth, ctype, 0, 0, interlace)
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(make([]byte, 1<<16))
-	zw.Close()
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = append(b, pngChunk("IHDR", ihdr)...)
-	b = append(b, pngChunk("IDAT", z.Bytes())...)
-	return append(b, pngChunk("IEND", nil)...)
+	return hostile.PNG(w, h, depth, ctype, interlace, 1<<16)
 }
 
-// jpegProgressive4 is a 4-component progressive JPEG header of w x h: SOI,
-// SOF2 and a scan, no real data. Only the markers are read before it is
-// refused.
-func jpegProgressive4(w, h uint16) []byte {
-	b := []byte{0xff, 0xd8}
-	sof := []byte{0xff, 0xc2, 0, 8 + 3*4, 8}
-	sof = binary.BigEndian.AppendUint16(sof, h)
-	sof = binary.BigEndian.AppendUint16(sof, w)
-	sof = append(sof, 4)
-	for c := byte(1); c <= 4; c++ {
-		sof = append(sof, c, 0x11, 0)
-	}
-	b = append(b, sof...)
-	b = append(b, 0xff, 0xda, 0, 8, 1, 1, 0, 0, 0, 0) // SOS, one component
-	b = append(b, 0x12, 0x34, 0xff, 0x00, 0x56)       // entropy-coded bytes, a stuffed 0xff
-	return append(b, 0xff, 0xd9)
-}
+var jpegProgressive4 = hostile.JPEGProgressiveCMYK
 
-// manyScans is a real baseline JPEG with its scan repeated n times before
-// EOI: a stand-in for a progressive file of thousands of scans.
-func manyScans(t *testing.T, n int) []byte {
-	var buf bytes.Buffer
-	m := image.NewGray(image.Rect(0, 0, 64, 64))
-	for i := range m.Pix {
-		m.Pix[i] = uint8(i * 7)
-	}
-	if err := jpeg.Encode(&buf, m, nil); err != nil {
-		t.Fatal(err)
-	}
-	b := buf.Bytes()
-	sos := bytes.Index(b, []byte{0xff, 0xda})
-	eoi := len(b) - 2
-	scan := b[sos:eoi]
-	out := append([]byte(nil), b[:eoi]...)
-	for range n - 1 {
-		out = append(out, scan...)
-	}
-	return append(out, 0xff, 0xd9)
-}
+// manyScans is a real baseline JPEG with its scan repeated n times.
+func manyScans(_ *testing.T, n int) []byte { return hostile.JPEGScans(n) }
 
 // Files within the pixel limit whose decoding would take far more memory
 // than the pixels suggest are refused from their header, before the

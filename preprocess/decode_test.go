@@ -2,12 +2,8 @@ package preprocess
 
 import (
 	"bytes"
-	"compress/lzw"
-	"compress/zlib"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -18,6 +14,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/facegate/facegate/internal/hostile"
 )
 
 // decodeDir holds the fixtures, derived from testdata/faces/pigo-sample.jpg
@@ -268,135 +266,22 @@ func TestDecodeTruncatedUnexpectedEOF(t *testing.T) {
 
 // --- Decompression bombs: headers claiming huge sizes, with little data. ---
 
-func pngChunk(typ string, data []byte) []byte {
-	b := binary.BigEndian.AppendUint32(nil, uint32(len(data)))
-	b = append(b, typ...)
-	b = append(b, data...)
-	return binary.BigEndian.AppendUint32(b, crc32.ChecksumIEEE(b[4:]))
-}
+// The crafted files are internal/hostile's, shared with cmd/facegate's
+// tests that measure the command on them.
+var (
+	pngChunk  = hostile.PNGChunk
+	gifBomb   = hostile.GIFScreen
+	bmpBomb   = hostile.BMP
+	jpegBomb  = hostile.JPEGClaiming
+	vp8lSolid = hostile.VP8LSolid
+	riffChunk = hostile.RIFFChunk
+	webpFile  = hostile.WebP
+	vp8xChunk = hostile.VP8XChunk
+)
 
 // pngBomb is an RGB PNG of w x h whose IDAT holds one compressed megabyte
 // of zeros.
-func pngBomb(w, h uint32) []byte {
-	ihdr := binary.BigEndian.AppendUint32(nil, w)
-	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
-	ihdr = append(ihdr, 8, 2, 0, 0, 0)
-	var z bytes.Buffer
-	zw := zlib.NewWriter(&z)
-	zw.Write(make([]byte, 1<<20))
-	zw.Close()
-	b := []byte("\x89PNG\r\n\x1a\n")
-	b = append(b, pngChunk("IHDR", ihdr)...)
-	b = append(b, pngChunk("IDAT", z.Bytes())...)
-	return append(b, pngChunk("IEND", nil)...)
-}
-
-// gifBomb is a GIF whose screen and first frame are w x h, with a few bytes
-// of LZW data.
-func gifBomb(w, h uint16) []byte {
-	b := []byte("GIF89a")
-	b = binary.LittleEndian.AppendUint16(b, w)
-	b = binary.LittleEndian.AppendUint16(b, h)
-	b = append(b, 0x80, 0, 0, 0, 0, 0, 255, 255, 255) // 2-colour global table
-	b = append(b, ',', 0, 0, 0, 0)
-	b = binary.LittleEndian.AppendUint16(b, w)
-	b = binary.LittleEndian.AppendUint16(b, h)
-	b = append(b, 0, 2) // no local table; LZW minimum code size 2
-	var z bytes.Buffer
-	zw := lzw.NewWriter(&z, lzw.LSB, 2)
-	zw.Write(make([]byte, 200))
-	zw.Close()
-	b = append(b, byte(z.Len()))
-	b = append(b, z.Bytes()...)
-	return append(b, 0, ';')
-}
-
-// bmpBomb is a 24-bit BITMAPINFOHEADER BMP of w x h (h < 0: top-down) with
-// a few pixel bytes.
-func bmpBomb(w, h int32) []byte {
-	b := []byte("BM")
-	b = binary.LittleEndian.AppendUint32(b, 54+64)
-	b = binary.LittleEndian.AppendUint32(b, 0)
-	b = binary.LittleEndian.AppendUint32(b, 54) // pixel offset
-	b = binary.LittleEndian.AppendUint32(b, 40) // info header size
-	b = binary.LittleEndian.AppendUint32(b, uint32(w))
-	b = binary.LittleEndian.AppendUint32(b, uint32(h))
-	b = binary.LittleEndian.AppendUint16(b, 1)  // planes
-	b = binary.LittleEndian.AppendUint16(b, 24) // bits per pixel
-	b = append(b, make([]byte, 24)...)          // BI_RGB, sizes, resolution, colours
-	return append(b, make([]byte, 64)...)
-}
-
-// jpegBomb is a real 8x8 grey baseline JPEG whose SOF0 is patched to claim
-// w x h: the tables and scan are valid, so only the limit stops the decoder
-// from allocating the claimed size.
-func jpegBomb(w, h uint16) []byte {
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, image.NewGray(image.Rect(0, 0, 8, 8)), nil); err != nil {
-		panic(err)
-	}
-	b := buf.Bytes()
-	i := bytes.Index(b, []byte{0xff, 0xc0})
-	if i < 0 {
-		panic("no SOF0")
-	}
-	binary.BigEndian.PutUint16(b[i+5:], h)
-	binary.BigEndian.PutUint16(b[i+7:], w)
-	return b
-}
-
-// vp8lSolid is a VP8L bitstream of w x h (at most 16384) in which every
-// pixel costs zero bits: no transforms, no colour cache, and five
-// single-symbol Huffman codes. Eight bytes decode to 4*w*h bytes of pixels.
-func vp8lSolid(w, h int) []byte {
-	var bits uint64
-	n := 0
-	put := func(v uint64, k int) { bits |= v << n; n += k }
-	put(0x2f, 8)
-	put(uint64(w-1), 14)
-	put(uint64(h-1), 14)
-	put(0, 1) // alpha hint
-	put(0, 3) // version
-	put(0, 1) // no transform
-	put(0, 1) // no colour cache
-	put(0, 1) // no meta Huffman image
-	for range 5 {
-		// simple code, one symbol, 1-bit symbol, symbol 0
-		put(1, 1)
-		put(0, 1)
-		put(0, 1)
-		put(0, 1)
-	}
-	return binary.LittleEndian.AppendUint64(nil, bits)[:(n+7)/8]
-}
-
-func riffChunk(id string, data []byte) []byte {
-	b := append([]byte(id), binary.LittleEndian.AppendUint32(nil, uint32(len(data)))...)
-	b = append(b, data...)
-	if len(data)%2 == 1 {
-		b = append(b, 0)
-	}
-	return b
-}
-
-func webpFile(chunks ...[]byte) []byte {
-	var body []byte
-	for _, c := range chunks {
-		body = append(body, c...)
-	}
-	b := []byte("RIFF")
-	b = binary.LittleEndian.AppendUint32(b, uint32(4+len(body)))
-	b = append(b, "WEBP"...)
-	return append(b, body...)
-}
-
-// vp8xChunk declares a w x h canvas (up to 1<<24) with the given flags.
-func vp8xChunk(flags byte, w, h int) []byte {
-	d := []byte{flags, 0, 0, 0}
-	d = append(d, byte(w-1), byte((w-1)>>8), byte((w-1)>>16))
-	d = append(d, byte(h-1), byte((h-1)>>8), byte((h-1)>>16))
-	return riffChunk("VP8X", d)
-}
+func pngBomb(w, h uint32) []byte { return hostile.PNG(w, h, 8, 2, 0, 1<<20) }
 
 type decBomb struct {
 	name string

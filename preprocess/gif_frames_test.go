@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/gif"
 	"testing"
+
+	"github.com/facegate/facegate/internal/hostile"
 )
 
 // testAnimation is a 3-frame GIF with sub-rectangles, disposals and delays.
@@ -59,13 +61,18 @@ func TestEachGIFFrameMatchesDecodeAll(t *testing.T) {
 	}
 }
 
-// More frames than MaxFrames: ErrTooLarge once the limit is passed.
+// More frames than MaxFrames: ErrTooLarge before the first frame is
+// decoded; exactly MaxFrames pass.
 func TestEachGIFFrameLimit(t *testing.T) {
 	b := testAnimation(t, 5)
 	n := 0
-	err := EachGIFFrame(b, &DecodeLimits{MaxFrames: 3}, func(image.Rectangle, *GIFFrame) error { n++; return nil })
-	if !errors.Is(err, ErrTooLarge) || n != 3 {
-		t.Errorf("err %v after %d frames, want ErrTooLarge after 3", err, n)
+	err := EachGIFFrame(b, &DecodeLimits{MaxFrames: 4}, func(image.Rectangle, *GIFFrame) error { n++; return nil })
+	if !errors.Is(err, ErrTooLarge) || n != 0 {
+		t.Errorf("err %v after %d frames, want ErrTooLarge before the first", err, n)
+	}
+	n = 0
+	if err := EachGIFFrame(b, &DecodeLimits{MaxFrames: 5}, func(image.Rectangle, *GIFFrame) error { n++; return nil }); err != nil || n != 5 {
+		t.Errorf("MaxFrames 5: err %v after %d frames, want 5 frames", err, n)
 	}
 	if err := EachGIFFrame(gifBomb(20000, 20000), nil, func(image.Rectangle, *GIFFrame) error { return nil }); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a 20000x20000 screen: %v", err)
@@ -100,12 +107,32 @@ func FuzzEachGIFFrame(f *testing.F) {
 	})
 }
 
-// The frames' pixels in all are bounded before each frame is decoded.
+// The frames' pixels in all are bounded before the first frame is decoded
+// (issue 14: 600 frames of 1080p, 1.8 MB, took 29 s of CPU before the
+// limit was reached frame by frame).
 func TestEachGIFFrameTotalPixels(t *testing.T) {
 	b := testAnimation(t, 6) // frames of about 20x15 px
 	n := 0
 	err := EachGIFFrame(b, &DecodeLimits{MaxTotalPixels: 1000}, func(image.Rectangle, *GIFFrame) error { n++; return nil })
-	if !errors.Is(err, ErrTooLarge) || n == 0 || n >= 6 {
-		t.Errorf("err %v after %d frames, want ErrTooLarge part way", err, n)
+	if !errors.Is(err, ErrTooLarge) || n != 0 {
+		t.Errorf("err %v after %d frames, want ErrTooLarge before the first", err, n)
+	}
+	big := hostile.GIFFrames(1920, 1080, 600)
+	n = 0
+	alloc := decAllocPerCall(func() {
+		err = EachGIFFrame(big, nil, func(image.Rectangle, *GIFFrame) error { n++; return nil })
+	})
+	if !errors.Is(err, ErrTooLarge) || n != 0 {
+		t.Errorf("600 frames of 1080p: err %v after %d frames, want ErrTooLarge before the first", err, n)
+	}
+	if alloc > 1<<20 {
+		t.Errorf("600 frames of 1080p: %d bytes allocated before refusing", alloc)
+	}
+	// A truncated file still hands out the frames before the fault.
+	n = 0
+	cut := testAnimation(t, 3)
+	cut = cut[:len(cut)-1]
+	if err := EachGIFFrame(cut, nil, func(image.Rectangle, *GIFFrame) error { n++; return nil }); !errors.Is(err, ErrDecode) || n != 3 {
+		t.Errorf("missing trailer: err %v after %d frames, want ErrDecode after 3", err, n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -382,5 +383,196 @@ func TestClientDefaultTimeout(t *testing.T) {
 	var ne interface{ Timeout() bool }
 	if !errors.As(err, &ne) || !ne.Timeout() || time.Since(start) > 5*time.Second {
 		t.Errorf("hanging server: %v after %v", err, time.Since(start))
+	}
+}
+
+// recorder is a loopback test server that records the requests it gets
+// (method, Host, path and the key header), answering with h.
+type recorder struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen []seenRequest
+}
+
+type seenRequest struct{ Method, Host, Path, Key string }
+
+func newRecorder(t *testing.T, tls bool, h http.HandlerFunc) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	wrapped := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec.mu.Lock()
+		rec.seen = append(rec.seen, seenRequest{r.Method, r.Host, r.URL.Path, r.Header.Get("Ocp-Apim-Subscription-Key")})
+		rec.mu.Unlock()
+		h(w, r)
+	})
+	if tls {
+		rec.Server = httptest.NewTLSServer(wrapped)
+	} else {
+		rec.Server = httptest.NewServer(wrapped)
+	}
+	t.Cleanup(rec.Close)
+	return rec
+}
+
+// requests returns the requests seen so far.
+func (r *recorder) requests() []seenRequest {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]seenRequest(nil), r.seen...)
+}
+
+// assertNoKeyIn fails if any text holds key, in any case.
+func assertNoKeyIn(t *testing.T, key string, texts ...string) {
+	t.Helper()
+	for _, s := range texts {
+		if strings.Contains(strings.ToLower(s), strings.ToLower(key)) {
+			t.Errorf("the key shows in %q", s)
+		}
+	}
+}
+
+// errTexts is err formatted with the verbs a caller may log it with.
+func errTexts(err error) []string {
+	if err == nil {
+		return nil
+	}
+	return []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%q", err)}
+}
+
+// A GET follows a redirect to the endpoint's own origin (relative, or
+// absolute with the scheme and host in another case), with the key; the
+// answer at the end is the call's.
+func TestClientFollowsSameOriginGET(t *testing.T) {
+	const key = "same-origin-KEY-0123456789abcdef"
+	var srv *recorder
+	srv = newRecorder(t, false, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/moved":
+			w.Header().Set("Location", "HTTP://LocalHost:"+srv.URL[strings.LastIndex(srv.URL, ":")+1:]+"/final?x=1")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		case "/final":
+			w.Write([]byte(`[{"id":"s1"}]`))
+		default:
+			http.Redirect(w, r, "/moved", http.StatusFound)
+		}
+	})
+	endpoint := strings.Replace(srv.URL, "127.0.0.1", "localhost", 1)
+	c, err := payload.NewClient(endpoint, key, payload.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := c.ListSessions(context.Background(), nil)
+	if err != nil || len(ss) != 1 || ss[0].ID != "s1" {
+		t.Fatalf("sessions %v, err %v", ss, err)
+	}
+	seen := srv.requests()
+	if len(seen) != 3 || seen[1].Path != "/moved" || seen[2].Path != "/final" {
+		t.Fatalf("requests %+v", seen)
+	}
+	for _, r := range seen {
+		if r.Key != key || r.Method != http.MethodGet {
+			t.Errorf("request %+v: method or key lost", r)
+		}
+	}
+}
+
+// The redirects a Client refuses come back as a *RedirectError naming the
+// Location: a GET's to another origin (another port, https to http),
+// beyond MaxRedirects, or to a Location that is no URL; a POST's or a
+// DELETE's, even to the same origin. The key never leaves the origin.
+func TestClientRedirectError(t *testing.T) {
+	const key = "redirect-error-KEY-0123456789abcdef"
+	thief := newRecorder(t, false, func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("[]")) })
+	var hops int
+	var mu sync.Mutex
+	origin := newRecorder(t, false, func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasPrefix(r.URL.Path, "/loop"):
+			mu.Lock()
+			hops++
+			n := hops
+			mu.Unlock()
+			http.Redirect(w, r, fmt.Sprintf("/loop%d", n), http.StatusFound)
+		case r.URL.Path == "/face/v1.1-preview.1/detectLiveness/singleModal/sessions" && r.URL.Query().Get("start") == "elsewhere":
+			// The Location echoes the key in another case.
+			w.Header().Set("Location", thief.URL+"/steal?k="+strings.ToUpper(r.Header.Get("Ocp-Apim-Subscription-Key")))
+			w.WriteHeader(http.StatusFound)
+		case r.URL.Query().Get("start") == "bad":
+			w.Header().Set("Location", "/%zz")
+			w.WriteHeader(http.StatusMovedPermanently)
+		case r.URL.Query().Get("start") == "loop":
+			http.Redirect(w, r, "/loop", http.StatusFound)
+		default: // POST and DELETE: a 307 to the same origin
+			w.Header().Set("Location", "/same-origin")
+			w.WriteHeader(http.StatusTemporaryRedirect)
+		}
+	})
+	c, err := payload.NewClient(origin.URL, key, payload.WithHTTPClient(origin.Client()), payload.WithSleep((&fakeSleep{}).sleep))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, errElsewhere := c.ListSessions(ctx, &payload.ListSessionsRequest{Start: "elsewhere"})
+	_, errBad := c.ListSessions(ctx, &payload.ListSessionsRequest{Start: "bad"})
+	_, errLoop := c.ListSessions(ctx, &payload.ListSessionsRequest{Start: "loop"})
+	_, errPost := c.DetectLiveness(ctx, validRequest(t))
+	errDelete := c.DeleteSession(ctx, &payload.DeleteSessionRequest{ID: "abc"})
+	for _, tc := range []struct {
+		name     string
+		err      error
+		status   int
+		method   string
+		location string
+	}{
+		{"cross-origin", errElsewhere, 302, "GET", thief.URL + "/steal?k=[redacted]"},
+		{"unparsable Location", errBad, 301, "GET", "/%zz"},
+		{"over MaxRedirects", errLoop, 302, "GET", fmt.Sprintf("/loop%d", payload.MaxRedirects)},
+		{"POST", errPost, 307, "POST", "/same-origin"},
+		{"DELETE", errDelete, 307, "DELETE", "/same-origin"},
+	} {
+		var re *payload.RedirectError
+		if !errors.As(tc.err, &re) {
+			t.Errorf("%s: %v is not a *RedirectError", tc.name, tc.err)
+			continue
+		}
+		if re.Status != tc.status || re.Method != tc.method || re.Location != tc.location {
+			t.Errorf("%s: %+v", tc.name, *re)
+		}
+		var se *payload.ServiceError
+		if !errors.Is(tc.err, payload.ErrRedirect) || !errors.Is(tc.err, payload.ErrUnexpectedStatus) || !errors.As(tc.err, &se) || se.StatusCode != tc.status {
+			t.Errorf("%s: %v does not match ErrRedirect, ErrUnexpectedStatus and *ServiceError", tc.name, tc.err)
+		}
+		if !strings.Contains(tc.err.Error(), strconv.Quote(tc.location)) {
+			t.Errorf("%s: %q does not name the Location", tc.name, tc.err)
+		}
+		assertNoKeyIn(t, key, errTexts(tc.err)...)
+	}
+	if n := len(thief.requests()); n != 0 {
+		t.Errorf("the other origin got %d requests: %+v", n, thief.requests())
+	}
+	// 1 elsewhere, 1 bad, 1+MaxRedirects loop, 1 POST, 1 DELETE.
+	if n := len(origin.requests()); n != 4+1+payload.MaxRedirects {
+		t.Errorf("%d requests to the origin: %+v", n, origin.requests())
+	}
+}
+
+// An http:// endpoint is refused unless it is loopback or the caller opts
+// in with WithInsecureHTTP: the key would cross the network in clear text.
+func TestNewClientPlainHTTP(t *testing.T) {
+	for _, ep := range []string{"http://westus.api.cognitive.microsoft.com", "HTTP://Example.COM:8080/base", "http://localhost.example.com",
+		"http://127.0.0.1.nip.io", "http://[::2]", "http://0.0.0.0:80", "http://10.0.0.1", "http://2130706433"} {
+		_, err := payload.NewClient(ep, "k")
+		if !errors.Is(err, payload.ErrInvalid) || !strings.Contains(err.Error(), "clear text") {
+			t.Errorf("%s: %v", ep, err)
+		}
+		if _, err := payload.NewClient(ep, "k", payload.WithInsecureHTTP()); err != nil {
+			t.Errorf("%s with WithInsecureHTTP: %v", ep, err)
+		}
+	}
+	for _, ep := range []string{"http://localhost", "http://LocalHost:5000/", "http://127.0.0.1:8080", "http://127.3.2.1", "http://[::1]:8080",
+		"http://[::ffff:127.0.0.1]", "https://westus.api.cognitive.microsoft.com", "https://10.0.0.1"} {
+		if _, err := payload.NewClient(ep, "k"); err != nil {
+			t.Errorf("%s: %v", ep, err)
+		}
 	}
 }

@@ -102,5 +102,10 @@
 // *http.Client, attempts, wait caps, an injectable sleep and clock). It
 // validates before sending, retries 408 and 429 after the wait the service
 // asks for (never longer than WithMaxWait), and stops when the context is
-// done. The key is never part of an error or of a formatted Client.
+// done. The key is never part of an error or of a formatted Client, and
+// never leaves the endpoint's origin: the Client follows a redirect only
+// for a GET, only to the same scheme, host and port, at most MaxRedirects
+// times, and returns any other 3xx answer as a *RedirectError (ErrRedirect).
+// An http:// endpoint is refused unless it is loopback or WithInsecureHTTP
+// is given.
 package payload

@@ -54,9 +54,72 @@ var (
 	ErrRateLimited = errors.New("payload: rate limited (429)")
 	// ErrServer is the class of 5xx answers.
 	ErrServer = errors.New("payload: service error (5xx)")
-	// ErrUnexpectedStatus is the class of any other non-2xx answer.
+	// ErrUnexpectedStatus is the class of any other non-2xx answer,
+	// including a 3xx answer the Client does not follow.
 	ErrUnexpectedStatus = errors.New("payload: unexpected status")
+	// ErrRedirect is the class of the 3xx answers the Client does not
+	// follow: every *RedirectError matches it.
+	ErrRedirect = errors.New("payload: redirect not followed")
 )
+
+// RedirectError is a 3xx answer the Client did not follow. The Client
+// follows a redirect only for a GET (which has no body), only to the
+// endpoint's own origin (same scheme, host and port), and at most
+// MaxRedirects times; it refuses any other, so that neither the key nor
+// the request's body reaches another server, or crosses from https to
+// http.
+//
+// errors.Is matches ErrRedirect, and, through Answer, ErrUnexpectedStatus
+// (as a 3xx answer did before the Client followed any redirect);
+// errors.As finds Answer as a *ServiceError.
+type RedirectError struct {
+	Status int    // the 3xx status
+	Method string // the method of the request the answer is to
+	// Location is the answer's Location header as given (neither
+	// resolved nor checked), the key redacted from it in any case; empty
+	// when the answer had none.
+	Location string
+	// Answer is the answer decoded as an error answer (its body's text,
+	// code and Retry-After, the key redacted); it may be nil.
+	Answer *ServiceError
+
+	reason string // why it was not followed, for Error
+}
+
+// Error implements error: "payload: redirect not followed: service
+// answered 307 to POST, Location "https://..." (why not)".
+func (e *RedirectError) Error() string {
+	var b strings.Builder
+	b.WriteString("payload: redirect not followed: service answered ")
+	b.WriteString(strconv.Itoa(e.Status))
+	if e.Method != "" {
+		b.WriteString(" to ")
+		b.WriteString(e.Method)
+	}
+	if e.Location != "" {
+		b.WriteString(", Location ")
+		b.WriteString(strconv.Quote(e.Location))
+	} else {
+		b.WriteString(", no Location")
+	}
+	if e.reason != "" {
+		b.WriteString(" (")
+		b.WriteString(e.reason)
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrRedirect.
+func (e *RedirectError) Is(target error) bool { return target == ErrRedirect }
+
+// Unwrap returns Answer, or nil when it is nil.
+func (e *RedirectError) Unwrap() error {
+	if e.Answer == nil {
+		return nil
+	}
+	return e.Answer
+}
 
 // ServiceError is an error answer of the service, decoded from either
 // documented body shape ({"error":{"code","message"}} and

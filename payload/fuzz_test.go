@@ -1,10 +1,18 @@
 package payload_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -98,5 +106,136 @@ func FuzzDecodeServiceError(f *testing.F) {
 			t.Fatalf("%+v", e)
 		}
 		_ = e.Error()
+	})
+}
+
+// fuzzKey is the key of FuzzClientAnswer's Client; $K, $k and $U in the
+// fuzzed answer become it as is, lower-cased and upper-cased, so that the
+// answer can echo it.
+const fuzzKey = "Fuzz-Key-0123456789abcdefABCDEF"
+
+var fuzzKeyReplacer = strings.NewReplacer("$K", fuzzKey, "$k", strings.ToLower(fuzzKey), "$U", strings.ToUpper(fuzzKey))
+
+// fakeService is an http.RoundTripper, no network, that gives every
+// request the same answer and records the URLs asked for and the keys
+// sent.
+type fakeService struct {
+	status int
+	header http.Header
+	body   []byte
+
+	mu   sync.Mutex
+	urls []*url.URL
+	keys []string
+}
+
+func (f *fakeService) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		io.Copy(io.Discard, r.Body)
+		r.Body.Close()
+	}
+	f.mu.Lock()
+	f.urls = append(f.urls, r.URL)
+	f.keys = append(f.keys, r.Header.Get("Ocp-Apim-Subscription-Key"))
+	f.mu.Unlock()
+	return &http.Response{
+		StatusCode: f.status, Status: strconv.Itoa(f.status), Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: f.header.Clone(), Body: io.NopCloser(bytes.NewReader(f.body)), ContentLength: int64(len(f.body)), Request: r,
+	}, nil
+}
+
+// FuzzClientAnswer: whatever the service answers (status, Retry-After,
+// Location, x-ms-error-code, body), a call ends without a panic, with
+// nil or a typed error (*ServiceError, *RedirectError, ErrMalformed) that
+// does not show the key in any case, after a bounded number of requests,
+// none of them to another origin than the endpoint's.
+func FuzzClientAnswer(f *testing.F) {
+	deep := strings.Repeat("[", 100000)
+	for _, s := range []struct {
+		status                        int
+		op                            uint8
+		retryAfter, location, errCode string
+		body                          string
+	}{
+		{429, 0, "", "", "", `{"error":{"statusCode":429,"message":"ȺȺȺȺȺȺȺȺtry again in "}}`},
+		{429, 2, "1", "", "", `{"error":{"statusCode":429,"message":"ȺȺȺȺ Try again in 5 seconds."}}`},
+		{307, 2, "", "https://other.example.com/steal?k=$K", "", ""},
+		{308, 3, "", "/face/v1.1-preview.1/facelists/list/persistedfaces", "", `{"error":{"code":"$U"}}`},
+		{302, 0, "", "/face/v1.1-preview.1/moved", "", ""},
+		{301, 0, "", "HTTPS://FACE.EXAMPLE.COM:443/x?$k", "", ""},
+		{302, 0, "", "http://face.example.com/downgrade", "", ""},
+		{303, 1, "", "/%zz", "", ""},
+		{200, 0, "", "", "", `[{"id":"a","createdDateTime":"$K"}]`},
+		{200, 0, "", "", "", `[{"id":{"$k":1},"authTokenTimeToLiveInSeconds":"$U"}]`},
+		{401, 3, "", "", "$U", `{"error":{"code":"$k","message":"$K"}}`},
+		{200, 2, "", "", "", `{"livenessDecision":"realface","targetFrameNumber":1e400}`},
+		{200, 0, "", "", "", deep},
+		{408, 1, "3", "", "OperationTimeOut", `{"error":{"code":"OperationTimeOut","message":"Request Timeout."}}`},
+	} {
+		f.Add(s.status, s.op, s.retryAfter, s.location, s.errCode, []byte(s.body))
+	}
+	f.Fuzz(func(t *testing.T, status int, op uint8, retryAfter, location, errCode string, body []byte) {
+		const maxAttempts = 3
+		h := http.Header{}
+		for k, v := range map[string]string{"Retry-After": retryAfter, "Location": location, "X-Ms-Error-Code": errCode} {
+			if v != "" {
+				h[k] = []string{fuzzKeyReplacer.Replace(v)}
+			}
+		}
+		fake := &fakeService{status: status, header: h, body: []byte(fuzzKeyReplacer.Replace(string(body)))}
+		c, err := payload.NewClient("https://face.example.com", fuzzKey, payload.WithHTTPClient(&http.Client{Transport: fake}),
+			payload.WithSleep(func(context.Context, time.Duration) error { return nil }), payload.WithMaxAttempts(maxAttempts),
+			payload.WithoutValidation())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx := context.Background()
+		switch op % 4 {
+		case 0:
+			_, err = c.ListSessions(ctx, &payload.ListSessionsRequest{Top: 10})
+		case 1:
+			err = c.DeleteSession(ctx, &payload.DeleteSessionRequest{ID: "0c7b1e8a-4a4a-4b8e-9f55-3c1e5b1d2f00"})
+		case 2:
+			_, err = c.DetectLiveness(ctx, &payload.LivenessRequest{Frames: []payload.Frame{{FileName: "a.jpg"}},
+				Files: []payload.File{{Name: "a.jpg", Data: []byte("\xff\xd8 not much of a JPEG")}}})
+		case 3:
+			_, err = c.AddFace(ctx, &payload.AddFaceRequest{FaceListID: "list", Image: []byte("\xff\xd8 not much of a JPEG"), FaceCount: 1})
+		}
+		if err != nil {
+			lk := strings.ToLower(fuzzKey)
+			for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err), fmt.Sprintf("%q", err)} {
+				if strings.Contains(strings.ToLower(s), lk) {
+					t.Fatalf("the key shows in %q", s)
+				}
+			}
+			var se *payload.ServiceError
+			var re *payload.RedirectError
+			switch {
+			case errors.As(err, &re):
+				if re.Status != status || status < 300 || status > 399 || !errors.Is(err, payload.ErrRedirect) {
+					t.Fatalf("redirect error %+v for status %d", re, status)
+				}
+			case errors.As(err, &se):
+				if se.StatusCode != status || status >= 200 && status <= 399 {
+					t.Fatalf("service error %+v for status %d", se, status)
+				}
+			case errors.Is(err, payload.ErrMalformed):
+				if status < 200 || status > 299 {
+					t.Fatalf("malformed %v for status %d", err, status)
+				}
+			default:
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+		} else if status < 200 || status > 299 {
+			t.Fatalf("no error for status %d", status)
+		}
+		if n := len(fake.urls); n < 1 || n > maxAttempts*(1+payload.MaxRedirects) {
+			t.Fatalf("%d requests", n)
+		}
+		for i, u := range fake.urls {
+			if u.Scheme != "https" || !strings.EqualFold(u.Hostname(), "face.example.com") || (u.Port() != "" && u.Port() != "443") || fake.keys[i] != fuzzKey {
+				t.Fatalf("request %d to %s with key %q", i, u, fake.keys[i])
+			}
+		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits of the session list's query.
@@ -105,7 +106,7 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	if len(w.TTL) > 0 && string(w.TTL) != "null" {
 		f, err := strconv.ParseFloat(string(w.TTL), 64)
 		if err != nil || f != math.Trunc(f) || f < 0 || f > math.MaxInt32 {
-			return malformed("session authTokenTimeToLiveInSeconds "+string(w.TTL), nil)
+			return malformed("session authTokenTimeToLiveInSeconds "+clip(string(w.TTL)), nil)
 		}
 		out.AuthTokenTimeToLiveInSeconds = int(f)
 	}
@@ -137,7 +138,7 @@ func sessionID(raw json.RawMessage) (string, error) {
 		}
 		return "", nil
 	}
-	return "", malformed("session id "+string(raw), nil)
+	return "", malformed("session id "+clip(string(raw)), nil)
 }
 
 // parseDateTime reads a date-time as an RFC 3339 string (a missing zone
@@ -162,14 +163,14 @@ func parseDateTime(raw json.RawMessage) (time.Time, error) {
 				return t.UTC(), nil
 			}
 		}
-		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", s)
+		return time.Time{}, fmt.Errorf("%q is not an RFC 3339 date-time", clip(s))
 	}
 	if n, err := strconv.ParseInt(string(raw), 10, 64); err == nil {
 		return time.UnixMilli(n).UTC(), nil
 	}
 	f, err := strconv.ParseFloat(string(raw), 64)
 	if err != nil || math.IsNaN(f) || math.Abs(f) > 1<<53 {
-		return time.Time{}, fmt.Errorf("%s is not a date-time", raw)
+		return time.Time{}, fmt.Errorf("%s is not a date-time", clip(string(raw)))
 	}
 	return time.UnixMilli(int64(math.Round(f))).UTC(), nil
 }
@@ -296,4 +297,18 @@ func newBodylessRequest(ctx context.Context, method, endpoint, key string, urlFo
 		return nil, err
 	}
 	return req, nil
+}
+
+// clip shortens a value quoted in an error to its first 64 bytes (whole
+// runes), so that a hostile answer cannot make an error megabytes long.
+func clip(s string) string {
+	const n = 64
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "..."
 }

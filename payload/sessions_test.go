@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/facegate/facegate/payload"
 	"github.com/facegate/facegate/payload/servicetest"
@@ -159,5 +160,24 @@ func TestSessionsAgainstEmulator(t *testing.T) {
 	req.Header.Set("Content-Type", "text/plain")
 	if status, _, body := doHTTP(t, srv.Client(), req); status != 415 || string(body) != `{"error":{"code":"BadArgument","message":"Invalid Media Type."}}` {
 		t.Errorf("415: %d %s", status, body)
+	}
+}
+
+// A hostile answer cannot make an error megabytes long: the values an
+// error quotes are clipped.
+func TestDecodeSessionsErrorIsShort(t *testing.T) {
+	long := strings.Repeat("é", 1<<19)
+	for _, doc := range []string{
+		`[{"id":"a","createdDateTime":"` + long + `"}]`,
+		`[{"id":"a","createdDateTime":` + strings.Repeat("9", 1<<20) + `}]`,
+		`[{"id":` + strings.Repeat("1", 1<<20) + `.5}]`,
+	} {
+		_, err := payload.DecodeSessions([]byte(doc))
+		if !errors.Is(err, payload.ErrMalformed) {
+			t.Fatalf("err = %v, want ErrMalformed", err)
+		}
+		if n := len(err.Error()); n > 1024 || !utf8.ValidString(err.Error()) {
+			t.Errorf("error of %d bytes (valid UTF-8: %v)", n, utf8.ValidString(err.Error()))
+		}
 	}
 }

@@ -74,6 +74,7 @@ type thumb struct {
 
 func runAnnotate(e *env, args []string) int {
 	fs := newFlagSet(e, "annotate", annotateManual)
+	addDecodeFlags(fs)
 	outDir := fs.String("o", "annotated", "write the PNGs under `DIR`")
 	mode := seqAuto
 	fs.Var(&mode, "seq", "which directories are sequences: `auto`, dir or none (as in check)")

@@ -100,6 +100,7 @@ Examples:
 
 func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check", checkManual)
+	addDecodeFlags(fs)
 	jsonOut := fs.Bool("json", false, "write JSON Lines (the default when stdout is not a terminal)")
 	mode := seqAuto
 	fs.Var(&mode, "seq", "which directories are sequences: `auto` (those whose images all have one size), dir (all), none")

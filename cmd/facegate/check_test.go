@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/facegate/facegate/internal/hostile"
 )
 
 // The golden JSON Lines of check on the cap12 sequence and three stills.
@@ -232,5 +234,30 @@ func TestCheckTable(t *testing.T) {
 	}
 	if strings.Contains(s, `"type"`) {
 		t.Errorf("table output is JSON:\n%s", s)
+	}
+}
+
+// -max-memory sets the decoding budget of every command that reads images:
+// an animation whose compositing fits the default 256 MiB is checked, and
+// refused under a 64 MiB budget (preprocess.ErrTooLarge's text); a budget
+// that is not a number of MiB is misuse.
+func TestCheckMaxMemory(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "anim.gif")
+	if err := os.WriteFile(p, hostile.GIFFrames(3000, 2000, 2), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runFG(t, runOpts{}, "check", "-json", "-seq", "none", p)
+	if strings.Contains(r.stdout, `"type":"error"`) || !strings.Contains(r.stdout, `"verdict"`) {
+		t.Errorf("default budget: want verdicts, got exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runFG(t, runOpts{}, "check", "-json", "-seq", "none", "-max-memory", "64", p)
+	if r.code != exitRejected || !strings.Contains(r.stdout, "over the 64 MiB memory limit") {
+		t.Errorf("-max-memory 64: exit %d, want %d and the limit named:\n%s%s", r.code, exitRejected, r.stdout, r.stderr)
+	}
+	for _, bad := range []string{"lots", "0", "8"} {
+		if r := runFG(t, runOpts{}, "check", "-max-memory", bad, p); r.code != exitUsage {
+			t.Errorf("-max-memory %s: exit %d, want %d", bad, r.code, exitUsage)
+		}
 	}
 }

@@ -90,6 +90,7 @@ type payloadReport struct {
 
 func runPayload(e *env, args []string) int {
 	fs := newFlagSet(e, "payload", payloadManual)
+	addDecodeFlags(fs)
 	outName := fs.String("o", "", "write the multipart body to `FILE`")
 	video := fs.Bool("video", false, "send one animated WebP of the crops instead of JPEG stills")
 	send := fs.Bool("send", false, "post the request to $FACE_ENDPOINT with $FACE_API_KEY")

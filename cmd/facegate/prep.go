@@ -164,6 +164,7 @@ func (s *shard) manifestName() string {
 
 func runPrep(e *env, args []string) int {
 	fs := newFlagSet(e, "prep", prepManual)
+	addDecodeFlags(fs)
 	jobs := fs.Int("j", runtime.GOMAXPROCS(0), "parallel workers")
 	sh := shard{0, 1}
 	fs.Var(&sh, "shard", "process only the files whose index is `i/n` (i modulo n)")

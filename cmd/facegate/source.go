@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"image"
 	"image/draw"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/facegate/facegate/encode"
@@ -278,7 +280,7 @@ func decodeFile(p string) (image.Image, error) {
 		return nil, err
 	}
 	defer f.Close()
-	img, _, err := preprocess.Decode(f, nil)
+	img, _, err := preprocess.Decode(f, &decodeLimits)
 	return img, err
 }
 
@@ -317,7 +319,7 @@ func readLimited(p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	max := preprocess.DefaultDecodeLimits.MaxBytes
+	max := decodeLimits.MaxBytes
 	b, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
@@ -338,7 +340,7 @@ func eachGIF(p string, fn func(*frameIn) error) error {
 	// One frame at a time (preprocess.EachGIFFrame), on a canvas within
 	// the memory budget.
 	var canvas, saved *image.NRGBA
-	return preprocess.EachGIFFrame(b, nil, func(screen image.Rectangle, fr *preprocess.GIFFrame) error {
+	return preprocess.EachGIFFrame(b, &decodeLimits, func(screen image.Rectangle, fr *preprocess.GIFFrame) error {
 		if canvas == nil {
 			if err := animationBudget(screen.Dx(), screen.Dy()); err != nil {
 				return err
@@ -368,12 +370,12 @@ func eachGIF(p string, fn func(*frameIn) error) error {
 }
 
 // animationBudget refuses (preprocess.ErrTooLarge) an animation whose
-// compositing would take more than preprocess's default memory budget: the
+// compositing would take more than the memory budget (-max-memory): the
 // canvas, the frame handed out and the saved canvas of a "previous"
 // disposal, 4 bytes a pixel each, besides the frame being decoded.
 func animationBudget(w, h int) error {
 	need := 3 * 4 * int64(w) * int64(h)
-	if max := preprocess.DefaultDecodeLimits.MaxMemory; need > max {
+	if max := decodeLimits.MaxMemory; need > max {
 		return fmt.Errorf("%w: a %dx%d animation needs about %d MiB to composite, over the %d MiB memory limit",
 			preprocess.ErrTooLarge, w, h, need>>20, max>>20)
 	}
@@ -397,14 +399,14 @@ func eachWebP(p string, fn func(*frameIn) error) error {
 	if err := animationBudget(info.Width, info.Height); err != nil {
 		return err
 	}
-	if n, max := len(info.Frames), preprocess.DefaultDecodeLimits.MaxFrames; n > max {
+	if n, max := len(info.Frames), decodeLimits.MaxFrames; n > max {
 		return fmt.Errorf("%w: %d frames, over the limit of %d", preprocess.ErrTooLarge, n, max)
 	}
 	var total int64
 	for _, fr := range info.Frames {
 		total += int64(fr.Width) * int64(fr.Height)
 	}
-	if max := preprocess.DefaultDecodeLimits.MaxTotalPixels; total > max {
+	if max := decodeLimits.MaxTotalPixels; total > max {
 		return fmt.Errorf("%w: the frames hold %d pixels in all, over the limit of %d", preprocess.ErrTooLarge, total, max)
 	}
 	canvas := image.NewNRGBA(image.Rect(0, 0, info.Width, info.Height))
@@ -412,7 +414,7 @@ func eachWebP(p string, fn func(*frameIn) error) error {
 	for i := range info.Frames {
 		fr := &info.Frames[i]
 		still = fr.AppendStill(still[:0])
-		img, _, err := preprocess.DecodeBytes(still, nil)
+		img, _, err := preprocess.DecodeBytes(still, &decodeLimits)
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", i, err)
 		}
@@ -437,9 +439,26 @@ func eachWebP(p string, fn func(*frameIn) error) error {
 // preprocessSizeCheck applies preprocess's default pixel limits to a
 // container's declared size.
 func preprocessSizeCheck(w, h int) error {
-	l := preprocess.DefaultDecodeLimits
+	l := decodeLimits
 	if w <= 0 || h <= 0 || w > l.MaxDimension || h > l.MaxDimension || int64(w)*int64(h) > l.MaxPixels {
 		return fmt.Errorf("%w: %dx%d is empty or over the limits", preprocess.ErrTooLarge, w, h)
 	}
 	return nil
+}
+
+// decodeLimits bound every image, animation and video frame the command
+// reads: preprocess's defaults, with MaxMemory set by -max-memory.
+var decodeLimits = preprocess.DefaultDecodeLimits
+
+// addDecodeFlags registers -max-memory, the decoding budget, on a command
+// that reads images.
+func addDecodeFlags(fs *flag.FlagSet) {
+	fs.Func("max-memory", fmt.Sprintf("decoding budget in MiB: a file whose decoding (or an animation whose compositing) would need more is refused (default %d)", preprocess.DefaultDecodeLimits.MaxMemory>>20), func(s string) error {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 16 || n > 1<<20 {
+			return fmt.Errorf("want a whole number of MiB from 16 to %d", 1<<20)
+		}
+		decodeLimits.MaxMemory = n << 20
+		return nil
+	})
 }

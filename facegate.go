@@ -58,26 +58,38 @@ type Options struct {
 	// dark frames, which are then judged over or under exposed rather
 	// than absent); with OpenCV's frontal Haar cascade
 	// (detect.NewFrontalHaarDetector: frontal faces in low contrast or
-	// unusual light that the pixel-comparison cascade scores low); then
-	// with the profile cascade (detect.NewProfileDetector: faces turned
+	// unusual light that the pixel-comparison cascade scores low); with
+	// the pixel-comparison cascade turned about 16 degrees each way
+	// (heads tilted sideways, which the upright cascades miss beyond
+	// about 10 degrees of roll); then with the profile cascade (detect.NewProfileDetector: faces turned
 	// beyond what the frontal cascades see, which are then judged not
 	// frontal), and last with OpenCV's LBP profile cascade
 	// (detect.NewProfileLBPDetector, frame and mirror image: turned faces
 	// the Haar profile cascade misses, in other light and at steeper
 	// angles; its boxes are squared on their height). On a 1080p frame
-	// without a face they cost about 40 plain
-	// scans (BenchmarkNoFace in bench: 0.22 s in all, 4.9 to 5.5 ms for the plain
-	// scan, on one core); so that a stream of empty frames does
+	// without a face they cost about 80 plain
+	// scans (BenchmarkNoFace in bench: 0.44 s in all, 4.6 to 6.1 ms for
+	// the plain scan); so that a stream of empty frames does
 	// not pay that on every frame, after a frame whose scans all found
 	// nothing the Haar scans run on every RescanEvery-th frame only, until
 	// a face is found (Result.HaarScan says when they ran). The first
 	// frame after New or Reset, a still, always gets them. NoEqualizedScan,
 	// NoFrontalHaarScan, NoProfileScan and NoProfileLBPScan turn them off.
 	NoEqualizedScan, NoFrontalHaarScan, NoProfileScan, NoProfileLBPScan bool
+	// NoRolledScan turns off the scan for heads tilted sideways
+	// (detect.Options.Angles of +-rolledTurns with the pixel-comparison
+	// cascade), run after the frontal Haar scan and before the profile
+	// scans.
+	NoRolledScan bool
 	// FrontalHaar, Profile and ProfileLBP hold the OpenCV cascades'
 	// options (nil: the defaults).
 	FrontalHaar, Profile, ProfileLBP *detect.HaarOptions
 }
+
+// rolledTurns is the in-plane rotation, in turns, of the rolled scan
+// (0.045: about 16 degrees each way; the upright cascades take about
+// 10 degrees of roll).
+const rolledTurns = 0.045
 
 // DefaultFaceSizeScale is Options.FaceSizeScale's default.
 const DefaultFaceSizeScale = 0.81
@@ -167,6 +179,7 @@ type Pipeline struct {
 	haar   *detect.HaarDetector // frontal Haar cascade, nil when off
 	prof   *detect.HaarDetector // profile cascade, nil when off
 	lbp    *detect.HaarDetector // LBP profile cascade, nil when off
+	rolled *detect.Detector     // pixel-comparison cascade at +-rolledTurns, nil when off
 	trk    *track.Tracker
 	tgt    *track.Target
 	meter  Meter
@@ -223,6 +236,14 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 			return nil, err
 		}
 	}
+	var rolled *detect.Detector
+	if !opts.NoRolledScan {
+		ro := do
+		ro.Angles, ro.AnglesOnly = []float64{rolledTurns, 1 - rolledTurns}, true
+		if rolled, err = detect.NewDetector(nil, &ro); err != nil {
+			return nil, err
+		}
+	}
 	var lbp *detect.HaarDetector
 	if !opts.NoProfileLBPScan {
 		if lbp, err = detect.NewProfileLBPDetector(nil, lbpOptions(opts.ProfileLBP)); err != nil {
@@ -237,7 +258,7 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	if minIoU == 0 {
 		minIoU = 0.3
 	}
-	pl := &Pipeline{policy: *p, opts: opts, det: det, haar: haar, prof: prof, lbp: lbp, trk: trk, tgt: track.NewTarget(minIoU)}
+	pl := &Pipeline{policy: *p, opts: opts, det: det, haar: haar, prof: prof, lbp: lbp, rolled: rolled, trk: trk, tgt: track.NewTarget(minIoU)}
 	pl.Reset()
 	return pl, nil
 }
@@ -433,10 +454,10 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		}
 		dst = pl.dropWeak(dst, n0)
 	}
-	// The Haar scans cost about 40 plain scans: on a stream whose frames
+	// The fallback scans cost about 80 plain scans: on a stream whose frames
 	// hold no face, they run on every RescanEvery-th frame only.
 	haar := len(dst) == n0 && pl.emptyScans%pl.opts.RescanEvery == 0
-	pl.haarScan = haar && (pl.haar != nil || pl.prof != nil || pl.lbp != nil)
+	pl.haarScan = haar && (pl.haar != nil || pl.prof != nil || pl.lbp != nil || pl.rolled != nil)
 	if haar && pl.haar != nil {
 		if dst, err = pl.haar.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 			return dst, true, err
@@ -447,6 +468,16 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		for i := n0; i < len(dst); i++ {
 			dst[i].Rect = scaleBox(dst[i].Rect, haarBoxScale, all)
 		}
+	}
+	if haar && len(dst) == n0 && pl.rolled != nil {
+		// Heads tilted sideways (roll) beyond what the upright
+		// cascades take: the pixel-comparison cascade turned both
+		// ways, before the profile cascades could take such a face
+		// for a turned one.
+		if dst, err = pl.rolled.DetectRegion(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
+			return dst, true, err
+		}
+		dst = pl.dropWeak(dst, n0)
 	}
 	if haar && len(dst) == n0 && pl.prof != nil {
 		if dst, err = pl.prof.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {

@@ -327,3 +327,63 @@ func TestNoFaceFrameExposure(t *testing.T) {
 		}
 	}
 }
+
+// rotate turns m by deg degrees about its centre (nearest neighbour; the
+// corners take m's top-left colour), as a head tilted sideways.
+func rotate(m *image.RGBA, deg float64) *image.RGBA {
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	out := image.NewRGBA(m.Rect)
+	sin, cos := math.Sincos(deg * math.Pi / 180)
+	cx, cy := float64(w)/2, float64(h)/2
+	bg := m.RGBAAt(0, 0)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			dx, dy := float64(x)+0.5-cx, float64(y)+0.5-cy
+			sx, sy := int(math.Floor(cos*dx+sin*dy+cx)), int(math.Floor(-sin*dx+cos*dy+cy))
+			c := bg
+			if sx >= 0 && sy >= 0 && sx < w && sy < h {
+				c = m.RGBAAt(sx, sy)
+			}
+			out.SetRGBA(x, y, c)
+		}
+	}
+	return out
+}
+
+// A head tilted sideways by 20 to 30 degrees, which the upright
+// pixel-comparison cascade misses, is found by the rolled scan
+// (Options.NoRolledScan turns it off), not called "no face". The other
+// fallbacks are off: the Haar cascades take some of these faces in good
+// light, not in the light the rolled scan is for.
+func TestRolledFace(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		deg  float64
+	}{
+		{"faces/bob.jpg", -26}, {"faces/bob.jpg", 30},
+		{"faces/pigo-sample.jpg", -30},
+		{"faces/obama-480p.jpg", -22},
+		{"faces/obama-1080p.jpg", -22},
+	} {
+		m := rotate(loadRGBA(t, c.name), c.deg)
+		found := map[bool]bool{}
+		for _, off := range []bool{false, true} {
+			pl, err := facegate.NewWithOptions(nil, &facegate.Options{NoRolledScan: off,
+				NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := pl.ProcessImage(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			found[off] = res.Target >= 0
+			if found[off] && res.Verdict.Has(facegate.NoFace) {
+				t.Errorf("%s at %v degrees: a target and no-face", c.name, c.deg)
+			}
+		}
+		if !found[false] || found[true] {
+			t.Errorf("%s at %v degrees: face found %v with the rolled scan, %v without; want true, false", c.name, c.deg, found[false], found[true])
+		}
+	}
+}

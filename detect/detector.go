@@ -27,6 +27,9 @@ type Options struct {
 	// Angles are in-plane rotations to scan besides upright, in turns (0 to
 	// 1, as pigo's); each multiplies the scan time.
 	Angles []float64
+	// AnglesOnly scans at Angles only, not upright (for a second detector
+	// that looks again, turned, where an upright one found nothing).
+	AnglesOnly bool
 	// DetectSide is the window side, in pixels of the downscaled plane,
 	// that MinFace maps to: frames are box-downscaled by
 	// max(1, MinFace/DetectSide) before scanning (default 24, near pigo's
@@ -281,9 +284,11 @@ func (d *Detector) detectRegion(dst []Face, luma preprocess.Plane, region image.
 		return dst, nil
 	}
 	d.raw = d.raw[:0]
-	if d.o.Workers > 1 && small.Width*small.Height >= minParallelPixels {
+	switch {
+	case d.o.AnglesOnly && len(d.o.Angles) > 0:
+	case d.o.Workers > 1 && small.Width*small.Height >= minParallelPixels:
 		d.raw, err = d.parallelScan(d.raw, small, sp)
-	} else {
+	default:
 		d.raw, err = d.scan.Scan(d.raw, small, sp)
 	}
 	if err != nil {

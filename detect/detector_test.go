@@ -239,3 +239,25 @@ func TestLocaliseHugeOrOutsideBox(t *testing.T) {
 		t.Errorf("box partly outside: %v", err)
 	}
 }
+
+// AnglesOnly scans at Angles only: an upright face is found by a detector
+// that also scans upright, not by one turned a quarter turn only.
+func TestAnglesOnly(t *testing.T) {
+	p := testLuma(t, "faces/pigo-sample.jpg")
+	for _, c := range []struct {
+		only bool
+		want bool
+	}{{false, true}, {true, false}} {
+		d, err := NewDetector(nil, &Options{MinFace: 60, Angles: []float64{0.25}, AnglesOnly: c.only})
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces, err := d.Detect(nil, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := len(faces) > 0; got != c.want {
+			t.Errorf("AnglesOnly %v: %d faces, want found %v", c.only, len(faces), c.want)
+		}
+	}
+}

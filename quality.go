@@ -24,17 +24,20 @@ type Quality struct {
 	// whatever the face's size.
 	BlurSigma float64
 	// Exposure is 0.5, lowered when even the brighter part of the face is
-	// dark and raised when even its middle is bright or much of it is
-	// clipped: 0.5 - 0.25*(128-min(q75, 128))/(128-ExposureDarkQ75) +
-	// 0.25*max((max(q50, 128)-128)/(ExposureBrightMedian-128),
-	// BrightShare/ExposureClippedShare), clamped to 0..1, where q50 and
-	// q75 are LumaQuartiles[1] and [2]. So 0.25 (the default MinExposure)
-	// is a face whose upper quartile is ExposureDarkQ75, and 0.75 (the
+	// dark or its middle is very dark, and raised when even its middle is
+	// bright or much of it is clipped: 0.5 - 0.25*max((128-min(q75,
+	// 128))/(128-ExposureDarkQ75), (128-min(q50, 128))/(128-
+	// ExposureDarkMedian)) + 0.25*max((max(q50, 128)-128)/
+	// (ExposureBrightMedian-128), BrightShare/ExposureClippedShare),
+	// clamped to 0..1, where q50 and q75 are LumaQuartiles[1] and [2]. So
+	// 0.25 (the default MinExposure) is a face whose upper quartile is
+	// ExposureDarkQ75 or whose median is ExposureDarkMedian, and 0.75 (the
 	// default MaxExposure) one whose median is ExposureBrightMedian or
 	// whose share of clipped pixels is ExposureClippedShare. Quantiles,
 	// not the mean, so that sunglasses, dark hair or a dark-skinned face
 	// in good light do not read as under exposed, nor a white collar as
-	// over exposed.
+	// over exposed; the median term catches a face left in the dark
+	// beside a lit cheek or a bright background.
 	Exposure float64
 	// Sharpness is the variance of the Laplacian of the face, resampled to
 	// QualitySide x QualitySide (which normalises for face size), divided
@@ -167,6 +170,7 @@ func (m *Meter) measureExposure(q *Quality, luma preprocess.Plane, r image.Recta
 // good ones): see Quality.Exposure.
 const (
 	ExposureDarkQ75      = 70  // upper luma quartile read as 0.25
+	ExposureDarkMedian   = 50  // median luma read as 0.25: 255-ExposureBrightMedian, the mirror of the bright side
 	ExposureBrightMedian = 205 // median luma read as 0.75
 	ExposureClippedShare = 0.3 // share of clipped pixels read as 0.75
 )
@@ -174,7 +178,7 @@ const (
 // exposure maps the face's luma median, upper quartile and clipped share to
 // 0..1 (see Quality.Exposure).
 func exposure(q50, q75, bright float64) float64 {
-	under := (128 - min(q75, 128)) / (128 - ExposureDarkQ75)
+	under := max((128-min(q75, 128))/(128-ExposureDarkQ75), (128-min(q50, 128))/(128-ExposureDarkMedian))
 	over := max((max(q50, 128)-128)/(ExposureBrightMedian-128), bright/ExposureClippedShare)
 	return clamp01(0.5 - 0.25*under + 0.25*over)
 }

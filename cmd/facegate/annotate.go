@@ -113,6 +113,7 @@ func runAnnotate(e *env, args []string) int {
 	written := 0
 	for _, arg := range fs.Args() {
 		units, perrs := collect([]string{arg}, mode, *outDir)
+		noteSequences(e.stderr, "annotate", units, mode)
 		for _, pe := range perrs {
 			report("%s: %v", pe.path, pe.err)
 		}

@@ -28,9 +28,13 @@ on a 400 answer).
 A PATH is
   - an image (JPEG, PNG, BMP, still WebP): judged alone;
   - a directory, read recursively: in each directory, its still images are
-    one sequence (see -seq) or judged one by one; animated GIFs, animated
-    WebPs and videos in it are sequences of their own; then its
-    subdirectories, in name order;
+    one sequence or judged one by one (-seq auto, the default: a sequence
+    when they share one size and neighbouring images look like frames of
+    one recording, so that a dataset of same-sized portraits is judged
+    image by image; stderr says when a directory is taken as a sequence;
+    -seq dir: always; -seq none: never); animated GIFs, animated WebPs and
+    videos in it are sequences of their own; then its subdirectories, in
+    name order;
   - a GIF or an animated WebP: all its frames, as one sequence;
   - a video (.mp4, .mov, .m4v, .webm, .mkv, .avi): every frame, decoded by
     ffmpeg (the Debian package ffmpeg); without ffmpeg the file is reported
@@ -103,7 +107,7 @@ func runCheck(e *env, args []string) int {
 	addDecodeFlags(fs)
 	jsonOut := fs.Bool("json", false, "write JSON Lines (the default when stdout is not a terminal)")
 	mode := seqAuto
-	fs.Var(&mode, "seq", "which directories are sequences: `auto` (those whose images all have one size), dir (all), none")
+	fs.Var(&mode, "seq", "which directories are sequences: `auto` (same-sized images that follow on from each other), dir (all), none")
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
@@ -133,6 +137,7 @@ func runCheck(e *env, args []string) int {
 
 	sum := &summaryJSON{Type: "summary", ByReason: map[string]int{}, Warnings: map[string]int{}, Sequences: []sequenceJSON{}}
 	units, perrs := collect(fs.Args(), mode)
+	noteSequences(e.stderr, "check", units, mode)
 	for _, pe := range perrs {
 		sum.Errors++
 		rep.error(&errorJSON{Type: "error", File: pe.path, Error: pe.err.Error()})

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/facegate/facegate/internal/hostile"
+	xdraw "golang.org/x/image/draw"
 )
 
 // The golden JSON Lines of check on the cap12 sequence and three stills.
@@ -259,5 +263,63 @@ func TestCheckMaxMemory(t *testing.T) {
 		if r := runFG(t, runOpts{}, "check", "-max-memory", bad, p); r.code != exitUsage {
 			t.Errorf("-max-memory %s: exit %d, want %d", bad, r.code, exitUsage)
 		}
+	}
+}
+
+// A dataset of same-sized, unrelated images is judged image by image under
+// the default -seq auto (a sequence would make the first face the target
+// and call the others no-face); frames of one recording still form a
+// sequence, and stderr says so.
+func TestCheckDatasetIsNotASequence(t *testing.T) {
+	dir := t.TempDir()
+	portraits := filepath.Join(dir, "portraits")
+	if err := os.MkdirAll(portraits, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i, src := range []string{"faces/bob.jpg", "faces/pigo-sample.jpg", "faces/obama-480p.jpg", "negatives/chelsea.png"} {
+		img, err := decodeFile(filepath.Join(repoRoot, "testdata", src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		dst := image.NewRGBA(image.Rect(0, 0, 320, 240))
+		xdraw.ApproxBiLinear.Scale(dst, dst.Bounds(), img, img.Bounds(), xdraw.Src, nil)
+		f, err := os.Create(filepath.Join(portraits, fmt.Sprintf("%03d.png", i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, dst); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	r := runFG(t, runOpts{}, "check", "-json", portraits)
+	n := 0
+	for _, l := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var f frameJSON
+		if json.Unmarshal([]byte(l), &f) != nil || f.Type != "frame" {
+			continue
+		}
+		n++
+		if f.Sequence != "" {
+			t.Errorf("%s: judged as frame %d of sequence %q", f.File, f.Frame, f.Sequence)
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d frames, want 4:\n%s", n, r.stdout)
+	}
+	if strings.Contains(r.stderr, "one sequence") {
+		t.Errorf("stderr says a sequence was assumed:\n%s", r.stderr)
+	}
+
+	seq := filepath.Join(dir, "seq")
+	for _, f := range []string{"000000.jpg", "000005.jpg", "000010.jpg", "000015.jpg"} {
+		copyFile(t, "testdata/sequences/cap12/"+f, seq)
+	}
+	r = runFG(t, runOpts{}, "check", "-json", seq)
+	if !strings.Contains(r.stdout, `"sequence":"`+seq+`"`) {
+		t.Errorf("the capture's frames are not a sequence:\n%s", r.stdout)
+	}
+	if want := seq + ": 4 same-sized images that follow on from each other, judged as one sequence"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 	}
 }

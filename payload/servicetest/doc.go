@@ -27,7 +27,17 @@
 //     and 403 QuotaExceeded once a list holds 1000 faces. Options.CountFaces
 //     stands in for the detector, Options.FetchURL for downloads.
 //
-// Every endpoint answers 401 to a wrong Ocp-Apim-Subscription-Key. Inject,
+// Requests are served in the service's order: first the credentials (an
+// Ocp-Apim-Subscription-Key in Options.Key or Options.Keys, or
+// "Authorization: Bearer" with a token in Options.BearerTokens; else 401,
+// whatever the path), then the route: paths and API versions match
+// whatever their case, as the service's do (SDKs write "persistedfaces"
+// and "singlemodal"); an unknown path, an API version the emulator does
+// not serve (v1.0 for face lists, v1.1-preview.1 for the liveness call and
+// sessions, v1.2-preview.1 for sessions) or an operation a version does
+// not have is answered 404 {"error":{"statusCode":404,"message":"Resource
+// not found"}}, the gateway's answer; a known path with another method
+// 405. Inject,
 // RateLimit and Timeout queue gateway answers (429 with "Try again in N
 // seconds." and Retry-After, 408, 403 quota, ...) for the next requests.
 //

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -25,9 +26,18 @@ const DefaultKey = "servicetest-key"
 // DefaultKey, the default model versions and quality thresholds, a frontal
 // face found on every frame, one face in every face list image.
 type Options struct {
-	// Key is the subscription key the emulator accepts (default
-	// DefaultKey); any other answers 401.
-	Key string
+	// Key is the subscription key the emulator accepts in
+	// Ocp-Apim-Subscription-Key (default DefaultKey); Keys are accepted
+	// too. Any other key, and a request without a key or an accepted
+	// bearer token, answers 401 before the path is looked at, as the
+	// service's gateway does.
+	Key  string
+	Keys []string
+	// BearerTokens are the Microsoft Entra ID (AAD) access tokens the
+	// emulator accepts in "Authorization: Bearer <token>", in place of a
+	// key. The emulator does not read the tokens: they are opaque
+	// strings, compared whole.
+	BearerTokens []string
 	// ModelVersions are accepted in addition to
 	// payload.DefaultModelVersions.
 	ModelVersions []string
@@ -239,25 +249,26 @@ func (e *Emulator) newIDLocked() string {
 	return "00000000-0000-4000-8000-" + s
 }
 
-// ServeHTTP routes a request: unknown paths 404, then the key (401), then
-// queued faults, then the endpoint.
+// ServeHTTP serves a request as the service's gateway does: the key or
+// bearer token first (401), then the route (404 "Resource not found" for a
+// path or API version the service does not have, 405 for a known path
+// with another method), then queued faults, then the endpoint.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.requests++
 	e.mu.Unlock()
 	h, later, wrongMethod := e.route(r)
+	if !e.authorised(r) {
+		writeError(w, http.StatusUnauthorized, "Unspecified",
+			"Access denied due to invalid subscription key. Make sure you are subscribed to an API you are trying to call and provide the right key.", later)
+		return
+	}
 	if wrongMethod {
 		writeError(w, http.StatusMethodNotAllowed, "MethodNotAllowed", "The requested method is not allowed.", false)
 		return
 	}
 	if h == nil {
-		writeError(w, http.StatusNotFound, "NotFound", "Resource not found.", false)
-		return
-	}
-	key := r.Header.Get("Ocp-Apim-Subscription-Key")
-	if subtle.ConstantTimeCompare([]byte(key), []byte(e.opts.Key)) != 1 {
-		writeError(w, http.StatusUnauthorized, "Unspecified",
-			"Access denied due to invalid subscription key. Make sure you are subscribed to an API you are trying to call and provide the right key.", later)
+		writeStatusError(w, http.StatusNotFound, notFoundMessage)
 		return
 	}
 	if f, ok := e.takeFault(); ok {
@@ -266,6 +277,38 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, e.opts.MaxBodyBytes)
 	h(w, r)
+}
+
+// apiVersions are the API versions the emulator serves: face lists in
+// v1.0; the liveness call in v1.1-preview.1; sessions (list, delete) in
+// v1.1-preview.1 and v1.2-preview.1, under
+// detectLiveness[WithVerify]/singleModal/sessions. Any other version, as
+// any other path, is answered 404.
+var apiVersions = []string{payload.FaceListAPIVersion, payload.LivenessAPIVersion, "v1.2-preview.1"}
+
+// notFoundMessage is the gateway's answer to a path it does not route,
+// {"error":{"statusCode":404,"message":...}}.
+const notFoundMessage = "Resource not found"
+
+// authorised reports whether r carries an accepted subscription key or
+// bearer token (compared in constant time).
+func (e *Emulator) authorised(r *http.Request) bool {
+	ok := false
+	if key := r.Header.Get("Ocp-Apim-Subscription-Key"); key != "" {
+		ok = subtle.ConstantTimeCompare([]byte(key), []byte(e.opts.Key)) == 1
+		for _, k := range e.opts.Keys {
+			ok = subtle.ConstantTimeCompare([]byte(key), []byte(k)) == 1 || ok
+		}
+		return ok
+	}
+	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return false
+	}
+	for _, t := range e.opts.BearerTokens {
+		ok = subtle.ConstantTimeCompare([]byte(token), []byte(t)) == 1 || ok
+	}
+	return ok
 }
 
 func (e *Emulator) takeFault() (Fault, bool) {
@@ -283,7 +326,9 @@ func (e *Emulator) takeFault() (Fault, bool) {
 
 // route returns the handler for r, nil for an unknown path; wrongMethod
 // reports a known path with another method; later reports a later API
-// version (error codes also in x-ms-error-code).
+// version (error codes also in x-ms-error-code). Like the service's, the
+// routes ignore case (an SDK writes "persistedfaces" or "singlemodal");
+// the IDs in them keep theirs.
 func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMethod bool) {
 	segs := strings.Split(strings.Trim(r.URL.EscapedPath(), "/"), "/")
 	for i, s := range segs {
@@ -293,10 +338,14 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 		}
 		segs[i] = u
 	}
-	if len(segs) < 3 || segs[0] != "face" {
+	if len(segs) < 3 || !strings.EqualFold(segs[0], "face") {
 		return nil, false, false
 	}
-	version := segs[1]
+	i := slices.IndexFunc(apiVersions, func(v string) bool { return strings.EqualFold(v, segs[1]) })
+	if i < 0 {
+		return nil, false, false // an API version the emulator does not have
+	}
+	version := apiVersions[i]
 	later = version != payload.LivenessAPIVersion && version != payload.FaceListAPIVersion
 	rest := segs[2:]
 	is := func(method string, f http.HandlerFunc) (http.HandlerFunc, bool, bool) {
@@ -305,13 +354,14 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 		}
 		return f, later, false
 	}
+	at := func(i int, name string) bool { return len(rest) > i && strings.EqualFold(rest[i], name) }
 	switch {
-	case version == payload.LivenessAPIVersion && len(rest) == 2 && rest[0] == "detectLiveness" && rest[1] == "singleModal":
+	case version == payload.LivenessAPIVersion && len(rest) == 2 && at(0, "detectLiveness") && at(1, "singleModal"):
 		return is(http.MethodPost, e.serveLiveness)
-	case len(rest) >= 3 && (rest[0] == "detectLiveness" || rest[0] == "detectLivenessWithVerify") &&
-		rest[1] == "singleModal" && rest[2] == "sessions":
+	case version != payload.FaceListAPIVersion && len(rest) >= 3 && (at(0, "detectLiveness") || at(0, "detectLivenessWithVerify")) &&
+		at(1, "singleModal") && at(2, "sessions"):
 		kind := payload.SessionLiveness
-		if rest[0] == "detectLivenessWithVerify" {
+		if at(0, "detectLivenessWithVerify") {
 			kind = payload.SessionLivenessWithVerify
 		}
 		switch len(rest) {
@@ -321,7 +371,7 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 			id := rest[3]
 			return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteSession(w, r, kind, id, later) })
 		}
-	case version == payload.FaceListAPIVersion && len(rest) == 3 && rest[0] == "facelists" && rest[2] == "persistedFaces":
+	case version == payload.FaceListAPIVersion && len(rest) == 3 && at(0, "facelists") && at(2, "persistedFaces"):
 		id := rest[1]
 		return is(http.MethodPost, func(w http.ResponseWriter, r *http.Request) { e.serveAddFace(w, r, id) })
 	}

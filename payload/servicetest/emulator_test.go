@@ -6,6 +6,7 @@ import (
 	"image/jpeg"
 	"math/rand/v2"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/facegate/facegate/payload"
@@ -96,7 +97,10 @@ func ruleBody(r payload.Rule) string {
 	return `{"error":{"code":"` + r.Code() + `","message":"` + r.Text() + `"}}`
 }
 
-const livenessPath = "/face/v1.1-preview.1/detectLiveness/singleModal"
+const (
+	livenessPath = "/face/v1.1-preview.1/detectLiveness/singleModal"
+	sessionsPath = "/face/v1.1-preview.1/detectLiveness/singleModal/sessions"
+)
 
 // TestRawLivenessBodies sends bodies no payload.LivenessRequest writes.
 func TestRawLivenessBodies(t *testing.T) {
@@ -153,20 +157,59 @@ func TestLivenessMediaType(t *testing.T) {
 }
 
 func TestAuthAndRouting(t *testing.T) {
-	e := New(&Options{Key: "right"})
-	req, _ := http.NewRequest("POST", "http://emulator"+livenessPath, nil)
-	req.Header.Set("Ocp-Apim-Subscription-Key", "wrong")
-	rec := newRecorder()
-	e.ServeHTTP(rec, req)
-	want := `{"error":{"code":"Unspecified","message":"Access denied due to invalid subscription key. Make sure you are subscribed to an API you are trying to call and provide the right key."}}`
-	if rec.status != 401 || rec.body.String() != want {
-		t.Errorf("wrong key: %d %s", rec.status, rec.body.String())
+	e := New(&Options{Key: "right", Keys: []string{"second"}, BearerTokens: []string{"token-1"}})
+	send := func(method, path string, hdr ...string) *recorder {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://emulator"+path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		rec := newRecorder()
+		e.ServeHTTP(rec, req)
+		return rec
 	}
-	if status, _, _ := do(t, e, "GET", "/face/v1.0/nothing", "", nil); status != 404 {
-		t.Errorf("unknown path: %d", status)
+	denied := `{"error":{"code":"Unspecified","message":"Access denied due to invalid subscription key. Make sure you are subscribed to an API you are trying to call and provide the right key."}}`
+	notFound := `{"error":{"statusCode":404,"message":"Resource not found"}}`
+	// The key is checked before the path: a wrong key on a wrong path
+	// is a wrong key.
+	for _, c := range []struct {
+		name, method, path string
+		hdr                []string
+		status             int
+		body               string
+	}{
+		{"wrong key", "POST", livenessPath, []string{"Ocp-Apim-Subscription-Key", "wrong"}, 401, denied},
+		{"wrong key, unknown path", "GET", "/face/v1.0/nothing", []string{"Ocp-Apim-Subscription-Key", "wrong"}, 401, denied},
+		{"no key", "GET", "/nothing", nil, 401, denied},
+		{"wrong bearer token", "GET", sessionsPath, []string{"Authorization", "Bearer token-2"}, 401, denied},
+		{"basic auth", "GET", sessionsPath, []string{"Authorization", "Basic token-1"}, 401, denied},
+		{"bearer token", "GET", sessionsPath, []string{"Authorization", "Bearer token-1"}, 200, "[]"},
+		{"bearer, any case", "GET", sessionsPath, []string{"Authorization", "bearer token-1"}, 200, "[]"},
+		{"second key", "GET", sessionsPath, []string{"Ocp-Apim-Subscription-Key", "second"}, 200, "[]"},
+		{"unknown path", "GET", "/face/v1.0/nothing", []string{"Ocp-Apim-Subscription-Key", "right"}, 404, notFound},
+		{"unknown API version", "POST", "/face/v9.9/detectLiveness/singleModal", []string{"Ocp-Apim-Subscription-Key", "right"}, 404, notFound},
+		{"liveness in v1.0", "POST", "/face/v1.0/detectLiveness/singleModal", []string{"Ocp-Apim-Subscription-Key", "right"}, 404, notFound},
+		{"routes ignore case", "POST", "/Face/V1.1-PREVIEW.1/detectliveness/SINGLEMODAL", []string{"Ocp-Apim-Subscription-Key", "right"}, 415, ""},
+		{"sessions, lower case", "GET", "/face/v1.2-preview.1/detectlivenesswithverify/singlemodal/sessions", []string{"Ocp-Apim-Subscription-Key", "right"}, 200, "[]"},
+		{"known path, other method", "GET", livenessPath, []string{"Ocp-Apim-Subscription-Key", "right"}, 405, ""},
+	} {
+		rec := send(c.method, c.path, c.hdr...)
+		if rec.status != c.status || (c.body != "" && rec.body.String() != c.body) {
+			t.Errorf("%s: %d %s, want %d %s", c.name, rec.status, rec.body.String(), c.status, c.body)
+		}
 	}
-	if status, _, _ := do(t, e, "GET", livenessPath, "", nil); status != 405 {
-		t.Errorf("GET liveness: %d", status)
+	// An SDK's add-face path is lower case.
+	if err := e.CreateFaceList("mylist"); err != nil {
+		t.Fatal(err)
+	}
+	img := noiseJPEG(t, 256, 256, 1)
+	rec := send("POST", "/face/v1.0/facelists/mylist/persistedfaces", "Ocp-Apim-Subscription-Key", "right")
+	if rec.status == 404 {
+		t.Errorf("lower-case persistedfaces: %d %s", rec.status, rec.body.String())
+	}
+	status, body, _ := do(t, e, "POST", "/face/v1.0/facelists/mylist/persistedfaces", "application/octet-stream", img)
+	if status != 200 || !strings.Contains(body, "persistedFaceId") {
+		t.Errorf("add face, lower case: %d %s", status, body)
 	}
 }
 

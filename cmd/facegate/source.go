@@ -293,21 +293,21 @@ const (
 )
 
 // looksContinuous reports whether neighbouring images of files (in name
-// order) look like frames of one recording (see continuityMAD).
+// order) look like frames of one recording (see continuityMAD). A pair
+// with an image that cannot be decoded is left out (the frame's error is
+// reported when it is judged); when no pair can be compared, the shared
+// size decides alone.
 func looksContinuous(files []string) bool {
 	pairs := min(continuityPairs, len(files)-1)
 	var a, b [thumbSide * thumbSide]byte
-	var scratch []byte
-	continuous := 0
+	var th thumbnailer
+	compared, continuous := 0, 0
 	for k := range pairs {
 		i := k * (len(files) - 1) / pairs
-		var err error
-		if scratch, err = thumbnail(a[:], files[i], scratch); err != nil {
-			return false
+		if th.thumbnail(a[:], files[i]) != nil || th.thumbnail(b[:], files[i+1]) != nil {
+			continue
 		}
-		if scratch, err = thumbnail(b[:], files[i+1], scratch); err != nil {
-			return false
-		}
+		compared++
 		var sum int
 		for j := range a {
 			sum += max(int(a[j])-int(b[j]), int(b[j])-int(a[j]))
@@ -316,30 +316,37 @@ func looksContinuous(files []string) bool {
 			continuous++
 		}
 	}
-	return 4*continuous >= 3*pairs
+	return compared == 0 || 4*continuous >= 3*compared
+}
+
+// thumbnailer makes thumbnails with reused buffers.
+type thumbnailer struct {
+	rgba, luma []byte
 }
 
 // thumbnail decodes the image at p (within the decoding limits) and
-// area-resamples its luma into dst, thumbSide x thumbSide; scratch is
-// reused for conversions and returned.
-func thumbnail(dst []byte, p string, scratch []byte) ([]byte, error) {
+// area-resamples its luma into dst, thumbSide x thumbSide.
+func (t *thumbnailer) thumbnail(dst []byte, p string) error {
 	img, err := decodeFile(p)
 	if err != nil {
-		return scratch, err
+		return err
 	}
-	f, scratch, err := preprocess.FromImage(scratch, img)
-	if err != nil {
-		return scratch, err
+	var f preprocess.Frame
+	if f, t.rgba, err = preprocess.FromImage(t.rgba, img); err != nil {
+		return err
 	}
-	luma, err := f.Luma(nil)
+	if n := f.Width * f.Height; len(t.luma) < n {
+		t.luma = make([]byte, n)
+	}
+	luma, err := f.Luma(t.luma)
 	if err != nil {
-		return scratch, err
+		return err
 	}
 	r, err := preprocess.NewResizer(luma.Width, luma.Height, thumbSide, thumbSide, 1, preprocess.Area)
 	if err != nil {
-		return scratch, err
+		return err
 	}
-	return scratch, r.Resize(preprocess.GrayPlane(dst, thumbSide, thumbSide, thumbSide), luma)
+	return r.Resize(preprocess.GrayPlane(dst, thumbSide, thumbSide, thumbSide), luma)
 }
 
 // noteSequences tells w, for -seq auto, which directories were taken as

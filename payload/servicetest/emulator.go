@@ -291,22 +291,21 @@ var apiVersions = []string{payload.FaceListAPIVersion, payload.LivenessAPIVersio
 const notFoundMessage = "Resource not found"
 
 // authorised reports whether r carries an accepted subscription key or
-// bearer token (compared in constant time).
+// bearer token.
 func (e *Emulator) authorised(r *http.Request) bool {
-	ok := false
 	if key := r.Header.Get("Ocp-Apim-Subscription-Key"); key != "" {
-		ok = subtle.ConstantTimeCompare([]byte(key), []byte(e.opts.Key)) == 1
-		for _, k := range e.opts.Keys {
-			ok = subtle.ConstantTimeCompare([]byte(key), []byte(k)) == 1 || ok
-		}
-		return ok
+		return oneOf(key, e.opts.Key) || oneOf(key, e.opts.Keys...)
 	}
 	scheme, token, found := strings.Cut(r.Header.Get("Authorization"), " ")
-	if !found || !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return false
-	}
-	for _, t := range e.opts.BearerTokens {
-		ok = subtle.ConstantTimeCompare([]byte(token), []byte(t)) == 1 || ok
+	return found && strings.EqualFold(scheme, "Bearer") && token != "" && oneOf(token, e.opts.BearerTokens...)
+}
+
+// oneOf reports whether s equals one of secrets, comparing each in
+// constant time.
+func oneOf(s string, secrets ...string) bool {
+	ok := false
+	for _, x := range secrets {
+		ok = subtle.ConstantTimeCompare([]byte(s), []byte(x)) == 1 || ok
 	}
 	return ok
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"os"
+	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,15 +36,22 @@ rejection with the service's message and the warnings' codes.
 
 PATHs are read as facegate check reads them (images, directories
 recursively, sequences, GIFs, animated WebPs, videos through ffmpeg). The
-output mirrors them: a directory PATH d gives DIR/d/..., a file gives
-DIR/...; an image a/b.jpg gives a/b_jpg.png, frame 7 of a/clip.mp4 gives
-a/clip_mp4/000007.png.
+output mirrors them: a directory PATH d gives DIR/d/... ("." and ".."
+are named after the directory they are), a file gives DIR/...; an image
+a/b.jpg gives a/b_jpg.png, frame 7 of a/clip.mp4 gives
+a/clip_mp4/000007.png. PATHs whose outputs would share a name (x/a.jpg
+and y/a.jpg, or two directories named d) are told apart by a suffix made
+from their absolute paths, the same whatever their order: a_jpg-1f2e3d4c.png,
+d-5a6b7c8d/...
 
-Each output directory also gets contact.png, a contact sheet: a grid of
-thumbnails (-cols per row, -thumb pixels wide) of the annotated frames in
-order, each framed in its verdict's colour (green accept, red reject, gray
-unreadable) with its frame number and name. A directory of images, a
-directory sequence, and each GIF, WebP or video thus get one sheet.
+Each output directory also gets a contact sheet: a grid of thumbnails
+(-cols per row, -thumb pixels wide) of the annotated frames in order, each
+framed in its verdict's colour (green accept, red reject, gray unreadable)
+with its frame number and name. A directory of images, a directory
+sequence, and each GIF, WebP or video thus get one sheet. A sheet is paged
+so that no page is over 4096 pixels on a side (fewer columns than -cols
+when they would not fit): the pages of DIR/a/clip_mp4 are
+DIR/a/clip_mp4/clip_mp4-01.png, clip_mp4-02.png, and so on.
 
 Exit status: 0 when every frame was drawn (whatever the verdicts), 1 when
 a file could not be read or decoded or an output could not be written
@@ -111,7 +122,11 @@ func runAnnotate(e *env, args []string) int {
 		sheets[dir] = append(sheets[dir], t)
 	}
 	written := 0
-	for _, arg := range fs.Args() {
+	roots := argRoots(fs.Args())
+	for ai, arg := range fs.Args() {
+		if roots[ai].dup {
+			continue // named twice: drawn once
+		}
 		units, perrs := collect([]string{arg}, mode, *outDir)
 		noteSequences(e.stderr, "annotate", units, mode)
 		for _, pe := range perrs {
@@ -121,7 +136,7 @@ func runAnnotate(e *env, args []string) int {
 			u := &units[i]
 			end, err := judgeUnit(pl, u, func(j *judgedFrame) error {
 				prog.add(1)
-				out := annotatedName(*outDir, arg, u, j.in)
+				out := annotatedName(*outDir, roots[ai], u, j.in)
 				label := thumbLabel(u, j.in)
 				if j.err != nil {
 					report("%s: %v", j.in.file, j.err)
@@ -150,38 +165,92 @@ func runAnnotate(e *env, args []string) int {
 		}
 	}
 	prog.finish()
+	pages := 0
 	for _, dir := range sheetOrder {
-		name := filepath.Join(dir, "contact.png")
-		if err := writePNG(name, contactSheet(sheets[dir], *thumbW, *cols)); err != nil {
-			report("%v", err)
-			continue
+		ts := sheets[dir]
+		c, perPage := sheetLayout(len(ts), *thumbW, *cols)
+		for i := 0; i*perPage < len(ts); i++ {
+			page := ts[i*perPage : min(len(ts), (i+1)*perPage)]
+			name := filepath.Join(dir, fmt.Sprintf("%s-%02d.png", filepath.Base(dir), i+1))
+			if err := writePNG(name, contactSheet(page, *thumbW, c)); err != nil {
+				report("%v", err)
+				continue
+			}
+			pages++
+			fmt.Fprintf(e.stdout, "%s: %d frames\n", name, len(page))
 		}
-		fmt.Fprintf(e.stdout, "%s: %d frames\n", name, len(sheets[dir]))
 	}
-	fmt.Fprintf(e.stdout, "annotate: %d images written under %s, %d contact sheets, %d errors\n", written, *outDir, len(sheetOrder), errs)
+	fmt.Fprintf(e.stdout, "annotate: %d images written under %s, %d contact sheets (%d pages), %d errors\n", written, *outDir, len(sheetOrder), pages, errs)
 	if errs > 0 {
 		return exitRejected
 	}
 	return exitOK
 }
 
-// annotatedName is the PNG a frame is drawn into: its path relative to the
-// argument it came from (a directory argument keeps its own name), the
-// extension folded into the name (b.jpg: b_jpg.png), and a directory per
-// multi-frame file (clip.mp4: clip_mp4/000007.png).
-func annotatedName(outDir, arg string, u *unit, in *frameIn) string {
-	arg = filepath.Clean(arg)
-	rel := filepath.Base(in.file)
-	if st, err := os.Stat(arg); err == nil && st.IsDir() {
-		r, err := filepath.Rel(arg, in.file)
-		if err == nil && !strings.HasPrefix(r, "..") {
-			rel = r
+// argRoot is the top of a command-line argument's outputs.
+type argRoot struct {
+	arg  string // the argument, cleaned
+	dir  bool   // a directory
+	name string // its outputs' top name under -o, suffixed when shared
+	dup  bool   // the same path as an earlier argument
+}
+
+// argRoots names the top of each argument's outputs: a directory's base
+// name (that of its absolute path for "." and ".."), a file's outputName
+// (a/b.jpg: b_jpg). Arguments that are different paths but get the same
+// name (x/a.jpg and y/a.jpg) have "-" and 8 hex digits of a hash of their
+// absolute path appended to it, so that the names depend on the paths
+// alone, not on their order. An argument naming the same path as an
+// earlier one is marked dup.
+func argRoots(args []string) []argRoot {
+	roots := make([]argRoot, len(args))
+	paths := map[string][]string{} // name: absolute paths
+	abs := make([]string, len(args))
+	for i, arg := range args {
+		r := argRoot{arg: filepath.Clean(arg)}
+		a, err := filepath.Abs(r.arg)
+		if err != nil {
+			a = r.arg
 		}
-		if b := filepath.Base(arg); b != "." && b != string(filepath.Separator) && b != ".." {
-			rel = filepath.Join(b, rel)
+		abs[i] = a
+		st, err := os.Stat(r.arg)
+		r.dir = err == nil && st.IsDir()
+		r.name = filepath.Base(a)
+		if r.name == string(filepath.Separator) {
+			r.name = ""
+		}
+		if !r.dir {
+			r.name = outputName(r.name)
+		}
+		if slices.Contains(paths[r.name], a) {
+			r.dup = true
+		} else {
+			paths[r.name] = append(paths[r.name], a)
+		}
+		roots[i] = r
+	}
+	for i := range roots {
+		if len(paths[roots[i].name]) > 1 {
+			h := sha256.Sum256([]byte(abs[i]))
+			roots[i].name += "-" + hex.EncodeToString(h[:4])
 		}
 	}
-	name := outputName(filepath.ToSlash(rel))
+	return roots
+}
+
+// annotatedName is the PNG a frame is drawn into: under its argument's
+// root name (see argRoots), its path relative to a directory argument, the
+// extension folded into the name (b.jpg: b_jpg.png), and a directory per
+// multi-frame file (clip.mp4: clip_mp4/000007.png).
+func annotatedName(outDir string, root argRoot, u *unit, in *frameIn) string {
+	name := root.name
+	if root.dir {
+		rel := filepath.Base(in.file)
+		if r, err := filepath.Rel(root.arg, in.file); err == nil && filepath.IsLocal(r) {
+			rel = r
+		}
+		name = path.Join(name, outputName(filepath.ToSlash(rel)))
+	}
 	switch u.kind {
 	case kindGIF, kindWebP, kindVideo:
 		name += fmt.Sprintf("/%06d.png", in.index)
@@ -353,14 +422,41 @@ func scaleTo(m *image.RGBA, w, h int) *image.RGBA {
 // pixels wide (4:3).
 func thumbHeight(w int) int { return w * 3 / 4 }
 
-// contactSheet lays thumbnails out in a grid: each cell holds the
-// thumbnail, centred, framed in its colour, with its label under it.
+// The geometry of a contact sheet: the frame around a thumbnail, the
+// label's height under it, the gap between cells and around the grid, and
+// the largest side of a page.
+const (
+	sheetBorder  = 3
+	sheetLabelH  = 16
+	sheetGap     = 6
+	maxSheetSide = 4096
+)
+
+// sheetCell is the size of a contact sheet's cell, gap included, for
+// thumbnails w pixels wide.
+func sheetCell(w int) (cw, ch int) {
+	return w + 2*sheetBorder + sheetGap, thumbHeight(w) + 2*sheetBorder + sheetLabelH + sheetGap
+}
+
+// sheetLayout returns the columns and the thumbnails per page of a contact
+// sheet of n thumbnails w pixels wide, at most cols a row: as many columns
+// as asked when they fit in maxSheetSide, fewer otherwise, and as many
+// rows as fit.
+func sheetLayout(n, w, cols int) (c, perPage int) {
+	cw, ch := sheetCell(w)
+	c = max(1, min(cols, n, (maxSheetSide-sheetGap)/cw))
+	return c, c * max(1, (maxSheetSide-sheetGap)/ch)
+}
+
+// contactSheet lays thumbnails out in a grid of cols columns (one page:
+// see sheetLayout): each cell holds the thumbnail, centred, framed in its
+// colour, with its label under it.
 func contactSheet(ts []thumb, w, cols int) *image.RGBA {
-	const border, labelH, gap = 3, 16, 6
+	const border, labelH, gap = sheetBorder, sheetLabelH, sheetGap
 	cellH := thumbHeight(w)
 	cols = min(cols, max(1, len(ts)))
 	rows := (len(ts) + cols - 1) / cols
-	cw, ch := w+2*border+gap, cellH+2*border+labelH+gap
+	cw, ch := sheetCell(w)
 	sheet := image.NewRGBA(image.Rect(0, 0, cols*cw+gap, rows*ch+gap))
 	draw.Draw(sheet, sheet.Rect, image.NewUniform(colSheet), image.Point{}, draw.Src)
 	d := font.Drawer{Dst: sheet, Src: image.NewUniform(colText), Face: basicfont.Face7x13}

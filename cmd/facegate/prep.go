@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,7 +59,7 @@ the face tracked from the first frame that has one), and writes under DST:
      "face":{"left":..,"top":..,"width":..,"height":..},"min_face":128,
      "face_size":..,"eye_distance":..,"blur":..,"exposure":..,
      "yaw":..,"pitch":..,"roll":..,"verdict":"accept","reasons":[..],
-     "warnings":[..]}
+     "warnings":[..],"source_size":..,"source_mtime":"..","settings":".."}
 
     "crop" is in the source frame; "crop_offsets" is the same crop as the
     liveness metadata's imageCropOffsets; "face" is the target face in the
@@ -66,13 +68,18 @@ the face tracked from the first frame that has one), and writes under DST:
     The measures, verdict, reasons and warnings are the source frame's, as
     facegate check reports them (a crop is written for rejected frames
     too: filter on "verdict"). A frame without a target face has no
-    "output", "crop" or "face".
+    "output", "crop" or "face". "source_size" and "source_mtime" are the
+    source file's size and modification time when it was read, and
+    "settings" a hash of the options and policy it was prepared with.
 
 Prep is resumable: a rerun skips every source the manifest (or the journal
-of an interrupted run, manifest*.jsonl.partial) already holds and whose
-outputs exist, and does no work for it; the manifest is rewritten only if
-its content changes. Sources removed from SRC leave the manifest; to redo
-a source whose content changed, delete its output or manifest lines.
+of an interrupted run, manifest*.jsonl.partial) already holds, whose
+outputs exist, whose size and modification time are those recorded, and
+that was prepared with the same options and policy (-margin, -face, the
+policy's thresholds), and does no work for it; a source that changed, or
+that was prepared with other settings, is done again. The manifest is
+rewritten only if its content changes. Sources removed from SRC leave the
+manifest.
 Output is deterministic: the same SRC gives the same bytes whatever -j.
 
 Sharding: -shard i/n processes only the files whose index in the sorted
@@ -103,6 +110,7 @@ type prepOpts struct {
 	margin   float64
 	faceMax  int
 	policy   facegate.Policy
+	settings string // settingsHash, set once the options are known
 }
 
 // manifestJSON is one line of prep's manifest.
@@ -122,6 +130,36 @@ type manifestJSON struct {
 	Face        *payload.Rect        `json:"face,omitempty"`
 	MinFace     int                  `json:"min_face,omitempty"`
 	judgementJSON
+	SourceSize  int64  `json:"source_size"`
+	SourceMtime string `json:"source_mtime"`
+	Settings    string `json:"settings"`
+}
+
+// sourceStamp is what a manifest records of a source file to tell, on
+// resume, whether it changed: its size and modification time.
+type sourceStamp struct {
+	size  int64
+	mtime string // RFC 3339, nanoseconds, UTC
+}
+
+// stampOf returns the stamp of the file at p.
+func stampOf(p string) (sourceStamp, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return sourceStamp{}, err
+	}
+	return sourceStamp{st.Size(), st.ModTime().UTC().Format(time.RFC3339Nano)}, nil
+}
+
+// settingsHash is the manifest's "settings": 16 hex digits of a hash of
+// the options and policy that shape prep's outputs and verdicts.
+func (o *prepOpts) settingsHash() string {
+	h := sha256.Sum256(marshalLine(struct {
+		Margin  float64
+		FaceMax int
+		Policy  facegate.Policy
+	}{o.margin, o.faceMax, o.policy}))
+	return hex.EncodeToString(h[:8])
 }
 
 // rectJSON is a rectangle as x, y, w, h.
@@ -209,10 +247,11 @@ func runPrep(e *env, args []string) int {
 	}
 	removeStaleTemps(o.dst)
 	known := readManifests(o.dst)
+	o.settings = o.settingsHash()
 	var todo []string
 	done := map[string][]manifestJSON{}
 	for _, s := range mine {
-		if recs, ok := known[s]; ok && outputsExist(o.dst, recs) {
+		if recs, ok := known[s]; ok && outputsExist(o.dst, recs) && o.upToDate(s, recs) {
 			done[s] = recs
 			continue
 		}
@@ -410,6 +449,21 @@ func outputsExist(dst string, recs []manifestJSON) bool {
 	return true
 }
 
+// upToDate reports whether a source's records were made from the file as
+// it is now (same size and modification time) and with o's settings.
+func (o *prepOpts) upToDate(source string, recs []manifestJSON) bool {
+	st, err := stampOf(filepath.Join(o.src, filepath.FromSlash(source)))
+	if err != nil {
+		return false
+	}
+	for _, m := range recs {
+		if m.SourceSize != st.size || m.SourceMtime != st.mtime || m.Settings != o.settings {
+			return false
+		}
+	}
+	return true
+}
+
 // ownOutput reports whether a record's output is the name prep gives the
 // crop of its source's frame: outputName(source)+".jpg" for a still (frame
 // 0), outputName(source)+"/NNNNNN.jpg" for a frame of a multi-frame file.
@@ -518,10 +572,18 @@ func newPrepWorker(o *prepOpts) (*prepWorker, error) {
 // process judges every frame of one source and writes the crops.
 func (w *prepWorker) process(source string) prepResult {
 	res := prepResult{source: source}
-	u := fileUnit(filepath.Join(w.o.src, filepath.FromSlash(source)))
+	p := filepath.Join(w.o.src, filepath.FromSlash(source))
+	// The stamp is taken before reading: a source changed while it is
+	// read no longer matches it, and is done again by the next run.
+	stamp, err := stampOf(p)
+	if err != nil {
+		res.err = err
+		return res
+	}
+	u := fileUnit(p)
 	base := outputName(source)
 	w.pl.Reset()
-	err := u.each(func(in *frameIn) error {
+	err = u.each(func(in *frameIn) error {
 		if in.err != nil {
 			return in.err
 		}
@@ -542,6 +604,7 @@ func (w *prepWorker) process(source string) prepResult {
 		if err != nil {
 			return fmt.Errorf("frame %d: %w", in.index, err)
 		}
+		m.SourceSize, m.SourceMtime, m.Settings = stamp.size, stamp.mtime, w.o.settings
 		res.recs = append(res.recs, m)
 		return nil
 	})

@@ -380,3 +380,56 @@ func TestOwnOutput(t *testing.T) {
 		}
 	}
 }
+
+// Resume redoes a source whose file changed (size or modification time)
+// and every source when the settings changed; the others are skipped.
+func TestPrepResumeChanged(t *testing.T) {
+	src := t.TempDir()
+	copyFile(t, "testdata/faces/pigo-sample.jpg", src)
+	copyFile(t, "testdata/negatives/chelsea.png", filepath.Join(src, "neg"))
+	copyFile(t, "testdata/decode/pigo-anim.gif", filepath.Join(src, "neg"))
+	dst := filepath.Join(t.TempDir(), "dst")
+	run := func(want string, args ...string) []manifestJSON {
+		t.Helper()
+		r := runFG(t, runOpts{}, append(append([]string{"prep"}, args...), src, dst)...)
+		if r.code != exitOK || !strings.Contains(r.stdout, want) {
+			t.Fatalf("%v: exit %d, want %q: %s%s", args, r.code, want, r.stdout, r.stderr)
+		}
+		return readManifest(t, filepath.Join(dst, "manifest.jsonl"))
+	}
+	recs := run("3 files: 3 processed, 0 skipped")
+	for _, m := range recs {
+		if m.SourceSize == 0 || m.SourceMtime == "" || m.Settings == "" {
+			t.Fatalf("%s: no stamp in the manifest: %s", m.Source, marshalLine(&m))
+		}
+	}
+	run("3 files: 0 processed, 3 skipped")
+
+	// The negative becomes a face (new content, new size and time): it
+	// alone is done again, and now has an output.
+	chelsea := filepath.Join(src, "neg", "chelsea.png")
+	b, err := os.ReadFile(filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(chelsea, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	recs = run("3 files: 1 processed, 2 skipped")
+	for _, m := range recs {
+		if m.Source == "neg/chelsea.png" && (m.Output != "neg/chelsea_png.jpg" || m.SourceSize != int64(len(b))) {
+			t.Errorf("the changed source was not redone: %s", marshalLine(&m))
+		}
+	}
+	// The same bytes with a new modification time: done again too.
+	later := time.Now().Add(time.Hour)
+	os.Chtimes(filepath.Join(src, "pigo-sample.jpg"), later, later)
+	run("3 files: 1 processed, 2 skipped")
+	// Other settings: everything is done again, with the new ones.
+	for _, m := range run("3 files: 3 processed, 0 skipped", "-margin", "0.5") {
+		if m.Settings == recs[0].Settings {
+			t.Errorf("%s: settings %s unchanged", m.Source, m.Settings)
+		}
+	}
+	run("3 files: 0 processed, 3 skipped", "-margin", "0.5")
+}

@@ -169,15 +169,19 @@ func runAnnotate(e *env, args []string) int {
 	for _, dir := range sheetOrder {
 		ts := sheets[dir]
 		c, perPage := sheetLayout(len(ts), *thumbW, *cols)
-		for i := 0; i*perPage < len(ts); i++ {
-			page := ts[i*perPage : min(len(ts), (i+1)*perPage)]
-			name := filepath.Join(dir, fmt.Sprintf("%s-%02d.png", filepath.Base(dir), i+1))
+		n := 0
+		for ; n*perPage < len(ts); n++ {
+			page := ts[n*perPage : min(len(ts), (n+1)*perPage)]
+			name := sheetPageName(dir, n+1)
 			if err := writePNG(name, contactSheet(page, *thumbW, c)); err != nil {
 				report("%v", err)
 				continue
 			}
 			pages++
 			fmt.Fprintf(e.stdout, "%s: %d frames\n", name, len(page))
+		}
+		// The pages a longer sheet left there in an earlier run.
+		for n++; os.Remove(sheetPageName(dir, n)) == nil; n++ {
 		}
 	}
 	fmt.Fprintf(e.stdout, "annotate: %d images written under %s, %d contact sheets (%d pages), %d errors\n", written, *outDir, len(sheetOrder), pages, errs)
@@ -436,6 +440,19 @@ const (
 // thumbnails w pixels wide.
 func sheetCell(w int) (cw, ch int) {
 	return w + 2*sheetBorder + sheetGap, thumbHeight(w) + 2*sheetBorder + sheetLabelH + sheetGap
+}
+
+// sheetPageName is page n (from 1) of the contact sheet of the output
+// directory dir: dir/<name of dir>-NN.png.
+func sheetPageName(dir string, n int) string {
+	base := filepath.Base(dir)
+	if a, err := filepath.Abs(dir); err == nil {
+		base = filepath.Base(a)
+	}
+	if base == string(filepath.Separator) {
+		base = "contact"
+	}
+	return filepath.Join(dir, fmt.Sprintf("%s-%02d.png", base, n))
 }
 
 // sheetLayout returns the columns and the thumbnails per page of a contact

@@ -138,6 +138,15 @@ func TestAnnotateContactPages(t *testing.T) {
 	if got := readTree(t, out); len(got) != n+3 {
 		t.Errorf("wrote %d files, want %d frames and 3 pages: %v", len(got), n, sortedNames(got))
 	}
+	// A shorter sheet (more columns a page) removes the pages it no
+	// longer has.
+	r = runFG(t, runOpts{}, "annotate", "-o", out, "-seq", "dir", "-thumb", "256", seq)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 contact sheets (1 pages)") {
+		t.Fatalf("exit code %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if got := readTree(t, out); len(got) != n+1 || got["seq/seq-01.png"] == nil {
+		t.Errorf("after a shorter sheet: %v", sortedNames(got))
+	}
 }
 
 // countTiles counts the cells of a contact sheet page: the top left

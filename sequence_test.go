@@ -109,3 +109,50 @@ func TestSequenceCoverage(t *testing.T) {
 		t.Errorf("after Reset: %d of %d, %d captures", h, s, len(seq.Captures))
 	}
 }
+
+// Issue 17 item 8: once the target has left, a frame that shows another
+// face says TargetLost (the service, tracking the face it was given,
+// answers "Face not found across sufficient frames."), not NoFace; the
+// other face, far from where the target was, is not taken for it; a frame
+// without any face says NoFace.
+func TestTargetLostIsNotNoFace(t *testing.T) {
+	face := canvas(loadRGBA(t, "faces/pigo-sample.jpg"), 400, 400, 1, 1)
+	gray := canvas(face, 400, 400, 0, 1) // mid-gray, no face
+	side := func(left, right *image.RGBA) *image.RGBA {
+		m := image.NewRGBA(image.Rect(0, 0, 800, 400))
+		for y := 0; y < 400; y++ {
+			copy(m.Pix[y*m.Stride:], left.Pix[y*left.Stride:(y+1)*left.Stride])
+			copy(m.Pix[y*m.Stride+1600:], right.Pix[y*right.Stride:(y+1)*right.Stride])
+		}
+		return m
+	}
+	atLeft, atRight, none := side(face, gray), side(gray, face), side(gray, gray)
+	pl := newPipeline(t, nil, nil)
+	var seq facegate.Sequence
+	for i := range 3 {
+		r := process(t, pl, atLeft)
+		if _, ok := r.TargetFace(); !ok {
+			t.Fatalf("frame %d: no target on the left face: %v", i, r.Verdict.Reasons())
+		}
+		seq.Add(r)
+	}
+	for i := range 12 { // past the tracker's re-entry window
+		r := process(t, pl, atRight)
+		seq.Add(r)
+		if _, ok := r.TargetFace(); ok || len(r.Faces) == 0 {
+			t.Fatalf("frame %d on the right: target %d, %d faces; want the right face seen, not as the target", 3+i, r.Target, len(r.Faces))
+		}
+		if !r.Verdict.Has(facegate.TargetLost) || r.Verdict.Has(facegate.NoFace) {
+			t.Errorf("frame %d on the right: %v, want target-lost", 3+i, r.Verdict.Reasons())
+		}
+	}
+	if r := process(t, pl, none); !r.Verdict.Has(facegate.NoFace) || r.Verdict.Has(facegate.TargetLost) {
+		t.Errorf("empty frame: %v, want no-face", r.Verdict.Reasons())
+	}
+	if held, seen := seq.Coverage(); held != 3 || seen != 15 {
+		t.Errorf("coverage %d of %d, want 3 of 15", held, seen)
+	}
+	if v := seq.Verdict(facegate.DefaultPolicy()); !v.Has(facegate.InsufficientFrames) {
+		t.Errorf("sequence verdict %v, want insufficient frames", v.Reasons())
+	}
+}

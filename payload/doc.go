@@ -56,12 +56,11 @@
 //
 // # Readings of the pages
 //
-// Sizes: the pages say "1KB", "6MB", "25MB", "4MB" without defining a KB.
-// Each limit takes the stricter reading, so that what Validate accepts the
-// service accepts under either: lower bounds in 1024 bytes (MinFileBytes),
-// upper bounds in powers of ten (MaxImageBytes = 6,000,000, MaxVideoBytes =
-// 25,000,000, MaxFaceListImageBytes = 4,000,000, MaxUserDataBytes = 1000,
-// counted in UTF-8 bytes).
+// Sizes: the pages say "1KB", "6MB", "25MB", "4MB"; the service counts in
+// binary units (1 KB = 1024 bytes, 1 MB = 2^20 bytes), and a file exactly
+// at a bound is accepted: MinFileBytes = 1024, MaxImageBytes = 6 MiB,
+// MaxVideoBytes = 25 MiB, MaxFaceListImageBytes = 4 MiB, MaxUserDataBytes =
+// 1024 (counted in UTF-8 bytes).
 //
 // Minimum face: the liveness page calls 128x128 (scaled up for images over
 // 1920x1080) the minimum detectable face size, and lists no message of its

@@ -118,7 +118,7 @@ func TestAddFaceState(t *testing.T) {
 	}
 	ctx := context.Background()
 	add := &payload.AddFaceRequest{FaceListID: "friends", UserData: "Alice", TargetFace: rect(10, 10, 100, 100), Image: f.good, FaceCount: 1}
-	if _, err := c.AddFace(ctx, add); !errors.Is(err, payload.ErrNotFound) || !strings.Contains(err.Error(), "Face list 'friends' is not found.") {
+	if _, err := c.AddFace(ctx, add); !errors.Is(err, payload.ErrNotFound) || !strings.Contains(err.Error(), "Face list is not found.") {
 		t.Fatalf("no list: %v", err)
 	}
 	srv.CreateFaceList("friends")
@@ -162,8 +162,13 @@ func TestAddFaceRawBodies(t *testing.T) {
 		status, _, b := doHTTP(t, srv.Client(), req)
 		return status, string(b)
 	}
-	if status, body := post("application/json", `{"url": `); status != 400 || body != `{"error":{"code":"BadArgument","message":"Bad and unrecognizable JSON body."}}` {
-		t.Errorf("bad JSON: %d %s", status, body)
+	// Not JSON: "JSON parsing error." (the add-face page's example and
+	// the REST specification's); JSON without a url: the page's table.
+	if status, body := post("application/json", `{"url": `); status != 400 || body != `{"error":{"code":"BadArgument","message":"JSON parsing error."}}` {
+		t.Errorf("not JSON: %d %s", status, body)
+	}
+	if status, body := post("application/json", `{"uri": "x"}`); status != 400 || body != `{"error":{"code":"BadArgument","message":"Bad and unrecognizable JSON body."}}` {
+		t.Errorf("no url: %d %s", status, body)
 	}
 	if status, body := post("image/jpeg", "x"); status != 415 || body != `{"error":{"code":"BadArgument","message":"Invalid Media Type"}}` {
 		t.Errorf("wrong media type: %d %s", status, body)

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -214,12 +215,12 @@ type ListSessionsRequest struct {
 }
 
 // Validate predicts the service's 400 answers: RuleSessionStart for a
-// start over MaxSessionStart bytes (bytes are never fewer than the
-// characters the service counts), RuleSessionTop for a top outside
-// 1..MaxSessionTop (0 is absent, and fine).
+// start over MaxSessionStart characters (counted as StartLength),
+// RuleSessionTop for a top outside 1..MaxSessionTop (0 is absent, and
+// fine).
 func (r *ListSessionsRequest) Validate() error {
-	if len(r.Start) > MaxSessionStart {
-		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d bytes, over %d", len(r.Start), MaxSessionStart))
+	if n := StartLength(r.Start); n > MaxSessionStart {
+		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d characters, over %d", n, MaxSessionStart))
 	}
 	if r.Top != 0 && (r.Top < 1 || r.Top > MaxSessionTop) {
 		return ruleErr(RuleSessionTop, "top", strconv.Itoa(r.Top))
@@ -311,4 +312,47 @@ func clip(s string) string {
 		i--
 	}
 	return s[:i] + "..."
+}
+
+// StartLength is the length of a session list's start as the service
+// counts it against MaxSessionStart ("no more than 64 characters"): in
+// UTF-16 code units, the length of a string on the service's .NET
+// platform (an assumption the pages do not state; for the ASCII GUIDs the
+// service hands out it is the number of bytes). A rune outside the Basic
+// Multilingual Plane counts 2, any other rune 1; so a start of 64
+// non-ASCII BMP characters (over 64 bytes) is accepted.
+func StartLength(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// CompareIDs orders session ids as the service lists them ("ordered by
+// sessionId in ascending order", seed 003): as strings compared
+// ordinally in UTF-16 code units, the service's string order, not as
+// bytes of UTF-8 (the two differ only for runes from U+E000 up against
+// runes outside the Basic Multilingual Plane). It returns -1, 0 or +1.
+func CompareIDs(a, b string) int {
+	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			if ua[i] < ub[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(ua) < len(ub):
+		return -1
+	case len(ua) > len(ub):
+		return 1
+	}
+	return 0
 }

@@ -181,3 +181,23 @@ func TestDecodeSessionsErrorIsShort(t *testing.T) {
 		}
 	}
 }
+
+// TestStartCountsCharacters: start is "no more than 64 characters" (seed
+// 000), counted as the service counts a string (StartLength), not in
+// bytes: 64 two-byte characters pass, 65 do not; an astral rune counts 2.
+func TestStartCountsCharacters(t *testing.T) {
+	for _, c := range []struct {
+		start string
+		ok    bool
+	}{
+		{strings.Repeat("é", 64), true},
+		{strings.Repeat("é", 65), false},
+		{strings.Repeat("a", 62) + "\U0001F600", true},
+		{strings.Repeat("a", 63) + "\U0001F600", false},
+	} {
+		r := &payload.ListSessionsRequest{Start: c.start}
+		if err := r.Validate(); (err == nil) != c.ok {
+			t.Errorf("start of %d bytes: %v, want ok=%v", len(c.start), err, c.ok)
+		}
+	}
+}

@@ -68,6 +68,13 @@ type Options struct {
 	// MaxBodyBytes bounds a request body (default 128 MiB); a longer
 	// one is answered 413.
 	MaxBodyBytes int64
+	// SeedShapes answers in the shapes of the seed pages' examples where
+	// they disagree with the published REST specification (see the table
+	// in the package documentation): the v1.1-preview.1 session list with
+	// sessionId and sessionStartDateTime in epoch milliseconds, and a
+	// FaceListNotFound message that names the list. The default follows
+	// the specification.
+	SeedShapes bool
 	// Now is the emulator's clock, for the createdDateTime of sessions
 	// created without one; nil means time.Now.
 	Now func() time.Time
@@ -471,7 +478,17 @@ const (
 	quotaMessage     = "Out of call volume quota. Quota will be replenished in 2 days."
 	timeoutMessage   = "Request Timeout."
 	rateLimitMessage = "Rate limit is exceeded. Try again in %d seconds."
+	// conflictMessage is the 409 of the specification's add-face example.
+	conflictMessage = "There is a conflict operation on requested resource, please try later."
+	// jsonParseMessage is the 400 for a body that is not JSON, in the
+	// add-face page's example (seed 004) and the specification's.
+	jsonParseMessage = "JSON parsing error."
 )
+
+// writeJSONParseError answers a body that does not parse as JSON.
+func writeJSONParseError(w http.ResponseWriter) {
+	writeError(w, http.StatusBadRequest, "BadArgument", jsonParseMessage, true)
+}
 
 func writeFault(w http.ResponseWriter, f Fault, later bool) {
 	msg := f.Message
@@ -510,7 +527,7 @@ func writeFault(w http.ResponseWriter, f Fault, later bool) {
 			code = "ConcurrentOperationConflict"
 		}
 		if msg == "" {
-			msg = "There is a conflict operation on resource, please try later."
+			msg = conflictMessage
 		}
 		writeError(w, f.Status, code, msg, later)
 	default:

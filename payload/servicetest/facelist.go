@@ -46,7 +46,7 @@ func (e *Emulator) serveAddFace(w http.ResponseWriter, r *http.Request, id strin
 	_, exists := e.lists[id]
 	e.mu.Unlock()
 	if !exists {
-		writeError(w, http.StatusNotFound, "FaceListNotFound", "Face list '"+id+"' is not found.", false)
+		e.faceListNotFound(w, id)
 		return
 	}
 	q := r.URL.Query()
@@ -73,7 +73,11 @@ func (e *Emulator) serveAddFace(w http.ResponseWriter, r *http.Request, id strin
 		var req struct {
 			URL *string `json:"url"`
 		}
-		if err != nil || json.Unmarshal(body, &req) != nil || req.URL == nil {
+		if err != nil || !json.Valid(body) {
+			writeJSONParseError(w)
+			return
+		}
+		if json.Unmarshal(body, &req) != nil || req.URL == nil {
 			writeRule(w, payload.RuleBadJSON, false)
 			return
 		}
@@ -148,7 +152,7 @@ func (e *Emulator) serveAddFace(w http.ResponseWriter, r *http.Request, id strin
 	faceIDs, ok := e.lists[id]
 	if !ok {
 		e.mu.Unlock()
-		writeError(w, http.StatusNotFound, "FaceListNotFound", "Face list '"+id+"' is not found.", false)
+		e.faceListNotFound(w, id)
 		return
 	}
 	if len(faceIDs) >= payload.MaxFaceListFaces {
@@ -176,9 +180,16 @@ type faceListInfo struct {
 }
 
 // faceListNotFound answers 404 FaceListNotFound, the service's code for a
-// list that does not exist.
-func faceListNotFound(w http.ResponseWriter, id string) {
-	writeError(w, http.StatusNotFound, "FaceListNotFound", "Face list '"+id+"' is not found.", false)
+// list that does not exist: "Face list is not found." as the
+// specification's example and the add-face page's table say, or, with
+// Options.SeedShapes, "Face list '<id>' is not found." as that page's
+// example body.
+func (e *Emulator) faceListNotFound(w http.ResponseWriter, id string) {
+	msg := "Face list is not found."
+	if e.opts.SeedShapes {
+		msg = "Face list '" + id + "' is not found."
+	}
+	writeError(w, http.StatusNotFound, "FaceListNotFound", msg, false)
 }
 
 // serveCreateFaceList answers PUT /face/v1.0/facelists/{id} with a JSON
@@ -199,7 +210,11 @@ func (e *Emulator) serveCreateFaceList(w http.ResponseWriter, r *http.Request, i
 		UserData         string  `json:"userData"`
 		RecognitionModel string  `json:"recognitionModel"`
 	}
-	if err != nil || json.Unmarshal(body, &req) != nil {
+	if err != nil || !json.Valid(body) {
+		writeJSONParseError(w)
+		return
+	}
+	if json.Unmarshal(body, &req) != nil {
 		writeRule(w, payload.RuleBadJSON, false)
 		return
 	}
@@ -237,7 +252,7 @@ func (e *Emulator) serveGetFaceList(w http.ResponseWriter, r *http.Request, id s
 	info := e.listInfo[id]
 	e.mu.Unlock()
 	if !ok {
-		faceListNotFound(w, id)
+		e.faceListNotFound(w, id)
 		return
 	}
 	type face struct {
@@ -274,7 +289,7 @@ func (e *Emulator) serveDeleteFaceList(w http.ResponseWriter, r *http.Request, i
 	delete(e.listInfo, id)
 	e.mu.Unlock()
 	if !ok {
-		faceListNotFound(w, id)
+		e.faceListNotFound(w, id)
 		return
 	}
 	w.WriteHeader(http.StatusOK)

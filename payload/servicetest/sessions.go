@@ -37,8 +37,8 @@ type sessionV11 struct {
 	SessionExpired       bool   `json:"sessionExpired"`
 }
 
-// sessionLater is an item of the later list: id, and date-times as
-// strings.
+// sessionLater is an item of the list in the specification's shape (and
+// seed 003's): id, and date-times as ISO 8601 strings.
 type sessionLater struct {
 	ID                   string  `json:"id"`
 	CreatedDateTime      string  `json:"createdDateTime"`
@@ -55,12 +55,15 @@ func (e *Emulator) sortedSessionsLocked(k int) []payload.Session {
 	for _, s := range e.sessions[k] {
 		out = append(out, s)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	sort.Slice(out, func(i, j int) bool { return payload.CompareIDs(out[i].ID, out[j].ID) < 0 })
 	return out
 }
 
 // serveListSessions answers GET .../sessions?start=S&top=N: the sessions
-// with an id greater than start, in id order, at most top.
+// with an id greater than start, in id order (payload.CompareIDs), at most
+// top; in the specification's shape (id, ISO 8601 date-times) for every
+// version, or for v1.1-preview.1 in seed 000's (sessionId, epoch
+// milliseconds) with Options.SeedShapes.
 func (e *Emulator) serveListSessions(w http.ResponseWriter, r *http.Request, kind payload.SessionKind, version string) {
 	later := version != payload.LivenessAPIVersion
 	if checkJSONMedia(w, r, later) {
@@ -68,7 +71,7 @@ func (e *Emulator) serveListSessions(w http.ResponseWriter, r *http.Request, kin
 	}
 	q := r.URL.Query()
 	start := q.Get("start")
-	if len(start) > payload.MaxSessionStart {
+	if payload.StartLength(start) > payload.MaxSessionStart {
 		writeRule(w, payload.RuleSessionStart, later)
 		return
 	}
@@ -87,11 +90,11 @@ func (e *Emulator) serveListSessions(w http.ResponseWriter, r *http.Request, kin
 	e.mu.Unlock()
 	var items []payload.Session
 	for _, s := range all {
-		if s.ID > start && len(items) < top {
+		if payload.CompareIDs(s.ID, start) > 0 && len(items) < top {
 			items = append(items, s)
 		}
 	}
-	if !later {
+	if !later && e.opts.SeedShapes {
 		out := make([]sessionV11, 0, len(items))
 		for _, s := range items {
 			it := sessionV11{SessionID: s.ID, CreatedDateTime: s.CreatedDateTime.UTC().Format(dateTimeLayout),
@@ -224,7 +227,11 @@ func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, ki
 		return
 	}
 	var req createSessionBody
-	if err != nil || json.Unmarshal(body, &req) != nil {
+	if err != nil || !json.Valid(body) {
+		writeJSONParseError(w)
+		return
+	}
+	if json.Unmarshal(body, &req) != nil {
 		writeRule(w, payload.RuleBadJSON, true)
 		return
 	}

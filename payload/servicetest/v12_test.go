@@ -58,7 +58,7 @@ func TestGASessions(t *testing.T) {
 		}
 	}
 	if status, body, h := do(t, e, "POST", "/face/v1.2/detectLiveness-sessions", "application/json", []byte(`{`)); status != 400 ||
-		body != ruleBody(payload.RuleBadJSON) || h.Get("x-ms-error-code") != payload.RuleBadJSON.Code() {
+		body != `{"error":{"code":"BadArgument","message":"JSON parsing error."}}` || h.Get("x-ms-error-code") != "BadArgument" {
 		t.Errorf("bad JSON: %d %s", status, body)
 	}
 }
@@ -121,7 +121,7 @@ func TestErrorShape(t *testing.T) {
 func TestEmptyTop(t *testing.T) {
 	e := New(nil)
 	e.AddSession(payload.SessionLiveness, payload.Session{})
-	if status, body, _ := do(t, e, "GET", sessionsPath+"?top=", "", nil); status != 200 || !strings.Contains(body, `"sessionId"`) {
+	if status, body, _ := do(t, e, "GET", sessionsPath+"?top=", "", nil); status != 200 || !strings.Contains(body, `"id"`) {
 		t.Errorf("top=: %d %s", status, body)
 	}
 	if status, body, _ := do(t, e, "GET", sessionsPath+"?top=0", "", nil); status != 400 {
@@ -158,5 +158,63 @@ func TestUserDataLimit(t *testing.T) {
 		if status != want {
 			t.Errorf("userData of %d bytes: %d %s, want %d", n, status, body, want)
 		}
+	}
+}
+
+// TestSeedShapes: by default the v1.1-preview.1 list follows the REST
+// specification (id, ISO 8601 date-times); with SeedShapes it follows seed
+// 000's example (sessionId, epoch milliseconds). payload.DecodeSessions
+// reads both. The FaceListNotFound text follows the specification, or
+// the seed's example body.
+func TestSeedShapes(t *testing.T) {
+	start := time.Date(2024, 3, 5, 11, 7, 28, 540e6, time.UTC)
+	for _, seed := range []bool{false, true} {
+		e := New(&Options{SeedShapes: seed})
+		e.AddSession(payload.SessionLiveness, payload.Session{ID: "b12e", SessionStartDateTime: start, CreatedDateTime: start})
+		_, body, _ := do(t, e, "GET", sessionsPath, "", nil)
+		want := `"id":"b12e"`
+		wantStart := `"sessionStartDateTime":"2024-03-05T11:07:28.540Z"`
+		if seed {
+			want, wantStart = `"sessionId":"b12e"`, `"sessionStartDateTime":1709636848540`
+		}
+		if !strings.Contains(body, want) || !strings.Contains(body, wantStart) {
+			t.Errorf("SeedShapes %v: %s", seed, body)
+		}
+		got, err := payload.DecodeSessions([]byte(body))
+		if err != nil || len(got) != 1 || got[0].ID != "b12e" || !got[0].SessionStartDateTime.Equal(start) {
+			t.Errorf("SeedShapes %v: decoded %+v, %v", seed, got, err)
+		}
+		_, body, _ = do(t, e, "GET", "/face/v1.0/facelists/absent", "", nil)
+		wantMsg := `"Face list is not found."`
+		if seed {
+			wantMsg = `"Face list 'absent' is not found."`
+		}
+		if !strings.Contains(body, wantMsg) {
+			t.Errorf("SeedShapes %v: %s", seed, body)
+		}
+	}
+}
+
+// TestStartOrder: start is at most 64 characters (UTF-16 code units), not
+// bytes; ids are listed in the service's string order.
+func TestStartOrder(t *testing.T) {
+	e := New(nil)
+	for _, id := range []string{"b", "a", "\uff61", "\U0001F600"} {
+		e.AddSession(payload.SessionLiveness, payload.Session{ID: id})
+	}
+	if status, body, _ := do(t, e, "GET", sessionsPath+"?start="+strings.Repeat("%C3%A9", 64), "", nil); status != 200 {
+		t.Errorf("64 characters (128 bytes): %d %s", status, body)
+	}
+	if status, body, _ := do(t, e, "GET", sessionsPath+"?start="+strings.Repeat("%C3%A9", 65), "", nil); status != 400 {
+		t.Errorf("65 characters: %d %s", status, body)
+	}
+	var ids []string
+	for _, s := range e.Sessions(payload.SessionLiveness) {
+		ids = append(ids, s.ID)
+	}
+	// In UTF-16 the surrogate pair (0xD83D...) sorts before U+FF61; in
+	// UTF-8 bytes it would sort after.
+	if got := strings.Join(ids, ","); got != "a,b,\U0001F600,\uff61" {
+		t.Errorf("order %q", got)
 	}
 }

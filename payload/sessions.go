@@ -64,6 +64,12 @@ type Session struct {
 	DeviceCorrelationID string
 	// SessionExpired reports whether the session's token has expired.
 	SessionExpired bool
+	// Status is the session's status ("NotStarted", "Running",
+	// "Succeeded", ...), given by a single session's answer; empty in
+	// list items.
+	Status string
+	// ModelVersion is the v1.2 answer's modelVersion; empty elsewhere.
+	ModelVersion string
 }
 
 type wireSession struct {
@@ -74,6 +80,8 @@ type wireSession struct {
 	TTL       json.RawMessage `json:"authTokenTimeToLiveInSeconds"`
 	Device    *string         `json:"deviceCorrelationId"`
 	Expired   *bool           `json:"sessionExpired"`
+	Status    *string         `json:"status"`
+	Model     *string         `json:"modelVersion"`
 }
 
 // UnmarshalJSON decodes a session list item in either shape. An item
@@ -116,6 +124,12 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	}
 	if w.Expired != nil {
 		out.SessionExpired = *w.Expired
+	}
+	if w.Status != nil {
+		out.Status = *w.Status
+	}
+	if w.Model != nil {
+		out.ModelVersion = *w.Model
 	}
 	*s = out
 	return nil
@@ -217,8 +231,12 @@ type ListSessionsRequest struct {
 // Validate predicts the service's 400 answers: RuleSessionStart for a
 // start over MaxSessionStart characters (counted as StartLength),
 // RuleSessionTop for a top outside 1..MaxSessionTop (0 is absent, and
-// fine).
+// fine). APIVersion SessionsGAVersion, which has no list operation, gives
+// an error wrapping ErrInvalid.
 func (r *ListSessionsRequest) Validate() error {
+	if isGA(r.APIVersion) {
+		return fmt.Errorf("%w: API version %s has no session list", ErrInvalid, r.APIVersion)
+	}
 	if n := StartLength(r.Start); n > MaxSessionStart {
 		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d characters, over %d", n, MaxSessionStart))
 	}
@@ -237,6 +255,9 @@ func apiVersion(v string) string {
 
 // URLFor returns the request URL under endpoint.
 func (r *ListSessionsRequest) URLFor(endpoint string) (string, error) {
+	if isGA(r.APIVersion) {
+		return "", r.Validate()
+	}
 	q := url.Values{}
 	if r.Start != "" {
 		q.Set("start", r.Start)
@@ -244,7 +265,7 @@ func (r *ListSessionsRequest) URLFor(endpoint string) (string, error) {
 	if r.Top != 0 {
 		q.Set("top", strconv.Itoa(r.Top))
 	}
-	return joinURL(endpoint, q, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions")
+	return joinURL(endpoint, q, sessionPath(r.APIVersion, r.Kind)...)
 }
 
 // NewRequest returns the HTTP request, with the key and Accept headers
@@ -254,7 +275,9 @@ func (r *ListSessionsRequest) NewRequest(ctx context.Context, endpoint, key stri
 }
 
 // DeleteSessionRequest deletes a liveness session:
-// DELETE {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}.
+// DELETE {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}, or
+// for SessionsGAVersion {endpoint}/face/v1.2/{Kind}-sessions/{ID} (which
+// answers 204).
 type DeleteSessionRequest struct {
 	Kind       SessionKind
 	APIVersion string // defaults to LivenessAPIVersion
@@ -276,13 +299,63 @@ func (r *DeleteSessionRequest) URLFor(endpoint string) (string, error) {
 	if err := r.Validate(); err != nil {
 		return "", err
 	}
-	return joinURL(endpoint, nil, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions", r.ID)
+	return joinURL(endpoint, nil, sessionPath(r.APIVersion, r.Kind, r.ID)...)
 }
 
 // NewRequest returns the HTTP request, with the key and Accept headers
 // set.
 func (r *DeleteSessionRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
 	return newBodylessRequest(ctx, http.MethodDelete, endpoint, key, r.URLFor)
+}
+
+// SessionsGAVersion is the generally available API version of liveness
+// sessions. Its paths differ from the previews':
+// /face/v1.2/detectLiveness-sessions/{sessionId} and
+// /face/v1.2/detectLivenessWithVerify-sessions/{sessionId}; it has no list.
+const SessionsGAVersion = "v1.2"
+
+func isGA(v string) bool { return strings.EqualFold(v, SessionsGAVersion) }
+
+// sessionPath returns the path segments of a session (or, without id, of
+// the collection) in the API version.
+func sessionPath(version string, kind SessionKind, id ...string) []string {
+	v := apiVersion(version)
+	if isGA(v) {
+		return append([]string{"face", v, kind.String() + "-sessions"}, id...)
+	}
+	return append([]string{"face", v, kind.String(), "singleModal", "sessions"}, id...)
+}
+
+// GetSessionRequest gets one liveness session:
+// GET {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}, or for
+// SessionsGAVersion {endpoint}/face/v1.2/{Kind}-sessions/{ID}.
+type GetSessionRequest struct {
+	Kind       SessionKind
+	APIVersion string // defaults to LivenessAPIVersion
+	ID         string
+}
+
+// Validate refuses an empty ID with an error wrapping ErrInvalid.
+func (r *GetSessionRequest) Validate() error {
+	if r.ID == "" {
+		return fmt.Errorf("%w: empty session id", ErrInvalid)
+	}
+	return nil
+}
+
+// URLFor returns the request URL under endpoint; the ID is escaped as one
+// path segment.
+func (r *GetSessionRequest) URLFor(endpoint string) (string, error) {
+	if err := r.Validate(); err != nil {
+		return "", err
+	}
+	return joinURL(endpoint, nil, sessionPath(r.APIVersion, r.Kind, r.ID)...)
+}
+
+// NewRequest returns the HTTP request, with the key and Accept headers
+// set.
+func (r *GetSessionRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
+	return newBodylessRequest(ctx, http.MethodGet, endpoint, key, r.URLFor)
 }
 
 func newBodylessRequest(ctx context.Context, method, endpoint, key string, urlFor func(string) (string, error)) (*http.Request, error) {

@@ -170,7 +170,7 @@ func TestAddFaceRawBodies(t *testing.T) {
 	if status, body := post("application/json", `{"uri": "x"}`); status != 400 || body != `{"error":{"code":"BadArgument","message":"Bad and unrecognizable JSON body."}}` {
 		t.Errorf("no url: %d %s", status, body)
 	}
-	if status, body := post("image/jpeg", "x"); status != 415 || body != `{"error":{"code":"BadArgument","message":"Invalid Media Type"}}` {
+	if status, body := post("image/jpeg", "x"); status != 415 || body != `{"error":{"code":"BadArgument","message":"Invalid Media Type."}}` {
 		t.Errorf("wrong media type: %d %s", status, body)
 	}
 	if status, body := post("application/json", `{"url":"https://example.com/a.jpg"}`); status != 400 || !strings.Contains(body, payload.RuleDownloadFailed.Text()) {

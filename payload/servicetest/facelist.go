@@ -28,14 +28,14 @@ func (e *Emulator) serveAddFace(w http.ResponseWriter, r *http.Request, id strin
 			return
 		}
 		if _, perr := payload.ProbeMedia(sniffed); perr != nil {
-			writeError(w, http.StatusUnsupportedMediaType, "BadArgument", "Invalid Media Type", false)
+			e.writeAddFaceMediaType(w)
 			return
 		}
 		ct = "application/octet-stream"
 	}
 	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || (mt != "application/octet-stream" && mt != "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "BadArgument", "Invalid Media Type", false)
+		e.writeAddFaceMediaType(w)
 		return
 	}
 	if !payload.ValidFaceListID(id) {
@@ -293,4 +293,15 @@ func (e *Emulator) serveDeleteFaceList(w http.ResponseWriter, r *http.Request, i
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// writeAddFaceMediaType answers 415 to an add-face call: "Invalid Media
+// Type." as the specification's example, or, with Options.SeedShapes,
+// "Invalid Media Type" (no period) as the add-face page's (seed 004).
+func (e *Emulator) writeAddFaceMediaType(w http.ResponseWriter) {
+	msg := "Invalid Media Type."
+	if e.opts.SeedShapes {
+		msg = "Invalid Media Type"
+	}
+	writeError(w, http.StatusUnsupportedMediaType, "BadArgument", msg, false)
 }

@@ -213,12 +213,12 @@ func gaShape(kind payload.SessionKind, s payload.Session) sessionGA {
 }
 
 // serveCreateSession answers POST /face/v1.2/{kind}-sessions: 200 with the
-// new session, 400 BadArgument for a body that is not the specification's
-// JSON or a time to live outside 60 to 86400 seconds.
+// new session; 415 for a body type other than application/json (as the
+// other session operations); 400 BadArgument for a body that is not JSON
+// ("JSON parsing error."), without livenessOperationMode, or with a time
+// to live outside 60 to 86400 seconds.
 func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, kind payload.SessionKind) {
-	ct := r.Header.Get("Content-Type")
-	if mt, _, err := mime.ParseMediaType(ct); ct != "" && (err != nil || mt != "application/json") {
-		writeError(w, http.StatusUnsupportedMediaType, "UnsupportedMediaType", "Invalid Media Type.", true)
+	if checkJSONMedia(w, r, true) {
 		return
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -261,6 +261,9 @@ func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, ki
 // deviceCorrelationId, authTokenTimeToLiveInSeconds, status). An unknown
 // id answers 404 SessionNotFound.
 func (e *Emulator) serveGetSession(w http.ResponseWriter, r *http.Request, kind payload.SessionKind, id, version string) {
+	if checkJSONMedia(w, r, true) {
+		return
+	}
 	e.mu.Lock()
 	s, ok := e.sessions[kindIndex(kind)][id]
 	e.mu.Unlock()

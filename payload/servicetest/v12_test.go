@@ -218,3 +218,16 @@ func TestStartOrder(t *testing.T) {
 		t.Errorf("order %q", got)
 	}
 }
+
+// TestCreateSessionMediaType: create answers 415 to a body that is not
+// application/json, as the other session operations do.
+func TestCreateSessionMediaType(t *testing.T) {
+	e := New(nil)
+	status, body, h := do(t, e, "POST", "/face/v1.2/detectLiveness-sessions", "text/plain", []byte(`{"livenessOperationMode":"Passive"}`))
+	if status != 415 || body != `{"error":{"code":"BadArgument","message":"Invalid Media Type."}}` || h.Get("x-ms-error-code") != "BadArgument" {
+		t.Errorf("%d %s", status, body)
+	}
+	if status, body, _ := do(t, e, "POST", "/face/v1.2/detectLiveness-sessions", "application/json", []byte(`{}`)); status != 400 {
+		t.Errorf("no livenessOperationMode: %d %s", status, body)
+	}
+}

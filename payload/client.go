@@ -3,6 +3,7 @@ package payload
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -448,6 +449,30 @@ func (c *Client) ListSessions(ctx context.Context, r *ListSessionsRequest) ([]Se
 		return nil, c.redacted(err)
 	}
 	return ss, nil
+}
+
+// GetSession gets one session. The answer is read in any of the published
+// shapes (see Session): the previews' (id, ISO 8601 date-times) and
+// v1.2's (sessionId, status, modelVersion).
+func (c *Client) GetSession(ctx context.Context, r *GetSessionRequest) (*Session, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	body, err := c.do(ctx, r.NewRequest)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > MaxSessionListBytes {
+		return nil, malformed("session over "+strconv.Itoa(MaxSessionListBytes)+" bytes", nil)
+	}
+	var s Session
+	if err := json.Unmarshal(body, &s); err != nil {
+		if !errors.Is(err, ErrMalformed) {
+			err = malformed("session", err)
+		}
+		return nil, c.redacted(err)
+	}
+	return &s, nil
 }
 
 // DeleteSession deletes a session.

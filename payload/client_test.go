@@ -163,11 +163,14 @@ func TestClientRetryAfterDate(t *testing.T) {
 }
 
 func TestClientValidatesFirst(t *testing.T) {
-	srv := servicetest.NewServer(nil)
+	small := payload.FaceObservation{Size: 100} // under the minimum face
+	srv := servicetest.NewServer(&servicetest.Options{
+		Observe: func(*servicetest.Frame) payload.FaceObservation { return small },
+	})
 	defer srv.Close()
 	c := newTestClient(t, srv, &fakeSleep{})
 	r := validRequest(t)
-	r.Frames[0].TargetFace = rect(80, 40, 100, 100) // under the minimum face
+	r.Frames[0].Face = &small
 	_, err := c.DetectLiveness(context.Background(), r)
 	var re *payload.RuleError
 	if !errors.As(err, &re) || re.Rule != payload.RuleFaceNotFoundInRect || srv.Requests() != 0 {

@@ -46,7 +46,7 @@
 //	                          or past its last frame
 //	RuleImageTooLarge         an image over MaxImageBytes, a video (WebP) over MaxVideoBytes
 //	RuleImageTooSmall         a file under MinFileBytes
-//	RuleFaceNotFoundInRect    a target rectangle under MinFaceSize (also ErrFaceTooSmall), or
+//	RuleFaceNotFoundInRect    an observed face Size under MinFaceSize (also ErrFaceTooSmall), or
 //	                          observed Missing
 //	RuleFaceNotFoundInFrames  fewer frames with a face than ValidateOptions.MinFaceFrames
 //	RuleFaceBlurred           measured (CheckQuality) or observed
@@ -56,18 +56,20 @@
 //
 // # Readings of the pages
 //
-// Sizes: the pages say "1KB", "6MB", "25MB", "4MB" without defining a KB.
-// Each limit takes the stricter reading, so that what Validate accepts the
-// service accepts under either: lower bounds in 1024 bytes (MinFileBytes),
-// upper bounds in powers of ten (MaxImageBytes = 6,000,000, MaxVideoBytes =
-// 25,000,000, MaxFaceListImageBytes = 4,000,000, MaxUserDataBytes = 1000,
-// counted in UTF-8 bytes).
+// Sizes: the pages say "1KB", "6MB", "25MB", "4MB"; the service counts in
+// binary units (1 KB = 1024 bytes, 1 MB = 2^20 bytes), and a file exactly
+// at a bound is accepted: MinFileBytes = 1024, MaxImageBytes = 6 MiB,
+// MaxVideoBytes = 25 MiB, MaxFaceListImageBytes = 4 MiB, MaxUserDataBytes =
+// 1024 (counted in UTF-8 bytes).
 //
 // Minimum face: the liveness page calls 128x128 (scaled up for images over
 // 1920x1080) the minimum detectable face size, and lists no message of its
-// own for it. A face under it is not detected, so a target rectangle under
-// MinFaceSize of its image is predicted as "Face not found within target
-// rectangle." (RuleFaceNotFoundInRect, also matching ErrFaceTooSmall);
+// own for it. A face under it is not detected, so a detected face
+// (FaceObservation.Size) under MinFaceSize of its image is predicted as
+// "Face not found within target rectangle." (RuleFaceNotFoundInRect, also
+// matching ErrFaceTooSmall). The minimum bounds the face, not the client's
+// target rectangle: the page's own example request sends a 100x100
+// targetFaceRectangle, and Validate accepts it;
 // "Image size is too small." is the file size rule, the counterpart of
 // "Image size is too large.". The size is that of the uploaded image (the
 // crop), which is what the service detects in. MinFaceSize is

@@ -22,12 +22,13 @@ func mustRead(name string) []byte {
 	return b
 }
 
-// Validate predicts the service's answer: here a face rectangle under the
-// 128-pixel minimum.
+// Validate predicts the service's answer: here a detected face (100 px,
+// reported by the caller's detector) under the 128-pixel minimum.
 func ExampleLivenessRequest_Validate() {
 	r := &payload.LivenessRequest{
-		Frames: []payload.Frame{{FileName: "face.jpg", TargetFace: &payload.Rect{Left: 400, Top: 80, Width: 100, Height: 100}}},
-		Files:  []payload.File{{Name: "face.jpg", Data: mustRead("../testdata/faces/obama-480p.jpg")}},
+		Frames: []payload.Frame{{FileName: "face.jpg", TargetFace: &payload.Rect{Left: 400, Top: 80, Width: 100, Height: 100},
+			Face: &payload.FaceObservation{Size: 100}}},
+		Files: []payload.File{{Name: "face.jpg", Data: mustRead("../testdata/faces/obama-480p.jpg")}},
 	}
 	err := r.Validate(nil)
 	var re *payload.RuleError
@@ -38,7 +39,7 @@ func ExampleLivenessRequest_Validate() {
 	}
 	// Output:
 	// 400 BadRequest Face not found within target rectangle.
-	// imageData[0].targetFaceRectangle
+	// imageData[0]
 	// true true
 }
 

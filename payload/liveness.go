@@ -82,6 +82,17 @@ type FaceObservation struct {
 	// Blurred, OverExposed, UnderExposed and NotFrontal: the face is
 	// too blurred, over or under exposed, or turned away.
 	Blurred, OverExposed, UnderExposed, NotFrontal bool
+	// Size is the detected face's smaller side in pixels, 0 when not
+	// measured. A face under MinFaceSize of its image is not detected
+	// (the liveness page's minimum applies to the detected face, not to
+	// the client's target rectangle): it counts as Missing.
+	Size int
+}
+
+// tooSmall reports whether the observed face is under the minimum of a
+// w x h image.
+func (o *FaceObservation) tooSmall(w, h int) bool {
+	return o != nil && o.Size > 0 && o.Size < MinFaceSize(w, h)
 }
 
 // Frame is one imageData entry of the metadata: one image, or one frame of
@@ -220,10 +231,11 @@ func (o *ValidateOptions) minFaceFrames(n int) int {
 //  5. for each frame: its frameNumber (negative, not increasing within a
 //     video, or past a video's last frame: RuleDecoding), its crop offsets
 //     (the image must lie inside the full frame: RuleTargetOutOfRange), its
-//     target rectangle (inside the image: RuleTargetOutOfRange; at least
-//     MinFaceSize of the image: RuleFaceNotFoundInRect, also matching
-//     ErrFaceTooSmall);
-//  6. for each frame, the face: Missing in a target rectangle
+//     target rectangle (inside the image: RuleTargetOutOfRange; its size
+//     is not bounded, the liveness page's own example uses 100x100);
+//  6. for each frame, the face: an observed Size under MinFaceSize of the
+//     image in a target rectangle (RuleFaceNotFoundInRect, also matching
+//     ErrFaceTooSmall), Missing in a target rectangle
 //     (RuleFaceNotFoundInRect), over exposed, under exposed, blurred
 //     (measured when Quality is set, or observed), not frontal;
 //  7. that enough frames have a face (RuleFaceNotFoundInFrames).
@@ -321,6 +333,11 @@ func (r *LivenessRequest) Validate(opts *ValidateOptions) error {
 				}
 			}
 		}
+		if fr.Face.tooSmall(infos[j].Width, infos[j].Height) && fr.TargetFace != nil {
+			m := MinFaceSize(infos[j].Width, infos[j].Height)
+			return &RuleError{Rule: RuleFaceNotFoundInRect, Field: fmt.Sprintf("imageData[%d]", i), extra: ErrFaceTooSmall,
+				Reason: fmt.Sprintf("a %d px face is under the %d px minimum face for a %dx%d image", fr.Face.Size, m, infos[j].Width, infos[j].Height)}
+		}
 		if rule := FaceRule(fr.TargetFace != nil, fr.Face, measured); rule != 0 {
 			return ruleErr(rule, fmt.Sprintf("imageData[%d]", i), faceReason(rule, measured))
 		}
@@ -328,7 +345,8 @@ func (r *LivenessRequest) Validate(opts *ValidateOptions) error {
 	// 7. Enough frames with a face.
 	found := 0
 	for i := range r.Frames {
-		if f := r.Frames[i].Face; f == nil || !f.Missing {
+		j := index[r.Frames[i].FileName]
+		if f := r.Frames[i].Face; f == nil || (!f.Missing && !f.tooSmall(infos[j].Width, infos[j].Height)) {
 			found++
 		}
 	}
@@ -423,10 +441,6 @@ func checkLivenessFrame(num int, crop *CropOffsets, target *Rect, info MediaInfo
 		if !t.inside(w, h) {
 			return &RuleError{Rule: RuleTargetOutOfRange, Field: "targetFaceRectangle",
 				Reason: fmt.Sprintf("%v is not inside the %dx%d image", *t, w, h)}
-		}
-		if m := MinFaceSize(w, h); t.Width < m || t.Height < m {
-			return &RuleError{Rule: RuleFaceNotFoundInRect, Field: "targetFaceRectangle", extra: ErrFaceTooSmall,
-				Reason: fmt.Sprintf("%dx%d is under the %d px minimum face for a %dx%d image", t.Width, t.Height, m, w, h)}
 		}
 	}
 	return nil

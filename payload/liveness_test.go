@@ -114,9 +114,12 @@ var livenessCases = []livenessCase{
 	{name: "image-too-small", want: payload.RuleImageTooSmall, req: func(f *fixtures) *payload.LivenessRequest {
 		return oneImage("a.jpg", f.tiny, payload.Frame{})
 	}},
-	{name: "face-under-minimum-size", want: payload.RuleFaceNotFoundInRect, extra: payload.ErrFaceTooSmall, req: func(f *fixtures) *payload.LivenessRequest {
-		return oneImage("a.jpg", f.good, payload.Frame{TargetFace: rect(80, 40, 127, 160)})
-	}},
+	// A detected face of 127 px is under the 128 px minimum (seed 002).
+	{name: "face-under-minimum-size", want: payload.RuleFaceNotFoundInRect, extra: payload.ErrFaceTooSmall,
+		observe: map[string]payload.FaceObservation{"a.jpg": {Size: 127}},
+		req: func(f *fixtures) *payload.LivenessRequest {
+			return oneImage("a.jpg", f.good, payload.Frame{TargetFace: rect(80, 40, 160, 160), Face: &payload.FaceObservation{Size: 127}})
+		}},
 	{name: "face-not-in-rect", want: payload.RuleFaceNotFoundInRect,
 		observe: map[string]payload.FaceObservation{"a.jpg": {Missing: true}},
 		req: func(f *fixtures) *payload.LivenessRequest {
@@ -340,5 +343,58 @@ func TestValidateUnwritable(t *testing.T) {
 	r.Files[0].Data = slices.Concat(f.good, []byte("\r\n--xyz--\r\n"))
 	if _, err := r.WriteTo(io.Discard); !errors.Is(err, payload.ErrInvalid) {
 		t.Errorf("boundary in file: %v", err)
+	}
+}
+
+// TestTargetRectangleNotBounded: the liveness page's (seed 002) own example
+// request sends a 100x100 targetFaceRectangle at (50,50); the 128 px
+// minimum bounds the detected face, not that rectangle. A detected face of
+// 128 px (the limit) is accepted, 127 px (past it) is refused.
+func TestTargetRectangleNotBounded(t *testing.T) {
+	f := getFixtures(t)
+	for _, c := range []struct {
+		size int
+		want payload.Rule
+	}{{0, 0}, {128, 0}, {127, payload.RuleFaceNotFoundInRect}} {
+		obs := payload.FaceObservation{Size: c.size}
+		r := oneImage("a.jpg", f.good, payload.Frame{TargetFace: rect(50, 50, 100, 100), Face: &obs})
+		err := r.Validate(nil)
+		srv := newEmulator(t, map[string]payload.FaceObservation{"a.jpg": obs})
+		status, _, body := send(t, srv, r)
+		if c.want == 0 {
+			if err != nil || status != 200 {
+				t.Errorf("face %d px: Validate = %v, emulator %d %s; want both to accept", c.size, err, status, body)
+			}
+			continue
+		}
+		if !errors.Is(err, c.want) || !errors.Is(err, payload.ErrFaceTooSmall) || status != c.want.Status() {
+			t.Errorf("face %d px: Validate = %v, emulator %d %s; want %v", c.size, err, status, body, c.want)
+		}
+	}
+}
+
+// TestMegabyteIsBinary: the pages' "6MB", "25MB" and "4MB" (seeds 002 and
+// 004) are counted in 2^20 bytes, as SERVICE.md counts a KB in 1024 bytes:
+// a file at the limit passes the size rule, one byte more does not.
+func TestMegabyteIsBinary(t *testing.T) {
+	f := getFixtures(t)
+	if payload.MaxImageBytes != 6<<20 || payload.MaxVideoBytes != 25<<20 || payload.MaxFaceListImageBytes != 4<<20 || payload.MaxUserDataBytes != 1024 {
+		t.Fatalf("limits %d %d %d %d", payload.MaxImageBytes, payload.MaxVideoBytes, payload.MaxFaceListImageBytes, payload.MaxUserDataBytes)
+	}
+	atLimit := oneImage("a.jpg", f.huge[:payload.MaxImageBytes], payload.Frame{})
+	if err := atLimit.Validate(nil); errors.Is(err, payload.RuleImageTooLarge) {
+		t.Errorf("image of %d bytes: %v", payload.MaxImageBytes, err)
+	}
+	past := oneImage("a.jpg", f.huge[:payload.MaxImageBytes+1], payload.Frame{})
+	if err := past.Validate(nil); !errors.Is(err, payload.RuleImageTooLarge) {
+		t.Errorf("image of %d bytes: %v, want %v", payload.MaxImageBytes+1, err, payload.RuleImageTooLarge)
+	}
+	add := payload.AddFaceRequest{FaceListID: "friends", Image: f.huge[:payload.MaxFaceListImageBytes], FaceCount: 1}
+	if err := add.Validate(); errors.Is(err, payload.RuleImageSize) {
+		t.Errorf("face list image of %d bytes: %v", payload.MaxFaceListImageBytes, err)
+	}
+	add.Image = f.huge[:payload.MaxFaceListImageBytes+1]
+	if err := add.Validate(); !errors.Is(err, payload.RuleImageSize) {
+		t.Errorf("face list image of %d bytes: %v", payload.MaxFaceListImageBytes+1, err)
 	}
 }

@@ -9,28 +9,28 @@ import (
 	"github.com/facegate/facegate/preprocess"
 )
 
-// Byte limits of the service's pages. The pages say "1KB", "6MB", ...
-// without saying whether a KB is 1000 or 1024 bytes, so each limit takes the
-// stricter reading: a lower bound of 1024 bytes, upper bounds in powers of
-// ten. A file inside these limits is inside the service's under either
-// reading.
+// Byte limits of the service's pages. The pages say "1KB", "6MB", ...;
+// the service counts in binary units (SERVICE.md: "1 KB means 1024
+// bytes"), so a KB is 2^10 bytes and an MB 2^20 bytes, and a file exactly
+// at a limit is accepted.
 const (
-	// MinFileBytes is the smallest file the service takes (1 KB read as
-	// 1024 bytes), for images, videos and face list images alike.
-	MinFileBytes = 1024
-	// MaxImageBytes is the largest liveness image (6 MB read as
-	// 6,000,000 bytes).
-	MaxImageBytes = 6_000_000
+	// MinFileBytes is the smallest file the service takes (1 KB, seed
+	// 002 "from 1KB", 1024 bytes), for images, videos and face list
+	// images alike.
+	MinFileBytes = 1 << 10
+	// MaxImageBytes is the largest liveness image (seed 002: "1KB to
+	// 6MB", 6 x 2^20 bytes).
+	MaxImageBytes = 6 << 20
 	// MaxVideoBytes is the largest liveness video, an animated WebP
-	// (25 MB read as 25,000,000 bytes).
-	MaxVideoBytes = 25_000_000
-	// MaxFaceListImageBytes is the largest face list image (4 MB read as
-	// 4,000,000 bytes).
-	MaxFaceListImageBytes = 4_000_000
-	// MaxUserDataBytes is the longest face list userData (1 KB read as
-	// 1000; counted in UTF-8 bytes, never fewer than the characters the
-	// service may count).
-	MaxUserDataBytes = 1000
+	// (seed 002: "1KB to 25MB", 25 x 2^20 bytes).
+	MaxVideoBytes = 25 << 20
+	// MaxFaceListImageBytes is the largest face list image (seed 004:
+	// "1KB to 4MB", 4 x 2^20 bytes).
+	MaxFaceListImageBytes = 4 << 20
+	// MaxUserDataBytes is the longest face list userData (seed 004:
+	// "maximum length is 1KB"; SERVICE.md: 1 KB is 1024 bytes), counted
+	// in UTF-8 bytes.
+	MaxUserDataBytes = 1 << 10
 )
 
 // MediaInfo is what ProbeMedia reads from a file's header.

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -63,6 +64,12 @@ type Session struct {
 	DeviceCorrelationID string
 	// SessionExpired reports whether the session's token has expired.
 	SessionExpired bool
+	// Status is the session's status ("NotStarted", "Running",
+	// "Succeeded", ...), given by a single session's answer; empty in
+	// list items.
+	Status string
+	// ModelVersion is the v1.2 answer's modelVersion; empty elsewhere.
+	ModelVersion string
 }
 
 type wireSession struct {
@@ -73,6 +80,8 @@ type wireSession struct {
 	TTL       json.RawMessage `json:"authTokenTimeToLiveInSeconds"`
 	Device    *string         `json:"deviceCorrelationId"`
 	Expired   *bool           `json:"sessionExpired"`
+	Status    *string         `json:"status"`
+	Model     *string         `json:"modelVersion"`
 }
 
 // UnmarshalJSON decodes a session list item in either shape. An item
@@ -115,6 +124,12 @@ func (s *Session) UnmarshalJSON(b []byte) error {
 	}
 	if w.Expired != nil {
 		out.SessionExpired = *w.Expired
+	}
+	if w.Status != nil {
+		out.Status = *w.Status
+	}
+	if w.Model != nil {
+		out.ModelVersion = *w.Model
 	}
 	*s = out
 	return nil
@@ -214,12 +229,16 @@ type ListSessionsRequest struct {
 }
 
 // Validate predicts the service's 400 answers: RuleSessionStart for a
-// start over MaxSessionStart bytes (bytes are never fewer than the
-// characters the service counts), RuleSessionTop for a top outside
-// 1..MaxSessionTop (0 is absent, and fine).
+// start over MaxSessionStart characters (counted as StartLength),
+// RuleSessionTop for a top outside 1..MaxSessionTop (0 is absent, and
+// fine). APIVersion SessionsGAVersion, which has no list operation, gives
+// an error wrapping ErrInvalid.
 func (r *ListSessionsRequest) Validate() error {
-	if len(r.Start) > MaxSessionStart {
-		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d bytes, over %d", len(r.Start), MaxSessionStart))
+	if isGA(r.APIVersion) {
+		return fmt.Errorf("%w: API version %s has no session list", ErrInvalid, r.APIVersion)
+	}
+	if n := StartLength(r.Start); n > MaxSessionStart {
+		return ruleErr(RuleSessionStart, "start", fmt.Sprintf("%d characters, over %d", n, MaxSessionStart))
 	}
 	if r.Top != 0 && (r.Top < 1 || r.Top > MaxSessionTop) {
 		return ruleErr(RuleSessionTop, "top", strconv.Itoa(r.Top))
@@ -236,6 +255,9 @@ func apiVersion(v string) string {
 
 // URLFor returns the request URL under endpoint.
 func (r *ListSessionsRequest) URLFor(endpoint string) (string, error) {
+	if isGA(r.APIVersion) {
+		return "", r.Validate()
+	}
 	q := url.Values{}
 	if r.Start != "" {
 		q.Set("start", r.Start)
@@ -243,7 +265,7 @@ func (r *ListSessionsRequest) URLFor(endpoint string) (string, error) {
 	if r.Top != 0 {
 		q.Set("top", strconv.Itoa(r.Top))
 	}
-	return joinURL(endpoint, q, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions")
+	return joinURL(endpoint, q, sessionPath(r.APIVersion, r.Kind)...)
 }
 
 // NewRequest returns the HTTP request, with the key and Accept headers
@@ -253,7 +275,9 @@ func (r *ListSessionsRequest) NewRequest(ctx context.Context, endpoint, key stri
 }
 
 // DeleteSessionRequest deletes a liveness session:
-// DELETE {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}.
+// DELETE {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}, or
+// for SessionsGAVersion {endpoint}/face/v1.2/{Kind}-sessions/{ID} (which
+// answers 204).
 type DeleteSessionRequest struct {
 	Kind       SessionKind
 	APIVersion string // defaults to LivenessAPIVersion
@@ -275,13 +299,63 @@ func (r *DeleteSessionRequest) URLFor(endpoint string) (string, error) {
 	if err := r.Validate(); err != nil {
 		return "", err
 	}
-	return joinURL(endpoint, nil, "face", apiVersion(r.APIVersion), r.Kind.String(), "singleModal", "sessions", r.ID)
+	return joinURL(endpoint, nil, sessionPath(r.APIVersion, r.Kind, r.ID)...)
 }
 
 // NewRequest returns the HTTP request, with the key and Accept headers
 // set.
 func (r *DeleteSessionRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
 	return newBodylessRequest(ctx, http.MethodDelete, endpoint, key, r.URLFor)
+}
+
+// SessionsGAVersion is the generally available API version of liveness
+// sessions. Its paths differ from the previews':
+// /face/v1.2/detectLiveness-sessions/{sessionId} and
+// /face/v1.2/detectLivenessWithVerify-sessions/{sessionId}; it has no list.
+const SessionsGAVersion = "v1.2"
+
+func isGA(v string) bool { return strings.EqualFold(v, SessionsGAVersion) }
+
+// sessionPath returns the path segments of a session (or, without id, of
+// the collection) in the API version.
+func sessionPath(version string, kind SessionKind, id ...string) []string {
+	v := apiVersion(version)
+	if isGA(v) {
+		return append([]string{"face", v, kind.String() + "-sessions"}, id...)
+	}
+	return append([]string{"face", v, kind.String(), "singleModal", "sessions"}, id...)
+}
+
+// GetSessionRequest gets one liveness session:
+// GET {endpoint}/face/{APIVersion}/{Kind}/singleModal/sessions/{ID}, or for
+// SessionsGAVersion {endpoint}/face/v1.2/{Kind}-sessions/{ID}.
+type GetSessionRequest struct {
+	Kind       SessionKind
+	APIVersion string // defaults to LivenessAPIVersion
+	ID         string
+}
+
+// Validate refuses an empty ID with an error wrapping ErrInvalid.
+func (r *GetSessionRequest) Validate() error {
+	if r.ID == "" {
+		return fmt.Errorf("%w: empty session id", ErrInvalid)
+	}
+	return nil
+}
+
+// URLFor returns the request URL under endpoint; the ID is escaped as one
+// path segment.
+func (r *GetSessionRequest) URLFor(endpoint string) (string, error) {
+	if err := r.Validate(); err != nil {
+		return "", err
+	}
+	return joinURL(endpoint, nil, sessionPath(r.APIVersion, r.Kind, r.ID)...)
+}
+
+// NewRequest returns the HTTP request, with the key and Accept headers
+// set.
+func (r *GetSessionRequest) NewRequest(ctx context.Context, endpoint, key string) (*http.Request, error) {
+	return newBodylessRequest(ctx, http.MethodGet, endpoint, key, r.URLFor)
 }
 
 func newBodylessRequest(ctx context.Context, method, endpoint, key string, urlFor func(string) (string, error)) (*http.Request, error) {
@@ -311,4 +385,47 @@ func clip(s string) string {
 		i--
 	}
 	return s[:i] + "..."
+}
+
+// StartLength is the length of a session list's start as the service
+// counts it against MaxSessionStart ("no more than 64 characters"): in
+// UTF-16 code units, the length of a string on the service's .NET
+// platform (an assumption the pages do not state; for the ASCII GUIDs the
+// service hands out it is the number of bytes). A rune outside the Basic
+// Multilingual Plane counts 2, any other rune 1; so a start of 64
+// non-ASCII BMP characters (over 64 bytes) is accepted.
+func StartLength(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// CompareIDs orders session ids as the service lists them ("ordered by
+// sessionId in ascending order", seed 003): as strings compared
+// ordinally in UTF-16 code units, the service's string order, not as
+// bytes of UTF-8 (the two differ only for runes from U+E000 up against
+// runes outside the Basic Multilingual Plane). It returns -1, 0 or +1.
+func CompareIDs(a, b string) int {
+	ua, ub := utf16.Encode([]rune(a)), utf16.Encode([]rune(b))
+	for i := 0; i < len(ua) && i < len(ub); i++ {
+		if ua[i] != ub[i] {
+			if ua[i] < ub[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case len(ua) < len(ub):
+		return -1
+	case len(ua) > len(ub):
+		return 1
+	}
+	return 0
 }

@@ -181,3 +181,64 @@ func TestDecodeSessionsErrorIsShort(t *testing.T) {
 		}
 	}
 }
+
+// TestStartCountsCharacters: start is "no more than 64 characters" (seed
+// 000), counted as the service counts a string (StartLength), not in
+// bytes: 64 two-byte characters pass, 65 do not; an astral rune counts 2.
+func TestStartCountsCharacters(t *testing.T) {
+	for _, c := range []struct {
+		start string
+		ok    bool
+	}{
+		{strings.Repeat("é", 64), true},
+		{strings.Repeat("é", 65), false},
+		{strings.Repeat("a", 62) + "\U0001F600", true},
+		{strings.Repeat("a", 63) + "\U0001F600", false},
+	} {
+		r := &payload.ListSessionsRequest{Start: c.start}
+		if err := r.Validate(); (err == nil) != c.ok {
+			t.Errorf("start of %d bytes: %v, want ok=%v", len(c.start), err, c.ok)
+		}
+	}
+}
+
+// TestClientSessionURLs: the client's session URLs exist in the emulator
+// for every API version it serves, and GetSession reads both the
+// previews' shape (id) and v1.2's (sessionId, status, modelVersion).
+func TestClientSessionURLs(t *testing.T) {
+	srv := servicetest.NewServer(nil)
+	defer srv.Close()
+	c, err := payload.NewClient(srv.URL, srv.Key(), payload.WithHTTPClient(srv.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, v := range []string{"", "v1.2-preview.1", payload.SessionsGAVersion} {
+		for _, kind := range []payload.SessionKind{payload.SessionLiveness, payload.SessionLivenessWithVerify} {
+			id := srv.AddSession(kind, payload.Session{DeviceCorrelationID: "dev"})
+			s, err := c.GetSession(ctx, &payload.GetSessionRequest{Kind: kind, APIVersion: v, ID: id})
+			if err != nil || s.ID != id || s.Status != "NotStarted" {
+				t.Fatalf("%q %v get: %+v, %v", v, kind, s, err)
+			}
+			if v == payload.SessionsGAVersion {
+				if s.ModelVersion == "" {
+					t.Errorf("%q %v get: no modelVersion: %+v", v, kind, s)
+				}
+				if _, err := c.ListSessions(ctx, &payload.ListSessionsRequest{Kind: kind, APIVersion: v}); !errors.Is(err, payload.ErrInvalid) {
+					t.Errorf("%q list: %v, want ErrInvalid (v1.2 has no list)", v, err)
+				}
+			} else {
+				ss, err := c.ListSessions(ctx, &payload.ListSessionsRequest{Kind: kind, APIVersion: v})
+				if err != nil || len(ss) == 0 || ss[len(ss)-1].ID != id || ss[len(ss)-1].CreatedDateTime.Year() < 2000 {
+					t.Errorf("%q %v list: %+v, %v", v, kind, ss, err)
+				}
+			}
+			if err := c.DeleteSession(ctx, &payload.DeleteSessionRequest{Kind: kind, APIVersion: v, ID: id}); err != nil {
+				t.Errorf("%q %v delete: %v", v, kind, err)
+			}
+			if _, err := c.GetSession(ctx, &payload.GetSessionRequest{Kind: kind, APIVersion: v, ID: id}); !errors.Is(err, payload.ErrNotFound) {
+				t.Errorf("%q %v get after delete: %v", v, kind, err)
+			}
+		}
+	}
+}

@@ -360,6 +360,9 @@ func buildRequest(u *unit, caps []facegate.Capture, video bool, margin float64, 
 		}
 		t := payload.RectOf(target)
 		f.TargetFace = &t
+		// The target is the detected face: its size is what the
+		// service's minimum face bounds (payload.FaceObservation.Size).
+		f.Face = &payload.FaceObservation{Size: min(t.Width, t.Height)}
 		req.Frames = append(req.Frames, f)
 		return nil
 	})

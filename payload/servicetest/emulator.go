@@ -68,6 +68,16 @@ type Options struct {
 	// MaxBodyBytes bounds a request body (default 128 MiB); a longer
 	// one is answered 413.
 	MaxBodyBytes int64
+	// SeedShapes answers in the shapes of the seed pages' examples where
+	// they disagree with the published REST specification (see the table
+	// in the package documentation): the v1.1-preview.1 session list with
+	// sessionId and sessionStartDateTime in epoch milliseconds, and a
+	// FaceListNotFound message that names the list. The default follows
+	// the specification.
+	SeedShapes bool
+	// Now is the emulator's clock, for the createdDateTime of sessions
+	// created without one; nil means time.Now.
+	Now func() time.Time
 }
 
 // Frame is one liveness frame as the emulator read it from the wire, given
@@ -115,6 +125,7 @@ type Emulator struct {
 	mu       sync.Mutex
 	faults   []Fault
 	lists    map[string][]string
+	listInfo map[string]faceListInfo
 	sessions [2]map[string]payload.Session
 	deleted  [2]map[string]bool
 	requests int
@@ -214,12 +225,16 @@ func (e *Emulator) FaceListFaces(id string) ([]string, bool) {
 }
 
 // AddSession adds (or replaces) a liveness session of the kind. An empty
-// ID gets a generated one, which is returned.
+// ID gets a generated one, which is returned; a zero CreatedDateTime gets
+// the emulator's clock (Options.Now).
 func (e *Emulator) AddSession(kind payload.SessionKind, s payload.Session) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if s.ID == "" {
 		s.ID = e.newIDLocked()
+	}
+	if s.CreatedDateTime.IsZero() {
+		s.CreatedDateTime = e.now() // never year 0001 on the wire
 	}
 	k := kindIndex(kind)
 	e.sessions[k][s.ID] = s
@@ -282,9 +297,10 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // apiVersions are the API versions the emulator serves: face lists in
 // v1.0; the liveness call in v1.1-preview.1; sessions (list, delete) in
 // v1.1-preview.1 and v1.2-preview.1, under
-// detectLiveness[WithVerify]/singleModal/sessions. Any other version, as
-// any other path, is answered 404.
-var apiVersions = []string{payload.FaceListAPIVersion, payload.LivenessAPIVersion, "v1.2-preview.1"}
+// detectLiveness[WithVerify]/singleModal/sessions (list, get, delete);
+// and in v1.2 under detectLiveness[WithVerify]-sessions (create, get,
+// delete). Any other version, as any other path, is answered 404.
+var apiVersions = []string{payload.FaceListAPIVersion, payload.LivenessAPIVersion, "v1.2-preview.1", GAVersion}
 
 // notFoundMessage is the gateway's answer to a path it does not route,
 // {"error":{"statusCode":404,"message":...}}.
@@ -357,7 +373,7 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 	switch {
 	case version == payload.LivenessAPIVersion && len(rest) == 2 && at(0, "detectLiveness") && at(1, "singleModal"):
 		return is(http.MethodPost, e.serveLiveness)
-	case version != payload.FaceListAPIVersion && len(rest) >= 3 && (at(0, "detectLiveness") || at(0, "detectLivenessWithVerify")) &&
+	case version != payload.FaceListAPIVersion && version != GAVersion && len(rest) >= 3 && (at(0, "detectLiveness") || at(0, "detectLivenessWithVerify")) &&
 		at(1, "singleModal") && at(2, "sessions"):
 		kind := payload.SessionLiveness
 		if at(0, "detectLivenessWithVerify") {
@@ -368,7 +384,35 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 			return is(http.MethodGet, func(w http.ResponseWriter, r *http.Request) { e.serveListSessions(w, r, kind, version) })
 		case 4:
 			id := rest[3]
-			return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteSession(w, r, kind, id, later) })
+			switch r.Method {
+			case http.MethodGet:
+				return func(w http.ResponseWriter, r *http.Request) { e.serveGetSession(w, r, kind, id, version) }, later, false
+			default:
+				return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteSession(w, r, kind, id, later, false) })
+			}
+		}
+	case version == GAVersion && (len(rest) == 1 || len(rest) == 2) && (at(0, "detectLiveness-sessions") || at(0, "detectLivenessWithVerify-sessions")):
+		kind := payload.SessionLiveness
+		if at(0, "detectLivenessWithVerify-sessions") {
+			kind = payload.SessionLivenessWithVerify
+		}
+		if len(rest) == 1 {
+			return is(http.MethodPost, func(w http.ResponseWriter, r *http.Request) { e.serveCreateSession(w, r, kind) })
+		}
+		id := rest[1]
+		if r.Method == http.MethodGet {
+			return func(w http.ResponseWriter, r *http.Request) { e.serveGetSession(w, r, kind, id, version) }, later, false
+		}
+		return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteSession(w, r, kind, id, later, true) })
+	case version == payload.FaceListAPIVersion && len(rest) == 2 && at(0, "facelists"):
+		id := rest[1]
+		switch r.Method {
+		case http.MethodPut:
+			return func(w http.ResponseWriter, r *http.Request) { e.serveCreateFaceList(w, r, id) }, later, false
+		case http.MethodGet:
+			return func(w http.ResponseWriter, r *http.Request) { e.serveGetFaceList(w, r, id) }, later, false
+		default:
+			return is(http.MethodDelete, func(w http.ResponseWriter, r *http.Request) { e.serveDeleteFaceList(w, r, id) })
 		}
 	case version == payload.FaceListAPIVersion && len(rest) == 3 && at(0, "facelists") && at(2, "persistedFaces"):
 		id := rest[1]
@@ -403,14 +447,16 @@ type statusCodeBody struct {
 	} `json:"error"`
 }
 
-// writeError writes {"error":{"code","message"}}, with the code also in
-// x-ms-error-code for a later API version.
+// writeError writes {"error":{"code","message"}}, with the same code in
+// an x-ms-error-code header on every answer, whatever the API version (the
+// service's REST specification declares that header on every error
+// response). later is kept for the callers; it no longer changes the
+// answer.
 func writeError(w http.ResponseWriter, status int, code, message string, later bool) {
+	_ = later
 	var b codeBody
 	b.Error.Code, b.Error.Message = code, message
-	if later {
-		w.Header().Set("x-ms-error-code", code)
-	}
+	w.Header().Set("x-ms-error-code", code)
 	writeJSON(w, status, b)
 }
 
@@ -432,7 +478,17 @@ const (
 	quotaMessage     = "Out of call volume quota. Quota will be replenished in 2 days."
 	timeoutMessage   = "Request Timeout."
 	rateLimitMessage = "Rate limit is exceeded. Try again in %d seconds."
+	// conflictMessage is the 409 of the specification's add-face example.
+	conflictMessage = "There is a conflict operation on requested resource, please try later."
+	// jsonParseMessage is the 400 for a body that is not JSON, in the
+	// add-face page's example (seed 004) and the specification's.
+	jsonParseMessage = "JSON parsing error."
 )
+
+// writeJSONParseError answers a body that does not parse as JSON.
+func writeJSONParseError(w http.ResponseWriter) {
+	writeError(w, http.StatusBadRequest, "BadArgument", jsonParseMessage, true)
+}
 
 func writeFault(w http.ResponseWriter, f Fault, later bool) {
 	msg := f.Message
@@ -462,6 +518,16 @@ func writeFault(w http.ResponseWriter, f Fault, later bool) {
 		}
 		if msg == "" {
 			msg = timeoutMessage
+		}
+		writeError(w, f.Status, code, msg, later)
+	case http.StatusConflict:
+		// The add-face page's 409: ConcurrentOperationConflict.
+		code := f.Code
+		if code == "" {
+			code = "ConcurrentOperationConflict"
+		}
+		if msg == "" {
+			msg = conflictMessage
 		}
 		writeError(w, f.Status, code, msg, later)
 	default:

@@ -132,9 +132,6 @@ func (e *Emulator) judgeLiveness(modelVersion string, f *form) (payload.Rule, *p
 			if !fits(t.Left, t.Top, t.Width, t.Height, W, H) {
 				return payload.RuleTargetOutOfRange, nil
 			}
-			if m := minFace(W, H); t.Width < m || t.Height < m {
-				return payload.RuleFaceNotFoundInRect, nil
-			}
 		}
 	}
 
@@ -169,6 +166,12 @@ func (e *Emulator) judgeLiveness(modelVersion string, f *form) (payload.Rule, *p
 				in.Target, in.HasTarget = fr.TargetFace.Rectangle(), true
 			}
 			obs = e.opts.Observe(in)
+		}
+		// The minimum face applies to the detected face (the 100x100
+		// target rectangle of the liveness page's own example is
+		// accepted): a smaller one is not detected.
+		if obs.Size > 0 && obs.Size < minFace(infos[ci].Width, infos[ci].Height) {
+			obs.Missing = true
 		}
 		if rule := payload.FaceRule(fr.TargetFace != nil, &obs, measured); rule != 0 {
 			return rule, nil

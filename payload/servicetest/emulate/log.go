@@ -2,8 +2,10 @@ package emulate
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -79,4 +81,17 @@ func safe(s string) string {
 		}
 	}
 	return s
+}
+
+// lockedWriter writes to w under mu, the lock of the request lines, so
+// that lines do not interleave.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"strconv"
@@ -248,10 +249,17 @@ func (s *Server) Serve(ctx context.Context) error {
 	ln := s.ln
 	s.mu.Unlock()
 
+	// The server's own errors (a TLS handshake a client refused, for
+	// one that does not trust the certificate) go to the log too.
+	errLog := io.Discard
+	if s.cfg.Log != nil {
+		errLog = &lockedWriter{mu: &s.logMu, w: s.cfg.Log}
+	}
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 30 * time.Second,
 		TLSConfig:         s.tlsConf,
+		ErrorLog:          log.New(errLog, "emulate: ", 0),
 	}
 	if s.tlsConf != nil {
 		ln = tls.NewListener(ln, s.tlsConf)

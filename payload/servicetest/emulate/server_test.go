@@ -165,7 +165,8 @@ func TestTokenOnly(t *testing.T) {
 
 func TestTLS(t *testing.T) {
 	certFile := filepath.Join(t.TempDir(), "emulate.pem")
-	s := start(t, Config{Keys: []string{testKey}, TLS: true, CertFile: certFile})
+	var log syncBuffer
+	s := start(t, Config{Keys: []string{testKey}, TLS: true, CertFile: certFile, Log: &log})
 	if !strings.HasPrefix(s.URL(), "https://127.0.0.1:") {
 		t.Fatalf("URL %q", s.URL())
 	}
@@ -199,6 +200,14 @@ func TestTLS(t *testing.T) {
 	// A client that does not trust the certificate is refused.
 	if _, err := (&http.Client{Transport: &http.Transport{}}).Get(s.URL() + sessionsPath); err == nil {
 		t.Error("a client without the certificate connected")
+	}
+	// The refused handshake is in the log, not on the process's stderr.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(log.String(), "emulate: http: TLS handshake error"); {
+		if time.Now().After(deadline) {
+			t.Errorf("the log lacks the refused handshake:\n%s", log.String())
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	block, _ := pemDecode(pemBytes)
 	cert, err := x509.ParseCertificate(block)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -62,15 +63,30 @@ func (s *Server) logged(h http.Handler) http.Handler {
 	})
 }
 
-// redact replaces the accepted keys and tokens in p.
+// redact replaces the segments of the escaped path p that are, or hold,
+// an accepted key or token (escaped or not) with "[REDACTED]"; the other
+// segments are kept whole, so that a short key does not mangle them
+// unless it is one of them.
 func (s *Server) redact(p string) string {
-	for _, k := range append(append([]string(nil), s.cfg.Keys...), s.cfg.BearerTokens...) {
-		if strings.Contains(p, k) {
-			p = strings.ReplaceAll(p, k, "[REDACTED]")
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		un, err := url.PathUnescape(seg)
+		if err != nil {
+			un = seg
+		}
+		for _, k := range s.secrets {
+			if seg == k || un == k || (len(k) >= minSecretInSegment && (strings.Contains(seg, k) || strings.Contains(un, k))) {
+				segs[i] = "[REDACTED]"
+				break
+			}
 		}
 	}
-	return p
+	return strings.Join(segs, "/")
 }
+
+// minSecretInSegment is the length from which a key or token is looked
+// for inside a path segment, not only as the whole segment.
+const minSecretInSegment = 6
 
 // safe quotes s when it holds spaces or control characters, so a line
 // stays one line.

@@ -35,6 +35,8 @@ var (
 	ErrNoCertFile = errors.New("emulate: TLS needs a file to write the certificate to")
 	// ErrEmptySecret: an empty string among the keys or tokens.
 	ErrEmptySecret = errors.New("emulate: empty key or bearer token")
+	// ErrLatency: a negative Faults.Latency.
+	ErrLatency = errors.New("emulate: negative latency")
 	// ErrStarted: Listen or Serve called twice.
 	ErrStarted = errors.New("emulate: server already started")
 	// ErrNotListening: Serve called before Listen.
@@ -112,6 +114,7 @@ type Server struct {
 	ln       net.Listener
 	started  bool
 	certPEM  []byte
+	secrets  []string // the keys and tokens, for redact
 	tlsConf  *tls.Config
 	shutdown time.Duration
 }
@@ -143,7 +146,7 @@ func New(cfg *Config) (*Server, error) {
 		}
 	}
 	if c.Faults.Latency < 0 {
-		return nil, errors.New("emulate: negative latency " + c.Faults.Latency.String())
+		return nil, ErrLatency
 	}
 	if c.Addr == "" {
 		c.Addr = DefaultAddr
@@ -168,6 +171,7 @@ func New(cfg *Config) (*Server, error) {
 		}
 		s.emuOpts.Key = hex.EncodeToString(b[:])
 	}
+	s.secrets = append(append([]string(nil), c.Keys...), c.BearerTokens...)
 	s.emu = servicetest.New(&s.emuOpts)
 	s.faults = newFaulter(c.Faults)
 	s.handler = s.logged(http.HandlerFunc(s.serve))

@@ -383,3 +383,23 @@ func pemDecode(b []byte) ([]byte, []byte) {
 	}
 	return block.Bytes, rest
 }
+
+func TestRedact(t *testing.T) {
+	s, err := New(&Config{Keys: []string{"k", "long-secret-key"}, BearerTokens: []string{"tok/en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"/face/v1.0/facelists/kk/persistedfaces", "/face/v1.0/facelists/kk/persistedfaces"},
+		{"/face/v1.0/facelists/k/persistedfaces", "/face/v1.0/facelists/[REDACTED]/persistedfaces"},
+		{"/face/x-long-secret-key-y/a", "/face/[REDACTED]/a"},
+		{"/face/tok%2Fen", "/face/[REDACTED]"},
+	} {
+		if got := s.redact(tc.in); got != tc.want {
+			t.Errorf("redact(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+	if _, err := New(&Config{Keys: []string{"k"}, Faults: Faults{Latency: -time.Second}}); !errors.Is(err, ErrLatency) {
+		t.Errorf("negative latency: %v, want ErrLatency", err)
+	}
+}

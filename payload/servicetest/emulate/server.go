@@ -129,7 +129,8 @@ func New(cfg *Config) (*Server, error) {
 	if len(c.Keys) == 0 && len(c.BearerTokens) == 0 {
 		return nil, ErrNoCredentials
 	}
-	for _, k := range append(append([]string(nil), c.Keys...), c.BearerTokens...) {
+	s.secrets = append(append([]string(nil), c.Keys...), c.BearerTokens...)
+	for _, k := range s.secrets {
 		if k == "" {
 			return nil, ErrEmptySecret
 		}
@@ -171,7 +172,6 @@ func New(cfg *Config) (*Server, error) {
 		}
 		s.emuOpts.Key = hex.EncodeToString(b[:])
 	}
-	s.secrets = append(append([]string(nil), c.Keys...), c.BearerTokens...)
 	s.emu = servicetest.New(&s.emuOpts)
 	s.faults = newFaulter(c.Faults)
 	s.handler = s.logged(http.HandlerFunc(s.serve))

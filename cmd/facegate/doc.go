@@ -12,6 +12,7 @@
 //	prep      crop, resize and encode the target faces of a dataset, with a manifest
 //	payload   build (and optionally send) the liveness request for a sequence
 //	annotate  draw faces, pupils, landmarks and reasons; contact sheets
+//	emulate   serve an emulator of the Face service locally, for developing an app
 //	version   print the module version, Go version and kernel variant
 //
 // "facegate <command> -h" prints a command's manual, with its flags, its

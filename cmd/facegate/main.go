@@ -58,6 +58,7 @@ func init() {
 		{"prep", "crop, resize and encode the target faces of a dataset, with a manifest", runPrep},
 		{"payload", "build (and optionally send) the liveness request for a sequence", runPayload},
 		{"annotate", "draw faces, pupils, landmarks and reasons; contact sheets", runAnnotate},
+		{"emulate", "serve an emulator of the Face service locally, for developing an app", runEmulate},
 		{"version", "print the module version, Go version and kernel variant", runVersion},
 	}
 }

@@ -42,9 +42,10 @@ order, each framed in its verdict's colour (green accept, red reject, gray
 unreadable) with its frame number and name. A directory of images, a
 directory sequence, and each GIF, WebP or video thus get one sheet.
 
-Exit status: 0 when every frame was drawn (whatever the verdicts), 1 when
-a file could not be read or decoded or an output could not be written
-(reported on stderr, the others still drawn), 2 on misuse.
+Exit status: 0 when every frame was drawn (whatever the verdicts: annotate
+rejects nothing, so it never exits 1), 2 on misuse, 3 when a file could
+not be read or decoded or an output could not be written (reported on
+stderr, the others still drawn).
 
 Examples:
 
@@ -94,7 +95,7 @@ func runAnnotate(e *env, args []string) int {
 	pl, err := facegate.New(nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate annotate: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	prog := newProgress(e, -1, "annotating", "frames")
 	errs := 0
@@ -159,10 +160,7 @@ func runAnnotate(e *env, args []string) int {
 		fmt.Fprintf(e.stdout, "%s: %d frames\n", name, len(sheets[dir]))
 	}
 	fmt.Fprintf(e.stdout, "annotate: %d images written under %s, %d contact sheets, %d errors\n", written, *outDir, len(sheetOrder), errs)
-	if errs > 0 {
-		return exitRejected
-	}
-	return exitOK
+	return exitCode(false, errs > 0)
 }
 
 // annotatedName is the PNG a frame is drawn into: its path relative to the

@@ -89,9 +89,11 @@ frame, then one summary object:
   "by_reason" counts the frames rejected for each code (a frame may count
   under several), "calls_saved" equals "rejected".
 
-Exit status: 0 when every frame is accepted, 1 when a frame is rejected, a
-file cannot be read or decoded, or no image is found, 2 on misuse (bad
-flag, no PATH).
+Exit status: 0 when every frame is accepted, 1 when a frame is rejected,
+2 on misuse (bad flag, no PATH), 3 when a file or frame cannot be read or
+decoded, no image is found, or the output cannot be written. 3 wins over
+1: a run with rejected frames and an unreadable file exits 3, since the
+dataset was not fully judged.
 
 Examples:
 
@@ -117,7 +119,7 @@ func runCheck(e *env, args []string) int {
 	pl, err := facegate.New(nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate check: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	policy := pl.Policy()
 
@@ -173,7 +175,7 @@ func runCheck(e *env, args []string) int {
 		})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "facegate check: %v\n", err)
-			return exitRejected
+			return exitUnreadable
 		}
 		if end.err != nil {
 			sum.Errors++
@@ -192,12 +194,9 @@ func runCheck(e *env, args []string) int {
 	rep.summary(sum)
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(e.stderr, "facegate check: writing the output: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
-	if sum.Rejected > 0 || sum.Errors > 0 {
-		return exitRejected
-	}
-	return exitOK
+	return exitCode(sum.Rejected > 0, sum.Errors > 0)
 }
 
 // reporter writes check's output.

@@ -109,7 +109,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}{
 		{"testdata/faces/pigo-sample.jpg", exitOK},
 		{"testdata/negatives/chelsea.png", exitRejected},
-		{"testdata/does-not-exist.jpg", exitRejected},
+		{"testdata/does-not-exist.jpg", exitUnreadable},
 	} {
 		r := runFG(t, runOpts{dir: repoRoot}, "check", tc.path)
 		if r.code != tc.code {
@@ -118,7 +118,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 	// Nothing to check is not a success.
 	r := runFG(t, runOpts{}, "check", t.TempDir())
-	if r.code != exitRejected || !strings.Contains(r.stderr, "no image or video found") {
+	if r.code != exitUnreadable || !strings.Contains(r.stderr, "no image or video found") {
 		t.Errorf("empty directory: exit code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -131,8 +131,8 @@ func TestCheckDecodeErrorContinues(t *testing.T) {
 	}
 	copyFile(t, "testdata/faces/pigo-sample.jpg", dir)
 	r := runFG(t, runOpts{}, "check", "-json", dir)
-	if r.code != exitRejected {
-		t.Errorf("exit code %d, want 1", r.code)
+	if r.code != exitUnreadable {
+		t.Errorf("exit code %d, want 3", r.code)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"error"`) || !strings.Contains(lines[1], `"verdict":"accept"`) ||
@@ -256,8 +256,8 @@ func TestCheckMaxMemory(t *testing.T) {
 		t.Errorf("default budget: want verdicts, got exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runFG(t, runOpts{}, "check", "-json", "-seq", "none", "-max-memory", "64", p)
-	if r.code != exitRejected || !strings.Contains(r.stdout, "over the 64 MiB memory limit") {
-		t.Errorf("-max-memory 64: exit %d, want %d and the limit named:\n%s%s", r.code, exitRejected, r.stdout, r.stderr)
+	if r.code != exitUnreadable || !strings.Contains(r.stdout, "over the 64 MiB memory limit") {
+		t.Errorf("-max-memory 64: exit %d, want %d and the limit named:\n%s%s", r.code, exitUnreadable, r.stdout, r.stderr)
 	}
 	for _, bad := range []string{"lots", "0", "8"} {
 		if r := runFG(t, runOpts{}, "check", "-max-memory", bad, p); r.code != exitUsage {

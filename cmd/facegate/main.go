@@ -9,12 +9,27 @@ import (
 	"strings"
 )
 
-// Exit codes shared by every command.
+// Exit codes shared by every command. When a run both rejects a frame and
+// fails to read an input, exitUnreadable wins: a script must learn that the
+// dataset was not fully judged (exitCode).
 const (
-	exitOK       = 0 // everything accepted / done
-	exitRejected = 1 // a frame rejected, a file unreadable, a request refused
-	exitUsage    = 2 // bad flags, missing arguments
+	exitOK         = 0 // everything accepted / done
+	exitRejected   = 1 // a frame rejected, a request refused
+	exitUsage      = 2 // bad flags, missing arguments
+	exitUnreadable = 3 // an input could not be read or decoded, or an output not written
 )
+
+// exitCode is the exit code of a run that rejected something (rejected)
+// and failed to read or write something (unreadable): 3 wins over 1.
+func exitCode(rejected, unreadable bool) int {
+	switch {
+	case unreadable:
+		return exitUnreadable
+	case rejected:
+		return exitRejected
+	}
+	return exitOK
+}
 
 // env is what a command runs with: its streams and the environment. main
 // fills it from the process; it keeps the commands free of globals.
@@ -74,10 +89,14 @@ Commands:
 %s
 Run "facegate <command> -h" for a command's manual.
 
-Exit codes (every command): 0 success (for check: every frame accepted),
-1 a frame rejected (check), a request refused (payload), or a file that
-could not be read, decoded or written (reported; the other files are
-still processed), 2 misuse (unknown command or flag, missing arguments).
+Exit codes (every command):
+  0  success (for check: every frame accepted)
+  1  a frame rejected (check), a sequence or request refused (payload)
+  2  misuse (unknown command or flag, bad flag value, missing arguments)
+  3  an input could not be read or decoded, or an output could not be
+     written (reported; the other inputs are still processed)
+When a run has both rejected frames and unreadable inputs, 3 wins over 1:
+the dataset was not fully judged.
 
 Examples:
 

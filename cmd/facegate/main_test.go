@@ -222,3 +222,51 @@ func enlargedCap12(t *testing.T, n int) string {
 	}
 	return dir
 }
+
+// runIn runs the command in this process, its streams captured, as a
+// script would see them (stdout and stderr not terminals).
+func runIn(args ...string) result {
+	var out, errb bytes.Buffer
+	code := run(&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}, args)
+	return result{out.String(), errb.String(), code}
+}
+
+// The exit codes of every command: 0 all accepted, 1 some rejected, 3
+// some input unreadable, and 3 wins over 1.
+func TestExitCodeRule(t *testing.T) {
+	good := filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg")
+	rejected := filepath.Join(repoRoot, "testdata/negatives/chelsea.png")
+	broken := filepath.Join(t.TempDir(), "broken.jpg")
+	if err := os.WriteFile(broken, []byte("\xff\xd8\xffnot really a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	brokenDir := t.TempDir()
+	copyFile(t, "testdata/faces/pigo-sample.jpg", brokenDir)
+	if err := os.WriteFile(filepath.Join(brokenDir, "zz-broken.jpg"), []byte("\xff\xd8\xffnot a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"check good", []string{"check", good}, exitOK},
+		{"check rejected", []string{"check", rejected}, exitRejected},
+		{"check corrupt and good", []string{"check", broken, good}, exitUnreadable},
+		{"check corrupt and rejected", []string{"check", rejected, broken}, exitUnreadable},
+		{"payload good", []string{"payload", "-o", filepath.Join(out, "b1"), good}, exitOK},
+		{"payload rejected", []string{"payload", "-o", filepath.Join(out, "b2"), rejected}, exitRejected},
+		{"payload corrupt frame", []string{"payload", "-o", filepath.Join(out, "b3"), brokenDir}, exitUnreadable},
+		{"annotate corrupt and good", []string{"annotate", "-o", filepath.Join(out, "a"), "-seq", "none", brokenDir}, exitUnreadable},
+		{"annotate rejected", []string{"annotate", "-o", filepath.Join(out, "a2"), rejected}, exitOK},
+		{"prep corrupt and good", []string{"prep", "-j", "1", brokenDir, filepath.Join(out, "p")}, exitUnreadable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runIn(tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %.2000s\nstderr: %.2000s", r.code, tc.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}

@@ -58,9 +58,11 @@ the service (with the face measures of payload.DefaultQuality), then:
     errors are redacted.
 
 Exit status: 0 when the request is valid (and, with -send, the service
-answered 200), 1 when the sequence is rejected, the request is invalid,
-the call fails or a file cannot be read, 2 on misuse (bad flags, no SEQ,
--send without $FACE_ENDPOINT or $FACE_API_KEY, a body for a terminal).
+answered 200), 1 when the sequence is rejected, the request is invalid or
+the call fails, 2 on misuse (bad flags, no SEQ, -send without
+$FACE_ENDPOINT or $FACE_API_KEY, a body for a terminal), 3 when a frame
+cannot be read or decoded or the body cannot be written (3 wins over 1:
+nothing is judged from a sequence that was not fully read).
 
 Examples:
 
@@ -131,6 +133,12 @@ func runPayload(e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "facegate payload: %s\n", redact(fmt.Sprintf(format, args...)))
 		return exitRejected
 	}
+	// failRead is fail for an input that cannot be read or decoded, or an
+	// output that cannot be written.
+	failRead := func(format string, args ...any) int {
+		fail(format, args...)
+		return exitUnreadable
+	}
 
 	u := payloadUnit(fs.Arg(0))
 	policy := *facegate.DefaultPolicy()
@@ -147,11 +155,11 @@ func runPayload(e *env, args []string) int {
 	})
 	switch {
 	case err != nil:
-		return fail("%v", err)
+		return failRead("%v", err)
 	case end.err != nil:
-		return fail("%s: %v", u.path, end.err)
+		return failRead("%s: %v", u.path, end.err)
 	case frameErr != nil:
-		return fail("%v", frameErr)
+		return failRead("%v", frameErr)
 	}
 	held, seen := end.seq.Coverage()
 	if v := end.seq.Verdict(&policy); !v.Accept {
@@ -199,13 +207,13 @@ func runPayload(e *env, args []string) int {
 	}
 	if *outName != "" {
 		if err := writeFileAtomic(*outName, body.Bytes()); err != nil {
-			return fail("%v", err)
+			return failRead("%v", err)
 		}
 	}
 	repOut := e.stdout
 	if bodyToStdout {
 		if _, err := e.stdout.Write(body.Bytes()); err != nil {
-			return fail("writing the body: %v", err)
+			return failRead("writing the body: %v", err)
 		}
 		repOut = e.stderr
 	}

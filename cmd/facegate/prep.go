@@ -85,8 +85,9 @@ A progress bar is drawn on stderr when it is a terminal. The last line on
 stdout sums up the run ("N files: P processed, S skipped, E errors; ...").
 
 Exit status: 0 when every file was processed or skipped (frames without a
-face included), 1 when a file could not be read, decoded or written
-(reported on stderr, the others still processed), 2 on misuse.
+face included: prep rejects nothing, so it never exits 1), 2 on misuse,
+3 when a file could not be read, decoded or written (reported on stderr,
+the others still processed).
 
 Examples:
 
@@ -193,13 +194,13 @@ func runPrep(e *env, args []string) int {
 	}
 	if err := os.MkdirAll(o.dst, 0o755); err != nil {
 		fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 
 	sources, err := listSources(o.src, o.dst)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	var mine []string
 	for i, s := range sources {
@@ -226,7 +227,7 @@ func runPrep(e *env, args []string) int {
 		journal, err = os.OpenFile(journalPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-			return exitRejected
+			return exitUnreadable
 		}
 	}
 
@@ -315,10 +316,7 @@ func runPrep(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "prep: %d files%s: %d processed, %d skipped, %d errors; %d images written, %d frames without a target face; manifest %s\n",
 		len(mine), shardNote, processed, len(mine)-len(todo), errs, written, noFace, manifest)
-	if errs > 0 {
-		return exitRejected
-	}
-	return exitOK
+	return exitCode(false, errs > 0)
 }
 
 // marshalLine returns v as one JSON line.

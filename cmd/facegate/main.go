@@ -87,7 +87,8 @@ Usage:
 Commands:
 
 %s
-Run "facegate <command> -h" for a command's manual.
+Run "facegate <command> -h" for a command's manual. Flags may come before
+or after the arguments (facegate check dir -json); "--" ends the flags.
 
 Exit codes (every command):
   0  success (for check: every frame accepted)
@@ -157,25 +158,68 @@ func newFlagSet(e *env, name, manual string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; ok is false when the command must stop with code.
-// -h prints the manual on stdout and exits 0; a bad flag prints the error
-// and the manual on stderr and exits 2.
+// parseFlags parses args, flags and positional arguments in any order
+// (facegate check dir -json); "--" ends the flags. Afterwards fs.Args()
+// holds the positional arguments in order. ok is false when the command
+// must stop with code: -h prints the manual on stdout and exits 0; a bad
+// flag prints one line on stderr and exits 2.
 func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(e.stdout)
-		fs.Usage()
-		return exitOK, false
-	case err != nil:
-		fmt.Fprintf(e.stderr, "%s: %v\n\n", fs.Name(), err)
-		fs.SetOutput(e.stderr)
-		fs.Usage()
-		return exitUsage, false
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return exitOK, false
+		case err != nil:
+			msg := err.Error()
+			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + name
+			}
+			fmt.Fprintf(e.stderr, "%s: %s (run '%s -h' for usage)\n", fs.Name(), msg, fs.Name())
+			return exitUsage, false
+		}
+		rest := fs.Args()
+		if endedByDashes(fs, args[:len(args)-len(rest)]) {
+			pos = append(pos, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
+	// Leave the positional arguments in fs.Args(); "--" keeps them from
+	// being read as flags again.
+	fs.Parse(append([]string{"--"}, pos...))
 	fs.SetOutput(e.stderr)
 	return 0, true
+}
+
+// endedByDashes reports whether fs.Parse, having consumed the arguments
+// consumed (all flags, as it succeeded), stopped at a "--" that ends the
+// flags, and not at one that is the value of a flag, as in -o --.
+func endedByDashes(fs *flag.FlagSet, consumed []string) bool {
+	for i := 0; i < len(consumed); i++ {
+		a := consumed[i]
+		if a == "--" {
+			return i == len(consumed)-1
+		}
+		if strings.Contains(a, "=") {
+			continue
+		}
+		f := fs.Lookup(strings.TrimLeft(a, "-"))
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			i++ // its value
+		}
+	}
+	return false
 }
 
 // usageError reports misuse of a command and returns exitUsage.

@@ -81,7 +81,12 @@ func runAnnotate(e *env, args []string) int {
 	fs.Var(&mode, "seq", "which directories are sequences: `auto`, dir or none (as in check)")
 	thumbW := fs.Int("thumb", 160, "thumbnail width in the contact sheets, in pixels")
 	cols := fs.Int("cols", 8, "thumbnails per row in the contact sheets")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	policy, code, ok := pf.resolve(e)
+	if !ok {
 		return code
 	}
 	switch {
@@ -92,7 +97,7 @@ func runAnnotate(e *env, args []string) int {
 	case *cols < 1 || *cols > 100:
 		return usageError(e, fs, "-cols %d: want 1 to 100", *cols)
 	}
-	pl, err := facegate.New(nil)
+	pl, err := facegate.New(policy)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate annotate: %v\n", err)
 		return exitUnreadable
@@ -120,7 +125,7 @@ func runAnnotate(e *env, args []string) int {
 		}
 		for i := range units {
 			u := &units[i]
-			end, err := judgeUnit(pl, u, func(j *judgedFrame) error {
+			end, err := judgeUnit(pl, pf.target.r, u, func(j *judgedFrame) error {
 				prog.add(1)
 				out := annotatedName(*outDir, arg, u, j.in)
 				label := thumbLabel(u, j.in)

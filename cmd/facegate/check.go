@@ -110,13 +110,18 @@ func runCheck(e *env, args []string) int {
 	jsonOut := fs.Bool("json", false, "write JSON Lines (the default when stdout is not a terminal)")
 	mode := seqAuto
 	fs.Var(&mode, "seq", "which directories are sequences: `auto` (same-sized images that follow on from each other), dir (all), none")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	p, code, ok := pf.resolve(e)
+	if !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
 		return usageError(e, fs, "no PATH given")
 	}
-	pl, err := facegate.New(nil)
+	pl, err := facegate.New(p)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate check: %v\n", err)
 		return exitUnreadable
@@ -146,7 +151,7 @@ func runCheck(e *env, args []string) int {
 	}
 	for i := range units {
 		u := &units[i]
-		end, err := judgeUnit(pl, u, func(j *judgedFrame) error {
+		end, err := judgeUnit(pl, pf.target.r, u, func(j *judgedFrame) error {
 			prog.add(1)
 			if j.err != nil {
 				sum.Errors++

@@ -90,6 +90,14 @@ Commands:
 Run "facegate <command> -h" for a command's manual. Flags may come before
 or after the arguments (facegate check dir -json); "--" ends the flags.
 
+Policy (check, prep, payload, annotate): the thresholds the frames are
+judged by are facegate.DefaultPolicy's unless -policy FILE (JSON with the
+field names of facegate.Policy; fields left out keep their defaults) or
+the flags -min-face, -max-blur, -exposure lo,hi, -max-yaw, -max-pitch,
+-max-roll change them (the flags win over the file); -target x,y,w,h
+names the target face; -print-policy prints the policy in effect as a
+-policy file and exits.
+
 Exit codes (every command):
   0  success (for check: every frame accepted)
   1  a frame rejected (check), a sequence or request refused (payload)

@@ -102,7 +102,12 @@ func runPayload(e *env, args []string) int {
 	modelVersion := fs.String("model-version", "", "the model-version query parameter (empty: latest)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "with -send, give up after this long")
 	jsonOut := fs.Bool("json", false, "print the report as one JSON object")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	pp, code, ok := pf.resolve(e)
+	if !ok {
 		return code
 	}
 	switch {
@@ -141,13 +146,13 @@ func runPayload(e *env, args []string) int {
 	}
 
 	u := payloadUnit(fs.Arg(0))
-	policy := *facegate.DefaultPolicy()
+	policy := *pp
 	pl, err := facegate.New(&policy)
 	if err != nil {
 		return fail("%v", err)
 	}
 	var frameErr error
-	end, err := judgeUnit(pl, &u, func(j *judgedFrame) error {
+	end, err := judgeUnit(pl, pf.target.r, &u, func(j *judgedFrame) error {
 		if j.err != nil && frameErr == nil {
 			frameErr = fmt.Errorf("%s: frame %d: %w", j.in.file, j.in.index, j.err)
 		}
@@ -218,7 +223,7 @@ func runPayload(e *env, args []string) int {
 		repOut = e.stderr
 	}
 
-	code := exitOK
+	code = exitOK
 	if !rep.Valid {
 		code = exitRejected
 	}

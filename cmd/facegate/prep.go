@@ -104,6 +104,7 @@ type prepOpts struct {
 	margin   float64
 	faceMax  int
 	policy   facegate.Policy
+	target   image.Rectangle // -target; empty: the service's choice
 }
 
 // manifestJSON is one line of prep's manifest.
@@ -171,10 +172,15 @@ func runPrep(e *env, args []string) int {
 	fs.Var(&sh, "shard", "process only the files whose index is `i/n` (i modulo n)")
 	margin := fs.Float64("margin", 1, "crop margin on each side of the face, in face sides")
 	faceMax := fs.Int("face", 256, "larger faces are reduced to this side, in pixels (0: never)")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	policy := *facegate.DefaultPolicy()
+	pp, code, ok := pf.resolve(e)
+	if !ok {
+		return code
+	}
+	policy := *pp
 	switch {
 	case fs.NArg() != 2:
 		return usageError(e, fs, "want SRC and DST, got %d arguments", fs.NArg())
@@ -185,7 +191,7 @@ func runPrep(e *env, args []string) int {
 	case *faceMax != 0 && *faceMax < policy.MinFaceSize:
 		return usageError(e, fs, "-face %d: want 0 or at least the minimum face, %d", *faceMax, policy.MinFaceSize)
 	}
-	o := &prepOpts{src: fs.Arg(0), dst: fs.Arg(1), margin: *margin, faceMax: *faceMax, policy: policy}
+	o := &prepOpts{src: fs.Arg(0), dst: fs.Arg(1), margin: *margin, faceMax: *faceMax, policy: policy, target: pf.target.r}
 	if st, err := os.Stat(o.src); err != nil || !st.IsDir() {
 		if err == nil {
 			err = errors.New("not a directory")
@@ -519,6 +525,9 @@ func (w *prepWorker) process(source string) prepResult {
 	u := fileUnit(filepath.Join(w.o.src, filepath.FromSlash(source)))
 	base := outputName(source)
 	w.pl.Reset()
+	if !w.o.target.Empty() {
+		w.pl.SetTarget(w.o.target)
+	}
 	err := u.each(func(in *frameIn) error {
 		if in.err != nil {
 			return in.err

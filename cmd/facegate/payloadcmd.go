@@ -50,8 +50,17 @@ the service (with the face measures of payload.DefaultQuality), then:
   - a report is printed: content type, body size, files, frames, and the
     validation result (ok, or the status and the service's message). It
     goes to stdout, or to stderr when the body is on stdout. With -json
-    it is one JSON object: {"content_type","bytes","files","frames",
-    "valid","status","message","field","reason","answer","error"};
+    it is always one JSON object, whatever happens:
+      {"content_type","bytes","files","frames","accepted","seen","valid",
+       "status","message","field","reason","answer","error",
+       "parts":[{"name":"Metadata","bytes":..},
+                {"name":"Content","filename":"frame000000.jpg","bytes":..}],
+       "reasons":[{"code":"face-too-small","message":"Face not found
+                   within target rectangle."}]}
+    "parts" is the request that would be sent (absent when none was
+    built); "reasons" every reason it would be refused: the sequence's
+    rejections, or the rule the built request breaks (empty when valid);
+    "error" a failure to read, build, write or send;
   - with -send, the request is posted to $FACE_ENDPOINT (such as
     https://westus.api.cognitive.microsoft.com) with the key
     $FACE_API_KEY, and the answer is printed. The key is never printed:
@@ -72,6 +81,22 @@ Examples:
   FACE_ENDPOINT=https://... FACE_API_KEY=... facegate payload -send clip.mp4
 `
 
+// partJSON is one part of the multipart body.
+type partJSON struct {
+	Name     string `json:"name"`               // "Metadata" or "Content"
+	FileName string `json:"filename,omitempty"` // a Content part's file
+	Bytes    int    `json:"bytes"`              // the part's data, without its headers
+}
+
+// partsOf lists req's parts.
+func partsOf(req *payload.LivenessRequest) []partJSON {
+	parts := []partJSON{{Name: "Metadata", Bytes: len(req.AppendMetadata(nil))}}
+	for _, f := range req.Files {
+		parts = append(parts, partJSON{Name: "Content", FileName: f.Name, Bytes: len(f.Data)})
+	}
+	return parts
+}
+
 // payloadReport is payload's report, in its -json form.
 type payloadReport struct {
 	ContentType string `json:"content_type"`
@@ -88,6 +113,13 @@ type payloadReport struct {
 	// Answer is the service's 200 answer with -send; Error its failure.
 	Answer *payload.LivenessResult `json:"answer,omitempty"`
 	Error  string                  `json:"error,omitempty"`
+	// Parts are the multipart parts of the request that would be sent:
+	// the metadata, then each file; absent when no request was built.
+	Parts []partJSON `json:"parts,omitempty"`
+	// Reasons are every reason the request would be refused: the
+	// sequence's rejections (facegate's codes and the service's
+	// messages) or the rule the built request breaks. Empty when valid.
+	Reasons []reasonJSON `json:"reasons"`
 }
 
 func runPayload(e *env, args []string) int {
@@ -134,9 +166,23 @@ func runPayload(e *env, args []string) int {
 		}
 		return s
 	}
+	repOut := e.stdout
+	if bodyToStdout {
+		repOut = e.stderr
+	}
+	rep := payloadReport{Reasons: []reasonJSON{}}
+	// stop ends the command with code; with -json the report is printed
+	// whatever happened.
+	stop := func(code int) int {
+		if *jsonOut {
+			repOut.Write(marshalLine(&rep))
+		}
+		return code
+	}
 	fail := func(format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "facegate payload: %s\n", redact(fmt.Sprintf(format, args...)))
-		return exitRejected
+		rep.Error = redact(fmt.Sprintf(format, args...))
+		fmt.Fprintf(e.stderr, "facegate payload: %s\n", rep.Error)
+		return stop(exitRejected)
 	}
 	// failRead is fail for an input that cannot be read or decoded, or an
 	// output that cannot be written.
@@ -167,14 +213,14 @@ func runPayload(e *env, args []string) int {
 		return failRead("%v", frameErr)
 	}
 	held, seen := end.seq.Coverage()
+	rep.Accepted, rep.Seen = len(end.seq.Captures), seen
 	if v := end.seq.Verdict(&policy); !v.Accept {
 		fmt.Fprintf(e.stderr, "facegate payload: %s: the sequence would be rejected (target face in %d of %d frames, %d accepted):\n", u.path, held, seen, len(end.seq.Captures))
-		for _, r := range v.Reasons() {
-			if !r.Code.Warning() {
-				fmt.Fprintf(e.stderr, "  %s: %s\n", r.Code, r.Message())
-			}
+		rep.Reasons, _ = splitReasons(v)
+		for _, r := range rep.Reasons {
+			fmt.Fprintf(e.stderr, "  %s: %s\n", r.Code, r.Message)
 		}
-		return exitRejected
+		return stop(exitRejected)
 	}
 	caps := pickCaptures(end.seq.Captures, *maxFrames)
 
@@ -187,7 +233,7 @@ func runPayload(e *env, args []string) int {
 	}
 	req.ModelVersion = *modelVersion
 
-	rep := payloadReport{ContentType: req.ContentType(), Files: len(req.Files), Frames: len(req.Frames), Accepted: len(end.seq.Captures), Seen: seen}
+	rep.ContentType, rep.Files, rep.Frames, rep.Parts = req.ContentType(), len(req.Files), len(req.Frames), partsOf(req)
 	vopts := &payload.ValidateOptions{Quality: &payload.DefaultQuality}
 	verr := req.Validate(vopts)
 	rep.Valid = verr == nil
@@ -195,8 +241,10 @@ func runPayload(e *env, args []string) int {
 	switch {
 	case errors.As(verr, &re):
 		rep.Status, rep.Message, rep.Field, rep.Reason = re.Status(), re.Text(), re.Field, re.Reason
+		rep.Reasons = append(rep.Reasons, reasonJSON{Code: re.Rule.String(), Message: re.Text()})
 	case verr != nil:
 		rep.Reason = verr.Error()
+		rep.Reasons = append(rep.Reasons, reasonJSON{Code: "invalid", Message: rep.Reason})
 	}
 	n, err := req.Len()
 	if err != nil {
@@ -215,12 +263,10 @@ func runPayload(e *env, args []string) int {
 			return failRead("%v", err)
 		}
 	}
-	repOut := e.stdout
 	if bodyToStdout {
 		if _, err := e.stdout.Write(body.Bytes()); err != nil {
 			return failRead("writing the body: %v", err)
 		}
-		repOut = e.stderr
 	}
 
 	code = exitOK

@@ -39,6 +39,9 @@ type env struct {
 	getenv         func(string) string
 	// stdoutTTY and stderrTTY report whether the streams are terminals.
 	stdoutTTY, stderrTTY bool
+	// columns is the width a table on stdout must fit: the terminal's, or
+	// $COLUMNS; 0 means no limit.
+	columns int
 	// progress is where a progress bar is drawn: the terminal behind
 	// stderr, unfiltered (stderr itself escapes control characters on a
 	// terminal; see termSafe). Nil means stderr.
@@ -126,6 +129,7 @@ func usageText() string {
 
 func main() {
 	e := newEnv(os.Stdin, os.Stdout, os.Stderr, isTerminal(os.Stdout), isTerminal(os.Stderr), os.Getenv)
+	e.columns = columnsOf(os.Stdout, os.Getenv)
 	os.Exit(run(e, os.Args[1:]))
 }
 

@@ -168,14 +168,13 @@ func runCheck(e *env, args []string) int {
 		rep = newJSONReporter(out, e.stderr)
 	}
 	// A spinner while checking, unless lines stream to the same terminal.
-	prog := &progress{}
-	if *format == "table" || !e.stdoutTTY {
-		prog = newProgress(e, -1, "checking", "frames")
-	}
-
 	sum := &summaryJSON{Type: "summary", ByReason: map[string]int{}, Warnings: map[string]int{}, Sequences: []sequenceJSON{}}
 	units, perrs := collect(fs.Args(), mode)
 	noteSequences(e.stderr, "check", units, mode)
+	prog := &progressBar{}
+	if *format == "table" || !e.stdoutTTY {
+		prog = newProgress(e, knownFrames(units), "checking", "frames")
+	}
 	for _, pe := range perrs {
 		sum.Errors++
 		rep.error(&errorJSON{Type: "error", File: pe.path, Error: pe.err.Error()})
@@ -233,6 +232,24 @@ func runCheck(e *env, args []string) int {
 		return exitUnreadable
 	}
 	return exitCode(sum.Rejected > 0, sum.Errors > 0)
+}
+
+// knownFrames is the number of frames in units when it is known before
+// decoding (stills and directories of frames), -1 otherwise (animations
+// and videos).
+func knownFrames(units []unit) int {
+	n := 0
+	for i := range units {
+		switch units[i].kind {
+		case kindStill:
+			n++
+		case kindFrames:
+			n += len(units[i].files)
+		default:
+			return -1
+		}
+	}
+	return n
 }
 
 // reporter writes check's output.

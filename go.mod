@@ -4,6 +4,7 @@ go 1.26
 
 require (
 	github.com/chai2010/webp v1.4.0
+	github.com/creack/pty v1.1.24
 	github.com/disintegration/imaging v1.6.2
 	github.com/esimov/pigo v1.4.6
 	github.com/klauspost/cpuid/v2 v2.3.0

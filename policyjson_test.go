@@ -50,3 +50,15 @@ func TestReadPolicy(t *testing.T) {
 		}
 	}
 }
+
+// Validate names the field in a *PolicyError that is ErrPolicy.
+func TestPolicyErrorField(t *testing.T) {
+	p := facegate.DefaultPolicy()
+	p.MaxRoll = 91
+	err := p.Validate()
+	var pe *facegate.PolicyError
+	if !errors.As(err, &pe) || pe.Field != "MaxRoll" || pe.Value != "91" || !errors.Is(err, facegate.ErrPolicy) ||
+		err.Error() != "facegate: invalid policy: MaxRoll = 91" {
+		t.Errorf("err = %v (%#v)", err, pe)
+	}
+}

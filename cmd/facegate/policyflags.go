@@ -21,7 +21,7 @@ type policyFlags struct {
 	file   string
 	print  bool
 	target rectValue
-	// set holds the values of the policy flags, applied over the file.
+	// The values of the policy flags, applied over the file when given.
 	minFace                   intValue
 	maxBlur, maxYaw, maxPitch floatValue
 	maxRoll                   floatValue
@@ -83,8 +83,9 @@ func (pf *policyFlags) policy() (*facegate.Policy, error) {
 		}
 	})
 	if err := p.Validate(); err != nil {
+		var pe *facegate.PolicyError
 		for _, name := range given {
-			if strings.Contains(err.Error(), pf.fieldOf[name]+" ") {
+			if errors.As(err, &pe) && pe.Field == pf.fieldOf[name] {
 				return nil, fmt.Errorf("-%s %s: %v", name, pf.fs.Lookup(name).Value, err)
 			}
 		}

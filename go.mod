@@ -4,10 +4,10 @@ go 1.26
 
 require (
 	github.com/chai2010/webp v1.4.0
+	github.com/creack/pty v1.1.24
 	github.com/disintegration/imaging v1.6.2
 	github.com/esimov/pigo v1.4.6
 	github.com/klauspost/cpuid/v2 v2.3.0
-	github.com/schollz/progressbar/v3 v3.18.0
 	golang.org/x/image v0.33.0
 	golang.org/x/perf v0.0.0-20250813145418-2f7363a06fe1
 	golang.org/x/term v0.28.0
@@ -15,7 +15,5 @@ require (
 
 require (
 	github.com/aclements/go-moremath v0.0.0-20210112150236-f10218a38794 // indirect
-	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
-	github.com/rivo/uniseg v0.4.7 // indirect
 	golang.org/x/sys v0.35.0 // indirect
 )

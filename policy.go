@@ -107,10 +107,23 @@ func (p *Policy) MinFaceFor(w, h int) int {
 	return m
 }
 
-// Validate reports a missing or inconsistent threshold as an error wrapping
-// ErrPolicy.
+// PolicyError is the error of Validate: the field (or fields, as
+// "MinExposure..MaxExposure") whose value is missing or inconsistent.
+type PolicyError struct {
+	Field string
+	Value string
+}
+
+// Error returns "facegate: invalid policy: Field = Value".
+func (e *PolicyError) Error() string { return fmt.Sprintf("%v: %s = %s", ErrPolicy, e.Field, e.Value) }
+
+// Is reports whether target is ErrPolicy.
+func (e *PolicyError) Is(target error) bool { return target == ErrPolicy }
+
+// Validate reports a missing or inconsistent threshold as a *PolicyError,
+// which errors.Is takes for ErrPolicy.
 func (p *Policy) Validate() error {
-	bad := func(field string, v any) error { return fmt.Errorf("%w: %s = %v", ErrPolicy, field, v) }
+	bad := func(field string, v any) error { return &PolicyError{Field: field, Value: fmt.Sprint(v)} }
 	unit := func(v float64) bool { return v > 0 && v <= 1 && !math.IsNaN(v) }
 	angle := func(v float64) bool { return v > 0 && v <= 90 }
 	switch {

@@ -53,9 +53,10 @@ so that no page is over 4096 pixels on a side (fewer columns than -cols
 when they would not fit): the pages of DIR/a/clip_mp4 are
 DIR/a/clip_mp4/clip_mp4-01.png, clip_mp4-02.png, and so on.
 
-Exit status: 0 when every frame was drawn (whatever the verdicts), 1 when
-a file could not be read or decoded or an output could not be written
-(reported on stderr, the others still drawn), 2 on misuse.
+Exit status: 0 when every frame was drawn (whatever the verdicts: annotate
+rejects nothing, so it never exits 1), 2 on misuse, 3 when a file could
+not be read or decoded or an output could not be written (reported on
+stderr, the others still drawn).
 
 Examples:
 
@@ -91,7 +92,12 @@ func runAnnotate(e *env, args []string) int {
 	fs.Var(&mode, "seq", "which directories are sequences: `auto`, dir or none (as in check)")
 	thumbW := fs.Int("thumb", 160, "thumbnail width in the contact sheets, in pixels")
 	cols := fs.Int("cols", 8, "thumbnails per row in the contact sheets")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	policy, code, ok := pf.resolve(e)
+	if !ok {
 		return code
 	}
 	switch {
@@ -102,10 +108,10 @@ func runAnnotate(e *env, args []string) int {
 	case *cols < 1 || *cols > 100:
 		return usageError(e, fs, "-cols %d: want 1 to 100", *cols)
 	}
-	pl, err := facegate.New(nil)
+	pl, err := facegate.New(policy)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate annotate: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	prog := newProgress(e, -1, "annotating", "frames")
 	errs := 0
@@ -134,7 +140,7 @@ func runAnnotate(e *env, args []string) int {
 		}
 		for i := range units {
 			u := &units[i]
-			end, err := judgeUnit(pl, u, func(j *judgedFrame) error {
+			end, err := judgeUnit(pl, pf.target.r, u, func(j *judgedFrame) error {
 				prog.add(1)
 				out := annotatedName(*outDir, roots[ai], u, j.in)
 				label := thumbLabel(u, j.in)
@@ -185,10 +191,7 @@ func runAnnotate(e *env, args []string) int {
 		}
 	}
 	fmt.Fprintf(e.stdout, "annotate: %d images written under %s, %d contact sheets (%d pages), %d errors\n", written, *outDir, len(sheetOrder), pages, errs)
-	if errs > 0 {
-		return exitRejected
-	}
-	return exitOK
+	return exitCode(false, errs > 0)
 }
 
 // argRoot is the top of a command-line argument's outputs.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,10 +13,11 @@ import (
 	"text/tabwriter"
 
 	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/internal/table"
 )
 
 const checkManual = `
-Usage: facegate check [-json] [-seq auto|dir|none] PATH...
+Usage: facegate check [-format table|jsonl|csv] [-seq auto|dir|none] [policy flags] PATH...
 
 Check judges every frame it is given as the Face liveness service would:
 faces, the target face, blur, exposure, head pose, face size against the
@@ -44,12 +46,24 @@ tracked across them, and the target is the largest face of the first frame
 that has one, as the service chooses it. A sequence is also judged as a
 whole (the share of frames that hold the target face).
 
-Output. On a terminal: a table, one row per frame (FACE is the target's
-side against the minimum MIN; EYES the distance between the pupils; BLUR
-and EXPO the service's 0..1 scales; REASONS the rejections with the
-service's message; WARNINGS the codes of the advice that does not reject),
-then the summary. Otherwise, or with -json: JSON Lines, one object per
-frame, then one summary object:
+Output (-format; the default is table on a terminal, jsonl otherwise).
+table: one row per frame (FACE/MIN is the target's side against the
+minimum; EYES the distance between the pupils; BLUR and EXPO the
+service's 0..1 scales; REASONS the rejections with the service's
+message, one per line; WARNINGS the codes of the advice that does not
+reject), then the summary. The table fits the terminal's width (or
+$COLUMNS): at 80 columns it shows FILE (elided in the middle when long),
+FACE/MIN, BLUR, EXPO, YAW, VERDICT and the first REASONS, cut at the
+end; wider terminals add FRAME, PITCH, ROLL, SIZE, EYES, FACES, TARGET
+and WARNINGS; the summary's lines are cut at the width too. Written to a file or pipe (-format table) it is not cut,
+unless $COLUMNS is set.
+csv: a header row, then one record per frame or error: file, frame,
+sequence, width, height, faces, min_face, face_size, eye_distance, blur,
+exposure, sharpness, mean_luma, yaw, pitch, roll, verdict ("accept",
+"reject" or "error"), reasons and warnings (codes separated by ";"),
+error; no summary (the exit code tells).
+jsonl (or -json): JSON Lines, one object per frame, then one summary
+object:
 
   {"type":"frame","file":"f.jpg","frame":0,"sequence":"dir",
    "width":400,"height":300,"min_face":128,
@@ -89,9 +103,11 @@ frame, then one summary object:
   "by_reason" counts the frames rejected for each code (a frame may count
   under several), "calls_saved" equals "rejected".
 
-Exit status: 0 when every frame is accepted, 1 when a frame is rejected, a
-file cannot be read or decoded, or no image is found, 2 on misuse (bad
-flag, no PATH).
+Exit status: 0 when every frame is accepted, 1 when a frame is rejected,
+2 on misuse (bad flag, no PATH), 3 when a file or frame cannot be read or
+decoded, no image is found, or the output cannot be written. 3 wins over
+1: a run with rejected frames and an unreadable file exits 3, since the
+dataset was not fully judged.
 
 Examples:
 
@@ -105,46 +121,67 @@ Examples:
 func runCheck(e *env, args []string) int {
 	fs := newFlagSet(e, "check", checkManual)
 	addDecodeFlags(fs)
-	jsonOut := fs.Bool("json", false, "write JSON Lines (the default when stdout is not a terminal)")
+	jsonOut := fs.Bool("json", false, "write JSON Lines (the default when stdout is not a terminal): -format jsonl")
+	format := fs.String("format", "", "the output: `table`, jsonl or csv (default: table on a terminal, jsonl otherwise)")
 	mode := seqAuto
 	fs.Var(&mode, "seq", "which directories are sequences: `auto` (same-sized images that follow on from each other), dir (all), none")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
+	}
+	p, code, ok := pf.resolve(e)
+	if !ok {
+		return code
+	}
+	switch {
+	case *jsonOut && *format != "" && *format != "jsonl":
+		return usageError(e, fs, "-json and -format %s: choose one", *format)
+	case *jsonOut:
+		*format = "jsonl"
+	case *format == "":
+		*format = "jsonl"
+		if e.stdoutTTY {
+			*format = "table"
+		}
+	case *format != "table" && *format != "jsonl" && *format != "csv":
+		return usageError(e, fs, "-format %q: want table, jsonl or csv", *format)
 	}
 	if fs.NArg() == 0 {
 		return usageError(e, fs, "no PATH given")
 	}
-	pl, err := facegate.New(nil)
+	pl, err := facegate.New(p)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate check: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	policy := pl.Policy()
 
 	out := bufio.NewWriter(e.stdout)
 	defer out.Flush()
 	var rep reporter
-	if *jsonOut || !e.stdoutTTY {
+	switch *format {
+	case "table":
+		rep = newTableReporter(out, e.columns)
+	case "csv":
+		rep = newCSVReporter(out, e.stderr)
+	default:
 		rep = newJSONReporter(out, e.stderr)
-	} else {
-		rep = newTableReporter(out)
 	}
-	// A spinner while checking, unless JSON streams to the same terminal.
-	prog := &progress{}
-	if !(*jsonOut && e.stdoutTTY) {
-		prog = newProgress(e, -1, "checking", "frames")
-	}
-
+	// A spinner while checking, unless lines stream to the same terminal.
 	sum := &summaryJSON{Type: "summary", ByReason: map[string]int{}, Warnings: map[string]int{}, Sequences: []sequenceJSON{}}
 	units, perrs := collect(fs.Args(), mode)
 	noteSequences(e.stderr, "check", units, mode)
+	prog := &progressBar{}
+	if *format == "table" || !e.stdoutTTY {
+		prog = newProgress(e, knownFrames(units), "checking", "frames")
+	}
 	for _, pe := range perrs {
 		sum.Errors++
 		rep.error(&errorJSON{Type: "error", File: pe.path, Error: pe.err.Error()})
 	}
 	for i := range units {
 		u := &units[i]
-		end, err := judgeUnit(pl, u, func(j *judgedFrame) error {
+		end, err := judgeUnit(pl, pf.target.r, u, func(j *judgedFrame) error {
 			prog.add(1)
 			if j.err != nil {
 				sum.Errors++
@@ -173,7 +210,7 @@ func runCheck(e *env, args []string) int {
 		})
 		if err != nil {
 			fmt.Fprintf(e.stderr, "facegate check: %v\n", err)
-			return exitRejected
+			return exitUnreadable
 		}
 		if end.err != nil {
 			sum.Errors++
@@ -192,12 +229,27 @@ func runCheck(e *env, args []string) int {
 	rep.summary(sum)
 	if err := out.Flush(); err != nil {
 		fmt.Fprintf(e.stderr, "facegate check: writing the output: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
-	if sum.Rejected > 0 || sum.Errors > 0 {
-		return exitRejected
+	return exitCode(sum.Rejected > 0, sum.Errors > 0)
+}
+
+// knownFrames is the number of frames in units when it is known before
+// decoding (stills and directories of frames), -1 otherwise (animations
+// and videos).
+func knownFrames(units []unit) int {
+	n := 0
+	for i := range units {
+		switch units[i].kind {
+		case kindStill:
+			n++
+		case kindFrames:
+			n += len(units[i].files)
+		default:
+			return -1
+		}
 	}
-	return exitOK
+	return n
 }
 
 // reporter writes check's output.
@@ -224,27 +276,59 @@ func (r *jsonReporter) frame(f *frameJSON) { r.enc.Encode(f) }
 
 func (r *jsonReporter) error(f *errorJSON) {
 	r.enc.Encode(f)
+	logError(r.stderr, f)
+}
+
+// logError writes an error line to stderr, for the output formats whose
+// errors are records a person watching the run does not see.
+func logError(w io.Writer, f *errorJSON) {
 	if f.Frame != nil {
-		fmt.Fprintf(r.stderr, "facegate check: %s: frame %d: %s\n", f.File, *f.Frame, f.Error)
+		fmt.Fprintf(w, "facegate check: %s: frame %d: %s\n", f.File, *f.Frame, f.Error)
 	} else {
-		fmt.Fprintf(r.stderr, "facegate check: %s: %s\n", f.File, f.Error)
+		fmt.Fprintf(w, "facegate check: %s: %s\n", f.File, f.Error)
 	}
 }
 
 func (r *jsonReporter) summary(s *summaryJSON) { r.enc.Encode(s) }
 
-// tableReporter writes an aligned table, then the summary as text.
+// tableReporter writes a table that fits the terminal (internal/table),
+// then the summary as text. The rows are kept until the summary, as the
+// widths depend on all of them.
 type tableReporter struct {
-	w  io.Writer
-	tw *tabwriter.Writer
+	w     io.Writer
+	width int
+	rows  [][]string
 	// messages maps each code seen to its message, for the legend.
 	messages map[string]string
 }
 
-func newTableReporter(w io.Writer) *tableReporter {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "FILE\tFRAME\tSIZE\tFACES\tTARGET\tFACE/MIN\tEYES\tBLUR\tEXPO\tYAW\tPITCH\tROLL\tVERDICT\tREASONS\tWARNINGS")
-	return &tableReporter{w: w, tw: tw, messages: map[string]string{}}
+// tableColumns are check's columns, as tableReporter.frame fills them.
+// At 80 columns the table shows the file (elided in the middle), the face
+// size against the minimum, blur, exposure, yaw, the verdict and the
+// first reason; wider terminals show the others, FRAME first.
+var tableColumns = []table.Column{
+	{Header: "FILE", Priority: 1, Elide: table.Middle, MinWidth: 20},
+	{Header: "FRAME", Priority: 3, Right: true},
+	{Header: "SIZE", Priority: 5},
+	{Header: "FACES", Priority: 6, Right: true},
+	{Header: "TARGET", Priority: 6},
+	{Header: "FACE/MIN", Priority: 2, Right: true},
+	{Header: "EYES", Priority: 5, Right: true},
+	{Header: "BLUR", Priority: 2, Right: true},
+	{Header: "EXPO", Priority: 2, Right: true},
+	{Header: "YAW", Priority: 2, Right: true},
+	{Header: "PITCH", Priority: 4, Right: true},
+	{Header: "ROLL", Priority: 4, Right: true},
+	{Header: "VERDICT", Priority: 1},
+	{Header: "REASONS", Priority: 2, Elide: table.End, MinWidth: 20},
+	{Header: "WARNINGS", Priority: 7, Elide: table.End},
+}
+
+// reasonsCol indexes REASONS in tableColumns.
+const reasonsCol = 13
+
+func newTableReporter(w io.Writer, width int) *tableReporter {
+	return &tableReporter{w: w, width: width, messages: map[string]string{}}
 }
 
 func fmtNum(v *num, prec int) string {
@@ -277,12 +361,14 @@ func (r *tableReporter) frame(f *frameJSON) {
 	if len(reasons) > 0 {
 		first = reasons[0]
 	}
-	fmt.Fprintf(r.tw, "%s\t%d\t%dx%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
-		f.File, f.Frame, f.Width, f.Height, len(f.Faces), target, face, fmtNum(f.EyeDistance, 0),
+	r.rows = append(r.rows, []string{f.File, strconv.Itoa(f.Frame), fmt.Sprintf("%dx%d", f.Width, f.Height),
+		strconv.Itoa(len(f.Faces)), target, face, fmtNum(f.EyeDistance, 0),
 		fmtNum(f.Blur, 2), fmtNum(f.Exposure, 2), fmtNum(f.Yaw, 0), fmtNum(f.Pitch, 0), fmtNum(f.Roll, 0),
-		f.Verdict, first, strings.Join(warnings, ","))
+		f.Verdict, first, strings.Join(warnings, ",")})
 	for _, x := range reasons[min(1, len(reasons)):] {
-		fmt.Fprintf(r.tw, "\t\t\t\t\t\t\t\t\t\t\t\t\t%s\t\n", x)
+		row := make([]string, reasonsCol+1)
+		row[reasonsCol] = x
+		r.rows = append(r.rows, row)
 	}
 }
 
@@ -291,12 +377,23 @@ func (r *tableReporter) error(f *errorJSON) {
 	if f.Frame != nil {
 		frame = strconv.Itoa(*f.Frame)
 	}
-	fmt.Fprintf(r.tw, "%s\t%s\t\t\t\t\t\t\t\t\t\t\terror\t%s\t\n", f.File, frame, f.Error)
+	row := make([]string, reasonsCol+1)
+	row[0], row[1], row[reasonsCol-1], row[reasonsCol] = f.File, frame, "error", f.Error
+	r.rows = append(r.rows, row)
 }
 
 func (r *tableReporter) summary(s *summaryJSON) {
-	r.tw.Flush()
-	w := r.w
+	table.Render(r.w, tableColumns, r.rows, r.width)
+	var sb strings.Builder
+	w := &sb
+	defer func() {
+		for line := range strings.Lines(sb.String()) {
+			if r.width > 0 {
+				line = table.Elide(strings.TrimSuffix(line, "\n"), r.width, table.End) + "\n"
+			}
+			io.WriteString(r.w, line)
+		}
+	}()
 	fmt.Fprintf(w, "\n%d frames checked: %d accepted, %d rejected", s.Frames, s.Accepted, s.Rejected)
 	if s.Errors > 0 {
 		fmt.Fprintf(w, ", %d errors", s.Errors)
@@ -326,6 +423,68 @@ func (r *tableReporter) summary(s *summaryJSON) {
 		fmt.Fprintln(w)
 	}
 }
+
+// csvReporter writes one CSV record per frame or error, after a header
+// row; errors also go to stderr. The summary is left out: it is not a
+// frame, and the exit code tells.
+type csvReporter struct {
+	w      *csv.Writer
+	stderr io.Writer
+}
+
+// csvHeader names csvReporter's fields; "reasons" and "warnings" are
+// codes separated by ";", "error" is set on the rows of errors.
+var csvHeader = []string{"file", "frame", "sequence", "width", "height", "faces", "min_face", "face_size",
+	"eye_distance", "blur", "exposure", "sharpness", "mean_luma", "yaw", "pitch", "roll", "verdict", "reasons", "warnings", "error"}
+
+func newCSVReporter(w, stderr io.Writer) *csvReporter {
+	c := csv.NewWriter(w)
+	c.Write(csvHeader)
+	return &csvReporter{c, stderr}
+}
+
+// csvNum is a measure rounded as in JSON; empty when absent.
+func csvNum(v *num) string {
+	if v == nil {
+		return ""
+	}
+	b, _ := v.MarshalJSON()
+	if string(b) == "null" {
+		return ""
+	}
+	return string(b)
+}
+
+func codesOf(rs []reasonJSON) string {
+	var c []string
+	for _, x := range rs {
+		c = append(c, x.Code)
+	}
+	return strings.Join(c, ";")
+}
+
+func (r *csvReporter) frame(f *frameJSON) {
+	size := ""
+	if f.FaceSize != nil {
+		size = strconv.Itoa(*f.FaceSize)
+	}
+	r.w.Write([]string{f.File, strconv.Itoa(f.Frame), f.Sequence, strconv.Itoa(f.Width), strconv.Itoa(f.Height),
+		strconv.Itoa(len(f.Faces)), strconv.Itoa(f.MinFace), size, csvNum(f.EyeDistance), csvNum(f.Blur), csvNum(f.Exposure),
+		csvNum(f.Sharpness), csvNum(f.MeanLuma), csvNum(f.Yaw), csvNum(f.Pitch), csvNum(f.Roll),
+		f.Verdict, codesOf(f.Reasons), codesOf(f.Warnings), ""})
+}
+
+func (r *csvReporter) error(f *errorJSON) {
+	rec := make([]string, len(csvHeader))
+	rec[0], rec[16], rec[19] = f.File, "error", f.Error
+	if f.Frame != nil {
+		rec[1] = strconv.Itoa(*f.Frame)
+	}
+	r.w.Write(rec)
+	logError(r.stderr, f)
+}
+
+func (r *csvReporter) summary(*summaryJSON) { r.w.Flush() }
 
 // sortedByCount returns the keys of m, the largest count first, then by
 // name.

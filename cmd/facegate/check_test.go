@@ -2,14 +2,18 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/facegate/facegate/internal/hostile"
 	xdraw "golang.org/x/image/draw"
@@ -109,7 +113,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}{
 		{"testdata/faces/pigo-sample.jpg", exitOK},
 		{"testdata/negatives/chelsea.png", exitRejected},
-		{"testdata/does-not-exist.jpg", exitRejected},
+		{"testdata/does-not-exist.jpg", exitUnreadable},
 	} {
 		r := runFG(t, runOpts{dir: repoRoot}, "check", tc.path)
 		if r.code != tc.code {
@@ -118,7 +122,7 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 	// Nothing to check is not a success.
 	r := runFG(t, runOpts{}, "check", t.TempDir())
-	if r.code != exitRejected || !strings.Contains(r.stderr, "no image or video found") {
+	if r.code != exitUnreadable || !strings.Contains(r.stderr, "no image or video found") {
 		t.Errorf("empty directory: exit code %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -131,8 +135,8 @@ func TestCheckDecodeErrorContinues(t *testing.T) {
 	}
 	copyFile(t, "testdata/faces/pigo-sample.jpg", dir)
 	r := runFG(t, runOpts{}, "check", "-json", dir)
-	if r.code != exitRejected {
-		t.Errorf("exit code %d, want 1", r.code)
+	if r.code != exitUnreadable {
+		t.Errorf("exit code %d, want 3", r.code)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"error"`) || !strings.Contains(lines[1], `"verdict":"accept"`) ||
@@ -256,8 +260,8 @@ func TestCheckMaxMemory(t *testing.T) {
 		t.Errorf("default budget: want verdicts, got exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	r = runFG(t, runOpts{}, "check", "-json", "-seq", "none", "-max-memory", "64", p)
-	if r.code != exitRejected || !strings.Contains(r.stdout, "over the 64 MiB memory limit") {
-		t.Errorf("-max-memory 64: exit %d, want %d and the limit named:\n%s%s", r.code, exitRejected, r.stdout, r.stderr)
+	if r.code != exitUnreadable || !strings.Contains(r.stdout, "over the 64 MiB memory limit") {
+		t.Errorf("-max-memory 64: exit %d, want %d and the limit named:\n%s%s", r.code, exitUnreadable, r.stdout, r.stderr)
 	}
 	for _, bad := range []string{"lots", "0", "8"} {
 		if r := runFG(t, runOpts{}, "check", "-max-memory", bad, p); r.code != exitUsage {
@@ -321,5 +325,85 @@ func TestCheckDatasetIsNotASequence(t *testing.T) {
 	}
 	if want := seq + ": 4 same-sized images that follow on from each other, judged as one sequence"; !strings.Contains(r.stderr, want) {
 		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+}
+
+// -format csv: a header row and one record per frame or error, read back
+// with encoding/csv.
+func TestCheckCSV(t *testing.T) {
+	dir := t.TempDir()
+	copyFile(t, "testdata/faces/pigo-sample.jpg", dir)
+	copyFile(t, "testdata/negatives/chelsea.png", dir)
+	os.WriteFile(filepath.Join(dir, "zz, \"broken\".jpg"), []byte("\xff\xd8\xffnot a jpeg"), 0o644)
+	r := runIn("check", "-seq", "none", dir, "-format", "csv")
+	if r.code != exitUnreadable {
+		t.Errorf("exit %d, want 3", r.code)
+	}
+	recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, r.stdout)
+	}
+	if len(recs) != 4 || !slices.Equal(recs[0], csvHeader) {
+		t.Fatalf("records:\n%q", recs)
+	}
+	byFile := map[string]map[string]string{}
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range csvHeader {
+			m[h] = rec[i]
+		}
+		byFile[filepath.Base(m["file"])] = m
+	}
+	if m := byFile["pigo-sample.jpg"]; m["verdict"] != "accept" || m["face_size"] != "194" || m["blur"] == "" || m["width"] == "" {
+		t.Errorf("pigo-sample: %v", m)
+	}
+	if m := byFile["chelsea.png"]; m["verdict"] != "reject" || !strings.Contains(m["reasons"], "no-face") || m["face_size"] != "" {
+		t.Errorf("chelsea: %v", m)
+	}
+	if m := byFile[`zz, "broken".jpg`]; m["verdict"] != "error" || m["error"] == "" {
+		t.Errorf("broken: %v", m)
+	}
+	if r := runIn("check", "-json", "-format", "csv", dir); r.code != exitUsage {
+		t.Errorf("-json -format csv: exit %d", r.code)
+	}
+	if r := runIn("check", "-format", "xml", dir); r.code != exitUsage || !strings.Contains(r.stderr, "want table, jsonl or csv") {
+		t.Errorf("-format xml: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// The table fits $COLUMNS: at 80 the key columns, wider more; no line is
+// wider than the width.
+func TestCheckTableWidth(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, "a-directory-name-long-enough-to-need-eliding", "and-a-long-file-name")
+	os.MkdirAll(long, 0o755)
+	copyFile(t, "testdata/faces/obama-480p.jpg", long)
+	copyFile(t, "testdata/negatives/chelsea.png", dir)
+	for _, tc := range []struct {
+		width      int
+		want, lack []string
+	}{
+		{80, []string{"FILE", "FACE/MIN", "BLUR", "EXPO", "YAW", "VERDICT", "REASONS", "110/128", "face-too-small", "…", "480p.jpg"}, []string{"PITCH", "WARNINGS"}},
+		{200, []string{"FILE", "FRAME", "PITCH", "ROLL", "EYES", "SIZE", "VERDICT", "REASONS", "no-face: Face not found within target rectangle."}, nil},
+	} {
+		r := runFG(t, runOpts{env: []string{"COLUMNS=" + strconv.Itoa(tc.width)}}, "check", "-seq", "none", "-format", "table", dir)
+		if r.code != exitRejected {
+			t.Errorf("%d: exit %d\n%s", tc.width, r.code, r.stderr)
+		}
+		for line := range strings.Lines(r.stdout) {
+			if n := utf8.RuneCountInString(strings.TrimSuffix(line, "\n")); n > tc.width {
+				t.Errorf("%d: a line of %d: %q", tc.width, n, line)
+			}
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("%d: lacks %q:\n%s", tc.width, w, r.stdout)
+			}
+		}
+		for _, w := range tc.lack {
+			if strings.Contains(r.stdout, w) {
+				t.Errorf("%d: has %q:\n%s", tc.width, w, r.stdout)
+			}
+		}
 	}
 }

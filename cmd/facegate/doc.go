@@ -16,15 +16,21 @@
 //	version   print the module version, Go version and kernel variant
 //
 // "facegate <command> -h" prints a command's manual, with its flags, its
-// output formats and examples. check writes a table on a terminal and JSON
-// Lines otherwise (or with -json): one object per frame, then a summary.
-// Progress goes to stderr, and only when stderr is a terminal.
+// output formats and examples. Flags may come before or after the
+// arguments; "--" ends them. check writes a table that fits the terminal
+// on a terminal and JSON Lines otherwise (-format table|jsonl|csv, or
+// -json): one object per frame, then a summary. check, prep, payload and
+// annotate share the policy flags (-policy FILE, -min-face, -max-blur,
+// -exposure, -max-yaw, -max-pitch, -max-roll, -target, -print-policy).
+// Progress goes to stderr, and only when stderr is a terminal and the run
+// is long.
 //
 // Exit status, for every command: 0 on success (for check: every frame
-// accepted), 1 when a frame is rejected (check), a request is refused
-// (payload), or a file cannot be read, decoded or written (reported, and
-// the other files are still processed), 2 on misuse (an unknown command
-// or flag, missing arguments).
+// accepted), 1 when a frame is rejected (check) or a sequence or request
+// refused (payload), 2 on misuse (an unknown command or flag, a bad value,
+// missing arguments), 3 when an input cannot be read or decoded or an
+// output cannot be written (reported, and the other inputs are still
+// processed). 3 wins over 1: the dataset was not fully judged.
 //
 // Videos (.mp4, .mov, .m4v, .webm, .mkv, .avi) are decoded by ffmpeg, which
 // must be on PATH (Debian package ffmpeg); payload -video needs a build with

@@ -27,7 +27,7 @@ func TestNonRegularFilesRefused(t *testing.T) {
 	o := runOpts{timeout: 60 * time.Second}
 
 	r := runFG(t, o, "check", "-json", fifo)
-	if r.code != exitRejected || !strings.Contains(r.stdout, "not a regular file") {
+	if r.code != exitUnreadable || !strings.Contains(r.stdout, "not a regular file") {
 		t.Errorf("check on a named pipe: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// In a directory, the pipe and the link to it are not inputs: the

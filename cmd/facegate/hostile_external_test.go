@@ -116,8 +116,8 @@ func TestHostileFilesCLI(t *testing.T) {
 			r := runTimed(t, "check", "-json", "-seq", "none", p)
 			t.Logf("%-36s %8d bytes: exit %d, cpu %v, wall %v, peak RSS %d MiB", c.name, len(c.data), r.code, r.cpu.Round(time.Millisecond), r.wall.Round(time.Millisecond), r.maxRSSKB>>10)
 			if c.refused != "" {
-				if r.code != exitRejected || !strings.Contains(r.out, c.refused) {
-					t.Errorf("exit %d, want %d with %q in:\n%.2000s", r.code, exitRejected, c.refused, r.out)
+				if r.code != exitUnreadable || !strings.Contains(r.out, c.refused) {
+					t.Errorf("exit %d, want %d with %q in:\n%.2000s", r.code, exitUnreadable, c.refused, r.out)
 				}
 			} else if r.code != exitOK && r.code != exitRejected || !strings.Contains(r.out, `"verdict"`) {
 				t.Errorf("exit %d, want verdicts:\n%.2000s", r.code, r.out)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"image"
+
 	"github.com/facegate/facegate"
 )
 
@@ -22,10 +24,14 @@ type unitEnd struct {
 }
 
 // judgeUnit runs pl over the frames of u, from a Reset: fn sees each frame,
-// and the returned unitEnd sums them up. An error from fn stops the unit
-// and is returned.
-func judgeUnit(pl *facegate.Pipeline, u *unit, fn func(*judgedFrame) error) (unitEnd, error) {
+// and the returned unitEnd sums them up. The target is the face
+// overlapping target (-target), or when it is empty the service's choice.
+// An error from fn stops the unit and is returned.
+func judgeUnit(pl *facegate.Pipeline, target image.Rectangle, u *unit, fn func(*judgedFrame) error) (unitEnd, error) {
 	pl.Reset()
+	if !target.Empty() {
+		pl.SetTarget(target)
+	}
 	end := unitEnd{seq: &facegate.Sequence{}}
 	seqName := ""
 	if u.sequence() {

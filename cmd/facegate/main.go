@@ -9,12 +9,27 @@ import (
 	"strings"
 )
 
-// Exit codes shared by every command.
+// Exit codes shared by every command. When a run both rejects a frame and
+// fails to read an input, exitUnreadable wins: a script must learn that the
+// dataset was not fully judged (exitCode).
 const (
-	exitOK       = 0 // everything accepted / done
-	exitRejected = 1 // a frame rejected, a file unreadable, a request refused
-	exitUsage    = 2 // bad flags, missing arguments
+	exitOK         = 0 // everything accepted / done
+	exitRejected   = 1 // a frame rejected, a request refused
+	exitUsage      = 2 // bad flags, missing arguments
+	exitUnreadable = 3 // an input could not be read or decoded, or an output not written
 )
+
+// exitCode is the exit code of a run that rejected something (rejected)
+// and failed to read or write something (unreadable): 3 wins over 1.
+func exitCode(rejected, unreadable bool) int {
+	switch {
+	case unreadable:
+		return exitUnreadable
+	case rejected:
+		return exitRejected
+	}
+	return exitOK
+}
 
 // env is what a command runs with: its streams and the environment. main
 // fills it from the process; it keeps the commands free of globals.
@@ -24,6 +39,9 @@ type env struct {
 	getenv         func(string) string
 	// stdoutTTY and stderrTTY report whether the streams are terminals.
 	stdoutTTY, stderrTTY bool
+	// columns is the width a table on stdout must fit: the terminal's, or
+	// $COLUMNS; 0 means no limit.
+	columns int
 	// progress is where a progress bar is drawn: the terminal behind
 	// stderr, unfiltered (stderr itself escapes control characters on a
 	// terminal; see termSafe). Nil means stderr.
@@ -73,12 +91,25 @@ Usage:
 Commands:
 
 %s
-Run "facegate <command> -h" for a command's manual.
+Run "facegate <command> -h" for a command's manual. Flags may come before
+or after the arguments (facegate check dir -json); "--" ends the flags.
 
-Exit codes (every command): 0 success (for check: every frame accepted),
-1 a frame rejected (check), a request refused (payload), or a file that
-could not be read, decoded or written (reported; the other files are
-still processed), 2 misuse (unknown command or flag, missing arguments).
+Policy (check, prep, payload, annotate): the thresholds the frames are
+judged by are facegate.DefaultPolicy's unless -policy FILE (JSON with the
+field names of facegate.Policy; fields left out keep their defaults) or
+the flags -min-face, -max-blur, -exposure lo,hi, -max-yaw, -max-pitch,
+-max-roll change them (the flags win over the file); -target x,y,w,h
+names the target face; -print-policy prints the policy in effect as a
+-policy file and exits.
+
+Exit codes (every command):
+  0  success (for check: every frame accepted)
+  1  a frame rejected (check), a sequence or request refused (payload)
+  2  misuse (unknown command or flag, bad flag value, missing arguments)
+  3  an input could not be read or decoded, or an output could not be
+     written (reported; the other inputs are still processed)
+When a run has both rejected frames and unreadable inputs, 3 wins over 1:
+the dataset was not fully judged.
 
 Examples:
 
@@ -99,6 +130,7 @@ func usageText() string {
 
 func main() {
 	e := newEnv(os.Stdin, os.Stdout, os.Stderr, isTerminal(os.Stdout), isTerminal(os.Stderr), os.Getenv)
+	e.columns = columnsOf(os.Stdout, os.Getenv)
 	os.Exit(run(e, os.Args[1:]))
 }
 
@@ -139,25 +171,68 @@ func newFlagSet(e *env, name, manual string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args; ok is false when the command must stop with code.
-// -h prints the manual on stdout and exits 0; a bad flag prints the error
-// and the manual on stderr and exits 2.
+// parseFlags parses args, flags and positional arguments in any order
+// (facegate check dir -json); "--" ends the flags. Afterwards fs.Args()
+// holds the positional arguments in order. ok is false when the command
+// must stop with code: -h prints the manual on stdout and exits 0; a bad
+// flag prints one line on stderr and exits 2.
 func parseFlags(e *env, fs *flag.FlagSet, args []string) (code int, ok bool) {
 	fs.SetOutput(io.Discard)
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		fs.SetOutput(e.stdout)
-		fs.Usage()
-		return exitOK, false
-	case err != nil:
-		fmt.Fprintf(e.stderr, "%s: %v\n\n", fs.Name(), err)
-		fs.SetOutput(e.stderr)
-		fs.Usage()
-		return exitUsage, false
+	var pos []string
+	for {
+		err := fs.Parse(args)
+		switch {
+		case errors.Is(err, flag.ErrHelp):
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return exitOK, false
+		case err != nil:
+			msg := err.Error()
+			if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+				msg = "unknown flag " + name
+			}
+			fmt.Fprintf(e.stderr, "%s: %s (run '%s -h' for usage)\n", fs.Name(), msg, fs.Name())
+			return exitUsage, false
+		}
+		rest := fs.Args()
+		if endedByDashes(fs, args[:len(args)-len(rest)]) {
+			pos = append(pos, rest...)
+			break
+		}
+		if len(rest) == 0 {
+			break
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
+	// Leave the positional arguments in fs.Args(); "--" keeps them from
+	// being read as flags again.
+	fs.Parse(append([]string{"--"}, pos...))
 	fs.SetOutput(e.stderr)
 	return 0, true
+}
+
+// endedByDashes reports whether fs.Parse, having consumed the arguments
+// consumed (all flags, as it succeeded), stopped at a "--" that ends the
+// flags, and not at one that is the value of a flag, as in -o --.
+func endedByDashes(fs *flag.FlagSet, consumed []string) bool {
+	for i := 0; i < len(consumed); i++ {
+		a := consumed[i]
+		if a == "--" {
+			return i == len(consumed)-1
+		}
+		if strings.Contains(a, "=") {
+			continue
+		}
+		f := fs.Lookup(strings.TrimLeft(a, "-"))
+		if f == nil {
+			continue
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !b.IsBoolFlag() {
+			i++ // its value
+		}
+	}
+	return false
 }
 
 // usageError reports misuse of a command and returns exitUsage.

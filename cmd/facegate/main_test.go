@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -120,7 +121,7 @@ func TestUsage(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"help", []string{"-h"}, exitOK, "Commands:"},
 		{"check no path", []string{"check"}, exitUsage, "no PATH given"},
-		{"check bad flag", []string{"check", "-frob", "x.jpg"}, exitUsage, "flag provided but not defined: -frob"},
+		{"check bad flag", []string{"check", "-frob", "x.jpg"}, exitUsage, "facegate check: unknown flag -frob (run 'facegate check -h' for usage)\n"},
 		{"check bad seq", []string{"check", "-seq", "sometimes", "x.jpg"}, exitUsage, "want auto, dir or none"},
 		{"prep one arg", []string{"prep", "src"}, exitUsage, "want SRC and DST"},
 		{"prep bad shard", []string{"prep", "-shard", "2/2", "a", "b"}, exitUsage, "want i/n"},
@@ -221,4 +222,108 @@ func enlargedCap12(t *testing.T, n int) string {
 		}
 	}
 	return dir
+}
+
+// runIn runs the command in this process, its streams captured, as a
+// script would see them (stdout and stderr not terminals).
+func runIn(args ...string) result {
+	var out, errb bytes.Buffer
+	code := run(&env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: func(string) string { return "" }}, args)
+	return result{out.String(), errb.String(), code}
+}
+
+// The exit codes of every command: 0 all accepted, 1 some rejected, 3
+// some input unreadable, and 3 wins over 1.
+func TestExitCodeRule(t *testing.T) {
+	good := filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg")
+	rejected := filepath.Join(repoRoot, "testdata/negatives/chelsea.png")
+	broken := filepath.Join(t.TempDir(), "broken.jpg")
+	if err := os.WriteFile(broken, []byte("\xff\xd8\xffnot really a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	brokenDir := t.TempDir()
+	copyFile(t, "testdata/faces/pigo-sample.jpg", brokenDir)
+	if err := os.WriteFile(filepath.Join(brokenDir, "zz-broken.jpg"), []byte("\xff\xd8\xffnot a jpeg"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"check good", []string{"check", good}, exitOK},
+		{"check rejected", []string{"check", rejected}, exitRejected},
+		{"check corrupt and good", []string{"check", broken, good}, exitUnreadable},
+		{"check corrupt and rejected", []string{"check", rejected, broken}, exitUnreadable},
+		{"payload good", []string{"payload", "-o", filepath.Join(out, "b1"), good}, exitOK},
+		{"payload rejected", []string{"payload", "-o", filepath.Join(out, "b2"), rejected}, exitRejected},
+		{"payload corrupt frame", []string{"payload", "-o", filepath.Join(out, "b3"), brokenDir}, exitUnreadable},
+		{"annotate corrupt and good", []string{"annotate", "-o", filepath.Join(out, "a"), "-seq", "none", brokenDir}, exitUnreadable},
+		{"annotate rejected", []string{"annotate", "-o", filepath.Join(out, "a2"), rejected}, exitOK},
+		{"prep corrupt and good", []string{"prep", "-j", "1", brokenDir, filepath.Join(out, "p")}, exitUnreadable},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runIn(tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout: %.2000s\nstderr: %.2000s", r.code, tc.code, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+// An unknown flag is one line on stderr, not the manual, for every command.
+func TestUnknownFlagOneLine(t *testing.T) {
+	for _, c := range commands {
+		r := runIn(c.name, "x", "-foo")
+		want := "facegate " + c.name + ": unknown flag -foo (run 'facegate " + c.name + " -h' for usage)\n"
+		if r.code != exitUsage || r.stderr != want || r.stdout != "" {
+			t.Errorf("%s -foo: exit %d, stdout %q, stderr %q; want %q", c.name, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	r := runIn("check", "-seq", "sometimes", "x.jpg")
+	if r.code != exitUsage || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "want auto, dir or none") {
+		t.Errorf("bad value: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// Flags may follow the paths; "--" ends them, and a "--" that is a flag's
+// value does not.
+func TestFlagsAfterPaths(t *testing.T) {
+	good := filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg")
+	r := runIn("check", good, "-json")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, `{"type":"frame"`) {
+		t.Errorf("check PATH -json: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runIn("check", "-json", "--", good, "-seq")
+	if r.code != exitUnreadable || !strings.Contains(r.stdout, `"file":"-seq"`) || !strings.Contains(r.stdout, `"verdict":"accept"`) {
+		t.Errorf("check -- PATH -seq: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, tc := range []struct {
+		args []string
+		pos  []string
+		json bool
+	}{
+		{[]string{"a", "-json", "b"}, []string{"a", "b"}, true},
+		{[]string{"-o", "--", "a", "-json"}, []string{"a"}, true},
+		{[]string{"-json", "--", "-o", "x"}, []string{"-o", "x"}, true},
+		{[]string{"a", "--", "--", "b"}, []string{"a", "--", "b"}, false},
+		{[]string{"-o=--", "--", "-json"}, []string{"-json"}, false},
+	} {
+		var out bytes.Buffer
+		e := &env{stdout: &out, stderr: &out}
+		fs := newFlagSet(e, "t", "")
+		jsonOut := fs.Bool("json", false, "")
+		fs.String("o", "", "")
+		if code, ok := parseFlags(e, fs, tc.args); !ok {
+			t.Errorf("%q: exit %d: %s", tc.args, code, out.String())
+			continue
+		}
+		if got := fs.Args(); !slices.Equal(got, tc.pos) {
+			t.Errorf("%q: positional %q, want %q", tc.args, got, tc.pos)
+		}
+		if *jsonOut != tc.json {
+			t.Errorf("%q: -json %v, want %v", tc.args, *jsonOut, tc.json)
+		}
+	}
 }

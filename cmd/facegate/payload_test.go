@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,5 +198,42 @@ func TestPayloadFailures(t *testing.T) {
 		[]string{"payload", filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg")})
 	if code != exitUsage || !strings.Contains(out.String(), "refusing to write the multipart body to a terminal") {
 		t.Errorf("terminal: exit %d: %s", code, out.String())
+	}
+}
+
+// payload -json always prints one JSON report: the parts of the request,
+// or every reason it would be refused.
+func TestPayloadJSONReport(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg")
+	r := runIn("payload", "-json", "-o", filepath.Join(dir, "body.bin"), good)
+	var rep payloadReport
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != exitOK {
+		t.Fatalf("good: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	body, _ := os.ReadFile(filepath.Join(dir, "body.bin"))
+	if !rep.Valid || len(rep.Reasons) != 0 || len(rep.Parts) != 2 || rep.Parts[0].Name != "Metadata" || rep.Parts[0].Bytes == 0 ||
+		rep.Parts[1].FileName != "frame000000.jpg" || rep.Parts[1].Bytes < 1000 || int64(len(body)) != rep.Bytes {
+		t.Errorf("good: report %+v (body %d bytes)", rep, len(body))
+	}
+
+	r = runIn("payload", "-json", "-o", filepath.Join(dir, "none.bin"), filepath.Join(repoRoot, "testdata/negatives/chelsea.png"))
+	rep = payloadReport{}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != exitRejected {
+		t.Fatalf("rejected: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	noFace := slices.ContainsFunc(rep.Reasons, func(r reasonJSON) bool {
+		return r.Code == "no-face" && r.Message == "Face not found within target rectangle."
+	})
+	if rep.Valid || len(rep.Parts) != 0 || !noFace {
+		t.Errorf("rejected: report %+v", rep)
+	}
+
+	broken := filepath.Join(dir, "broken.jpg")
+	os.WriteFile(broken, []byte("\xff\xd8\xffnot a jpeg"), 0o644)
+	r = runIn("payload", "-json", "-o", filepath.Join(dir, "b.bin"), broken)
+	rep = payloadReport{}
+	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil || r.code != exitUnreadable || rep.Error == "" || rep.Valid {
+		t.Errorf("unreadable: exit %d, %v, report %+v\n%s", r.code, err, rep, r.stderr)
 	}
 }

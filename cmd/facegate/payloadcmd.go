@@ -50,17 +50,28 @@ the service (with the face measures of payload.DefaultQuality), then:
   - a report is printed: content type, body size, files, frames, and the
     validation result (ok, or the status and the service's message). It
     goes to stdout, or to stderr when the body is on stdout. With -json
-    it is one JSON object: {"content_type","bytes","files","frames",
-    "valid","status","message","field","reason","answer","error"};
+    it is always one JSON object, whatever happens:
+      {"content_type","bytes","files","frames","accepted","seen","valid",
+       "status","message","field","reason","answer","error",
+       "parts":[{"name":"Metadata","bytes":..},
+                {"name":"Content","filename":"frame000000.jpg","bytes":..}],
+       "reasons":[{"code":"face-too-small","message":"Face not found
+                   within target rectangle."}]}
+    "parts" is the request that would be sent (absent when none was
+    built); "reasons" every reason it would be refused: the sequence's
+    rejections, or the rule the built request breaks (empty when valid);
+    "error" a failure to read, build, write or send;
   - with -send, the request is posted to $FACE_ENDPOINT (such as
     https://westus.api.cognitive.microsoft.com) with the key
     $FACE_API_KEY, and the answer is printed. The key is never printed:
     errors are redacted.
 
 Exit status: 0 when the request is valid (and, with -send, the service
-answered 200), 1 when the sequence is rejected, the request is invalid,
-the call fails or a file cannot be read, 2 on misuse (bad flags, no SEQ,
--send without $FACE_ENDPOINT or $FACE_API_KEY, a body for a terminal).
+answered 200), 1 when the sequence is rejected, the request is invalid or
+the call fails, 2 on misuse (bad flags, no SEQ, -send without
+$FACE_ENDPOINT or $FACE_API_KEY, a body for a terminal), 3 when a frame
+cannot be read or decoded or the body cannot be written (3 wins over 1:
+nothing is judged from a sequence that was not fully read).
 
 Examples:
 
@@ -69,6 +80,22 @@ Examples:
   facegate payload frames/ > body.bin
   FACE_ENDPOINT=https://... FACE_API_KEY=... facegate payload -send clip.mp4
 `
+
+// partJSON is one part of the multipart body.
+type partJSON struct {
+	Name     string `json:"name"`               // "Metadata" or "Content"
+	FileName string `json:"filename,omitempty"` // a Content part's file
+	Bytes    int    `json:"bytes"`              // the part's data, without its headers
+}
+
+// partsOf lists req's parts.
+func partsOf(req *payload.LivenessRequest) []partJSON {
+	parts := []partJSON{{Name: "Metadata", Bytes: len(req.AppendMetadata(nil))}}
+	for _, f := range req.Files {
+		parts = append(parts, partJSON{Name: "Content", FileName: f.Name, Bytes: len(f.Data)})
+	}
+	return parts
+}
 
 // payloadReport is payload's report, in its -json form.
 type payloadReport struct {
@@ -86,6 +113,13 @@ type payloadReport struct {
 	// Answer is the service's 200 answer with -send; Error its failure.
 	Answer *payload.LivenessResult `json:"answer,omitempty"`
 	Error  string                  `json:"error,omitempty"`
+	// Parts are the multipart parts of the request that would be sent:
+	// the metadata, then each file; absent when no request was built.
+	Parts []partJSON `json:"parts,omitempty"`
+	// Reasons are every reason the request would be refused: the
+	// sequence's rejections (facegate's codes and the service's
+	// messages) or the rule the built request breaks. Empty when valid.
+	Reasons []reasonJSON `json:"reasons"`
 }
 
 func runPayload(e *env, args []string) int {
@@ -100,7 +134,12 @@ func runPayload(e *env, args []string) int {
 	modelVersion := fs.String("model-version", "", "the model-version query parameter (empty: latest)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "with -send, give up after this long")
 	jsonOut := fs.Bool("json", false, "print the report as one JSON object")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
+		return code
+	}
+	pp, code, ok := pf.resolve(e)
+	if !ok {
 		return code
 	}
 	switch {
@@ -127,19 +166,39 @@ func runPayload(e *env, args []string) int {
 		}
 		return s
 	}
+	repOut := e.stdout
+	if bodyToStdout {
+		repOut = e.stderr
+	}
+	rep := payloadReport{Reasons: []reasonJSON{}}
+	// stop ends the command with code; with -json the report is printed
+	// whatever happened.
+	stop := func(code int) int {
+		if *jsonOut {
+			repOut.Write(marshalLine(&rep))
+		}
+		return code
+	}
 	fail := func(format string, args ...any) int {
-		fmt.Fprintf(e.stderr, "facegate payload: %s\n", redact(fmt.Sprintf(format, args...)))
-		return exitRejected
+		rep.Error = redact(fmt.Sprintf(format, args...))
+		fmt.Fprintf(e.stderr, "facegate payload: %s\n", rep.Error)
+		return stop(exitRejected)
+	}
+	// failRead is fail for an input that cannot be read or decoded, or an
+	// output that cannot be written.
+	failRead := func(format string, args ...any) int {
+		fail(format, args...)
+		return exitUnreadable
 	}
 
 	u := payloadUnit(fs.Arg(0))
-	policy := *facegate.DefaultPolicy()
+	policy := *pp
 	pl, err := facegate.New(&policy)
 	if err != nil {
 		return fail("%v", err)
 	}
 	var frameErr error
-	end, err := judgeUnit(pl, &u, func(j *judgedFrame) error {
+	end, err := judgeUnit(pl, pf.target.r, &u, func(j *judgedFrame) error {
 		if j.err != nil && frameErr == nil {
 			frameErr = fmt.Errorf("%s: frame %d: %w", j.in.file, j.in.index, j.err)
 		}
@@ -147,21 +206,21 @@ func runPayload(e *env, args []string) int {
 	})
 	switch {
 	case err != nil:
-		return fail("%v", err)
+		return failRead("%v", err)
 	case end.err != nil:
-		return fail("%s: %v", u.path, end.err)
+		return failRead("%s: %v", u.path, end.err)
 	case frameErr != nil:
-		return fail("%v", frameErr)
+		return failRead("%v", frameErr)
 	}
 	held, seen := end.seq.Coverage()
+	rep.Accepted, rep.Seen = len(end.seq.Captures), seen
 	if v := end.seq.Verdict(&policy); !v.Accept {
 		fmt.Fprintf(e.stderr, "facegate payload: %s: the sequence would be rejected (target face in %d of %d frames, %d accepted):\n", u.path, held, seen, len(end.seq.Captures))
-		for _, r := range v.Reasons() {
-			if !r.Code.Warning() {
-				fmt.Fprintf(e.stderr, "  %s: %s\n", r.Code, r.Message())
-			}
+		rep.Reasons, _ = splitReasons(v)
+		for _, r := range rep.Reasons {
+			fmt.Fprintf(e.stderr, "  %s: %s\n", r.Code, r.Message)
 		}
-		return exitRejected
+		return stop(exitRejected)
 	}
 	caps := pickCaptures(end.seq.Captures, *maxFrames)
 
@@ -174,7 +233,7 @@ func runPayload(e *env, args []string) int {
 	}
 	req.ModelVersion = *modelVersion
 
-	rep := payloadReport{ContentType: req.ContentType(), Files: len(req.Files), Frames: len(req.Frames), Accepted: len(end.seq.Captures), Seen: seen}
+	rep.ContentType, rep.Files, rep.Frames, rep.Parts = req.ContentType(), len(req.Files), len(req.Frames), partsOf(req)
 	vopts := &payload.ValidateOptions{Quality: &payload.DefaultQuality}
 	verr := req.Validate(vopts)
 	rep.Valid = verr == nil
@@ -182,8 +241,10 @@ func runPayload(e *env, args []string) int {
 	switch {
 	case errors.As(verr, &re):
 		rep.Status, rep.Message, rep.Field, rep.Reason = re.Status(), re.Text(), re.Field, re.Reason
+		rep.Reasons = append(rep.Reasons, reasonJSON{Code: re.Rule.String(), Message: re.Text()})
 	case verr != nil:
 		rep.Reason = verr.Error()
+		rep.Reasons = append(rep.Reasons, reasonJSON{Code: "invalid", Message: rep.Reason})
 	}
 	n, err := req.Len()
 	if err != nil {
@@ -199,18 +260,16 @@ func runPayload(e *env, args []string) int {
 	}
 	if *outName != "" {
 		if err := writeFileAtomic(*outName, body.Bytes()); err != nil {
-			return fail("%v", err)
+			return failRead("%v", err)
 		}
 	}
-	repOut := e.stdout
 	if bodyToStdout {
 		if _, err := e.stdout.Write(body.Bytes()); err != nil {
-			return fail("writing the body: %v", err)
+			return failRead("writing the body: %v", err)
 		}
-		repOut = e.stderr
 	}
 
-	code := exitOK
+	code = exitOK
 	if !rep.Valid {
 		code = exitRejected
 	}

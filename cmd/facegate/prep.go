@@ -92,8 +92,9 @@ A progress bar is drawn on stderr when it is a terminal. The last line on
 stdout sums up the run ("N files: P processed, S skipped, E errors; ...").
 
 Exit status: 0 when every file was processed or skipped (frames without a
-face included), 1 when a file could not be read, decoded or written
-(reported on stderr, the others still processed), 2 on misuse.
+face included: prep rejects nothing, so it never exits 1), 2 on misuse,
+3 when a file could not be read, decoded or written (reported on stderr,
+the others still processed).
 
 Examples:
 
@@ -110,7 +111,8 @@ type prepOpts struct {
 	margin   float64
 	faceMax  int
 	policy   facegate.Policy
-	settings string // settingsHash, set once the options are known
+	settings string          // settingsHash, set once the options are known
+	target   image.Rectangle // -target; empty: the service's choice
 }
 
 // manifestJSON is one line of prep's manifest.
@@ -152,13 +154,14 @@ func stampOf(p string) (sourceStamp, error) {
 }
 
 // settingsHash is the manifest's "settings": 16 hex digits of a hash of
-// the options and policy that shape prep's outputs and verdicts.
+// the options, policy and target that shape prep's outputs and verdicts.
 func (o *prepOpts) settingsHash() string {
 	h := sha256.Sum256(marshalLine(struct {
 		Margin  float64
 		FaceMax int
 		Policy  facegate.Policy
-	}{o.margin, o.faceMax, o.policy}))
+		Target  image.Rectangle
+	}{o.margin, o.faceMax, o.policy, o.target}))
 	return hex.EncodeToString(h[:8])
 }
 
@@ -208,10 +211,15 @@ func runPrep(e *env, args []string) int {
 	fs.Var(&sh, "shard", "process only the files whose index is `i/n` (i modulo n)")
 	margin := fs.Float64("margin", 1, "crop margin on each side of the face, in face sides")
 	faceMax := fs.Int("face", 256, "larger faces are reduced to this side, in pixels (0: never)")
+	pf := addPolicyFlags(fs)
 	if code, ok := parseFlags(e, fs, args); !ok {
 		return code
 	}
-	policy := *facegate.DefaultPolicy()
+	pp, code, ok := pf.resolve(e)
+	if !ok {
+		return code
+	}
+	policy := *pp
 	switch {
 	case fs.NArg() != 2:
 		return usageError(e, fs, "want SRC and DST, got %d arguments", fs.NArg())
@@ -222,7 +230,7 @@ func runPrep(e *env, args []string) int {
 	case *faceMax != 0 && *faceMax < policy.MinFaceSize:
 		return usageError(e, fs, "-face %d: want 0 or at least the minimum face, %d", *faceMax, policy.MinFaceSize)
 	}
-	o := &prepOpts{src: fs.Arg(0), dst: fs.Arg(1), margin: *margin, faceMax: *faceMax, policy: policy}
+	o := &prepOpts{src: fs.Arg(0), dst: fs.Arg(1), margin: *margin, faceMax: *faceMax, policy: policy, target: pf.target.r}
 	if st, err := os.Stat(o.src); err != nil || !st.IsDir() {
 		if err == nil {
 			err = errors.New("not a directory")
@@ -231,13 +239,13 @@ func runPrep(e *env, args []string) int {
 	}
 	if err := os.MkdirAll(o.dst, 0o755); err != nil {
 		fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 
 	sources, err := listSources(o.src, o.dst)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-		return exitRejected
+		return exitUnreadable
 	}
 	var mine []string
 	for i, s := range sources {
@@ -265,7 +273,7 @@ func runPrep(e *env, args []string) int {
 		journal, err = os.OpenFile(journalPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "facegate prep: %v\n", err)
-			return exitRejected
+			return exitUnreadable
 		}
 	}
 
@@ -354,10 +362,7 @@ func runPrep(e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "prep: %d files%s: %d processed, %d skipped, %d errors; %d images written, %d frames without a target face; manifest %s\n",
 		len(mine), shardNote, processed, len(mine)-len(todo), errs, written, noFace, manifest)
-	if errs > 0 {
-		return exitRejected
-	}
-	return exitOK
+	return exitCode(false, errs > 0)
 }
 
 // marshalLine returns v as one JSON line.
@@ -583,6 +588,9 @@ func (w *prepWorker) process(source string) prepResult {
 	u := fileUnit(p)
 	base := outputName(source)
 	w.pl.Reset()
+	if !w.o.target.Empty() {
+		w.pl.SetTarget(w.o.target)
+	}
 	err = u.each(func(in *frameIn) error {
 		if in.err != nil {
 			return in.err

@@ -2,59 +2,51 @@ package main
 
 import (
 	"fmt"
-	"time"
 
-	"github.com/schollz/progressbar/v3"
+	"github.com/facegate/facegate/internal/progress"
 )
 
-// progress shows a progress bar on stderr when stderr is a terminal, and
-// nothing otherwise (logs and pipes get the final report only).
-type progress struct {
-	bar *progressbar.ProgressBar
+// progressBar shows a progress line on stderr when stderr is a terminal
+// and the run is long (internal/progress: after 2 s, or at once for a
+// known total of 500 items or more), with the rate and, when the total is
+// known, the time left; nothing otherwise (logs and pipes get the final
+// report only).
+type progressBar struct {
+	m *progress.Meter
 }
 
-// newProgress returns a bar counting to max items (-1: unknown, a spinner
-// with a count), described by what; items names them ("frames").
-func newProgress(e *env, max int, what, items string) *progress {
+// newProgress returns a line counting to max items (-1: unknown, a count
+// and a rate), described by what; items names them ("frames").
+func newProgress(e *env, max int, what, items string) *progressBar {
 	if !e.stderrTTY {
-		return &progress{}
+		return &progressBar{}
 	}
 	w := e.progress
 	if w == nil {
 		w = e.stderr
 	}
-	bar := progressbar.NewOptions(max,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(what),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString(items),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionClearOnFinish(),
-		progressbar.OptionSpinnerType(14),
-	)
-	return &progress{bar: bar}
+	m := &progress.Meter{W: w, What: what, Items: items, Total: max}
+	m.Start()
+	return &progressBar{m: m}
 }
 
-func (p *progress) add(n int) {
-	if p.bar != nil {
-		p.bar.Add(n)
+func (p *progressBar) add(n int) {
+	if p.m != nil {
+		p.m.Add(n)
 	}
 }
 
-// finish clears the bar.
-func (p *progress) finish() {
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar.Clear()
+// finish clears the line.
+func (p *progressBar) finish() {
+	if p.m != nil {
+		p.m.Finish()
 	}
 }
 
-// printf writes a line above the bar (or plain, without one).
-func (p *progress) printf(e *env, format string, args ...any) {
-	if p.bar != nil {
-		p.bar.Clear()
+// printf writes a line above the progress line (or plain, without one).
+func (p *progressBar) printf(e *env, format string, args ...any) {
+	if p.m != nil {
+		p.m.Clear()
 	}
 	fmt.Fprintf(e.stderr, format, args...)
 }

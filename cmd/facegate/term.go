@@ -4,12 +4,29 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 )
 
 // isTerminal reports whether f is a terminal.
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// columnsOf is the width a table written to f must fit: the terminal's
+// when f is one, else $COLUMNS when it is a positive number, else 80 on a
+// terminal whose size cannot be read and 0 (no limit) elsewhere.
+func columnsOf(f *os.File, getenv func(string) string) int {
+	if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+		return w
+	}
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if isTerminal(f) {
+		return 80
+	}
+	return 0
+}
 
 // termSafe writes to a terminal with its control characters made visible:
 // C0 controls other than tab and newline (ESC, BEL, CR, backspace, ...),

@@ -52,7 +52,7 @@ func TestCheckEscapesNamesOnTerminal(t *testing.T) {
 	e.progress = &bytes.Buffer{} // the bar is not what is tested
 	code := run(e, []string{"check", "-seq", "none", good, bad})
 	all := out.String() + errb.String()
-	if code != exitRejected || strings.ContainsAny(all, "\x1b\x07") {
+	if code != exitUnreadable || strings.ContainsAny(all, "\x1b\x07") {
 		t.Fatalf("exit %d; raw control characters in the output:\n%q", code, all)
 	}
 	if !strings.Contains(all, `a\x1b]0;pwned\x07.jpg`) || !strings.Contains(all, `b\x1b[2J.jpg`) {

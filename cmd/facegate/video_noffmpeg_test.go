@@ -16,8 +16,8 @@ func TestCheckVideoWithoutFFmpeg(t *testing.T) {
 	}
 	empty := t.TempDir()
 	r := runFG(t, runOpts{noEnv: true, env: []string{"PATH=" + empty}}, "check", "-json", video, filepath.Join(repoRoot, "testdata/faces/pigo-sample.jpg"))
-	if r.code != exitRejected {
-		t.Errorf("exit code %d, want 1", r.code)
+	if r.code != exitUnreadable {
+		t.Errorf("exit code %d, want 3", r.code)
 	}
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[0], `"type":"error"`) || !strings.Contains(lines[0], "install the Debian package ffmpeg") ||

@@ -21,7 +21,9 @@
 //     the service's detector.
 //   - v1.1-preview.1 and v1.2-preview.1,
 //     .../{detectLiveness,detectLivenessWithVerify}/singleModal/sessions:
-//     GET lists the sessions added with AddSession, by id after start
+//     POST creates a session from a JSON body as v1.2 does and answers
+//     sessionId and authToken (the v1.1-preview.1 CreateLivenessSession
+//     example); GET lists the sessions added with AddSession, by id after start
 //     (payload.CompareIDs), at most top (an empty top= is the default);
 //     GET .../{id} answers one session (id, ISO 8601 createdDateTime and
 //     sessionStartDateTime, sessionExpired, deviceCorrelationId,

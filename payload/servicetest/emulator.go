@@ -381,6 +381,9 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 		}
 		switch len(rest) {
 		case 3:
+			if r.Method == http.MethodPost {
+				return func(w http.ResponseWriter, r *http.Request) { e.serveCreateSession(w, r, kind, false) }, later, false
+			}
 			return is(http.MethodGet, func(w http.ResponseWriter, r *http.Request) { e.serveListSessions(w, r, kind, version) })
 		case 4:
 			id := rest[3]
@@ -397,7 +400,7 @@ func (e *Emulator) route(r *http.Request) (h http.HandlerFunc, later, wrongMetho
 			kind = payload.SessionLivenessWithVerify
 		}
 		if len(rest) == 1 {
-			return is(http.MethodPost, func(w http.ResponseWriter, r *http.Request) { e.serveCreateSession(w, r, kind) })
+			return is(http.MethodPost, func(w http.ResponseWriter, r *http.Request) { e.serveCreateSession(w, r, kind, true) })
 		}
 		id := rest[1]
 		if r.Method == http.MethodGet {

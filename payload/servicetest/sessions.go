@@ -212,12 +212,17 @@ func gaShape(kind payload.SessionKind, s payload.Session) sessionGA {
 	return out
 }
 
-// serveCreateSession answers POST /face/v1.2/{kind}-sessions: 200 with the
-// new session; 415 for a body type other than application/json (as the
+// serveCreateSession answers POST /face/v1.2/{kind}-sessions (ga) and
+// POST /face/{preview}/{kind}/singleModal/sessions: 200 with the new
+// session, in v1.2 the LivenessSession shape, in the previews only
+// sessionId and authToken (the v1.1-preview.1 specification's
+// CreateLivenessSession example; the emulator reads the JSON body of
+// CreateLivenessWithVerifySession, not its multipart form with a verify
+// image); 415 for a body type other than application/json (as the
 // other session operations); 400 BadArgument for a body that is not JSON
 // ("JSON parsing error."), without livenessOperationMode, or with a time
 // to live outside 60 to 86400 seconds.
-func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, kind payload.SessionKind) {
+func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, kind payload.SessionKind, ga bool) {
 	if checkJSONMedia(w, r, true) {
 		return
 	}
@@ -251,6 +256,14 @@ func (e *Emulator) serveCreateSession(w http.ResponseWriter, r *http.Request, ki
 	e.mu.Lock()
 	s := e.sessions[kindIndex(kind)][id]
 	e.mu.Unlock()
+	if !ga {
+		created := gaShape(kind, s)
+		writeJSON(w, http.StatusOK, struct {
+			SessionID string `json:"sessionId"`
+			AuthToken string `json:"authToken"`
+		}{created.SessionID, created.AuthToken})
+		return
+	}
 	writeJSON(w, http.StatusOK, gaShape(kind, s))
 }
 

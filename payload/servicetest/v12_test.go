@@ -231,3 +231,42 @@ func TestCreateSessionMediaType(t *testing.T) {
 		t.Errorf("no livenessOperationMode: %d %s", status, body)
 	}
 }
+
+// TestPreviewCreateSession: the previews create sessions too (POST on
+// .../singleModal/sessions), answering only sessionId and authToken, as the
+// v1.1-preview.1 specification's CreateLivenessSession example
+// (specification/ai/Face/examples/v1.1-preview.1/LivenessSessionOperations_CreateLivenessSession.json,
+// commit 91f024a5400af56e139f4bc23c72153e3ec179dc); the session is then
+// listed, got in the preview's shape, and deleted. @azure-rest/ai-vision-face
+// 1.0.0-beta.1 calls it (sdktest).
+func TestPreviewCreateSession(t *testing.T) {
+	e := New(nil)
+	for _, version := range []string{"v1.1-preview.1", "v1.2-preview.1"} {
+		for _, kind := range []string{"detectLiveness", "detectLivenessWithVerify"} {
+			base := "/face/" + version + "/" + kind + "/singleModal/sessions"
+			status, body, _ := do(t, e, "POST", base, "application/json",
+				[]byte(`{"livenessOperationMode":"Passive","sendResultsToClient":true,"deviceCorrelationIdSetInClient":true,"deviceCorrelationId":"your_device_correlation_id","authTokenTimeToLiveInSeconds":60}`))
+			var created map[string]any
+			if status != 200 || json.Unmarshal([]byte(body), &created) != nil {
+				t.Fatalf("%s create: %d %s", base, status, body)
+			}
+			id, _ := created["sessionId"].(string)
+			if tok, _ := created["authToken"].(string); id == "" || tok == "" || len(created) != 2 {
+				t.Errorf("%s create: %s, want sessionId and authToken only", base, body)
+			}
+			if status, body, _ := do(t, e, "GET", base, "", nil); status != 200 || !strings.Contains(body, `"id":"`+id+`"`) {
+				t.Errorf("%s list: %d %s, want the new session", base, status, body)
+			}
+			if status, body, _ := do(t, e, "GET", base+"/"+id, "", nil); status != 200 || !strings.Contains(body, `"authTokenTimeToLiveInSeconds":60`) ||
+				!strings.Contains(body, `"deviceCorrelationId":"your_device_correlation_id"`) {
+				t.Errorf("%s get: %d %s", base, status, body)
+			}
+			if status, body, _ := do(t, e, "DELETE", base+"/"+id, "", nil); status != 200 {
+				t.Errorf("%s delete: %d %s, want 200", base, status, body)
+			}
+			if status, _, _ := do(t, e, "POST", base, "text/plain", []byte(`{}`)); status != 415 {
+				t.Errorf("%s create as text/plain: %d, want 415", base, status)
+			}
+		}
+	}
+}

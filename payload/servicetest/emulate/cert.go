@@ -31,8 +31,12 @@ func selfSigned(now time.Time) (tls.Certificate, []byte, error) {
 		return tls.Certificate{}, nil, fmt.Errorf("emulate: certificate serial: %w", err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               pkix.Name{CommonName: "facegate emulate", Organization: []string{"facegate"}},
+		SerialNumber: serial,
+		// The serial in the name makes each server's subject its own:
+		// TLS stacks find a root by its subject, so two servers' PEMs in
+		// one bundle (NODE_EXTRA_CA_CERTS, say) with the same subject
+		// would leave the second server untrusted.
+		Subject:               pkix.Name{CommonName: "facegate emulate " + serial.Text(16), Organization: []string{"facegate"}},
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(certValidity),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,

@@ -403,3 +403,30 @@ func TestRedact(t *testing.T) {
 		t.Errorf("negative latency: %v, want ErrLatency", err)
 	}
 }
+
+// TestCertSubjectsDiffer: each certificate has a subject of its own, so
+// that the PEMs of two servers trusted in one bundle each verify their
+// server (TLS stacks such as OpenSSL, under node's NODE_EXTRA_CA_CERTS,
+// look a root up by subject; sdktest trusts two servers at once).
+func TestCertSubjectsDiffer(t *testing.T) {
+	now := time.Now()
+	_, a, err := selfSigned(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, b, err := selfSigned(now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject := func(p []byte) string {
+		blk, _ := pem.Decode(p)
+		c, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Subject.String()
+	}
+	if sa, sb := subject(a), subject(b); sa == sb || !strings.Contains(sa, "facegate emulate") {
+		t.Errorf("subjects %q and %q, want two different ones naming facegate emulate", sa, sb)
+	}
+}

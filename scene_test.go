@@ -1,7 +1,9 @@
 package facegate_test
 
 import (
+	"errors"
 	"image"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -124,5 +126,23 @@ func TestSceneCutRealClip(t *testing.T) {
 	t.Logf("largest scene-change measure on cap12: %.2f (threshold %v)", worst, facegate.DefaultSceneCut)
 	if worst >= facegate.DefaultSceneCut/4 {
 		t.Errorf("largest measure %.2f, want below a quarter of the threshold", worst)
+	}
+}
+
+func TestSceneCutOption(t *testing.T) {
+	for _, v := range []float64{-1, math.NaN(), math.Inf(-1)} {
+		if _, err := facegate.NewWithOptions(nil, &facegate.Options{SceneCut: v}); !errors.Is(err, facegate.ErrOptions) {
+			t.Errorf("SceneCut %v: %v, want ErrOptions", v, err)
+		}
+	}
+	// A threshold above any measure turns cuts off, as NoSceneCut does.
+	a := canvas(loadRGBA(t, "faces/pigo-sample.jpg"), 400, 400, 1, 1)
+	b := canvas(loadRGBA(t, "faces/bob.jpg"), 400, 400, 1, 1)
+	for _, o := range []facegate.Options{{SceneCut: 256}, {NoSceneCut: true}} {
+		pl := newPipeline(t, nil, &o)
+		process(t, pl, a)
+		if r := process(t, pl, b); r.SceneCut || (o.NoSceneCut && r.SceneChange != 0) {
+			t.Errorf("%+v: cut %v, measure %.1f", o, r.SceneCut, r.SceneChange)
+		}
 	}
 }

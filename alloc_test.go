@@ -45,3 +45,47 @@ func TestProcessAllocs(t *testing.T) {
 		}
 	}
 }
+
+// A cut (every frame here: two shots alternate) allocates nothing either,
+// for NV12 and RGBA frames.
+func TestProcessAllocsSceneCut(t *testing.T) {
+	a := canvas(loadRGBA(t, "faces/pigo-sample.jpg"), 400, 400, 1, 1)
+	b := canvas(loadRGBA(t, "faces/bob.jpg"), 400, 400, 1, 1)
+	for _, name := range []string{"nv12", "rgba"} {
+		fa, fb := nv12(a), nv12(b)
+		if name == "rgba" {
+			fa, fb = rgbaFrame(a), rgbaFrame(b)
+		}
+		pl := newPipeline(t, nil, nil)
+		for i := 0; i < 6; i++ {
+			f := &fa
+			if i%2 == 1 {
+				f = &fb
+			}
+			if _, err := pl.Process(f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		i, cuts := 0, 0
+		n := testing.AllocsPerRun(20, func() {
+			f := &fa
+			if i%2 == 1 {
+				f = &fb
+			}
+			i++
+			res, err := pl.Process(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.SceneCut {
+				cuts++
+			}
+		})
+		if n != 0 {
+			t.Errorf("%s: Process allocates %v times per frame across cuts", name, n)
+		}
+		if cuts == 0 {
+			t.Errorf("%s: no cut among the measured frames", name)
+		}
+	}
+}

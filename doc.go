@@ -4,7 +4,8 @@
 //
 // A Pipeline takes frames as the camera gives them (preprocess.Frame: NV12,
 // NV21, I420, RGBA, ...; or decoded images), finds faces with the detect
-// package, follows them with the track package, picks the target face as
+// package, follows them with the track package (ending every track at a
+// cut to another shot, Options.SceneCut), picks the target face as
 // the service does (the largest face of the first frame, or the face in a
 // rectangle the caller gives once), and applies the gates of a Policy:
 // minimum face size scaled to the image, blur, exposure, frontal pose, the

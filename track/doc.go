@@ -56,6 +56,12 @@
 // re-entry rule, see Target); otherwise the target is lost.
 // Target.Coverage counts the frames the target was in view.
 //
+// IoU cannot tell a cut to another shot from motion: a face of the next
+// shot that overlaps the target's last box continues its track. A caller
+// that detects cuts (the facegate Pipeline does, see its Options.SceneCut)
+// calls Tracker.Cut and Target.Cut: every track ends and the target, once
+// chosen, is lost, with no re-entry.
+//
 // # Buffers
 //
 // Both types grow their buffers only when a frame has more boxes or tracks

@@ -8,8 +8,9 @@ import (
 )
 
 // Fuzz input: two option bytes, then frames. A frame is a count byte (255
-// resets the Tracker and the Target; otherwise count%7 boxes) and 4 bytes
-// per box: x/2, y/2, width, height (0 gives an empty box).
+// resets the Tracker and the Target, 254 cuts them (Tracker.Cut,
+// Target.Cut); otherwise count%7 boxes) and 4 bytes per box: x/2, y/2,
+// width, height (0 gives an empty box).
 func decodeOptions(b []byte) (track.Options, []byte) {
 	o := track.Options{MinIoU: 0.3, ConfirmHits: 2, MaxMissed: 5}
 	if len(b) >= 2 {
@@ -62,6 +63,7 @@ func FuzzUpdate(f *testing.F) {
 	}))
 	f.Add([]byte{})
 	f.Add([]byte{0, 0, 3, 0, 0, 0, 0, 1, 1, 1, 1, 255, 2, 10, 10, 50, 50, 10, 10, 50, 50})
+	f.Add([]byte{2, 5, 1, 50, 50, 100, 100, 1, 50, 50, 100, 100, 254, 1, 55, 60, 100, 100, 1, 55, 60, 100, 100})
 
 	f.Fuzz(func(t *testing.T, data []byte) {
 		o, data := decodeOptions(data)
@@ -70,13 +72,29 @@ func FuzzUpdate(f *testing.F) {
 		var prev []track.Track
 		boxes := make([]image.Rectangle, 0, 8)
 		seen := 0
+		lost := false     // a cut came after the target was chosen
+		afterCut := false // the frame follows a cut
+		var floor uint64  // the highest ID before the last cut
 		for frames := 0; len(data) > 0 && frames < 300; frames++ {
 			n := data[0]
 			data = data[1:]
 			if n == 255 {
 				tr.Reset()
 				g.Reset()
-				prev, seen = nil, 0
+				prev, seen, lost, afterCut, floor = nil, 0, false, false, 0
+				continue
+			}
+			if n == 254 {
+				frame := tr.Frame()
+				tr.Cut()
+				g.Cut()
+				if tr.Frame() != frame {
+					t.Fatalf("Cut changed the frame count")
+				}
+				for _, p := range prev {
+					floor = max(floor, p.ID)
+				}
+				prev, lost, afterCut = nil, lost || g.ID() != 0, true
 				continue
 			}
 			boxes = boxes[:0]
@@ -90,10 +108,21 @@ func FuzzUpdate(f *testing.F) {
 			}
 			got := tr.Update(boxes)
 			checkInvariants(t, tr, o, prev, boxes, got)
+			if afterCut {
+				for _, g := range got {
+					if g.ID <= floor || g.Age != 1 {
+						t.Fatalf("after a cut: track %+v, IDs before went up to %d", g, floor)
+					}
+				}
+				afterCut = false
+			}
 			prev = append(prev[:0], got...)
 
 			seen++
 			i := g.Update(got)
+			if lost && i >= 0 {
+				t.Fatalf("target %d found after a cut", i)
+			}
 			r, ok := g.Rect()
 			if i >= len(got) || (i >= 0 && (got[i].Detection < 0 || got[i].ID != g.ID() || !ok || r != got[i].Box)) || (i < 0 && ok) {
 				t.Fatalf("Target.Update = %d, ID %d, Rect %v %v, tracks %+v", i, g.ID(), r, ok, got)

@@ -181,6 +181,20 @@ func indexOf(tracks []Track, id uint64) int {
 	return -1
 }
 
+// Cut tells the Target that the frames from the next Update on belong to
+// another shot (call it with Tracker.Cut). A target already chosen is lost
+// at once, with no re-entry: a face of the new shot is not the target,
+// wherever it stands, and Update returns -1 for every later frame; ID keeps
+// the target's last ID. A pending rectangle stays pending, and when no
+// target is chosen yet the choice still goes to the largest face of the
+// next frame that has one.
+func (g *Target) Cut() {
+	if g.state == stateFollowing || g.state == stateEnded {
+		g.state = stateLost
+	}
+	g.cur, g.curOK = image.Rectangle{}, false
+}
+
 // ID returns the ID of the target's track: 0 until a target is chosen (and
 // after SetRect until its rectangle is matched); while the target is missed
 // or lost it keeps the last ID; after a re-entry it is the new track's.

@@ -248,6 +248,17 @@ func (t *Tracker) TrackOf(detection int) int {
 // Frame returns the number of Updates since NewTracker or Reset.
 func (t *Tracker) Frame() int { return t.frame }
 
+// Cut ends every track, as at a cut to another shot: the boxes of the next
+// Update start new tracks whatever they overlap. Unlike Reset it keeps the
+// IDs counting and the frame count, so that the tracks after the cut never
+// take an ID of a track before it. Cut does not allocate.
+func (t *Tracker) Cut() {
+	t.tracks = t.tracks[:0]
+	t.owner = t.owner[:0]
+	t.match = t.match[:0]
+	t.pairs = t.pairs[:0]
+}
+
 // Reset ends every track and restarts IDs at 1 and the frame count at 0,
 // keeping the options and the buffers.
 func (t *Tracker) Reset() {

@@ -167,10 +167,11 @@ func runCheck(e *env, args []string) int {
 	default:
 		rep = newJSONReporter(out, e.stderr)
 	}
-	// A spinner while checking, unless lines stream to the same terminal.
 	sum := &summaryJSON{Type: "summary", ByReason: map[string]int{}, Warnings: map[string]int{}, Sequences: []sequenceJSON{}}
 	units, perrs := collect(fs.Args(), mode)
 	noteSequences(e.stderr, "check", units, mode)
+	// A progress line while checking, unless lines stream to the same
+	// terminal.
 	prog := &progressBar{}
 	if *format == "table" || !e.stdoutTTY {
 		prog = newProgress(e, knownFrames(units), "checking", "frames")

@@ -267,7 +267,8 @@ func (e *Emulator) newIDLocked() string {
 // ServeHTTP serves a request as the service's gateway does: the key or
 // bearer token first (401), then the route (404 "Resource not found" for a
 // path or API version the service does not have, 405 for a known path
-// with another method), then queued faults, then the endpoint.
+// with another method), then a fault (WithFault, or one queued with
+// Inject), then the endpoint.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	e.requests++
@@ -286,7 +287,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeStatusError(w, http.StatusNotFound, notFoundMessage)
 		return
 	}
-	if f, ok := e.takeFault(); ok {
+	if f, ok := e.takeFault(r); ok {
 		writeFault(w, f, later)
 		return
 	}
@@ -326,7 +327,26 @@ func oneOf(s string, secrets ...string) bool {
 	return ok
 }
 
-func (e *Emulator) takeFault() (Fault, bool) {
+// faultKey is the context key of WithFault.
+type faultKey struct{}
+
+// WithFault returns a context whose request gets fault f instead of the
+// endpoint's answer, at the place a queued fault would be given (after the
+// key and the route are checked), before any fault queued with Inject and
+// without taking one. It lets a server in front of the Emulator decide the
+// fault of each request itself (payload/servicetest/emulate draws them at
+// a rate) while the Emulator keeps its sessions, face lists and count of
+// requests.
+func WithFault(ctx context.Context, f Fault) context.Context {
+	return context.WithValue(ctx, faultKey{}, f)
+}
+
+// takeFault returns the fault r gets: its context's (WithFault), else the
+// next queued one.
+func (e *Emulator) takeFault(r *http.Request) (Fault, bool) {
+	if f, ok := r.Context().Value(faultKey{}).(Fault); ok {
+		return f, true
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if len(e.faults) == 0 {

@@ -277,3 +277,39 @@ func TestReadFormMatchesWriteTo(t *testing.T) {
 		t.Errorf("read back %+v", f)
 	}
 }
+
+// A fault carried by the request's context is answered where a queued one
+// would be, after the key and the route, and leaves the queue alone.
+func TestWithFault(t *testing.T) {
+	e := New(nil)
+	e.Inject(Fault{Status: 403})
+	path := "/face/v1.1-preview.1/detectLiveness/singleModal/sessions"
+	send := func(key string, ctxFault bool) (int, string) {
+		req, err := http.NewRequest("GET", "http://emulator"+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Ocp-Apim-Subscription-Key", key)
+		if ctxFault {
+			req = req.WithContext(WithFault(req.Context(), Fault{Status: 429, Wait: 2e9}))
+		}
+		rec := newRecorder()
+		e.ServeHTTP(rec, req)
+		return rec.status, rec.header.Get("Retry-After")
+	}
+	if status, ra := send(e.Key(), true); status != 429 || ra != "2" {
+		t.Errorf("context fault: %d Retry-After %q, want 429 2", status, ra)
+	}
+	if status, _ := send("wrong", true); status != 401 {
+		t.Errorf("context fault, wrong key: %d, want 401", status)
+	}
+	if status, _ := send(e.Key(), false); status != 403 {
+		t.Errorf("after context faults: %d, want the queued 403", status)
+	}
+	if status, _ := send(e.Key(), false); status != 200 {
+		t.Errorf("queue empty: %d, want 200", status)
+	}
+	if n := e.Requests(); n != 4 {
+		t.Errorf("Requests() = %d, want 4", n)
+	}
+}

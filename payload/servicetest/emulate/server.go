@@ -106,7 +106,6 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	emu      *servicetest.Emulator
-	emuOpts  servicetest.Options
 	faults   *faulter
 	handler  http.Handler
 	mu       sync.Mutex
@@ -156,13 +155,14 @@ func New(cfg *Config) (*Server, error) {
 	if s.shutdown <= 0 {
 		s.shutdown = DefaultShutdownTimeout
 	}
+	var emuOpts servicetest.Options
 	if c.Emulator != nil {
-		s.emuOpts = *c.Emulator
+		emuOpts = *c.Emulator
 	}
-	s.emuOpts.Keys = append([]string(nil), c.Keys...)
-	s.emuOpts.BearerTokens = append([]string(nil), c.BearerTokens...)
+	emuOpts.Keys = append([]string(nil), c.Keys...)
+	emuOpts.BearerTokens = append([]string(nil), c.BearerTokens...)
 	if len(c.Keys) > 0 {
-		s.emuOpts.Key = c.Keys[0]
+		emuOpts.Key = c.Keys[0]
 	} else {
 		// servicetest accepts its DefaultKey when Key is empty; with
 		// tokens only, no key may be accepted: an unguessable one.
@@ -170,9 +170,9 @@ func New(cfg *Config) (*Server, error) {
 		if _, err := rand.Read(b[:]); err != nil {
 			return nil, fmt.Errorf("emulate: %w", err)
 		}
-		s.emuOpts.Key = hex.EncodeToString(b[:])
+		emuOpts.Key = hex.EncodeToString(b[:])
 	}
-	s.emu = servicetest.New(&s.emuOpts)
+	s.emu = servicetest.New(&emuOpts)
 	s.faults = newFaulter(c.Faults)
 	s.handler = s.logged(http.HandlerFunc(s.serve))
 	return s, nil
@@ -306,15 +306,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if !faulty {
-		s.emu.ServeHTTP(w, r)
-		return
+	if faulty {
+		// The emulator answers with the fault where a queued one would
+		// be given, so that the service's order holds (401 before the
+		// route, 404 and 405 before a fault).
+		r = r.WithContext(servicetest.WithFault(r.Context(), f))
 	}
-	// The fault is answered by an emulator of its own with the same
-	// credentials and the fault queued, so that the service's order
-	// holds (401 before the route, 404 and 405 before a fault) and a
-	// concurrent request cannot take this request's fault.
-	e := servicetest.New(&s.emuOpts)
-	e.Inject(f)
-	e.ServeHTTP(w, r)
+	s.emu.ServeHTTP(w, r)
 }

@@ -236,6 +236,10 @@ func TestFaults(t *testing.T) {
 	if resp.StatusCode != 401 {
 		t.Errorf("wrong key under faults: status %d, want 401", resp.StatusCode)
 	}
+	// Faulted requests are the emulator's own: it counts them.
+	if n := s.Emulator().Requests(); n != 4 {
+		t.Errorf("Requests() = %d after 4 requests", n)
+	}
 
 	s = start(t, Config{Keys: []string{testKey}, Faults: Faults{Rate5xx: 1, Seed: 7}})
 	seen := map[int]int{}

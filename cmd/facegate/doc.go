@@ -12,6 +12,7 @@
 //	prep      crop, resize and encode the target faces of a dataset, with a manifest
 //	payload   build (and optionally send) the liveness request for a sequence
 //	annotate  draw faces, pupils, landmarks and reasons; contact sheets
+//	report    one self-contained HTML report: counts, histograms, rejected frames
 //	emulate   serve an emulator of the Face service locally, for developing an app
 //	version   print the module version, Go version and kernel variant
 //
@@ -19,8 +20,10 @@
 // output formats and examples. Flags may come before or after the
 // arguments; "--" ends them. check writes a table that fits the terminal
 // on a terminal and JSON Lines otherwise (-format table|jsonl|csv, or
-// -json): one object per frame, then a summary. check, prep, payload and
-// annotate share the policy flags (-policy FILE, -min-face, -max-blur,
+// -json): one object per frame, then a summary. report writes one HTML
+// file (counts per reason, histograms with the thresholds, the rejected
+// frames annotated, filterable by reason). check, prep, payload, annotate
+// and report share the policy flags (-policy FILE, -min-face, -max-blur,
 // -exposure, -max-yaw, -max-pitch, -max-roll, -target, -print-policy).
 // Progress goes to stderr, and only when stderr is a terminal and the run
 // is long.

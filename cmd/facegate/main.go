@@ -76,6 +76,7 @@ func init() {
 		{"prep", "crop, resize and encode the target faces of a dataset, with a manifest", runPrep},
 		{"payload", "build (and optionally send) the liveness request for a sequence", runPayload},
 		{"annotate", "draw faces, pupils, landmarks and reasons; contact sheets", runAnnotate},
+		{"report", "one self-contained HTML report: counts, histograms, rejected frames", runReport},
 		{"emulate", "serve an emulator of the Face service locally, for developing an app", runEmulate},
 		{"version", "print the module version, Go version and kernel variant", runVersion},
 	}
@@ -94,7 +95,7 @@ Commands:
 Run "facegate <command> -h" for a command's manual. Flags may come before
 or after the arguments (facegate check dir -json); "--" ends the flags.
 
-Policy (check, prep, payload, annotate): the thresholds the frames are
+Policy (check, prep, payload, annotate, report): the thresholds the frames are
 judged by are facegate.DefaultPolicy's unless -policy FILE (JSON with the
 field names of facegate.Policy; fields left out keep their defaults) or
 the flags -min-face, -max-blur, -exposure lo,hi, -max-yaw, -max-pitch,
@@ -118,6 +119,7 @@ Examples:
 	facegate prep -j 4 dataset/ prepared/
 	facegate payload -o body.bin testdata/faces/obama-1080p.jpg
 	facegate annotate -o annotated testdata/faces
+	facegate report -o report.html testdata/faces
 `
 
 func usageText() string {

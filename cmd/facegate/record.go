@@ -100,6 +100,10 @@ type frameJSON struct {
 	Faces    []faceJSON `json:"faces"`
 	// Target indexes Faces; null when the target face is not in the frame.
 	Target *int `json:"target"`
+	// SceneChange is Result.SceneChange: the frame's scene-change measure
+	// against the previous frame of its sequence (0 for a still or a
+	// sequence's first frame).
+	SceneChange num `json:"scene_change"`
 	judgementJSON
 }
 
@@ -208,7 +212,7 @@ func faceOf(f *detect.Face, track uint64) faceJSON {
 // frameOf describes a Result.
 func frameOf(file string, index int, sequence string, r *facegate.Result) *frameJSON {
 	j := &frameJSON{Type: "frame", File: file, Frame: index, Sequence: sequence,
-		Width: r.Width, Height: r.Height, MinFace: r.MinFaceSize, Faces: []faceJSON{},
+		Width: r.Width, Height: r.Height, MinFace: r.MinFaceSize, Faces: []faceJSON{}, SceneChange: num(r.SceneChange),
 		judgementJSON: judgementJSON{Verdict: verdictWord(r.Verdict.Accept)}}
 	for i := range r.Faces {
 		var id uint64

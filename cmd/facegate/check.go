@@ -72,7 +72,7 @@ object:
              "landmarks":{"nose_tip":[x,y],"mouth_left":..,"mouth_right":..,
                           "upper_lip":..,"lower_lip":..},
              "yaw":..,"pitch":..,"roll":..}],
-   "target":0,"face_size":110,"eye_distance":..,"blur":..,"exposure":..,
+   "target":0,"scene_change":0,"face_size":110,"eye_distance":..,"blur":..,"exposure":..,
    "sharpness":..,"mean_luma":..,"yaw":..,"pitch":..,"roll":..,
    "verdict":"accept"|"reject",
    "reasons":[{"code":"blurred","message":"Face is too blurred and cannot be clearly seen.","value":..,"threshold":..}],
@@ -87,7 +87,9 @@ object:
   pose-unknown) and never rejects. "face_size" is the face size the
   service's minimum applies to: the target box's side times 0.81, the
   share of a detector box that the brow-to-chin face rectangle covers
-  (facegate.Options.FaceSizeScale). Floats are rounded to 3 decimals;
+  (facegate.Options.FaceSizeScale). "scene_change" is
+  facegate.Result.SceneChange, the frame's scene-change measure against
+  the previous frame of its sequence (0 for a still). Floats are rounded to 3 decimals;
   angles are in degrees, positions in pixels of the frame.
 
   A file or frame that cannot be read or decoded gives

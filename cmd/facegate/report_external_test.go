@@ -5,9 +5,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"image/jpeg"
 	"image/png"
-	"encoding/json"
 	"net/url"
 	"os"
 	"path/filepath"

@@ -22,6 +22,7 @@ import (
 
 	"github.com/facegate/facegate"
 	"github.com/facegate/facegate/detect"
+	"github.com/facegate/facegate/preprocess"
 )
 
 const annotateManual = `
@@ -421,7 +422,16 @@ func scaleTo(m *image.RGBA, w, h int) *image.RGBA {
 		tw, th = max(1, sw*h/sh), h
 	}
 	t := image.NewRGBA(image.Rect(0, 0, tw, th))
-	draw.ApproxBiLinear.Scale(t, t.Rect, m, m.Rect, draw.Src, nil)
+	// The project's one resampler (OpenCV's INTER_AREA); it cannot fail
+	// on these sizes, but a failure falls back to a bilinear scale.
+	rs, err := preprocess.NewResizer(sw, sh, tw, th, 4, preprocess.Area)
+	if err == nil {
+		err = rs.Resize(preprocess.Plane{Pix: t.Pix, Stride: t.Stride, Width: tw, Height: th, Channels: 4},
+			preprocess.Plane{Pix: m.Pix, Stride: m.Stride, Width: sw, Height: sh, Channels: 4})
+	}
+	if err != nil || m.Rect.Min != (image.Point{}) {
+		draw.ApproxBiLinear.Scale(t, t.Rect, m, m.Rect, draw.Src, nil)
+	}
 	return t
 }
 

@@ -93,3 +93,31 @@ func TestThumbnailEmpty(t *testing.T) {
 		t.Error("empty image: no error")
 	}
 }
+
+// Past MaxThumbs rejected frames are listed without a picture; errors are
+// a reason of their own.
+func TestWriteCapsThumbs(t *testing.T) {
+	th, err := Thumbnail(image.NewRGBA(image.Rect(0, 0, 4, 4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	frames := make([]Frame, MaxThumbs+5)
+	for i := range frames {
+		frames[i] = Frame{File: "f.jpg", Index: i, Verdict: "reject", Reasons: []string{"blurred"}, Thumb: th}
+	}
+	frames = append(frames, Frame{File: "bad.jpg", Verdict: "error", Messages: []string{"truncated"}})
+	var b bytes.Buffer
+	if err := Write(&b, &Report{Frames: frames}); err != nil {
+		t.Fatal(err)
+	}
+	s := b.String()
+	if n := strings.Count(s, `src="data:image/jpeg;base64,`); n != MaxThumbs {
+		t.Errorf("%d thumbnails, want the cap %d", n, MaxThumbs)
+	}
+	if n := strings.Count(s, `class="cell"`); n != MaxThumbs+6 {
+		t.Errorf("%d cells, want %d", n, MaxThumbs+6)
+	}
+	if !strings.Contains(s, `data-reason="error">error <span class="n">1</span>`) || !strings.Contains(s, `id="n-errors">1<`) {
+		t.Error("the error frame is not counted")
+	}
+}

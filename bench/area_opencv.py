@@ -3,7 +3,7 @@
 output sizes of BenchmarkArea, printing Go benchmark lines
 (BenchmarkArea/opencv/1080p-WxH) to compare with it in the same run:
 
-    python3 bench/area_opencv.py   # from the module's directory
+    /usr/bin/python3 bench/area_opencv.py   # from the module's directory (needs cv2)
 """
 import time
 

@@ -207,26 +207,27 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 	}
 	dst = dst[:n]
 	acc = acc[:n*kx]
+	t := (*[boxLUTSize]byte)(lut) // uint16 indices need no bounds checks
 	switch kx {
 	case 2:
 		for i := range dst {
-			a := acc[2*i : 2*i+2 : 2*i+2]
-			dst[i] = lut[a[0]+a[1]]
+			a := (*[2]uint16)(acc[2*i:])
+			dst[i] = t[a[0]+a[1]]
 		}
 	case 3:
 		for i := range dst {
-			a := acc[3*i : 3*i+3 : 3*i+3]
-			dst[i] = lut[a[0]+a[1]+a[2]]
+			a := (*[3]uint16)(acc[3*i:])
+			dst[i] = t[a[0]+a[1]+a[2]]
 		}
 	case 4:
 		for i := range dst {
-			a := acc[4*i : 4*i+4 : 4*i+4]
-			dst[i] = lut[a[0]+a[1]+a[2]+a[3]]
+			a := (*[4]uint16)(acc[4*i:])
+			dst[i] = t[a[0]+a[1]+a[2]+a[3]]
 		}
 	case 5:
 		for i := range dst {
-			a := acc[5*i : 5*i+5 : 5*i+5]
-			dst[i] = lut[a[0]+a[1]+a[2]+a[3]+a[4]]
+			a := (*[5]uint16)(acc[5*i:])
+			dst[i] = t[a[0]+a[1]+a[2]+a[3]+a[4]]
 		}
 	default:
 		for i := range dst {
@@ -234,7 +235,7 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 			for _, v := range acc[i*kx : i*kx+kx] {
 				s += v
 			}
-			dst[i] = lut[s]
+			dst[i] = t[s]
 		}
 	}
 }

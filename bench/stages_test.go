@@ -52,6 +52,51 @@ func BenchmarkLuma(b *testing.B) {
 	}
 }
 
+// areaSizes are the Area downscales of the 1080p frame that BenchmarkArea
+// measures: factors 2, 3, 4 and 5 (the detector's pyramid and MinFace
+// levels) and 2.4, a fractional one.
+var areaSizes = [][2]int{{960, 540}, {640, 360}, {480, 270}, {384, 216}, {800, 450}}
+
+// BenchmarkArea is the Area filter at every kind of factor from the 1080p
+// luma plane, each case named by its output size; its peer is x/image/draw's
+// ApproxBiLinear, as in BenchmarkResize. bench/area_opencv.py times OpenCV's
+// INTER_AREA on the same frame and sizes.
+func BenchmarkArea(b *testing.B) {
+	for _, c := range frameCases(b) {
+		if c.name != "1080p" {
+			continue
+		}
+		sw, sh := c.w(), c.h()
+		src := asGray(c.luma)
+		for _, sz := range areaSizes {
+			dw, dh := sz[0], sz[1]
+			name := fmt.Sprintf("%s-%dx%d", c.name, dw, dh)
+			b.Run("facegate/"+name, func(b *testing.B) {
+				rz, err := preprocess.NewResizer(sw, sh, dw, dh, 1, preprocess.Area)
+				if err != nil {
+					b.Fatal(err)
+				}
+				dst := preprocess.GrayPlane(make([]byte, dw*dh), dw, dw, dh)
+				b.SetBytes(c.lumaBytes())
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := rz.Resize(dst, c.luma); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("xdraw/"+name, func(b *testing.B) {
+				dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
+				b.SetBytes(c.lumaBytes())
+				b.ReportAllocs()
+				for b.Loop() {
+					xdraw.ApproxBiLinear.Scale(dst, dst.Rect, src, src.Rect, xdraw.Src, nil)
+				}
+			})
+		}
+	}
+}
+
 // BenchmarkResize is the detection downscale: the luma plane to a quarter
 // of its width and height. x/image/draw writes into an *image.RGBA: that
 // is its fast path for a gray source (into an *image.Gray it goes through

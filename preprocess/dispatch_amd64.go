@@ -36,6 +36,11 @@ func addRowU16(acc []uint16, src []byte) {
 	addRow_U8_U16_generic(acc, src)
 }
 
+// boxRowSIMD reports whether boxRow runs a SIMD kernel for kx and cn.
+func boxRowSIMD(kx, cn int) bool {
+	return activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4)
+}
+
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	// The SIMD kernels read the column sums as signed 16-bit values.
 	if activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4) {

@@ -8,6 +8,9 @@ func availableVariants() []variant { return []variant{variantGeneric} }
 
 func addRowU16(acc []uint16, src []byte) { addRow_U8_U16_generic(acc, src) }
 
+// boxRowSIMD reports whether boxRow runs a SIMD kernel: never here.
+func boxRowSIMD(kx, cn int) bool { return false }
+
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	boxRow_U16_U8_generic(dst, acc, kx, cn, scale)
 }

@@ -9,7 +9,9 @@ package preprocess
 // allocate. A Downscaler is not safe for concurrent use; the zero value is
 // ready.
 type Downscaler struct {
-	acc []uint16
+	acc   []uint16
+	lut   []byte // box means by block sum for k*k == lutKK, see fillBoxLUT
+	lutKK int
 }
 
 // MaxDownscale is the largest factor Downscale accepts (the column sums of a
@@ -48,12 +50,38 @@ func (d *Downscaler) Downscale(dst, src Plane, k int) error {
 	}
 	acc := d.acc[:w]
 	scale := 1 / float32(k*k)
+	var lut []byte
+	if !boxRowSIMD(k, 1) && k*k <= maxBoxLUTBlock {
+		if d.lut == nil {
+			d.lut = make([]byte, boxLUTSize)
+		}
+		if d.lutKK != k*k {
+			fillBoxLUT(d.lut, k*k, scale)
+			d.lutKK = k * k
+		}
+		lut = d.lut
+	}
 	for dy := 0; dy < dst.Height; dy++ {
 		clear(acc)
 		for i := 0; i < k; i++ {
 			addRowU16(acc, src.Row(dy*k + i)[:w])
 		}
-		boxRow(dst.Row(dy), acc, k, 1, scale)
+		boxRowAny(dst.Row(dy), acc, k, 1, scale, lut)
 	}
 	return nil
+}
+
+// maxBoxLUTBlock is the largest block (kx*ky pixels) whose sums index a
+// table of boxLUTSize entries.
+const maxBoxLUTBlock = (boxLUTSize - 1) / 255
+
+// boxRowAny is boxRow, with the table lookup of boxRowLUT_U16_U8_generic
+// instead of the float32 generic kernel where no SIMD kernel serves kx and
+// cn and lut is not nil. Both write the same bytes.
+func boxRowAny(dst []byte, acc []uint16, kx, cn int, scale float32, lut []byte) {
+	if lut != nil && !boxRowSIMD(kx, cn) {
+		boxRowLUT_U16_U8_generic(dst, acc, kx, cn, lut)
+		return
+	}
+	boxRow(dst, acc, kx, cn, scale)
 }

@@ -172,3 +172,70 @@ func clampShift16(v int32) uint8 {
 	}
 	return uint8(^(v >> 31))
 }
+
+// boxLUTSize is the length of a box-mean table: every sum of a block of at
+// most 257 pixels is a valid uint16 index into it.
+const boxLUTSize = 1 << 16
+
+// fillBoxLUT sets lut[s] = roundToU8(float32(s) * scale) for every sum s of
+// kk = kx*ky pixels, the bytes boxRow_U16_U8_generic writes for that sum.
+func fillBoxLUT(lut []byte, kk int, scale float32) {
+	for s := range lut[:kk*255+1] {
+		lut[s] = roundToU8(float32(s) * scale)
+	}
+}
+
+// boxRowLUT_U16_U8_generic is boxRow_U16_U8_generic with the float32
+// product and its rounding read from lut (filled by fillBoxLUT for the same
+// block size and scale), so it writes the same bytes. lut has boxLUTSize
+// entries.
+func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) {
+	lut = lut[:boxLUTSize]
+	n := len(dst) / cn
+	if cn != 1 {
+		for i := 0; i < n; i++ {
+			base := i * kx * cn
+			for c := 0; c < cn; c++ {
+				s := uint16(0)
+				for k := 0; k < kx; k++ {
+					s += acc[base+k*cn+c]
+				}
+				dst[i*cn+c] = lut[s]
+			}
+		}
+		return
+	}
+	dst = dst[:n]
+	acc = acc[:n*kx]
+	t := (*[boxLUTSize]byte)(lut) // uint16 indices need no bounds checks
+	switch kx {
+	case 2:
+		for i := range dst {
+			a := (*[2]uint16)(acc[2*i:])
+			dst[i] = t[a[0]+a[1]]
+		}
+	case 3:
+		for i := range dst {
+			a := (*[3]uint16)(acc[3*i:])
+			dst[i] = t[a[0]+a[1]+a[2]]
+		}
+	case 4:
+		for i := range dst {
+			a := (*[4]uint16)(acc[4*i:])
+			dst[i] = t[a[0]+a[1]+a[2]+a[3]]
+		}
+	case 5:
+		for i := range dst {
+			a := (*[5]uint16)(acc[5*i:])
+			dst[i] = t[a[0]+a[1]+a[2]+a[3]+a[4]]
+		}
+	default:
+		for i := range dst {
+			s := uint16(0)
+			for _, v := range acc[i*kx : i*kx+kx] {
+				s += v
+			}
+			dst[i] = t[s]
+		}
+	}
+}

@@ -101,10 +101,15 @@ func TestKernelAddRow(t *testing.T) {
 func TestKernelBoxRow(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
-		for _, kx := range []int{1, 2, 3, 4, 5} {
+		for _, kx := range []int{1, 2, 3, 4, 5, 6} {
 			for _, cn := range []int{1, 2, 3, 4} {
-				for _, ky := range []int{1, 2, 3, 4, 128} {
+				for _, ky := range []int{1, 2, 3, 4, 7, 51, 128} {
 					scale := 1 / float32(kx*ky)
+					var lut []byte
+					if kx*ky <= maxBoxLUTBlock {
+						lut = make([]byte, boxLUTSize)
+						fillBoxLUT(lut, kx*ky, scale)
+					}
 					for n := 0; n <= 67; n++ {
 						acc := make([]uint16, n*kx*cn)
 						for i := range acc {
@@ -122,6 +127,15 @@ func TestKernelBoxRow(t *testing.T) {
 							boxRow(got, acc, kx, cn, scale)
 							if !bytes.Equal(got, want) {
 								t.Fatalf("kx=%d cn=%d ky=%d n=%d: got %v want %v", kx, cn, ky, n, got, want)
+							}
+							check(t)
+							if lut == nil {
+								continue
+							}
+							got, check = guarded(n*cn, off)
+							boxRowAny(got, acc, kx, cn, scale, lut)
+							if !bytes.Equal(got, want) {
+								t.Fatalf("table: kx=%d cn=%d ky=%d n=%d: got %v want %v", kx, cn, ky, n, got, want)
 							}
 							check(t)
 						}

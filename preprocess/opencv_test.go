@@ -92,6 +92,8 @@ func TestOpenCVResize(t *testing.T) {
 	cases := []tc{
 		{"obama-1080p", gray, 480, 270},
 		{"obama-1080p", gray, 640, 360},
+		{"obama-1080p", gray, 384, 216},
+		{"obama-1080p", gray, 800, 450},
 		{"obama-1080p", gray, 700, 400},
 		{"obama-1080p", gray, 1280, 720},
 		{"obama-face", face, 128, 128},

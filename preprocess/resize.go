@@ -51,6 +51,7 @@ type Resizer struct {
 	kx, ky int
 	scale  float32
 	acc    []uint16
+	lut    []byte // box means by block sum, see fillBoxLUT; nil for blocks over maxBoxLUTBlock
 
 	// modeLinear
 	yofs []int32  // first source row of each destination row
@@ -109,6 +110,10 @@ func (r *Resizer) planBox(kx, ky int) {
 	r.kx, r.ky = kx, ky
 	r.scale = 1 / float32(kx*ky)
 	r.acc = make([]uint16, r.srcW*r.cn)
+	if kx*ky <= maxBoxLUTBlock {
+		r.lut = make([]byte, boxLUTSize)
+		fillBoxLUT(r.lut, kx*ky, r.scale)
+	}
 }
 
 // cvScale returns source pixels per destination pixel and its inverse,
@@ -258,7 +263,7 @@ func (r *Resizer) resizeBox(dst, src *Plane) {
 		for k := 0; k < r.ky; k++ {
 			addRowU16(acc, src.Row(dy*r.ky+k))
 		}
-		boxRow(dst.Row(dy), acc, r.kx, r.cn, r.scale)
+		boxRowAny(dst.Row(dy), acc, r.kx, r.cn, r.scale, r.lut)
 	}
 }
 

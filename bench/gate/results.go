@@ -14,16 +14,19 @@ import (
 // stages lists the stages of package bench in frame order, and refs the
 // peer each stage's facegate results are divided by (none for Payload).
 var (
-	stages = []string{"Luma", "Resize", "Detect", "Landmarks", "Track", "Gates", "CropEncode", "Payload", "Pipeline"}
+	stages = []string{"Luma", "Resize", "Area", "Detect", "Landmarks", "Track", "Gates", "CropEncode", "Payload", "Pipeline"}
 	refs   = map[string]string{
 		"Luma":       "plain",  // a straightforward Go loop
 		"Resize":     "xdraw",  // x/image/draw ApproxBiLinear
+		"Area":       "xdraw",  // x/image/draw ApproxBiLinear
 		"Detect":     "pigo",   // RunCascade + ClusterDetections
 		"Landmarks":  "pigo",   // puploc + flploc
 		"CropEncode": "stdlib", // x/image/draw + image/jpeg
 		"Pipeline":   "pigo",   // RgbToGrayscale + RunCascade + ClusterDetections + puploc
 	}
-	gateCases = []string{"480p", "1080p"}
+	// gateCases are the frame sizes of every stage, and the output sizes
+	// of Area's downscales of the 1080p frame (factors 2, 3, 4, 5, 2.4).
+	gateCases = []string{"480p", "1080p", "1080p-960x540", "1080p-640x360", "1080p-480x270", "1080p-384x216", "1080p-800x450"}
 )
 
 // facegate is the impl name of facegate's own benchmarks.

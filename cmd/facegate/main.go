@@ -77,6 +77,7 @@ func init() {
 		{"payload", "build (and optionally send) the liveness request for a sequence", runPayload},
 		{"annotate", "draw faces, pupils, landmarks and reasons; contact sheets", runAnnotate},
 		{"emulate", "serve an emulator of the Face service locally, for developing an app", runEmulate},
+		{"serve-example", "serve the web capture example page (WebAssembly check in the browser) on loopback", runServeExample},
 		{"version", "print the module version, Go version and kernel variant", runVersion},
 	}
 }

@@ -9,8 +9,8 @@
 //	                              accepted frames: {contentType, body (Uint8Array), error}
 //	facegate.reset()              starts a new sequence
 //
-// The logic lives in Checker (checker.go, no build tag), so that normal
-// tests measure it, allocations included; main_js.go only moves bytes
+// The logic lives in package wasm/check (Checker, no build tag), so that
+// normal tests measure it, allocations included; main_js.go only moves bytes
 // between JavaScript and Go: one js.CopyBytesToGo of the pixels into a
 // reused buffer per frame, one js.CopyBytesToJS of the JSON result.
 //

@@ -5,10 +5,12 @@ package main
 import (
 	"bytes"
 	"syscall/js"
+
+	"github.com/facegate/facegate/wasm/check"
 )
 
 func main() {
-	c, err := NewChecker()
+	c, err := check.NewChecker()
 	if err != nil {
 		js.Global().Get("console").Call("error", "facegate: "+err.Error())
 		return

@@ -78,6 +78,7 @@ func init() {
 		{"annotate", "draw faces, pupils, landmarks and reasons; contact sheets", runAnnotate},
 		{"report", "one self-contained HTML report: counts, histograms, rejected frames", runReport},
 		{"emulate", "serve an emulator of the Face service locally, for developing an app", runEmulate},
+		{"serve-example", "serve the web capture example page (WebAssembly check in the browser) on loopback", runServeExample},
 		{"version", "print the module version, Go version and kernel variant", runVersion},
 	}
 }

@@ -14,6 +14,7 @@
 //	annotate  draw faces, pupils, landmarks and reasons; contact sheets
 //	report    one self-contained HTML report: counts, histograms, rejected frames
 //	emulate   serve an emulator of the Face service locally, for developing an app
+//	serve-example  serve the web capture example (the check in WebAssembly) on loopback
 //	version   print the module version, Go version and kernel variant
 //
 // "facegate <command> -h" prints a command's manual, with its flags, its

@@ -46,10 +46,10 @@ type Policy struct {
 	// scatter and the angles read from them are too small, so an unsure
 	// estimate is most often a turned face. UnknownPoseWarns makes it a
 	// PoseUnknown warning instead. A face that is also blurred or badly
-	// exposed gets those reasons alone, with a PoseUnknown warning, even
-	// when the estimate claims to be confident: its landmarks are moved by
-	// the blur or the light, and the service's answer for a face it cannot
-	// clearly see is the one that says so.
+	// exposed gets those reasons alone: its landmarks are unsure because
+	// the face cannot be seen. A blurred face is never judged not frontal,
+	// even when the estimate claims to be confident: blur moves the
+	// landmarks, and the service's answer is that the face is blurred.
 	MinPoseConfidence float64
 	UnknownPoseWarns  bool
 

@@ -66,9 +66,8 @@ const (
 	// (Policy.MinPoseConfidence), so the angles were not measured; the
 	// default policy then also rejects the face as NotFrontal (Value and
 	// Threshold are the confidence and its minimum). A face rejected as
-	// blurred or badly exposed gets this warning instead of a pose
-	// verdict: the angles read on a face that cannot be seen are not
-	// trusted.
+	// blurred gets this warning instead of a pose verdict: the angles read
+	// on a blurred face are not trusted.
 	PoseUnknown
 )
 

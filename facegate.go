@@ -720,6 +720,15 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		}
 	}
 	switch {
+	case v.Has(Blurred):
+		// A blurred face has no pose we can trust, however sure the
+		// landmark fit claims to be: blur moves the pupils and landmarks.
+		// The service answers one error per call, and for a face it
+		// cannot clearly see it is the one that says so; the pose is
+		// reported as not measured. (Exposure does not get this: on the
+		// calibrate part, turned faces in bad light then lost their
+		// not-frontal reason.)
+		v.add(Reason{Code: PoseUnknown, Value: f.Pose.Confidence, Threshold: p.MinPoseConfidence})
 	case f.PoseFound && f.Pose.Confidence >= p.MinPoseConfidence:
 		// The axis that exceeds its limit by the largest share is reported.
 		worst, val, lim := 1.0, 0.0, 0.0
@@ -731,7 +740,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		if val > 0 {
 			v.add(Reason{Code: NotFrontal, Value: val, Threshold: lim})
 		}
-	case p.UnknownPoseWarns || v.Has(Blurred) || v.Has(OverExposed) || v.Has(UnderExposed):
+	case p.UnknownPoseWarns || v.Has(OverExposed) || v.Has(UnderExposed):
 		v.add(Reason{Code: PoseUnknown, Value: f.Pose.Confidence, Threshold: p.MinPoseConfidence})
 	default:
 		// An unsure pose is most often a turned face: rejected, with the

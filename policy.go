@@ -47,7 +47,9 @@ type Policy struct {
 	// estimate is most often a turned face. UnknownPoseWarns makes it a
 	// PoseUnknown warning instead. A face that is also blurred or badly
 	// exposed gets those reasons alone: its landmarks are unsure because
-	// the face cannot be seen.
+	// the face cannot be seen. A blurred face is never judged not frontal,
+	// even when the estimate claims to be confident: blur moves the
+	// landmarks, and the service's answer is that the face is blurred.
 	MinPoseConfidence float64
 	UnknownPoseWarns  bool
 

@@ -65,7 +65,9 @@ const (
 	// PoseUnknown: the pupils or landmarks were not found, or too unsure
 	// (Policy.MinPoseConfidence), so the angles were not measured; the
 	// default policy then also rejects the face as NotFrontal (Value and
-	// Threshold are the confidence and its minimum).
+	// Threshold are the confidence and its minimum). A face rejected as
+	// blurred gets this warning instead of a pose verdict: the angles read
+	// on a blurred face are not trusted.
 	PoseUnknown
 )
 

@@ -28,11 +28,13 @@ type Encoder struct {
 
 	ycc    image.YCbCr // 4:4:4 copy of the image for image/jpeg
 	yccBuf []byte
+	tj     *turboJPEG // libjpeg-turbo compressor (cgo builds)
 	rgba   image.RGBA // opaque copy of the image for image/png
 	png    png.Encoder
 	pngBuf pngPool
 
 	// Fit
+	fitCur      RGB            // the image Fit is encoding (cgo builds)
 	best, trial []byte         // the best file so far and the one being tried
 	scaled      []byte         // the downscaled image
 	resizers    []sizedResizer // the plans of the last downscales, newest last

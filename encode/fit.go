@@ -160,7 +160,8 @@ func (e *Encoder) Fit(dst []byte, img RGB, limits Range, o *FitOptions) ([]byte,
 	}
 	res := FitResult{Format: preprocess.FormatJPEG, Scale: 1, Width: img.Width, Height: img.Height, Face: p.face}
 	cur := img
-	e.loadYCbCr(cur)
+	defer func() { e.fitCur = RGB{} }() // do not keep the caller's pixels
+	e.loadFitJPEG(cur)
 
 	// Full size first: the common case is a single encoding at MaxQuality.
 	q, n, err := e.searchQuality(&res, limits, p.minQ, p.maxQ)
@@ -183,7 +184,7 @@ func (e *Encoder) Fit(dst []byte, img RGB, limits Range, o *FitOptions) ([]byte,
 		if cur, err = e.downscale(img, nw, nh); err != nil {
 			return dst, res, err
 		}
-		e.loadYCbCr(cur)
+		e.loadFitJPEG(cur)
 		res.Width, res.Height = nw, nh
 		res.Scale = float64(nw) / float64(img.Width)
 		if q, n, err = e.searchQuality(&res, limits, p.minQ, p.maxQ); err != nil {
@@ -215,7 +216,7 @@ func (e *Encoder) searchQuality(res *FitResult, limits Range, minQ, maxQ int) (q
 	lo, hi := int(limits.Min), int(limits.Max)
 	try := func(q int) (int, error) {
 		res.Attempts++
-		e.trial, err = e.appendLoadedJPEG(e.trial[:0], q)
+		e.trial, err = e.appendFitJPEG(e.trial[:0], q)
 		return len(e.trial), err
 	}
 	keep := func() { e.best, e.trial = e.trial, e.best }

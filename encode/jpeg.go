@@ -26,8 +26,9 @@ func (o *JPEGOptions) quality() (int, error) {
 	return o.Quality, nil
 }
 
-// AppendJPEG appends img encoded as a baseline 4:2:0 JPEG (by the standard
-// library's image/jpeg) to dst and returns the extended slice. It borrows an
+// AppendJPEG appends img encoded as a baseline 4:2:0 JPEG (by libjpeg-turbo
+// in cgo builds, image/jpeg otherwise) to dst and returns the extended
+// slice. It borrows an
 // Encoder from a pool; see Encoder.AppendJPEG.
 func AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error) {
 	e := getEncoder()
@@ -35,11 +36,14 @@ func AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error) {
 	return e.AppendJPEG(dst, img, o)
 }
 
-// AppendJPEG appends img encoded as a baseline 4:2:0 JPEG (by the standard
-// library's image/jpeg) to dst and returns the extended slice. The image is
-// converted to YCbCr with color.RGBToYCbCr, the arithmetic image/jpeg itself
-// uses, into a buffer e keeps; image/jpeg writes straight into dst. On error
-// dst is returned unchanged in length.
+// AppendJPEG appends img encoded as a baseline 4:2:0 JPEG to dst and returns
+// the extended slice. In cgo builds (JPEGTurbo) libjpeg-turbo encodes it with
+// a compressor e keeps, and the file is copied onto dst. Without cgo the
+// standard library's image/jpeg does: the image is converted to YCbCr with
+// color.RGBToYCbCr, the arithmetic image/jpeg itself uses, into a buffer e
+// keeps, and image/jpeg writes straight into dst. Both use the same
+// quantisation tables for a quality, so files differ only by rounding. On
+// error dst is returned unchanged in length.
 func (e *Encoder) AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error) {
 	q, err := o.quality()
 	if err != nil {
@@ -48,6 +52,13 @@ func (e *Encoder) AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error
 	if err := img.Validate(); err != nil {
 		return dst, err
 	}
+	return e.appendJPEG(dst, img, q)
+}
+
+// appendStdJPEG encodes img (validated) at quality q with image/jpeg: the
+// pure-Go path of builds without cgo, and the reference the libjpeg-turbo
+// path is tested against.
+func (e *Encoder) appendStdJPEG(dst []byte, img RGB, q int) ([]byte, error) {
 	e.loadYCbCr(img)
 	return e.appendLoadedJPEG(dst, q)
 }

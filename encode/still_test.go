@@ -46,8 +46,9 @@ func TestAppendJPEGRoundTrip(t *testing.T) {
 	}
 }
 
-// image/jpeg given our YCbCr copy must write the bytes it writes given the
-// same pixels as an *image.RGBA: the conversion is the same arithmetic.
+// image/jpeg given our YCbCr copy (the pure-Go path of AppendJPEG) must
+// write the bytes it writes given the same pixels as an *image.RGBA: the
+// conversion is the same arithmetic.
 func TestAppendJPEGMatchesStdlib(t *testing.T) {
 	src := faceCrop(t)
 	rgba := toRGBA(src)
@@ -55,7 +56,8 @@ func TestAppendJPEGMatchesStdlib(t *testing.T) {
 	if err := jpeg.Encode(&want, rgba, &jpeg.Options{Quality: 77}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := AppendJPEG(nil, src, &JPEGOptions{Quality: 77})
+	var e Encoder
+	got, err := e.appendStdJPEG(nil, src, 77)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,54 @@
+//go:build cgo
+
+// Package tjpeer is the benchmark suite's libjpeg-turbo peer: the TurboJPEG
+// API called directly from C, the way tjbench times it, with one handle and
+// one output buffer reused across calls. It exists only in cgo builds.
+package tjpeer
+
+/*
+#cgo LDFLAGS: -lturbojpeg
+#include <turbojpeg.h>
+*/
+import "C"
+
+import (
+	"errors"
+	"unsafe"
+)
+
+// Compressor is a TurboJPEG compressor and its output buffer.
+type Compressor struct {
+	h    C.tjhandle
+	buf  *C.uchar
+	size C.ulong
+}
+
+// NewCompressor returns a Compressor for images of up to w x h pixels.
+// Close frees it.
+func NewCompressor(w, h int) (*Compressor, error) {
+	c := &Compressor{h: C.tjInitCompress()}
+	if c.h == nil {
+		return nil, errors.New("tjInitCompress failed")
+	}
+	c.size = C.tjBufSize(C.int(w), C.int(h), C.TJSAMP_420)
+	c.buf = C.tjAlloc(C.int(c.size))
+	return c, nil
+}
+
+// Compress encodes packed RGB pixels (stride bytes a row) as a 4:2:0 JPEG
+// of quality q with the accurate DCT and returns its size. The file stays in
+// c's buffer.
+func (c *Compressor) Compress(pix []byte, w, h, stride, q int) (int, error) {
+	size := c.size
+	if C.tjCompress2(c.h, (*C.uchar)(unsafe.Pointer(&pix[0])), C.int(w), C.int(stride), C.int(h), C.TJPF_RGB,
+		&c.buf, &size, C.TJSAMP_420, C.int(q), C.TJFLAG_ACCURATEDCT|C.TJFLAG_NOREALLOC) != 0 {
+		return 0, errors.New(C.GoString(C.tjGetErrorStr2(c.h)))
+	}
+	return int(size), nil
+}
+
+// Close frees c's handle and buffer.
+func (c *Compressor) Close() {
+	C.tjFree(c.buf)
+	C.tjDestroy(c.h)
+}

@@ -28,13 +28,13 @@ type Encoder struct {
 
 	ycc    image.YCbCr // 4:4:4 copy of the image for image/jpeg
 	yccBuf []byte
-	tj     *turboJPEG // libjpeg-turbo compressor (cgo builds)
+	tj     *turboJPEG // libjpeg-turbo compressor (-tags turbojpeg)
 	rgba   image.RGBA // opaque copy of the image for image/png
 	png    png.Encoder
 	pngBuf pngPool
 
 	// Fit
-	fitCur      RGB            // the image Fit is encoding (cgo builds)
+	fitCur      RGB            // the image Fit is encoding (-tags turbojpeg)
 	best, trial []byte         // the best file so far and the one being tried
 	scaled      []byte         // the downscaled image
 	resizers    []sizedResizer // the plans of the last downscales, newest last

@@ -27,7 +27,7 @@ func (o *JPEGOptions) quality() (int, error) {
 }
 
 // AppendJPEG appends img encoded as a baseline 4:2:0 JPEG (by libjpeg-turbo
-// in cgo builds, image/jpeg otherwise) to dst and returns the extended
+// with cgo and -tags turbojpeg, image/jpeg otherwise) to dst and returns the extended
 // slice. It borrows an
 // Encoder from a pool; see Encoder.AppendJPEG.
 func AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error) {
@@ -37,7 +37,7 @@ func AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error) {
 }
 
 // AppendJPEG appends img encoded as a baseline 4:2:0 JPEG to dst and returns
-// the extended slice. In cgo builds (JPEGTurbo) libjpeg-turbo encodes it with
+// the extended slice. In builds with -tags turbojpeg (JPEGTurbo) libjpeg-turbo encodes it with
 // a compressor e keeps, and the file is copied onto dst. Without cgo the
 // standard library's image/jpeg does: the image is converted to YCbCr with
 // color.RGBToYCbCr, the arithmetic image/jpeg itself uses, into a buffer e
@@ -56,7 +56,7 @@ func (e *Encoder) AppendJPEG(dst []byte, img RGB, o *JPEGOptions) ([]byte, error
 }
 
 // appendStdJPEG encodes img (validated) at quality q with image/jpeg: the
-// pure-Go path of builds without cgo, and the reference the libjpeg-turbo
+// pure-Go path of builds without libjpeg-turbo, and the reference the libjpeg-turbo
 // path is tested against.
 func (e *Encoder) appendStdJPEG(dst []byte, img RGB, q int) ([]byte, error) {
 	e.loadYCbCr(img)

@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzAppendJPEG encodes images of arbitrary small sizes, row paddings,
-// qualities and pixels (libjpeg-turbo in cgo builds, reading the caller's
+// qualities and pixels (libjpeg-turbo with -tags turbojpeg, reading the caller's
 // Go buffer with its stride): the file must decode by image/jpeg to the
 // image's size, land after dst's prefix, and an out-of-range quality must
 // fail without touching dst.

@@ -6,7 +6,7 @@ import (
 	"github.com/facegate/facegate/preprocess"
 )
 
-// TestJPEGTurboMatchesStdlib: AppendJPEG (libjpeg-turbo in cgo builds,
+// TestJPEGTurboMatchesStdlib: AppendJPEG (libjpeg-turbo with -tags turbojpeg,
 // image/jpeg otherwise) and image/jpeg's encoder (appendStdJPEG) at the same
 // quality decode, by image/jpeg, to nearly the same pixels: PSNR between the
 // two decodes >= 44 dB and no channel value apart by more than 24 (measured
@@ -43,7 +43,7 @@ func TestJPEGTurboMatchesStdlib(t *testing.T) {
 			t.Errorf("q%d: %d bytes, image/jpeg %d: ratio %.2f", q, len(got), len(ref), r)
 		}
 		if !JPEGTurbo && string(got) != string(ref) {
-			t.Errorf("q%d: without cgo AppendJPEG differs from image/jpeg", q)
+			t.Errorf("q%d: without libjpeg-turbo AppendJPEG differs from image/jpeg", q)
 		}
 	}
 }

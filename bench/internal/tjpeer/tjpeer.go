@@ -1,8 +1,8 @@
-//go:build cgo
+//go:build cgo && turbojpeg
 
 // Package tjpeer is the benchmark suite's libjpeg-turbo peer: the TurboJPEG
 // API called directly from C, the way tjbench times it, with one handle and
-// one output buffer reused across calls. It exists only in cgo builds.
+// one output buffer reused across calls. It exists only in builds with cgo and -tags turbojpeg.
 package tjpeer
 
 /*

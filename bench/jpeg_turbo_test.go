@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && turbojpeg
 
 package bench
 
@@ -13,7 +13,7 @@ import (
 // BenchmarkJPEGEncode is encode.AppendJPEG of a 400x400 face crop at
 // quality 90 against libjpeg-turbo's TurboJPEG API called directly (the
 // peer, tjpeer: what tjbench times) on the same pixels, in the same run.
-// cgo builds only: without cgo AppendJPEG is image/jpeg and BenchmarkCropEncode
+// -tags turbojpeg builds only (cgo and libturbojpeg0-dev): without them AppendJPEG is image/jpeg and BenchmarkCropEncode
 // covers it.
 func BenchmarkJPEGEncode(b *testing.B) {
 	const side = 400

@@ -1,4 +1,4 @@
-//go:build cgo
+//go:build cgo && turbojpeg
 
 package encode
 
@@ -25,7 +25,10 @@ import (
 )
 
 // JPEGTurbo reports whether AppendJPEG encodes with libjpeg-turbo. It is
-// true in cgo builds; CGO_ENABLED=0 and wasm builds use image/jpeg.
+// true in builds with cgo and -tags turbojpeg (which link -lturbojpeg,
+// Debian's libturbojpeg0-dev); every other build, wasm and CGO_ENABLED=0
+// included, uses image/jpeg, so a machine with a C compiler but without
+// libjpeg-turbo still builds facegate.
 //
 // The binding is our own few lines over the TurboJPEG 2.x API (tjInitCompress,
 // tjCompress2), which is what Debian bookworm's libturbojpeg0-dev (2.1.5)

@@ -1,12 +1,13 @@
-//go:build !cgo
+//go:build !cgo || !turbojpeg
 
 package encode
 
 // JPEGTurbo reports whether AppendJPEG encodes with libjpeg-turbo. It is
-// false in this build (CGO_ENABLED=0 or wasm): AppendJPEG uses image/jpeg.
+// false in this build (no cgo, or no -tags turbojpeg): AppendJPEG uses
+// image/jpeg.
 const JPEGTurbo = false
 
-// turboJPEG is empty without cgo.
+// turboJPEG is empty without libjpeg-turbo.
 type turboJPEG struct{}
 
 // appendJPEG encodes img (validated) at quality q with image/jpeg.

@@ -204,7 +204,7 @@ func TestBrowser(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p := filepath.Join(t.TempDir(), "webcapture.png")
+			p := filepath.Join(t.ArtifactDir(), "webcapture.png")
 			if os.Getenv("FACEGATE_UPDATE_SCREENSHOT") != "" && tc.w == 640 {
 				p = "../../docs/webcapture.png"
 				if len(shot) > 300<<10 {

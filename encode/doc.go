@@ -7,7 +7,9 @@
 // The input is an RGB: packed 8-bit R,G,B rows, the layout
 // preprocess.CropResizer writes (FromPlane wraps a 3-channel
 // preprocess.Plane, FromImage converts any image.Image). AppendJPEG uses the
-// standard library's image/jpeg (baseline, 4:2:0), AppendPNG image/png and
+// standard library's image/jpeg (baseline, 4:2:0), or libjpeg-turbo with the
+// same settings in builds with cgo and -tags turbojpeg (see JPEGTurbo),
+// AppendPNG image/png and
 // AppendBMP writes 24-bit BMP (byte for byte what golang.org/x/image/bmp
 // writes). Each appends the file to a caller-owned dst, the way strconv's
 // Append functions do. An Encoder keeps the conversion buffers between calls

@@ -103,6 +103,19 @@ func TestNotFrontal(t *testing.T) {
 	}
 }
 
+// A blurred face gets the blurred reason and a PoseUnknown warning, never a
+// pose verdict: with a roll limit the sharp face exceeds (TestNotFrontal),
+// the blurred one is still not called not frontal.
+func TestBlurredHidesPose(t *testing.T) {
+	p := facegate.DefaultPolicy()
+	p.MaxRoll = 1
+	res := process(t, newPipeline(t, p, nil), boxBlur(loadRGBA(t, "faces/pigo-sample.jpg"), 10))
+	v := &res.Verdict
+	if !v.Has(facegate.Blurred) || !v.Has(facegate.PoseUnknown) || v.Has(facegate.NotFrontal) {
+		t.Fatalf("reasons %v: want blurred with a pose-unknown warning, not not-frontal", v.Reasons())
+	}
+}
+
 func TestMinFaceFor(t *testing.T) {
 	p := facegate.DefaultPolicy()
 	for _, tc := range []struct{ w, h, want int }{

@@ -43,7 +43,7 @@ func boxRowSIMD(kx, cn int) bool {
 
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	// The SIMD kernels read the column sums as signed 16-bit values.
-	if activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4) {
+	if boxRowSIMD(kx, cn) {
 		n := len(dst) &^ 7
 		if n > 0 {
 			a := acc[: n*kx : n*kx]

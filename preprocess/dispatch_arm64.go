@@ -33,7 +33,7 @@ func boxRowSIMD(kx, cn int) bool {
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	// The NEON kernels add the column sums as unsigned 32-bit values, so any
 	// uint16 sums are exact.
-	if activeVariant == variantNEON && cn == 1 && (kx == 2 || kx == 4) {
+	if boxRowSIMD(kx, cn) {
 		n := len(dst) &^ 7
 		if n > 0 {
 			a := acc[: n*kx : n*kx]

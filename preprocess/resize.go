@@ -51,7 +51,7 @@ type Resizer struct {
 	kx, ky int
 	scale  float32
 	acc    []uint16
-	lut    []byte // box means by block sum, see fillBoxLUT; nil for blocks over maxBoxLUTBlock
+	lut    []byte // box means by block sum, see fillBoxLUT; nil where a SIMD kernel serves kx or the block is over maxBoxLUTBlock
 
 	// modeLinear
 	yofs []int32  // first source row of each destination row
@@ -110,7 +110,7 @@ func (r *Resizer) planBox(kx, ky int) {
 	r.kx, r.ky = kx, ky
 	r.scale = 1 / float32(kx*ky)
 	r.acc = make([]uint16, r.srcW*r.cn)
-	if kx*ky <= maxBoxLUTBlock {
+	if kx*ky <= maxBoxLUTBlock && !boxRowSIMD(kx, r.cn) {
 		r.lut = make([]byte, boxLUTSize)
 		fillBoxLUT(r.lut, kx*ky, r.scale)
 	}

@@ -135,33 +135,39 @@ func (c *Checker) Check(pix []byte, w, h int) ([]byte, *facegate.Result, error) 
 			// apart from Captures.
 			c.seq.Captures = c.seq.Captures[:0]
 		} else if !c.Ready() && res.Index-c.last >= c.spacing() {
-			c.keep(&f, &c.seq.Captures[n])
+			if err := c.keep(&f, &c.seq.Captures[n]); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	c.out = c.appendJSON(c.out[:0], res)
 	return c.out, res, nil
 }
 
-// keep copies the capture's crop of f, as packed RGB, into a still.
-func (c *Checker) keep(f *preprocess.Frame, cp *facegate.Capture) {
+// keep copies the capture's crop of f, as packed RGB, into a still, with
+// preprocess's CropResizer at scale 1 (a plan per kept frame: at most
+// Frames of them a sequence).
+func (c *Checker) keep(f *preprocess.Frame, cp *facegate.Capture) error {
+	r := cp.Crop
+	cr, err := preprocess.NewCropResizer(f.Format, r.Dx(), r.Dy(), r.Dx(), r.Dy(), preprocess.Area)
+	if err != nil {
+		return err
+	}
 	if len(c.stills) < cap(c.stills) {
 		c.stills = c.stills[:len(c.stills)+1]
 	} else {
 		c.stills = append(c.stills, still{})
 	}
 	s := &c.stills[len(c.stills)-1]
-	r := cp.Crop
 	s.rgb = encode.NewRGB(s.buf, r.Dx(), r.Dy())
 	s.buf = s.rgb.Pix
 	s.cap = *cp
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		src := f.Planes[0][y*f.Strides[0]+4*r.Min.X : y*f.Strides[0]+4*r.Max.X]
-		dst := s.rgb.Pix[(y-r.Min.Y)*s.rgb.Stride:]
-		for i, j := 0, 0; i+3 < len(src); i, j = i+4, j+3 {
-			dst[j], dst[j+1], dst[j+2] = src[i], src[i+1], src[i+2]
-		}
+	if err := cr.CropResize(s.rgb.Pix, f, r); err != nil {
+		c.stills = c.stills[:len(c.stills)-1]
+		return err
 	}
 	c.last = cp.Index
+	return nil
 }
 
 // Build encodes the kept frames as JPEG stills fitted into the service's

@@ -140,3 +140,34 @@ func TestCheckerAllocs(t *testing.T) {
 		t.Errorf("Check allocates %v times per frame", n)
 	}
 }
+
+// The kept stills are the frames' crops, pixel for pixel, as packed RGB.
+func TestCheckerStillsAreCrops(t *testing.T) {
+	frames, w, h := loadSeq(t)
+	c, err := NewChecker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, px := range frames {
+		if _, _, err := c.Check(px, w, h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(c.stills) == 0 {
+		t.Fatal("no stills kept")
+	}
+	for _, s := range c.stills {
+		src, r := frames[s.cap.Index], s.cap.Crop
+		if s.rgb.Width != r.Dx() || s.rgb.Height != r.Dy() {
+			t.Fatalf("frame %d: still %dx%d, crop %v", s.cap.Index, s.rgb.Width, s.rgb.Height, r)
+		}
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				i, j := 4*(y*w+x), (y-r.Min.Y)*s.rgb.Stride+3*(x-r.Min.X)
+				if src[i] != s.rgb.Pix[j] || src[i+1] != s.rgb.Pix[j+1] || src[i+2] != s.rgb.Pix[j+2] {
+					t.Fatalf("frame %d: pixel (%d,%d) is %v, still has %v", s.cap.Index, x, y, src[i:i+3], s.rgb.Pix[j:j+3])
+				}
+			}
+		}
+	}
+}

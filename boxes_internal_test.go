@@ -2,7 +2,10 @@ package facegate
 
 import (
 	"image"
+	"math"
 	"testing"
+
+	"github.com/facegate/facegate/detect"
 )
 
 // The LBP profile cascade's tall boxes are squared on their height, about
@@ -19,5 +22,30 @@ func TestSquareOnHeight(t *testing.T) {
 		if got := squareOnHeight(c.in, bounds); got != c.want {
 			t.Errorf("squareOnHeight(%v) = %v, want %v", c.in, got, c.want)
 		}
+	}
+}
+
+// faceSize uses the box alone without localised points, averages the box's,
+// the pupils' and the mouth's estimates when they are found, and falls back
+// to the box when a point estimate strays more than 30 % from it.
+func TestFaceSize(t *testing.T) {
+	f := detect.Face{Rect: image.Rect(100, 100, 300, 300)}
+	if got := faceSize(&f, 0.81); math.Abs(got-162) > 1e-9 {
+		t.Errorf("box only: %v, want 162", got)
+	}
+	// Pupils 70 px apart, mouth 80 px below their midpoint.
+	f.PupilsFound, f.LandmarksFound = true, true
+	f.Pupils = [2]detect.Point{{X: 165, Y: 180}, {X: 235, Y: 180}}
+	f.EyeDistance = 70
+	f.Landmarks[detect.MouthCornerLeft] = detect.Point{X: 175, Y: 260}
+	f.Landmarks[detect.MouthCornerRight] = detect.Point{X: 225, Y: 260}
+	want := (162 + 70*eyeSizeScale + 80*mouthSizeScale) / 3
+	if got := faceSize(&f, 0.81); math.Abs(got-want) > 1e-9 {
+		t.Errorf("with points: %v, want %v", got, want)
+	}
+	// Pupils far too close for the box: a mislocalisation.
+	f.EyeDistance = 30
+	if got := faceSize(&f, 0.81); math.Abs(got-162) > 1e-9 {
+		t.Errorf("stray pupils: %v, want the box's 162", got)
 	}
 }

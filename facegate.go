@@ -81,7 +81,9 @@ type Options struct {
 	// ratio of the 68-landmark extent to the detector's box on the
 	// calibrate part of the rejection corpus (AFLW2000-3D faces; go run
 	// ./bench/calibrate -tables posebins prints it for both parts); 1 gates
-	// the detector's box itself.
+	// the detector's box itself. When the target's pupils and mouth corners
+	// are found, Result.FaceSize averages this estimate with two from those
+	// points.
 	FaceSizeScale float64
 	// LocaliseAll finds pupils, landmarks and pose for every face; by
 	// default only the target face gets them (each face costs about a
@@ -179,9 +181,11 @@ type Result struct {
 	Target   int
 	TargetID uint64
 	// FaceSize is the target face's side, the size the policy's minimum
-	// applies to (0 when there is no target): the detector box's shorter
-	// side times Options.FaceSizeScale, an estimate of the side of the
-	// face rectangle the service would report.
+	// applies to (0 when there is no target): an estimate of the side of
+	// the face rectangle the service would report, the detector box's
+	// shorter side times Options.FaceSizeScale, averaged with the
+	// estimates from the pupils and mouth corners when they were found
+	// (see faceSize).
 	FaceSize int
 	// Quality of the target face (zero when there is none).
 	Quality Quality
@@ -599,6 +603,44 @@ func mergeDuplicates(fs []detect.Face) []detect.Face {
 	return fs
 }
 
+// Face size from the localised points: the median ratio of the corpus's
+// reference face side (the longer side of the 68-landmark extent, the face
+// rectangle the service reports) to the distance between the pupils, and
+// to the distance from the pupils' midpoint to the mouth corners'
+// midpoint, on the good, face-too-small, blurred and exposure frames of the
+// calibrate part of the rejection corpus.
+const (
+	eyeSizeScale   = 2.21
+	mouthSizeScale = 2.08
+)
+
+// faceSize estimates the side of the face rectangle the service reports
+// (the reference the rejection corpus labels: the longer side of the
+// 68-landmark extent) for a detected face. The detector's box side times
+// boxScale alone strays by about 9 % either way (the cascades' scale steps
+// and boxes follow the head, not the landmarks); when the pupils and the
+// mouth corners were found, the estimate is the mean of that and the two
+// estimates from eyeSizeScale and mouthSizeScale, whose errors are largely
+// independent of the box's. A point estimate more than 30 % from the box's
+// is taken for a mislocalisation and the box's alone is used.
+func faceSize(f *detect.Face, boxScale float64) float64 {
+	box := float64(min(f.Rect.Dx(), f.Rect.Dy())) * boxScale
+	if !f.PupilsFound || !f.LandmarksFound {
+		return box
+	}
+	ml, mr := f.Landmarks[detect.MouthCornerLeft], f.Landmarks[detect.MouthCornerRight]
+	if (ml == detect.Point{}) || (mr == detect.Point{}) {
+		return box
+	}
+	ex, ey := (f.Pupils[0].X+f.Pupils[1].X)/2, (f.Pupils[0].Y+f.Pupils[1].Y)/2
+	eye := f.EyeDistance * eyeSizeScale
+	mouth := math.Hypot((ml.X+mr.X)/2-ex, (ml.Y+mr.Y)/2-ey) * mouthSizeScale
+	if math.Abs(eye/box-1) > 0.3 || math.Abs(mouth/box-1) > 0.3 {
+		return box
+	}
+	return (box + eye + mouth) / 3
+}
+
 // haarBoxScale is the median ratio of the Detector's box side to the
 // frontal Haar cascade's for the same face (1.264 and 1.203 times the
 // landmark box on the calibrate part of the rejection corpus).
@@ -701,7 +743,7 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		v.add(Reason{Code: FaceOutside})
 	}
 	side := min(f.Rect.Dx(), f.Rect.Dy())
-	r.FaceSize = int(float64(side)*pl.opts.FaceSizeScale + 0.5)
+	r.FaceSize = int(faceSize(f, pl.opts.FaceSizeScale) + 0.5)
 	if r.FaceSize < r.MinFaceSize {
 		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}

@@ -351,8 +351,19 @@ func sizeTable(path string) error {
 	if err != nil || len(found) == 0 {
 		return fmt.Errorf("%s: no face to scale (%v)", path, err)
 	}
-	side := float64(found[0].Rect.Dx())
-	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames, centred on the face, so that its face size (the detector's side times FaceSizeScale, %.2f) is 0.85, 0.95, 1.05 and 1.2 times the policy's minimum:\n\n", filepath.Base(path), facegate.DefaultFaceSizeScale)
+	// The face size the pipeline estimates for the photograph itself (the
+	// detector's side times FaceSizeScale, averaged with the pupils' and
+	// mouth's estimates when they are found).
+	pl0, err := facegate.New(nil)
+	if err != nil {
+		return err
+	}
+	res0, err := pl0.ProcessImage(src)
+	if err != nil || res0.FaceSize <= 0 {
+		return fmt.Errorf("%s: no face size (%v)", path, err)
+	}
+	srcSize := float64(res0.FaceSize)
+	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames, centred on the face, so that its face size (Result.FaceSize of the photograph, %.0f px: the detector's side times FaceSizeScale, %.2f, averaged with the pupils' and mouth's estimates) is 0.85, 0.95, 1.05 and 1.2 times the policy's minimum:\n\n", filepath.Base(path), srcSize, facegate.DefaultFaceSizeScale)
 	fmt.Println("| frame | minimum | detected side | face size | FaceTooSmall | verdict | as expected |")
 	fmt.Println("| --- | ---: | ---: | ---: | --- | --- | --- |")
 	for _, fr := range [][3]any{{"480p", 640, 480}, {"720p", 1280, 720}, {"1080p", 1920, 1080}, {"1440p", 2560, 1440}, {"4K", 3840, 2160}} {
@@ -364,7 +375,7 @@ func sizeTable(path string) error {
 		pol := pl.Policy()
 		minFace := pol.MinFaceFor(w, h)
 		for _, k := range []float64{0.85, 0.95, 1.05, 1.2} {
-			scale := k * float64(minFace) / (side * facegate.DefaultFaceSizeScale)
+			scale := k * float64(minFace) / srcSize
 			sw, sh := int(float64(src.Rect.Dx())*scale), int(float64(src.Rect.Dy())*scale)
 			scaled := image.NewGray(image.Rect(0, 0, sw, sh))
 			draw.CatmullRom.Scale(scaled, scaled.Rect, src, src.Rect, draw.Src, nil)

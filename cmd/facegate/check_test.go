@@ -383,7 +383,7 @@ func TestCheckTableWidth(t *testing.T) {
 		width      int
 		want, lack []string
 	}{
-		{80, []string{"FILE", "FACE/MIN", "BLUR", "EXPO", "YAW", "VERDICT", "REASONS", "110/128", "face-too-small", "…", "480p.jpg"}, []string{"PITCH", "WARNINGS"}},
+		{80, []string{"FILE", "FACE/MIN", "BLUR", "EXPO", "YAW", "VERDICT", "REASONS", "104/128", "face-too-small", "…", "480p.jpg"}, []string{"PITCH", "WARNINGS"}},
 		{200, []string{"FILE", "FRAME", "PITCH", "ROLL", "EYES", "SIZE", "VERDICT", "REASONS", "no-face: Face not found within target rectangle."}, nil},
 	} {
 		r := runFG(t, runOpts{env: []string{"COLUMNS=" + strconv.Itoa(tc.width)}}, "check", "-seq", "none", "-format", "table", dir)

@@ -233,7 +233,7 @@ func TestCheckTable(t *testing.T) {
 		t.Errorf("exit code %d", code)
 	}
 	s := out.String()
-	for _, want := range []string{"FILE", "VERDICT", "REASONS", "pigo-sample.jpg", "194/128", "accept",
+	for _, want := range []string{"FILE", "VERDICT", "REASONS", "pigo-sample.jpg", "200/128", "accept",
 		"no-face: Face not found within target rectangle.", "2 frames checked: 1 accepted, 1 rejected; 1 calls saved",
 		"rejected frames by reason:"} {
 		if !strings.Contains(s, want) {
@@ -354,7 +354,7 @@ func TestCheckCSV(t *testing.T) {
 		}
 		byFile[filepath.Base(m["file"])] = m
 	}
-	if m := byFile["pigo-sample.jpg"]; m["verdict"] != "accept" || m["face_size"] != "194" || m["blur"] == "" || m["width"] == "" {
+	if m := byFile["pigo-sample.jpg"]; m["verdict"] != "accept" || m["face_size"] != "200" || m["blur"] == "" || m["width"] == "" {
 		t.Errorf("pigo-sample: %v", m)
 	}
 	if m := byFile["chelsea.png"]; m["verdict"] != "reject" || !strings.Contains(m["reasons"], "no-face") || m["face_size"] != "" {

@@ -70,7 +70,7 @@ func ProfilePose(p Profile, conf float64) Pose {
 // Calibration of the geometric model; see estimatePose. A least-squares
 // refit on the calibrate part of aflw2000_3d_pose (go run ./bench/calibrate
 // -tables posebins -posedump F, then go run ./bench/calibrate -fit F) gives
-// yawGain 0.76 and pitchGain 56, pitchRest 0.49: lower mean errors (|yaw|
+// yawGain 0.73 and pitchGain 56, pitchRest 0.50: lower mean errors (|yaw|
 // 9.5 to 8.9 degrees, pitch 8.4 to 7.2 within +-60 of yaw) but no better
 // agreement with the labels' frontal verdict on that part (178 of 231 with
 // these values, 175 and 176 with the fitted ones), which is what the gate

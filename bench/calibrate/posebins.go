@@ -11,6 +11,7 @@ import (
 
 	"github.com/facegate/facegate"
 	"github.com/facegate/facegate/bench/internal/facedata"
+	"github.com/facegate/facegate/detect"
 )
 
 // poseFace is one labelled face of aflw2000_3d_pose as the pipeline saw it.
@@ -35,6 +36,10 @@ type poseDumpLine struct {
 	Confidence       float64
 	EstYaw, EstPitch float64
 	EstRoll          float64
+	// The landmark geometry detect maps to angles (detect.PoseGeometry),
+	// for -fit; GeomOK is false when it was not available.
+	YawSine, NoseHeight float64
+	GeomOK              bool
 }
 
 // poseBinsTable runs the pipeline on every face of aflw2000_3d_pose (each
@@ -81,12 +86,14 @@ func poseBinsTable(data, dump string) error {
 		}
 		faces = append(faces, pf)
 		if dump != "" {
-			var conf float64
-			if f, ok := res.TargetFace(); ok {
+			var conf, ys, nh float64
+			var geomOK bool
+			if f, ok := res.TargetFace(); ok && pf.found && !pf.profile && f.PoseFound {
 				conf = f.Pose.Confidence
+				ys, nh, _, geomOK = detect.PoseGeometry(&f)
 			}
 			line, _ := json.Marshal(poseDumpLine{im.File, pf.part, pf.yaw, pf.pitch, pf.roll, pf.found, pf.profile,
-				conf, pf.estYaw, pf.estP, pf.estR})
+				conf, pf.estYaw, pf.estP, pf.estR, ys, nh, geomOK})
 			dumped = append(append(dumped, line...), '\n')
 		}
 	}

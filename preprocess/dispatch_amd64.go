@@ -165,3 +165,34 @@ func yuvRow(dst, y, cb, cr []byte) {
 	}
 	yuvRow_RGB24_generic(dst, y, cb, cr)
 }
+
+// areaSetRow sets acc[i] = row[i]*w; w must be below 1<<15 (the kernel
+// multiplies as signed 16-bit values).
+func areaSetRow(acc []uint32, row []byte, w uint32) {
+	if activeVariant == variantAVX2 {
+		n := len(acc) &^ 15
+		if n > 0 {
+			row = row[:len(acc)]
+			raceReadBytes(row[:n])
+			raceWriteU32(acc[:n])
+			areaSetRow_U8_U32_avx2(acc[:n], row[:n], w)
+			acc, row = acc[n:], row[n:]
+		}
+	}
+	areaSetRow_U8_U32_generic(acc, row, w)
+}
+
+// areaAddRow adds row[i]*w to acc[i]; w as areaSetRow.
+func areaAddRow(acc []uint32, row []byte, w uint32) {
+	if activeVariant == variantAVX2 {
+		n := len(acc) &^ 15
+		if n > 0 {
+			row = row[:len(acc)]
+			raceReadBytes(row[:n])
+			raceWriteU32(acc[:n])
+			areaAddRow_U8_U32_avx2(acc[:n], row[:n], w)
+			acc, row = acc[n:], row[n:]
+		}
+	}
+	areaAddRow_U8_U32_generic(acc, row, w)
+}

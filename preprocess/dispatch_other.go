@@ -32,3 +32,7 @@ func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
 }
 
 func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }
+
+func areaSetRow(acc []uint32, row []byte, w uint32) { areaSetRow_U8_U32_generic(acc, row, w) }
+
+func areaAddRow(acc []uint32, row []byte, w uint32) { areaAddRow_U8_U32_generic(acc, row, w) }

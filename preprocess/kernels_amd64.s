@@ -398,3 +398,61 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// Requires: AVX, AVX2
+TEXT ·areaSetRow_U8_U32_avx2(SB), NOSPLIT, $0-52
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         row_base+24(FP), DX
+	MOVL         w+48(FP), BX
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x04, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD (DX), Y1
+	VPMOVZXBD 8(DX), Y2
+	VPMADDWD  Y0, Y1, Y1
+	VPMADDWD  Y0, Y2, Y2
+	VMOVDQU   Y1, (AX)
+	VMOVDQU   Y2, 32(AX)
+	ADDQ      $0x10, DX
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// Requires: AVX, AVX2
+TEXT ·areaAddRow_U8_U32_avx2(SB), NOSPLIT, $0-52
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         row_base+24(FP), DX
+	MOVL         w+48(FP), BX
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x04, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD (DX), Y1
+	VPMOVZXBD 8(DX), Y2
+	VPMADDWD  Y0, Y1, Y1
+	VPMADDWD  Y0, Y2, Y2
+	VPADDD    (AX), Y1, Y1
+	VPADDD    32(AX), Y2, Y2
+	VMOVDQU   Y1, (AX)
+	VMOVDQU   Y2, 32(AX)
+	ADDQ      $0x10, DX
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET

@@ -239,3 +239,19 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 		}
 	}
 }
+
+// areaSetRow_U8_U32_generic sets acc[i] = row[i]*w for i < len(acc).
+func areaSetRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
+	row = row[:len(acc)]
+	for i, v := range row {
+		acc[i] = uint32(v) * w
+	}
+}
+
+// areaAddRow_U8_U32_generic adds row[i]*w to acc[i] for i < len(acc).
+func areaAddRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
+	row = row[:len(acc)]
+	for i, v := range row {
+		acc[i] += uint32(v) * w
+	}
+}

@@ -295,3 +295,51 @@ func TestKernelYUVRow(t *testing.T) {
 		}
 	})
 }
+
+// TestKernelAreaRow: the fractional Area row kernels (set and accumulate)
+// give the generic kernels' values for every length up to 130 (all tails),
+// odd offsets, random, extreme and real rows, and weights up to 1<<areaBits,
+// and write nothing past the end.
+func TestKernelAreaRow(t *testing.T) {
+	gray := testGray(t, "faces/obama-1080p.jpg")
+	real := gray.Row(540)
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(41, 42))
+		for n := 0; n <= 130; n++ {
+			rows := append(extremes(n), randBytes(r, n+1)[1:], real[7:7+n])
+			for k, src := range rows {
+				w := uint32(r.IntN(1<<areaBits + 1))
+				if k == 1 {
+					w = 1 << areaBits
+				}
+				init := make([]uint32, n)
+				for i := range init {
+					init[i] = uint32(r.IntN(255 << areaBits))
+				}
+				for _, add := range []bool{false, true} {
+					want := slices.Clone(init)
+					got := make([]uint32, n+8)
+					copy(got, init)
+					for i := n; i < len(got); i++ {
+						got[i] = 0xDEADBEEF
+					}
+					if add {
+						areaAddRow_U8_U32_generic(want, src, w)
+						areaAddRow(got[:n], src, w)
+					} else {
+						areaSetRow_U8_U32_generic(want, src, w)
+						areaSetRow(got[:n], src, w)
+					}
+					if !slices.Equal(got[:n], want) {
+						t.Fatalf("n=%d row %d w=%d add=%v: got %v want %v", n, k, w, add, got[:n], want)
+					}
+					for i := n; i < len(got); i++ {
+						if got[i] != 0xDEADBEEF {
+							t.Fatalf("n=%d add=%v: wrote past the end", n, add)
+						}
+					}
+				}
+			}
+		}
+	})
+}

@@ -333,22 +333,6 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 	}
 }
 
-// areaSetRow sets acc[i] = row[i]*w for i < len(acc).
-func areaSetRow(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] = uint32(v) * w
-	}
-}
-
-// areaAddRow adds row[i]*w to acc[i] for i < len(acc).
-func areaAddRow(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] += uint32(v) * w
-	}
-}
-
 // areaCols is the horizontal pass of the fractional Area filter: out[d] is
 // the rounded sum of xtab's weights times vacc for destination sample d.
 // Taps are ordered by destination sample, consecutive for each.

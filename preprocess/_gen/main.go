@@ -24,6 +24,8 @@ func main() {
 	lumaRGB24()
 	laplacian()
 	yuvRowRGB24()
+	areaRow(false)
+	areaRow(true)
 	Generate()
 }
 
@@ -413,6 +415,48 @@ func yuvRowRGB24() {
 	ADDQ(Imm(8), cb)
 	ADDQ(Imm(8), cr)
 	ADDQ(Imm(24), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaRow: acc[i] = row[i]*w (or acc[i] += row[i]*w), 16 pixels a block.
+// Each pixel is zero-extended to a 32-bit lane and multiplied with VPMADDWD
+// by w in the low 16 bits of a lane, so w must be below 1<<15.
+func areaRow(add bool) {
+	name, gen := "areaSetRow_U8_U32_avx2", "areaSetRow_U8_U32_generic"
+	if add {
+		name, gen = "areaAddRow_U8_U32_avx2", "areaAddRow_U8_U32_generic"
+	}
+	TEXT(name, NOSPLIT, "func(acc []uint32, row []byte, w uint32)")
+	Pragma("noescape")
+	Doc(name + " is " + gen + " for len(acc) a multiple of 16 and w < 1<<15.")
+	acc := Load(Param("acc").Base(), GP64())
+	n := Load(Param("acc").Len(), GP64())
+	row := Load(Param("row").Base(), GP64())
+	w := Load(Param("w"), GP32())
+	wx := XMM()
+	VMOVD(w, wx)
+	wy := YMM()
+	VPBROADCASTD(wx, wy)
+	SHRQ(Imm(4), n)
+	JZ(LabelRef("done"))
+	a, b := YMM(), YMM()
+	Label("loop")
+	VPMOVZXBD(Mem{Base: row}, a)
+	VPMOVZXBD(Mem{Base: row, Disp: 8}, b)
+	VPMADDWD(wy, a, a)
+	VPMADDWD(wy, b, b)
+	if add {
+		VPADDD(Mem{Base: acc}, a, a)
+		VPADDD(Mem{Base: acc, Disp: 32}, b, b)
+	}
+	VMOVDQU(a, Mem{Base: acc})
+	VMOVDQU(b, Mem{Base: acc, Disp: 32})
+	ADDQ(Imm(16), row)
+	ADDQ(Imm(64), acc)
 	DECQ(n)
 	JNZ(LabelRef("loop"))
 	Label("done")

@@ -196,3 +196,17 @@ func areaAddRow(acc []uint32, row []byte, w uint32) {
 	}
 	areaAddRow_U8_U32_generic(acc, row, w)
 }
+
+// areaCols runs the horizontal pass of the fractional Area filter (see
+// areaCols_U32_U8_generic); the AVX2 kernel gathers 8 gray pixels a block.
+func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
+	if activeVariant == variantAVX2 && cn == 1 {
+		m := len(dst) &^ 7
+		if m > 0 {
+			raceWriteBytes(dst[:m])
+			areaCols_U32_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
+		}
+	}
+	areaCols_U32_U8_generic(dst, vacc, xofs, xw, n, cn)
+}

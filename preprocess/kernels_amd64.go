@@ -64,3 +64,8 @@ func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
 //
 //go:noescape
 func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+
+// areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.
+//
+//go:noescape
+func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)

@@ -456,3 +456,50 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
+// Requires: AVX, AVX2
+TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         xofs_base+48(FP), BX
+	MOVQ         xw_base+72(FP), SI
+	MOVQ         n+96(FP), DI
+	MOVL         $0x00800000, R8
+	VMOVD        R8, X0
+	VPBROADCASTD X0, Y0
+	MOVL         $0x00000001, R8
+	VMOVD        R8, X1
+	VPBROADCASTD X1, Y1
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	VMOVDQU (BX), Y2
+	VMOVDQA Y0, Y3
+	MOVQ    DI, R8
+
+tap:
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y4, Y4, Y4
+	VPGATHERDD   Y5, (DX)(Y2*4), Y4
+	VPMULLD      (SI), Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       Y1, Y2, Y2
+	ADDQ         $0x20, SI
+	DECQ         R8
+	JNZ          tap
+	VPSRLD       $0x18, Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKUSDW    X2, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, BX
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET

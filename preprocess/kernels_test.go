@@ -343,3 +343,50 @@ func TestKernelAreaRow(t *testing.T) {
 		}
 	})
 }
+
+// TestKernelAreaCols: the horizontal fractional Area kernel gives the
+// generic kernel's bytes for every output length up to 70 (all tails), tap
+// counts 1 to 6, channel counts 1 to 4, random and extreme sums, and writes
+// nothing past the end.
+func TestKernelAreaCols(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(43, 44))
+		for m := 0; m <= 70; m++ {
+			for n := 1; n <= 6; n++ {
+				for cn := 1; cn <= 4; cn++ {
+					srcW := m*2 + n + 3
+					vacc := make([]uint32, (srcW+n)*cn)
+					big := r.IntN(2) == 0
+					for i := range vacc {
+						vacc[i] = uint32(r.IntN(255<<areaBits + 1))
+						if big {
+							vacc[i] = 255 << areaBits
+						}
+					}
+					xofs := make([]int32, m)
+					xw := make([]uint32, (m+7)&^7*n)
+					for d := range xofs {
+						xofs[d] = int32(r.IntN(srcW) * cn)
+						left := uint32(1 << areaBits)
+						for j := 0; j < n; j++ {
+							w := uint32(r.IntN(int(left) + 1))
+							if j == n-1 {
+								w = left
+							}
+							left -= w
+							xw[d&^7*n+j*8+d&7] = w
+						}
+					}
+					want := make([]byte, m*cn)
+					areaCols_U32_U8_generic(want, vacc, xofs, xw, n, cn)
+					got, check := guarded(m*cn, 3)
+					areaCols(got, vacc, xofs, xw, n, cn)
+					check(t)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("m=%d n=%d cn=%d: got %v want %v", m, n, cn, got, want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -61,9 +61,12 @@ type Resizer struct {
 	t    []uint16 // one vertically blended row
 
 	// modeArea
-	xtab, ytab []areaTap
-	ystart     []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
-	vacc       []uint32 // one vertically accumulated source row, areaBits fixed point
+	ytab   []areaTap
+	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
+	axofs  []int32  // first source sample of each destination pixel (times cn)
+	axw    []uint32 // axn weights per destination pixel, zero-padded, in blocks of 8 pixels (see areaCols_U32_U8_generic)
+	axn    int      // taps per destination pixel
+	vacc   []uint32 // one vertically accumulated source row, areaBits fixed point, axn zero pixels of padding
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -233,7 +236,28 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 
 func (r *Resizer) planArea() {
 	r.mode = modeArea
-	r.xtab = areaTaps(r.srcW, r.dstW, r.cn)
+	// Each destination pixel reads axn consecutive source pixels, the
+	// missing taps with weight 0, so that the horizontal pass has no
+	// branches; vacc has axn pixels of zeros past the row for the last ones.
+	xtab := areaTaps(r.srcW, r.dstW, 1)
+	for i := 0; i < len(xtab); {
+		j := i
+		for j < len(xtab) && xtab[j].di == xtab[i].di {
+			j++
+		}
+		r.axn = max(r.axn, j-i)
+		i = j
+	}
+	r.axofs = make([]int32, r.dstW)
+	r.axw = make([]uint32, (r.dstW+7)&^7*r.axn)
+	for i, xt := range xtab {
+		d := int(xt.di)
+		if i == 0 || xtab[i-1].di != xt.di {
+			r.axofs[d] = xt.si * int32(r.cn)
+		}
+		j := int(xt.si) - int(r.axofs[d])/r.cn
+		r.axw[d&^7*r.axn+j*8+d&7] = xt.w
+	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
 	for i, tp := range r.ytab {
@@ -242,7 +266,7 @@ func (r *Resizer) planArea() {
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.vacc = make([]uint32, r.srcW*r.cn)
+	r.vacc = make([]uint32, (r.srcW+r.axn)*r.cn)
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -315,7 +339,7 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 // 2*areaBits fractional bits. It is within 1 of the float32 evaluation of
 // the same coverage weights (OpenCV's INTER_AREA).
 func (r *Resizer) resizeArea(dst, src *Plane) {
-	vacc := r.vacc
+	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {
 		taps := r.ytab[r.ystart[dy]:r.ystart[dy+1]]
 		if len(taps) == 0 {
@@ -329,46 +353,6 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 				areaAddRow(vacc, row, yt.w)
 			}
 		}
-		r.areaCols(dst.Row(dy), vacc)
-	}
-}
-
-// areaCols is the horizontal pass of the fractional Area filter: out[d] is
-// the rounded sum of xtab's weights times vacc for destination sample d.
-// Taps are ordered by destination sample, consecutive for each.
-func (r *Resizer) areaCols(out []byte, vacc []uint32) {
-	const half = 1 << (2*areaBits - 1)
-	out = out[:r.dstW*r.cn]
-	tab := r.xtab
-	if r.cn == 1 {
-		s, d := uint32(half), int32(0)
-		for _, xt := range tab {
-			if xt.di != d {
-				out[d] = uint8(s >> (2 * areaBits))
-				s, d = half, xt.di
-			}
-			s += vacc[xt.si] * xt.w
-		}
-		out[d] = uint8(s >> (2 * areaBits))
-		return
-	}
-	var s [4]uint32
-	cn := r.cn
-	d := int32(0)
-	s = [4]uint32{half, half, half, half}
-	for _, xt := range tab {
-		if xt.di != d {
-			for c := 0; c < cn; c++ {
-				out[int(d)+c] = uint8(s[c] >> (2 * areaBits))
-			}
-			s, d = [4]uint32{half, half, half, half}, xt.di
-		}
-		v := vacc[xt.si : int(xt.si)+cn]
-		for c := range v {
-			s[c] += v[c] * xt.w
-		}
-	}
-	for c := 0; c < cn; c++ {
-		out[int(d)+c] = uint8(s[c] >> (2 * areaBits))
+		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 	}
 }

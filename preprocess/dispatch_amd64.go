@@ -203,6 +203,8 @@ func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7
 		if m > 0 {
+			raceReadU32(vacc)
+			raceReadU32(xw[:m*n])
 			raceWriteBytes(dst[:m])
 			areaCols_U32_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
 			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]

@@ -11,8 +11,9 @@ type Filter uint8
 const (
 	// Area averages the source pixels each destination pixel covers, with
 	// the semantics of OpenCV's INTER_AREA: exact box averages for integer
-	// downscale factors, fractional coverage weights for other downscales,
-	// and INTER_AREA's linear weights when enlarging.
+	// downscale factors, fractional coverage weights for other downscales
+	// (in 12-bit fixed point, within 1 of OpenCV's float evaluation), and
+	// INTER_AREA's linear weights when enlarging.
 	Area Filter = iota
 	// Bilinear interpolates between the two nearest source pixels on each
 	// axis, with the pixel-centre alignment of OpenCV's INTER_LINEAR.

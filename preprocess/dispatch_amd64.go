@@ -165,3 +165,50 @@ func yuvRow(dst, y, cb, cr []byte) {
 	}
 	yuvRow_RGB24_generic(dst, y, cb, cr)
 }
+
+// areaSetRow sets acc[i] = row[i]*w; w must be below 1<<15 (the kernel
+// multiplies as signed 16-bit values).
+func areaSetRow(acc []uint32, row []byte, w uint32) {
+	if activeVariant == variantAVX2 {
+		n := len(acc) &^ 15
+		if n > 0 {
+			row = row[:len(acc)]
+			raceReadBytes(row[:n])
+			raceWriteU32(acc[:n])
+			areaSetRow_U8_U32_avx2(acc[:n], row[:n], w)
+			acc, row = acc[n:], row[n:]
+		}
+	}
+	areaSetRow_U8_U32_generic(acc, row, w)
+}
+
+// areaAddRow adds row[i]*w to acc[i]; w as areaSetRow.
+func areaAddRow(acc []uint32, row []byte, w uint32) {
+	if activeVariant == variantAVX2 {
+		n := len(acc) &^ 15
+		if n > 0 {
+			row = row[:len(acc)]
+			raceReadBytes(row[:n])
+			raceWriteU32(acc[:n])
+			areaAddRow_U8_U32_avx2(acc[:n], row[:n], w)
+			acc, row = acc[n:], row[n:]
+		}
+	}
+	areaAddRow_U8_U32_generic(acc, row, w)
+}
+
+// areaCols runs the horizontal pass of the fractional Area filter (see
+// areaCols_U32_U8_generic); the AVX2 kernel gathers 8 gray pixels a block.
+func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
+	if activeVariant == variantAVX2 && cn == 1 {
+		m := len(dst) &^ 7
+		if m > 0 {
+			raceReadU32(vacc)
+			raceReadU32(xw[:m*n])
+			raceWriteBytes(dst[:m])
+			areaCols_U32_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
+		}
+	}
+	areaCols_U32_U8_generic(dst, vacc, xofs, xw, n, cn)
+}

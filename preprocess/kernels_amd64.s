@@ -398,3 +398,108 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// Requires: AVX, AVX2
+TEXT ·areaSetRow_U8_U32_avx2(SB), NOSPLIT, $0-52
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         row_base+24(FP), DX
+	MOVL         w+48(FP), BX
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x04, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD (DX), Y1
+	VPMOVZXBD 8(DX), Y2
+	VPMADDWD  Y0, Y1, Y1
+	VPMADDWD  Y0, Y2, Y2
+	VMOVDQU   Y1, (AX)
+	VMOVDQU   Y2, 32(AX)
+	ADDQ      $0x10, DX
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// Requires: AVX, AVX2
+TEXT ·areaAddRow_U8_U32_avx2(SB), NOSPLIT, $0-52
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         row_base+24(FP), DX
+	MOVL         w+48(FP), BX
+	VMOVD        BX, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x04, CX
+	JZ           done
+
+loop:
+	VPMOVZXBD (DX), Y1
+	VPMOVZXBD 8(DX), Y2
+	VPMADDWD  Y0, Y1, Y1
+	VPMADDWD  Y0, Y2, Y2
+	VPADDD    (AX), Y1, Y1
+	VPADDD    32(AX), Y2, Y2
+	VMOVDQU   Y1, (AX)
+	VMOVDQU   Y2, 32(AX)
+	ADDQ      $0x10, DX
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
+// Requires: AVX, AVX2
+TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         xofs_base+48(FP), BX
+	MOVQ         xw_base+72(FP), SI
+	MOVQ         n+96(FP), DI
+	MOVL         $0x00800000, R8
+	VMOVD        R8, X0
+	VPBROADCASTD X0, Y0
+	MOVL         $0x00000001, R8
+	VMOVD        R8, X1
+	VPBROADCASTD X1, Y1
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	VMOVDQU (BX), Y2
+	VMOVDQA Y0, Y3
+	MOVQ    DI, R8
+
+tap:
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y4, Y4, Y4
+	VPGATHERDD   Y5, (DX)(Y2*4), Y4
+	VPMULLD      (SI), Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	VPADDD       Y1, Y2, Y2
+	ADDQ         $0x20, SI
+	DECQ         R8
+	JNZ          tap
+	VPSRLD       $0x18, Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X2
+	VPACKUSDW    X2, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, BX
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET

@@ -239,3 +239,42 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 		}
 	}
 }
+
+// areaSetRow_U8_U32_generic sets acc[i] = row[i]*w for i < len(acc).
+func areaSetRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
+	row = row[:len(acc)]
+	for i, v := range row {
+		acc[i] = uint32(v) * w
+	}
+}
+
+// areaAddRow_U8_U32_generic adds row[i]*w to acc[i] for i < len(acc).
+func areaAddRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
+	row = row[:len(acc)]
+	for i, v := range row {
+		acc[i] += uint32(v) * w
+	}
+}
+
+// areaCols_U32_U8_generic is the horizontal pass of the fractional Area
+// filter: destination pixel d, channel c, is
+// (sum_j vacc[xofs[d]+j*cn+c]*w(d,j) + 1<<(2*areaBits-1)) >> (2*areaBits)
+// for j < n, where w(d,j) = xw[d&^7*n+j*8+d&7] (weights in blocks of 8
+// pixels, tap-major, as the SIMD kernel loads them). vacc holds at least n
+// pixels past every xofs[d].
+func areaCols_U32_U8_generic(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
+	const half = 1 << (2*areaBits - 1)
+	m := len(dst) / cn
+	xofs = xofs[:m]
+	for d, x := range xofs {
+		w := xw[d&^7*n+d&7:]
+		for c := 0; c < cn; c++ {
+			v := vacc[int(x)+c:]
+			s := uint32(half)
+			for j := 0; j < n; j++ {
+				s += v[j*cn] * w[j*8]
+			}
+			dst[d*cn+c] = uint8(s >> (2 * areaBits))
+		}
+	}
+}

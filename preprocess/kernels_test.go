@@ -295,3 +295,98 @@ func TestKernelYUVRow(t *testing.T) {
 		}
 	})
 }
+
+// TestKernelAreaRow: the fractional Area row kernels (set and accumulate)
+// give the generic kernels' values for every length up to 130 (all tails),
+// odd offsets, random, extreme and real rows, and weights up to 1<<areaBits,
+// and write nothing past the end.
+func TestKernelAreaRow(t *testing.T) {
+	gray := testGray(t, "faces/obama-1080p.jpg")
+	real := gray.Row(540)
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(41, 42))
+		for n := 0; n <= 130; n++ {
+			rows := append(extremes(n), randBytes(r, n+1)[1:], real[7:7+n])
+			for k, src := range rows {
+				w := uint32(r.IntN(1<<areaBits + 1))
+				if k == 1 {
+					w = 1 << areaBits
+				}
+				init := make([]uint32, n)
+				for i := range init {
+					init[i] = uint32(r.IntN(255 << areaBits))
+				}
+				for _, add := range []bool{false, true} {
+					want := slices.Clone(init)
+					got := make([]uint32, n+8)
+					copy(got, init)
+					for i := n; i < len(got); i++ {
+						got[i] = 0xDEADBEEF
+					}
+					if add {
+						areaAddRow_U8_U32_generic(want, src, w)
+						areaAddRow(got[:n], src, w)
+					} else {
+						areaSetRow_U8_U32_generic(want, src, w)
+						areaSetRow(got[:n], src, w)
+					}
+					if !slices.Equal(got[:n], want) {
+						t.Fatalf("n=%d row %d w=%d add=%v: got %v want %v", n, k, w, add, got[:n], want)
+					}
+					for i := n; i < len(got); i++ {
+						if got[i] != 0xDEADBEEF {
+							t.Fatalf("n=%d add=%v: wrote past the end", n, add)
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestKernelAreaCols: the horizontal fractional Area kernel gives the
+// generic kernel's bytes for every output length up to 70 (all tails), tap
+// counts 1 to 6, channel counts 1 to 4, random and extreme sums, and writes
+// nothing past the end.
+func TestKernelAreaCols(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(43, 44))
+		for m := 0; m <= 70; m++ {
+			for n := 1; n <= 6; n++ {
+				for cn := 1; cn <= 4; cn++ {
+					srcW := m*2 + n + 3
+					vacc := make([]uint32, (srcW+n)*cn)
+					big := r.IntN(2) == 0
+					for i := range vacc {
+						vacc[i] = uint32(r.IntN(255<<areaBits + 1))
+						if big {
+							vacc[i] = 255 << areaBits
+						}
+					}
+					xofs := make([]int32, m)
+					xw := make([]uint32, (m+7)&^7*n)
+					for d := range xofs {
+						xofs[d] = int32(r.IntN(srcW) * cn)
+						left := uint32(1 << areaBits)
+						for j := 0; j < n; j++ {
+							w := uint32(r.IntN(int(left) + 1))
+							if j == n-1 {
+								w = left
+							}
+							left -= w
+							xw[d&^7*n+j*8+d&7] = w
+						}
+					}
+					want := make([]byte, m*cn)
+					areaCols_U32_U8_generic(want, vacc, xofs, xw, n, cn)
+					got, check := guarded(m*cn, 3)
+					areaCols(got, vacc, xofs, xw, n, cn)
+					check(t)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("m=%d n=%d cn=%d: got %v want %v", m, n, cn, got, want)
+					}
+				}
+			}
+		}
+	})
+}

@@ -11,8 +11,9 @@ type Filter uint8
 const (
 	// Area averages the source pixels each destination pixel covers, with
 	// the semantics of OpenCV's INTER_AREA: exact box averages for integer
-	// downscale factors, fractional coverage weights for other downscales,
-	// and INTER_AREA's linear weights when enlarging.
+	// downscale factors, fractional coverage weights for other downscales
+	// (in 12-bit fixed point, within 1 of OpenCV's float evaluation), and
+	// INTER_AREA's linear weights when enlarging.
 	Area Filter = iota
 	// Bilinear interpolates between the two nearest source pixels on each
 	// axis, with the pixel-centre alignment of OpenCV's INTER_LINEAR.
@@ -34,7 +35,7 @@ type resizeMode uint8
 
 const (
 	modeBox    resizeMode = iota // Area, integer factors: sums of whole pixels
-	modeArea                     // Area, fractional downscale: float coverage weights
+	modeArea                     // Area, fractional downscale: fixed-point coverage weights
 	modeLinear                   // Bilinear, or Area when enlarging: two taps per axis
 )
 
@@ -61,17 +62,26 @@ type Resizer struct {
 	t    []uint16 // one vertically blended row
 
 	// modeArea
-	xtab, ytab []areaTap
-	ystart     []int32 // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
-	hbuf, vsum []float32
+	ytab   []areaTap
+	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
+	axofs  []int32  // first source sample of each destination pixel (times cn)
+	axw    []uint32 // axn weights per destination pixel, zero-padded, in blocks of 8 pixels (see areaCols_U32_U8_generic)
+	axn    int      // taps per destination pixel
+	vacc   []uint32 // one vertically accumulated source row, areaBits fixed point, axn zero pixels of padding
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
-// DecimateAlpha).
+// DecimateAlpha), in fixed point: the weights of one destination sample sum
+// to exactly 1<<areaBits.
 type areaTap struct {
 	di, si int32
-	alpha  float32
+	w      uint32
 }
+
+// areaBits is the precision of the fractional Area weights. A vertical sum
+// is at most 255<<areaBits (20 bits) and the horizontal sum of those at most
+// 255<<(2*areaBits) plus the rounding term, which still fits a uint32.
+const areaBits = 12
 
 // NewResizer plans a resize from srcW x srcH to dstW x dstH planes with the
 // given number of interleaved channels (1 to 4). Sizes must be in
@@ -183,11 +193,19 @@ func (r *Resizer) planLinear(areaMode bool) {
 	r.t = make([]uint16, max(r.srcW, 2)*r.cn)
 }
 
-// areaTaps is OpenCV's computeResizeAreaTab for one axis.
+// areaTaps is OpenCV's computeResizeAreaTab for one axis, with the float
+// weights rounded to areaBits fixed point; the rounding error of each
+// destination sample is given to its largest weight, so that its weights sum
+// to exactly 1<<areaBits and a constant plane stays constant.
 func areaTaps(ssize, dsize, cn int) []areaTap {
 	scale, _ := cvScale(ssize, dsize)
 	tab := make([]areaTap, 0, 2*ssize+2*dsize)
+	one := float64(1 << areaBits)
 	for d := 0; d < dsize; d++ {
+		first := len(tab)
+		add := func(s int, alpha float64) {
+			tab = append(tab, areaTap{int32(d * cn), int32(s * cn), uint32(math.Round(alpha * one))})
+		}
 		fs1 := float64(d) * scale
 		fs2 := fs1 + scale
 		cell := math.Min(scale, float64(ssize)-fs1)
@@ -195,13 +213,23 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 		s2 = min(s2, ssize-1)
 		s1 = min(s1, s2)
 		if float64(s1)-fs1 > 1e-3 {
-			tab = append(tab, areaTap{int32(d * cn), int32((s1 - 1) * cn), float32((float64(s1) - fs1) / cell)})
+			add(s1-1, (float64(s1)-fs1)/cell)
 		}
 		for s := s1; s < s2; s++ {
-			tab = append(tab, areaTap{int32(d * cn), int32(s * cn), float32(1 / cell)})
+			add(s, 1/cell)
 		}
 		if fs2-float64(s2) > 1e-3 {
-			tab = append(tab, areaTap{int32(d * cn), int32(s2 * cn), float32(math.Min(math.Min(fs2-float64(s2), 1), cell) / cell)})
+			add(s2, math.Min(math.Min(fs2-float64(s2), 1), cell)/cell)
+		}
+		sum, big := int64(0), first
+		for i := first; i < len(tab); i++ {
+			sum += int64(tab[i].w)
+			if tab[i].w > tab[big].w {
+				big = i
+			}
+		}
+		if len(tab) > first {
+			tab[big].w = uint32(int64(tab[big].w) + 1<<areaBits - sum)
 		}
 	}
 	return tab
@@ -209,7 +237,28 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 
 func (r *Resizer) planArea() {
 	r.mode = modeArea
-	r.xtab = areaTaps(r.srcW, r.dstW, r.cn)
+	// Each destination pixel reads axn consecutive source pixels, the
+	// missing taps with weight 0, so that the horizontal pass has no
+	// branches; vacc has axn pixels of zeros past the row for the last ones.
+	xtab := areaTaps(r.srcW, r.dstW, 1)
+	for i := 0; i < len(xtab); {
+		j := i
+		for j < len(xtab) && xtab[j].di == xtab[i].di {
+			j++
+		}
+		r.axn = max(r.axn, j-i)
+		i = j
+	}
+	r.axofs = make([]int32, r.dstW)
+	r.axw = make([]uint32, (r.dstW+7)&^7*r.axn)
+	for i, xt := range xtab {
+		d := int(xt.di)
+		if i == 0 || xtab[i-1].di != xt.di {
+			r.axofs[d] = xt.si * int32(r.cn)
+		}
+		j := int(xt.si) - int(r.axofs[d])/r.cn
+		r.axw[d&^7*r.axn+j*8+d&7] = xt.w
+	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
 	for i, tp := range r.ytab {
@@ -218,8 +267,7 @@ func (r *Resizer) planArea() {
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.hbuf = make([]float32, r.dstW*r.cn)
-	r.vsum = make([]float32, r.dstW*r.cn)
+	r.vacc = make([]uint32, (r.srcW+r.axn)*r.cn)
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -285,44 +333,27 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 	}
 }
 
+// resizeArea is the fractional Area filter in two fixed-point passes: the
+// source rows under destination row dy are accumulated with their vertical
+// weights into vacc (areaBits fractional bits), then each destination sample
+// is the weighted sum of its columns of vacc, rounded half up from
+// 2*areaBits fractional bits. It is within 1 of the float32 evaluation of
+// the same coverage weights (OpenCV's INTER_AREA).
 func (r *Resizer) resizeArea(dst, src *Plane) {
-	h := r.hbuf
-	cached := int32(-1) // the source row whose horizontal pass h holds
+	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {
-		vsum := r.vsum
-		clear(vsum)
-		for _, yt := range r.ytab[r.ystart[dy]:r.ystart[dy+1]] {
-			if yt.si != cached { // a row straddling two destination rows is passed once
-				r.areaRow(h, src.Row(int(yt.si)))
-				cached = yt.si
+		taps := r.ytab[r.ystart[dy]:r.ystart[dy+1]]
+		if len(taps) == 0 {
+			clear(vacc)
+		}
+		for k, yt := range taps {
+			row := src.Row(int(yt.si))
+			if k == 0 {
+				areaSetRow(vacc, row, yt.w)
+			} else {
+				areaAddRow(vacc, row, yt.w)
 			}
-			beta := yt.alpha
-			for i, v := range h {
-				vsum[i] += float32(v * beta)
-			}
 		}
-		out := dst.Row(dy)
-		for i, v := range vsum {
-			out[i] = roundToU8(v)
-		}
-	}
-}
-
-// areaRow is the horizontal pass of the fractional Area filter. The
-// explicit float32 conversions round every product, so that no architecture
-// fuses them into a multiply-add and all give the same bytes.
-func (r *Resizer) areaRow(h []float32, row []byte) {
-	clear(h)
-	if r.cn == 1 {
-		for _, xt := range r.xtab {
-			h[xt.di] += float32(float32(row[xt.si]) * xt.alpha)
-		}
-		return
-	}
-	for _, xt := range r.xtab {
-		hs := h[xt.di : int(xt.di)+r.cn]
-		for c, v := range row[xt.si : int(xt.si)+r.cn] {
-			hs[c] += float32(float32(v) * xt.alpha)
-		}
+		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 	}
 }

@@ -24,6 +24,9 @@ func main() {
 	lumaRGB24()
 	laplacian()
 	yuvRowRGB24()
+	areaRow(false)
+	areaRow(true)
+	areaColsGray()
 	Generate()
 }
 
@@ -415,6 +418,93 @@ func yuvRowRGB24() {
 	ADDQ(Imm(24), dst)
 	DECQ(n)
 	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaRow: acc[i] = row[i]*w (or acc[i] += row[i]*w), 16 pixels a block.
+// Each pixel is zero-extended to a 32-bit lane and multiplied with VPMADDWD
+// by w in the low 16 bits of a lane, so w must be below 1<<15.
+func areaRow(add bool) {
+	name, gen := "areaSetRow_U8_U32_avx2", "areaSetRow_U8_U32_generic"
+	if add {
+		name, gen = "areaAddRow_U8_U32_avx2", "areaAddRow_U8_U32_generic"
+	}
+	TEXT(name, NOSPLIT, "func(acc []uint32, row []byte, w uint32)")
+	Pragma("noescape")
+	Doc(name + " is " + gen + " for len(acc) a multiple of 16 and w < 1<<15.")
+	acc := Load(Param("acc").Base(), GP64())
+	n := Load(Param("acc").Len(), GP64())
+	row := Load(Param("row").Base(), GP64())
+	w := Load(Param("w"), GP32())
+	wx := XMM()
+	VMOVD(w, wx)
+	wy := YMM()
+	VPBROADCASTD(wx, wy)
+	SHRQ(Imm(4), n)
+	JZ(LabelRef("done"))
+	a, b := YMM(), YMM()
+	Label("loop")
+	VPMOVZXBD(Mem{Base: row}, a)
+	VPMOVZXBD(Mem{Base: row, Disp: 8}, b)
+	VPMADDWD(wy, a, a)
+	VPMADDWD(wy, b, b)
+	if add {
+		VPADDD(Mem{Base: acc}, a, a)
+		VPADDD(Mem{Base: acc, Disp: 32}, b, b)
+	}
+	VMOVDQU(a, Mem{Base: acc})
+	VMOVDQU(b, Mem{Base: acc, Disp: 32})
+	ADDQ(Imm(16), row)
+	ADDQ(Imm(64), acc)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaColsGray: the horizontal pass of the fractional Area filter for gray
+// rows, 8 outputs a block: for each of the n taps, the 8 pixels at
+// xofs[d]+j are gathered from vacc and multiplied by the block's 8 weights
+// of tap j.
+func areaColsGray() {
+	TEXT("areaCols_U32_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)")
+	Pragma("noescape")
+	Doc("areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.")
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	vacc := Load(Param("vacc").Base(), GP64())
+	xofs := Load(Param("xofs").Base(), GP64())
+	xw := Load(Param("xw").Base(), GP64())
+	n := Load(Param("n"), GP64())
+	half := broadcast32(1 << 23)
+	one := broadcast32(1)
+	SHRQ(Imm(3), m)
+	JZ(LabelRef("done"))
+	idx, acc, g, mask := YMM(), YMM(), YMM(), YMM()
+	j := GP64()
+	Label("block")
+	VMOVDQU(Mem{Base: xofs}, idx)
+	VMOVDQA(half, acc)
+	MOVQ(n, j)
+	Label("tap")
+	VPCMPEQD(mask, mask, mask)
+	VPXOR(g, g, g)
+	VPGATHERDD(mask, Mem{Base: vacc, Index: idx, Scale: 4}, g)
+	VPMULLD(Mem{Base: xw}, g, g)
+	VPADDD(g, acc, acc)
+	VPADDD(one, idx, idx)
+	ADDQ(Imm(32), xw)
+	DECQ(j)
+	JNZ(LabelRef("tap"))
+	VPSRLD(Imm(24), acc, acc)
+	packStore8(acc, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(32), xofs)
+	DECQ(m)
+	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()
 	RET()

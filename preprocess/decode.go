@@ -366,9 +366,19 @@ func decBytes(b []byte, l DecodeLimits) (image.Image, ImageFormat, error) {
 			return nil, f, err
 		}
 	}
-	m, err := decLibDecode(f, bytes.NewReader(b))
-	if err != nil {
-		return nil, f, err
+	var m image.Image
+	done := false
+	if f == FormatJPEG && JPEGTurboDecode {
+		m, done, err = decTurboJPEG(b, cfg, l)
+		if err != nil {
+			return nil, f, err
+		}
+	}
+	if !done {
+		m, err = decLibDecode(f, bytes.NewReader(b))
+		if err != nil {
+			return nil, f, err
+		}
 	}
 	if f == FormatWebP {
 		webpFullRange(m)

@@ -4,7 +4,6 @@ package preprocess
 
 import (
 	"image"
-	"sync"
 
 	"github.com/facegate/facegate/preprocess/internal/tjdec"
 )
@@ -22,14 +21,35 @@ import (
 // samples (TestJPEGTurboDecodeMatchesStdlib bounds it).
 const JPEGTurboDecode = true
 
-// turboDecPool keeps TurboJPEG decompressor handles across calls.
-var turboDecPool = sync.Pool{New: func() any {
+// turboDecs keeps TurboJPEG decompressor handles across calls: a free list
+// rather than a sync.Pool, which a garbage collection empties, so that a
+// steady stream of decodes allocates no handles (the allocation counts the
+// regression gate compares stay put). Handles beyond its capacity are
+// dropped, and their finalizer destroys them.
+var turboDecs = make(chan *tjdec.Decoder, 8)
+
+// turboDecGet takes a handle from turboDecs or makes one; nil if
+// libjpeg-turbo cannot.
+func turboDecGet() *tjdec.Decoder {
+	select {
+	case d := <-turboDecs:
+		return d
+	default:
+	}
 	d, err := tjdec.New()
 	if err != nil {
 		return nil
 	}
 	return d
-}}
+}
+
+// turboDecPut returns d to turboDecs, or drops it when that is full.
+func turboDecPut(d *tjdec.Decoder) {
+	select {
+	case turboDecs <- d:
+	default:
+	}
+}
 
 // turboSubsample maps TurboJPEG's subsampling to image.YCbCr's.
 var turboSubsample = map[int]image.YCbCrSubsampleRatio{
@@ -55,11 +75,11 @@ func decTurboJPEG(b []byte, cfg image.Config, l DecodeLimits) (m image.Image, ok
 	if len(b) == 0 {
 		return nil, false, nil
 	}
-	d, _ := turboDecPool.Get().(*tjdec.Decoder)
+	d := turboDecGet()
 	if d == nil {
 		return nil, false, nil
 	}
-	defer turboDecPool.Put(d)
+	defer turboDecPut(d)
 	w, h, samp, cs, err := d.Header(b)
 	if err != nil || w <= 0 || h <= 0 {
 		return nil, false, nil

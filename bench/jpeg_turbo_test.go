@@ -3,6 +3,10 @@
 package bench
 
 import (
+	"bytes"
+	"image/jpeg"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/facegate/facegate/bench/internal/tjpeer"
@@ -53,6 +57,76 @@ func BenchmarkJPEGEncode(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(n), "file-bytes")
+		})
+	}
+}
+
+// BenchmarkJPEGDecode is preprocess.DecodeBytes of a JPEG file (libjpeg-turbo
+// in this build) against the peer, tjpeer's tjDecompressHeader3 and
+// tjDecompressToYUVPlanes called directly into planes it keeps, and against
+// image/jpeg.Decode, on the same bytes in the same run: a 400x400 face crop
+// (AppendJPEG at the default quality) and the 1920x1080 camera frame
+// testdata/faces/obama-1080p.jpg. -tags turbojpeg builds only.
+func BenchmarkJPEGDecode(b *testing.B) {
+	full, err := os.ReadFile(filepath.Join("..", "testdata", "faces", "obama-1080p.jpg"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := frameCases(b)[0]
+	const side = 400
+	crop := c.crop(0.5)
+	cr, err := preprocess.NewCropResizer(preprocess.I420, crop.Dx(), crop.Dy(), side, side, preprocess.Area)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rgb := encode.NewRGB(nil, side, side)
+	if err := cr.CropResize(rgb.Pix, &c.i420, crop); err != nil {
+		b.Fatal(err)
+	}
+	small, err := encode.AppendJPEG(nil, rgb, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"400x400", small}, {"1920x1080", full}} {
+		cfg, _, err := preprocess.DecodeConfig(bytes.NewReader(in.data), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		px := int64(cfg.Width * cfg.Height)
+		b.Run("facegate/"+in.name, func(b *testing.B) {
+			b.SetBytes(px)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := preprocess.DecodeBytes(in.data, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("libjpeg-turbo/"+in.name, func(b *testing.B) {
+			tj, err := tjpeer.NewDecompressor()
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer tj.Close()
+			b.SetBytes(px)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := tj.DecompressYUV(in.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("image-jpeg/"+in.name, func(b *testing.B) {
+			b.SetBytes(px)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := jpeg.Decode(bytes.NewReader(in.data)); err != nil {
+					b.Fatal(err)
+				}
+			}
 		})
 	}
 }

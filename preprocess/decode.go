@@ -319,7 +319,10 @@ func DecodeConfig(r io.Reader, lim *DecodeLimits) (image.Config, ImageFormat, er
 // a transparent *image.NRGBA of the screen's size. A lossy WebP comes back as
 // an *image.YCbCr (or *image.NYCbCrA with alpha) rescaled to the full range
 // that type's color model assumes, so its RGB matches libwebp's
-// (x/image/webp alone gives washed-out colors, golang/go#40173).
+// (x/image/webp alone gives washed-out colors, golang/go#40173). In builds
+// with cgo and -tags turbojpeg a JPEG file is decoded by libjpeg-turbo
+// into the same image type (see JPEGTurboDecode); a file libjpeg-turbo
+// fails on is still judged by image/jpeg.
 func Decode(r io.Reader, lim *DecodeLimits) (image.Image, ImageFormat, error) {
 	l := lim.resolve()
 	n := l.MaxBytes
@@ -366,9 +369,19 @@ func decBytes(b []byte, l DecodeLimits) (image.Image, ImageFormat, error) {
 			return nil, f, err
 		}
 	}
-	m, err := decLibDecode(f, bytes.NewReader(b))
-	if err != nil {
-		return nil, f, err
+	var m image.Image
+	done := false
+	if f == FormatJPEG && JPEGTurboDecode {
+		m, done, err = decTurboJPEG(b, cfg, l)
+		if err != nil {
+			return nil, f, err
+		}
+	}
+	if !done {
+		m, err = decLibDecode(f, bytes.NewReader(b))
+		if err != nil {
+			return nil, f, err
+		}
 	}
 	if f == FormatWebP {
 		webpFullRange(m)

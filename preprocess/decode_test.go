@@ -104,8 +104,16 @@ func TestDecodeJPEGMatchesStdlib(t *testing.T) {
 		if m.Bounds() != ref.Bounds() {
 			t.Fatalf("%s: bounds %v, image/jpeg %v", fx.path, m.Bounds(), ref.Bounds())
 		}
-		if d := decMaxDiff(m, ref); d != 0 {
-			t.Fatalf("%s: pixels differ from image/jpeg by up to %d", fx.path, d)
+		// image/jpeg itself decodes exactly; libjpeg-turbo's IDCT is
+		// a level off in some Y, Cb or Cr samples
+		// (TestJPEGTurboDecodeMatchesStdlib), which the YCbCr to RGB
+		// conversion can make up to 3 levels of R, G or B.
+		bound := uint32(0)
+		if JPEGTurboDecode {
+			bound = 3 * 0x101
+		}
+		if d := decMaxDiff(m, ref); d > bound {
+			t.Fatalf("%s: pixels differ from image/jpeg by up to %d (bound %d)", fx.path, d, bound)
 		}
 	}
 }

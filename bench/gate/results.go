@@ -14,7 +14,7 @@ import (
 // stages lists the stages of package bench in frame order, and refs the
 // peer each stage's facegate results are divided by (none for Payload).
 var (
-	stages = []string{"Luma", "Resize", "Area", "Detect", "Landmarks", "Track", "Gates", "CropEncode", "Payload", "Pipeline"}
+	stages = []string{"Luma", "Resize", "Area", "Detect", "Landmarks", "Track", "Gates", "CropEncode", "Payload", "Pipeline", "JPEGEncode", "JPEGDecode"}
 	refs   = map[string]string{
 		"Luma":       "plain",  // a straightforward Go loop
 		"Resize":     "xdraw",  // x/image/draw ApproxBiLinear
@@ -23,10 +23,16 @@ var (
 		"Landmarks":  "pigo",   // puploc + flploc
 		"CropEncode": "stdlib", // x/image/draw + image/jpeg
 		"Pipeline":   "pigo",   // RgbToGrayscale + RunCascade + ClusterDetections + puploc
+		// The JPEG stages exist only in -tags turbojpeg builds (cgo and
+		// libturbojpeg0-dev); .ci/run gates them with the tag when the
+		// header is installed.
+		"JPEGEncode": "libjpeg-turbo", // tjCompress2 called directly (bench/internal/tjpeer)
+		"JPEGDecode": "libjpeg-turbo", // tjDecompressToYUVPlanes called directly
 	}
 	// gateCases are the frame sizes of every stage, and the output sizes
-	// of Area's downscales of the 1080p frame (factors 2, 3, 4, 5, 2.4).
-	gateCases = []string{"480p", "1080p", "1080p-960x540", "1080p-640x360", "1080p-480x270", "1080p-384x216", "1080p-800x450"}
+	// of Area's downscales of the 1080p frame (factors 2, 3, 4, 5, 2.4),
+	// and JPEGDecode's files (a face crop and a camera frame).
+	gateCases = []string{"480p", "1080p", "1080p-960x540", "1080p-640x360", "1080p-480x270", "1080p-384x216", "1080p-800x450", "400x400", "1920x1080"}
 )
 
 // facegate is the impl name of facegate's own benchmarks.

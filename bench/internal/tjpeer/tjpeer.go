@@ -52,3 +52,54 @@ func (c *Compressor) Close() {
 	C.tjFree(c.buf)
 	C.tjDestroy(c.h)
 }
+
+// Decompressor is a TurboJPEG decompressor and the planes it decodes into.
+type Decompressor struct {
+	h      C.tjhandle
+	planes [3]*C.uchar // tjAlloc'ed: C memory, as the API takes an array of pointers
+	sizes  [3]int
+}
+
+// NewDecompressor returns a Decompressor. Close frees it.
+func NewDecompressor() (*Decompressor, error) {
+	d := &Decompressor{h: C.tjInitDecompress()}
+	if d.h == nil {
+		return nil, errors.New("tjInitDecompress failed")
+	}
+	return d, nil
+}
+
+// DecompressYUV reads the header of the JPEG file b (tjDecompressHeader3)
+// and decodes it to its Y, Cb and Cr planes, as coded, accurate IDCT
+// (tjDecompressToYUVPlanes), into planes kept across calls: the work
+// preprocess.DecodeBytes asks of libjpeg-turbo, without Go around it. It
+// returns the image's size.
+func (d *Decompressor) DecompressYUV(b []byte) (w, h int, err error) {
+	var cw, ch, samp, cs C.int
+	src := (*C.uchar)(unsafe.Pointer(&b[0]))
+	if C.tjDecompressHeader3(d.h, src, C.ulong(len(b)), &cw, &ch, &samp, &cs) != 0 {
+		return 0, 0, errors.New(C.GoString(C.tjGetErrorStr2(d.h)))
+	}
+	for i := range d.planes {
+		n := max(int(C.tjPlaneSizeYUV(C.int(i), cw, 0, ch, samp)), 1)
+		if d.sizes[i] < n {
+			C.tjFree(d.planes[i])
+			d.planes[i], d.sizes[i] = C.tjAlloc(C.int(n)), n
+			if d.planes[i] == nil {
+				return 0, 0, errors.New("tjAlloc failed")
+			}
+		}
+	}
+	if C.tjDecompressToYUVPlanes(d.h, src, C.ulong(len(b)), &d.planes[0], cw, nil, ch, C.TJFLAG_ACCURATEDCT) != 0 {
+		return 0, 0, errors.New(C.GoString(C.tjGetErrorStr2(d.h)))
+	}
+	return int(cw), int(ch), nil
+}
+
+// Close frees d's handle and planes.
+func (d *Decompressor) Close() {
+	for _, p := range d.planes {
+		C.tjFree(p)
+	}
+	C.tjDestroy(d.h)
+}

@@ -169,32 +169,28 @@ func yuvRow(dst, y, cb, cr []byte) {
 // areaSetRow sets acc[i] = row[i]*w; w must be below 1<<15 (the kernel
 // multiplies as signed 16-bit values).
 func areaSetRow(acc []uint32, row []byte, w uint32) {
-	if activeVariant == variantAVX2 {
-		n := len(acc) &^ 15
-		if n > 0 {
-			row = row[:len(acc)]
-			raceReadBytes(row[:n])
-			raceWriteU32(acc[:n])
-			areaSetRow_U8_U32_avx2(acc[:n], row[:n], w)
-			acc, row = acc[n:], row[n:]
-		}
-	}
-	areaSetRow_U8_U32_generic(acc, row, w)
+	areaRow(acc, row, w, areaSetRow_U8_U32_avx2, areaSetRow_U8_U32_generic)
 }
 
 // areaAddRow adds row[i]*w to acc[i]; w as areaSetRow.
 func areaAddRow(acc []uint32, row []byte, w uint32) {
+	areaRow(acc, row, w, areaAddRow_U8_U32_avx2, areaAddRow_U8_U32_generic)
+}
+
+// areaRow runs one of the vertical pass's row kernels: the AVX2 one over
+// the whole blocks of 16 when it is active, the generic twin over the rest.
+func areaRow(acc []uint32, row []byte, w uint32, avx2, generic func([]uint32, []byte, uint32)) {
 	if activeVariant == variantAVX2 {
 		n := len(acc) &^ 15
 		if n > 0 {
 			row = row[:len(acc)]
 			raceReadBytes(row[:n])
 			raceWriteU32(acc[:n])
-			areaAddRow_U8_U32_avx2(acc[:n], row[:n], w)
+			avx2(acc[:n], row[:n], w)
 			acc, row = acc[n:], row[n:]
 		}
 	}
-	areaAddRow_U8_U32_generic(acc, row, w)
+	generic(acc, row, w)
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/facegate/facegate"
@@ -55,4 +56,59 @@ func rotated(m *image.RGBA, deg float64) *image.RGBA {
 		}
 	}
 	return out
+}
+
+// A real face turned from the camera and seen from below (the Kaggle mask
+// set's maksssksksss172): the frontal cascade finds it, but its landmarks
+// scatter (pose confidence below 0.5) and read a yaw the gate could pass.
+// The turned check finds the LBP profile cascade's face on it and gives
+// it the profile pose: not frontal. Without the check the landmark pose
+// stays.
+func TestTurnedCheckGivesProfilePose(t *testing.T) {
+	m := loadRGBA(t, "faces/kaggle-mask-172.png")
+	p := facegate.DefaultPolicy()
+	p.MinFaceSize = 64
+	off := process(t, newPipeline(t, p, &facegate.Options{NoTurnedCheck: true}), m)
+	f, ok := off.TargetFace()
+	if !ok || f.Profile != 0 || !f.PoseFound {
+		t.Fatalf("without the check: target %v found %v, want a frontal-cascade face with a pose", f.Rect, ok)
+	}
+	if f.Pose.Confidence >= 0.5 {
+		t.Fatalf("without the check: pose confidence %.2f, want an unsure pose (< 0.5)", f.Pose.Confidence)
+	}
+	landmarkYaw := f.Pose.Yaw
+	on := process(t, newPipeline(t, p, nil), m)
+	g, ok := on.TargetFace()
+	if !ok || g.Rect != f.Rect {
+		t.Fatalf("with the check: target %v, want the same box %v", g.Rect, f.Rect)
+	}
+	if math.Abs(g.Pose.Yaw) < 60 || math.Signbit(g.Pose.Yaw) != math.Signbit(landmarkYaw) {
+		t.Errorf("with the check: yaw %.1f, want a profile's (|yaw| >= 60) on the landmarks' side (%.1f)", g.Pose.Yaw, landmarkYaw)
+	}
+	if !on.Verdict.Has(facegate.NotFrontal) {
+		t.Errorf("with the check: verdict %v, want not frontal", on.Verdict.Err())
+	}
+}
+
+// The turned check leaves frontal faces alone: on the bundled frontal
+// faces every face's pose is the same with and without it.
+func TestTurnedCheckKeepsFrontalPoses(t *testing.T) {
+	for _, name := range []string{"faces/obama-1080p.jpg", "faces/obama-480p.jpg", "faces/pigo-sample.jpg", "faces/bob.jpg"} {
+		m := loadRGBA(t, name)
+		p := facegate.DefaultPolicy()
+		p.MinFaceSize = 40
+		o := facegate.Options{LocaliseAll: true}
+		on := process(t, newPipeline(t, p, &o), m)
+		faces := slices.Clone(on.Faces)
+		o.NoTurnedCheck = true
+		off := process(t, newPipeline(t, p, &o), m)
+		if len(faces) == 0 || len(faces) != len(off.Faces) {
+			t.Fatalf("%s: %d faces with the check, %d without", name, len(faces), len(off.Faces))
+		}
+		for i := range faces {
+			if faces[i].Pose != off.Faces[i].Pose {
+				t.Errorf("%s: face %d: pose %+v with the check, %+v without", name, i, faces[i].Pose, off.Faces[i].Pose)
+			}
+		}
+	}
 }

@@ -121,12 +121,11 @@ type Options struct {
 	NoRolledScan bool
 	// NoTurnedProfileScan turns off the last fallback: the profile
 	// cascades run on the frame turned 11.25 and 22.5 degrees each way
-	// (detect.HaarDetector.DetectTurned), for faces both turned and
-	// tilted, which the upright profile scans miss. A Haar profile face
-	// found there is kept when it gathers turnedAloneNeighbours raw
-	// windows, or when an LBP profile face found on the same turned frame
-	// overlaps it (see turnedProfiles); it is then judged not frontal, as
-	// the other profile scans' faces are.
+	// (detect.TurnedPlane), for faces both turned and tilted, which the
+	// upright profile scans miss. A face is kept where the LBP and the
+	// Haar profile cascades both find one on the same turned frame (see
+	// turnedProfiles); it is then judged not frontal, as the other profile
+	// scans' faces are.
 	NoTurnedProfileScan bool
 	// FrontalHaar, Profile and ProfileLBP hold the OpenCV cascades'
 	// options (nil: the defaults).
@@ -246,9 +245,10 @@ type Pipeline struct {
 	meter  Meter
 
 	// the profile cascades on the turned frame (turnedProfiles), nil when
-	// off, and the LBP faces of one turn
-	turnProf, turnLBP *detect.HaarDetector
-	turnBuf           []detect.Face
+	// off; the turned frame; the faces of one turn
+	turnProf, turnLBP       *detect.HaarDetector
+	turned                  detect.TurnedPlane
+	turnLBPBuf, turnHaarBuf []detect.Face
 
 	lumaBuf   []byte
 	lumaFull  bool // luma holds the whole frame
@@ -325,7 +325,9 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 	}
 	var turnProf, turnLBP *detect.HaarDetector
 	if !opts.NoTurnedProfileScan {
-		if turnProf, err = detect.NewProfileDetector(nil, &detect.HaarOptions{MinNeighbors: turnedHaarNeighbours - 1}); err != nil {
+		// DetectSide: the turned frame is downscaled already; scans of
+		// any size range run on it as it is.
+		if turnProf, err = detect.NewProfileDetector(nil, &detect.HaarOptions{MinNeighbors: turnedHaarNeighbours - 1, DetectSide: preprocess.MaxDimension}); err != nil {
 			return nil, err
 		}
 		if turnLBP, err = detect.NewProfileLBPDetector(nil, &detect.HaarOptions{MinNeighbors: turnedLBPNeighbours - 1}); err != nil {
@@ -601,76 +603,79 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 
 // The turned profile scan (turnedProfiles): the turns, in steps of
 // 1/detect.TurnSteps of a turn (11.25 degrees), and the guard that keeps
-// face-less frames face-less. On the calibrate part of the rejection
-// corpus, of the frames every other scan finds nothing on (21 of the 75
-// not-frontal frames and 29 of the 30 face-less ones): a Haar profile face
-// alone with OpenCV's usual 4 raw windows or more, turned +-2 and +-3
-// steps, named 8 not-frontal frames and put a false face in 1 face-less
-// one (16 windows for the strongest profile face on a face-less frame at
-// any turn from 1 to 4 steps: 6; a poster in a not-frontal frame: 11;
-// the weakest real face kept by the count alone: 17, hence 14). A Haar
-// face of 2 windows or more overlapped, IoU 0.3 or more, by an LBP profile
-// face of 3 or more on the same turned frame: no overlap anywhere but on
-// a face at any turn from 1 to 4 steps. Both rules together at +-1 and +-2
-// steps name 10 of the 21 and put no face in a face-less frame; +-3 and
-// +-4 steps add none, the unturned frame one only these find already.
+// face-less frames face-less: an LBP profile face of turnedLBPNeighbours
+// raw windows or more must be overlapped, by turnedAgreeIoU or more, by a
+// Haar profile face of turnedHaarNeighbours or more found on the same
+// turned frame. On the calibrate part of the rejection corpus, of the 50
+// frames every other scan finds nothing on (21 of the 75 not-frontal
+// frames, 29 of the 30 face-less ones): at turns of 1 to 4 steps either
+// way such an overlap fell on a labelled face 20 times and nowhere else;
+// with LBP faces of 1 window or more, IoU 0.3, it fell once beside the
+// face. At +-1 and +-2 steps the guard names 8 of the 21 not-frontal
+// frames and puts no face in a face-less one; +-3 and +-4 steps add none.
+// The Haar profile cascade alone with OpenCV's usual 4 windows, at +-2
+// and +-3 steps, names 8 too but puts a face in a face-less frame; a Haar
+// face alone needs 12 windows not to (a poster gathers 11), and then
+// adds 2 frames to the guard's 8 at about three times its cost (the Haar
+// cascade over the whole turned frame, where the guard runs it only about
+// the LBP faces).
 var turnedSteps = [...]int{1, -1, 2, -2}
 
 const (
-	turnedAloneNeighbours = 14  // a Haar profile face this strong needs no LBP face
-	turnedHaarNeighbours  = 2   // the weakest Haar profile face an LBP face can confirm
-	turnedLBPNeighbours   = 3   // the weakest LBP profile face that confirms one
-	turnedAgreeIoU        = 0.3 // their least overlap
+	turnedLBPNeighbours  = 3   // the weakest LBP profile face that is looked at
+	turnedHaarNeighbours = 2   // the weakest Haar profile face that confirms it
+	turnedAgreeIoU       = 0.3 // their least overlap
 )
 
 // turnedProfiles appends the profile faces found on the luma turned by
-// each of turnedSteps that pass the guard: a Haar profile face with
-// turnedAloneNeighbours raw windows or more, or one with
-// turnedHaarNeighbours or more that an LBP profile face of
-// turnedLBPNeighbours or more, found on the same turned plane and squared
-// on its height, overlaps by turnedAgreeIoU or more. The LBP cascade
-// runs only for turns whose Haar faces need it. The faces of all turns
-// are kept (mergeDuplicates joins one face found at two turns).
+// each of turnedSteps: the frame is box-downscaled as the profile
+// cascades' Detect would and turned (detect.TurnedPlane); the LBP profile
+// cascade scans it; about each LBP face (squared on its height, within a
+// side of it), the Haar profile cascade scans it too, and the Haar face
+// overlapping the LBP face most, if by turnedAgreeIoU or more, is kept,
+// its box turned back to the frame.
 func (pl *Pipeline) turnedProfiles(dst []detect.Face, luma preprocess.Plane, minFace, maxFace int) ([]detect.Face, error) {
-	all := image.Rect(0, 0, luma.Width, luma.Height)
+	k := pl.turnLBP.ScanFactor(minFace)
+	lo, hi := (minFace+k-1)/k, maxFace/k
+	if hi < lo {
+		return dst, nil
+	}
+	t := &pl.turned
 	for _, step := range turnedSteps {
-		n0 := len(dst)
-		var err error
-		if dst, err = pl.turnProf.DetectTurned(dst, luma, minFace, maxFace, step); err != nil {
+		if err := t.Turn(luma, k, step); err != nil {
 			return dst, err
 		}
-		weak := false
-		for i := n0; i < len(dst); i++ {
-			weak = weak || dst[i].Score < turnedAloneNeighbours
+		all := image.Rect(0, 0, t.Plane.Width, t.Plane.Height)
+		var err error
+		if pl.turnLBPBuf, err = pl.turnLBP.Detect(pl.turnLBPBuf[:0], t.Plane, all, lo, hi); err != nil {
+			return dst, err
 		}
-		pl.turnBuf = pl.turnBuf[:0]
-		if weak {
-			if pl.turnBuf, err = pl.turnLBP.DetectTurned(pl.turnBuf, luma, minFace, maxFace, step); err != nil {
+		for _, l := range pl.turnLBPBuf {
+			// A Haar face overlapping sq by turnedAgreeIoU has a side
+			// within 0.55 and 1.83 of sq's and lies within a side of it.
+			sq := squareOnHeight(l.Rect, all)
+			s := sq.Dx()
+			hlo, hhi := max(lo, s/2), min(hi, 2*s)
+			if hhi < hlo {
+				continue
+			}
+			if pl.turnHaarBuf, err = pl.turnProf.Detect(pl.turnHaarBuf[:0], t.Plane, sq.Inset(-s), hlo, hhi); err != nil {
 				return dst, err
 			}
-			for i := range pl.turnBuf {
-				pl.turnBuf[i].Rect = squareOnHeight(pl.turnBuf[i].Rect, all)
+			best, bestIoU := -1, turnedAgreeIoU
+			for i, h := range pl.turnHaarBuf {
+				if iou := track.IoU(h.Rect, sq); iou >= bestIoU {
+					best, bestIoU = i, iou
+				}
+			}
+			if best >= 0 {
+				f := pl.turnHaarBuf[best]
+				f.Rect = t.Back(f.Rect)
+				dst = append(dst, f)
 			}
 		}
-		keep := dst[:n0]
-		for _, f := range dst[n0:] {
-			if f.Score >= turnedAloneNeighbours || overlapsBy(pl.turnBuf, f.Rect, turnedAgreeIoU) {
-				keep = append(keep, f)
-			}
-		}
-		dst = keep
 	}
 	return dst, nil
-}
-
-// overlapsBy reports whether a face of fs overlaps r by iou or more.
-func overlapsBy(fs []detect.Face, r image.Rectangle, iou float64) bool {
-	for i := range fs {
-		if track.IoU(fs[i].Rect, r) >= iou {
-			return true
-		}
-	}
-	return false
 }
 
 // dropWeak removes from fs[n0:] the detections scoring below the policy's

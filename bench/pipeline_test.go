@@ -161,7 +161,7 @@ func BenchmarkNoFace(b *testing.B) {
 	}{
 		{"still", facegate.Options{}, true},
 		{"stream", facegate.Options{}, false},
-		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true}, true},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true}, true},
 	} {
 		b.Run("facegate/"+c.name, func(b *testing.B) {
 			pl, err := facegate.NewWithOptions(nil, &c.opts)

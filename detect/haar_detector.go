@@ -129,8 +129,6 @@ type HaarDetector struct {
 
 	down        preprocess.Downscaler
 	smallPix    []byte
-	turnSrc     []byte // DetectTurned's downscaled plane
-	turnDst     []byte // and the same turned
 	groups      [2][]haarGroup
 	gs          groupScratch
 	keep        [2][]bool

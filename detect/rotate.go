@@ -9,7 +9,7 @@ import (
 )
 
 // TurnSteps is the number of steps in a full turn for RotatePlane and
-// HaarDetector.DetectTurned: a step is 11.25 degrees, the resolution of
+// TurnedPlane: a step is 11.25 degrees, the resolution of
 // the quantised rotation tables the pixel-comparison cascade turns its
 // probes with (qCos, qSin).
 const TurnSteps = 32
@@ -90,62 +90,67 @@ func turnPoint(x, y float64, w, h, step int) (float64, float64) {
 	return cx + c*dx + s*dy, cy - s*dx + c*dy
 }
 
-// DetectTurned is Detect over the whole of luma turned by
-// step/TurnSteps of a turn (RotatePlane: clockwise as displayed), for
-// faces whose head is tilted by about that much the other way. The plane
-// is first box-downscaled by max(1, minFace/DetectSide), as Detect does,
-// then turned, then scanned with Detect. Each face's box is the found
-// box's size, about its centre mapped back to luma's coordinates and
-// shifted inside the plane; it is therefore axis-aligned and a little
-// smaller than the turned face's extent. Profile labels are kept (a
-// tilt does not change the side the nose points to). step 0 is Detect on
-// the whole plane, but for the downscaling before the scan. In steady
-// state it does not allocate.
-func (d *HaarDetector) DetectTurned(dst []Face, luma preprocess.Plane, minFace, maxFace, step int) ([]Face, error) {
+// ScanFactor is the factor Detect box-downscales a plane by before
+// scanning for faces of minFace pixels and more: max(1,
+// minFace/DetectSide).
+func (d *HaarDetector) ScanFactor(minFace int) int {
+	return max(1, minFace/d.o.DetectSide)
+}
+
+// TurnedPlane is a plane box-downscaled and then turned (RotatePlane),
+// to be scanned for faces tilted by about the turn the other way, with
+// the boxes found mapped back by Back. The zero value is ready; in steady
+// state (planes no larger than before) Turn does not allocate.
+type TurnedPlane struct {
+	// Plane is the downscaled, turned plane; valid until the next Turn.
+	Plane preprocess.Plane
+	// K is the downscale factor and Step the turn, in steps of
+	// 1/TurnSteps of a turn, clockwise as displayed.
+	K, Step int
+
+	w, h          int // the source plane's size
+	small, turned []byte
+	down          preprocess.Downscaler
+}
+
+// Turn fills t with luma (one channel) box-downscaled by k (its
+// (W/k) x (H/k) blocks, as Detect downscales) and turned by step.
+func (t *TurnedPlane) Turn(luma preprocess.Plane, k, step int) error {
 	if err := luma.Validate(); err != nil {
-		return dst, err
+		return err
 	}
 	if luma.Channels > 1 {
-		return dst, fmt.Errorf("%w: detection needs a one-channel plane, have %d", ErrParams, luma.Channels)
+		return fmt.Errorf("%w: turning needs a one-channel plane, have %d", ErrParams, luma.Channels)
 	}
-	if minFace < 1 || maxFace < minFace {
-		return dst, fmt.Errorf("%w: face sizes %d..%d", ErrParams, minFace, maxFace)
+	if k < 1 || k > preprocess.MaxDownscale {
+		return fmt.Errorf("%w: downscale factor %d", ErrParams, k)
 	}
-	k := max(1, minFace/d.o.DetectSide)
 	sw, sh := luma.Width/k, luma.Height/k
-	minSize, maxSize := (minFace+k-1)/k, maxFace/k
-	if sw < d.winW || sh < d.winH || maxSize < minSize || sw < minSize || sh < minSize {
-		d.lastWindows = 0
-		return dst, nil
-	}
 	n := sw * sh
-	if cap(d.turnSrc) < n {
-		d.turnSrc = make([]byte, n)
-		d.turnDst = make([]byte, n)
+	if cap(t.small) < n {
+		t.small = make([]byte, n)
+		t.turned = make([]byte, n)
 	}
-	small := preprocess.GrayPlane(d.turnSrc[:n], sw, sw, sh)
-	if err := d.down.Downscale(small, luma, k); err != nil {
-		return dst, err
+	small := preprocess.GrayPlane(t.small[:n], sw, sw, sh)
+	if err := t.down.Downscale(small, luma, k); err != nil {
+		return err
 	}
-	turned := preprocess.GrayPlane(d.turnDst[:n], sw, sw, sh)
-	if err := RotatePlane(turned, small, step); err != nil {
-		return dst, err
-	}
-	first := len(dst)
-	dst, err := d.Detect(dst, turned, image.Rect(0, 0, sw, sh), minSize, maxSize)
-	if err != nil {
-		return dst, err
-	}
-	bounds := image.Rect(0, 0, luma.Width, luma.Height)
-	for i := first; i < len(dst); i++ {
-		r := dst[i].Rect
-		cx, cy := turnPoint(float64(r.Min.X+r.Max.X)/2, float64(r.Min.Y+r.Max.Y)/2, sw, sh, step)
-		bw, bh := r.Dx()*k, r.Dy()*k
-		x0 := int(math.Round(cx*float64(k))) - bw/2
-		y0 := int(math.Round(cy*float64(k))) - bh/2
-		x0 = max(0, min(x0, bounds.Max.X-bw))
-		y0 = max(0, min(y0, bounds.Max.Y-bh))
-		dst[i].Rect = image.Rect(x0, y0, x0+bw, y0+bh).Intersect(bounds)
-	}
-	return dst, nil
+	t.Plane = preprocess.GrayPlane(t.turned[:n], sw, sw, sh)
+	t.K, t.Step, t.w, t.h = k, step, luma.Width, luma.Height
+	return RotatePlane(t.Plane, small, step)
+}
+
+// Back maps a box of Plane to the source plane's coordinates: a box of
+// its size times K about its centre turned back, shifted inside the
+// source plane (and clipped to it if larger). It is axis-aligned, so a
+// little smaller than the turned face's extent.
+func (t *TurnedPlane) Back(r image.Rectangle) image.Rectangle {
+	k := t.K
+	cx, cy := turnPoint(float64(r.Min.X+r.Max.X)/2, float64(r.Min.Y+r.Max.Y)/2, t.Plane.Width, t.Plane.Height, t.Step)
+	bw, bh := r.Dx()*k, r.Dy()*k
+	x0 := int(math.Round(cx*float64(k))) - bw/2
+	y0 := int(math.Round(cy*float64(k))) - bh/2
+	x0 = max(0, min(x0, t.w-bw))
+	y0 = max(0, min(y0, t.h-bh))
+	return image.Rect(x0, y0, x0+bw, y0+bh).Intersect(image.Rect(0, 0, t.w, t.h))
 }

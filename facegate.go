@@ -101,18 +101,23 @@ type Options struct {
 	// (heads tilted sideways, which the upright cascades miss beyond
 	// about 10 degrees of roll); then with the profile cascade (detect.NewProfileDetector: faces turned
 	// beyond what the frontal cascades see, which are then judged not
-	// frontal), and last with OpenCV's LBP profile cascade
+	// frontal); then with OpenCV's LBP profile cascade
 	// (detect.NewProfileLBPDetector, frame and mirror image: turned faces
 	// the Haar profile cascade misses, in other light and at steeper
-	// angles; its boxes are squared on their height). On a 1080p frame
-	// without a face they cost about 80 plain
-	// scans (BenchmarkNoFace in bench: 0.44 s in all, 4.6 to 6.1 ms for
-	// the plain scan); so that a stream of empty frames does
+	// angles; its boxes are squared on their height); and last with both
+	// profile cascades on the frame turned 11.25 and 22.5 degrees each way
+	// (faces turned and tilted; see NoTurnedProfileScan). On a 1080p frame
+	// without a face they cost about 200 plain scans, the turned scan
+	// nearly half of it (BenchmarkNoFace in bench, on a loaded two-core
+	// machine: 0.80 to 1.17 s in all, 0.50 to 0.54 s in the same run
+	// without the turned scan, 4.2 to 5.8 ms for the plain scan); so that
+	// a stream of empty frames does
 	// not pay that on every frame, after a frame whose scans all found
 	// nothing the Haar scans run on every RescanEvery-th frame only, until
 	// a face is found (Result.HaarScan says when they ran). The first
 	// frame after New or Reset, a still, always gets them. NoEqualizedScan,
-	// NoFrontalHaarScan, NoProfileScan and NoProfileLBPScan turn them off.
+	// NoFrontalHaarScan, NoProfileScan, NoProfileLBPScan and
+	// NoTurnedProfileScan turn them off.
 	NoEqualizedScan, NoFrontalHaarScan, NoProfileScan, NoProfileLBPScan bool
 	// NoRolledScan turns off the scan for heads tilted sideways
 	// (detect.Options.Angles of +-rolledTurns with the pixel-comparison
@@ -606,19 +611,22 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 // face-less frames face-less: an LBP profile face of turnedLBPNeighbours
 // raw windows or more must be overlapped, by turnedAgreeIoU or more, by a
 // Haar profile face of turnedHaarNeighbours or more found on the same
-// turned frame. On the calibrate part of the rejection corpus, of the 50
-// frames every other scan finds nothing on (21 of the 75 not-frontal
-// frames, 29 of the 30 face-less ones): at turns of 1 to 4 steps either
-// way such an overlap fell on a labelled face 20 times and nowhere else;
-// with LBP faces of 1 window or more, IoU 0.3, it fell once beside the
-// face. At +-1 and +-2 steps the guard names 8 of the 21 not-frontal
-// frames and puts no face in a face-less one; +-3 and +-4 steps add none.
-// The Haar profile cascade alone with OpenCV's usual 4 windows, at +-2
-// and +-3 steps, names 8 too but puts a face in a face-less frame; a Haar
-// face alone needs 12 windows not to (a poster gathers 11), and then
-// adds 2 frames to the guard's 8 at about three times its cost (the Haar
-// cascade over the whole turned frame, where the guard runs it only about
-// the LBP faces).
+// turned frame. Chosen on the calibrate part of the rejection corpus,
+// from the frames every other scan finds nothing on (among them 21 of the
+// 75 not-frontal frames and 29 of the 30 face-less ones), scanned at 1 to
+// 4 steps either way: such an overlap fell on a labelled face 20 times
+// and nowhere else (with LBP faces of 1 window or more, once beside the
+// face). At +-1 and +-2 steps the guard takes 9 of the 21 not-frontal
+// frames from no face to not frontal (right reason 48 to 57 of 75) and
+// puts no face in a face-less frame; +-3 and +-4 steps add none. Tried
+// and left: the Haar profile cascade alone with OpenCV's usual 4 windows,
+// at +-2 and +-3 steps, names 8 but puts a face in a face-less frame
+// (as the first try of this scan did); alone it needs 7 windows to keep
+// the face-less frames clear, a poster behind a not-frontal face gathers
+// 11, and at 14, added to the guard, it names 2 more frames but runs the
+// Haar cascade over every turned frame rather than about the LBP faces
+// only (BenchmarkNoFace's still: about 2.1 times the upright chain
+// rather than 1.7).
 var turnedSteps = [...]int{1, -1, 2, -2}
 
 const (

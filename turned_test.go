@@ -35,7 +35,7 @@ func TestTurnedTiltedFaceIsNotFrontal(t *testing.T) {
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NotFrontal) || errors.Is(err, facegate.NoFace) {
 		t.Fatalf("verdict %v, want not frontal and not no face", err)
 	}
-	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true}), m)
+	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true}), m)
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) {
 		t.Fatalf("without the profile scans: verdict %v, want no face", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/detect"
 	xdraw "golang.org/x/image/draw"
 )
 
@@ -35,7 +36,7 @@ func TestTurnedTiltedFaceIsNotFrontal(t *testing.T) {
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NotFrontal) || errors.Is(err, facegate.NoFace) {
 		t.Fatalf("verdict %v, want not frontal and not no face", err)
 	}
-	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true}), m)
+	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true}), m)
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) {
 		t.Fatalf("without the profile scans: verdict %v, want no face", err)
 	}
@@ -112,3 +113,77 @@ func TestTurnedCheckKeepsFrontalPoses(t *testing.T) {
 		}
 	}
 }
+
+// A real face turned away (dlib's 2008_002079, the leftmost face, its
+// nose to the image's right) and tilted 35 degrees: no upright scan finds
+// it, the turned profile scan does, and the face is called not frontal,
+// turned towards its nose's side as the other profile scans' faces are.
+// Its mirror image tilted the other way gives the mirrored box, turned
+// the other way. Without the turned scan both are no face.
+func TestTurnedProfileScanFindsTiltedProfile(t *testing.T) {
+	m := turnedCrop(t, "dlib-2008_002079.jpg", image.Rect(33, 190, 85, 242))
+	var boxes [2]image.Rectangle
+	for i, c := range []struct {
+		m       *image.RGBA
+		profile detect.Profile
+		yaw     float64
+	}{
+		{rotated(m, -35), detect.ProfileNoseRight, detect.ProfileYaw},
+		{rotated(mirrored(m), 35), detect.ProfileNoseLeft, -detect.ProfileYaw},
+	} {
+		res := process(t, newPipeline(t, facegate.DefaultPolicy(), nil), c.m)
+		if err := res.Verdict.Err(); !errors.Is(err, facegate.NotFrontal) || errors.Is(err, facegate.NoFace) {
+			t.Fatalf("%d: verdict %v, want not frontal and not no face", i, err)
+		}
+		if !res.HaarScan || res.Target < 0 {
+			t.Fatalf("%d: fallback scans %v, target %d", i, res.HaarScan, res.Target)
+		}
+		f := res.Faces[res.Target]
+		if f.Profile != c.profile || !f.PoseFound || f.Pose.Yaw != c.yaw {
+			t.Errorf("%d: profile %v, pose %+v (found %v), want profile %v, yaw %v", i, f.Profile, f.Pose, f.PoseFound, c.profile, c.yaw)
+		}
+		boxes[i] = f.Rect
+		res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoTurnedProfileScan: true}), c.m)
+		if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) {
+			t.Errorf("%d: without the turned scan: verdict %v, want no face", i, err)
+		}
+	}
+	// The face's centre in the 640x480 frame (the crop's box was centred,
+	// but the head lies left of and below the box's centre).
+	if !image.Pt(225, 285).In(boxes[0]) {
+		t.Errorf("box %v is not on the face", boxes[0])
+	}
+	w := m.Rect.Dx()
+	if d := max(abs(boxes[1].Min.X-(w-boxes[0].Max.X)), abs(boxes[1].Min.Y-boxes[0].Min.Y), abs(boxes[1].Dx()-boxes[0].Dx())); d > 16 {
+		t.Errorf("mirror box %v, box %v: not mirror images (off by %d px)", boxes[1], boxes[0], d)
+	}
+}
+
+// The cat photograph, as the 1080p frame BenchmarkNoFace scans and as
+// it is: every fallback scan runs, the turned profile scan included, and
+// the frame stays without a face.
+func TestTurnedProfileScanKeepsNoFace(t *testing.T) {
+	cat := loadRGBA(t, "negatives/chelsea.png")
+	big := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
+	xdraw.ApproxBiLinear.Scale(big, big.Rect, cat, cat.Rect, xdraw.Src, nil)
+	for _, m := range []*image.RGBA{cat, big, rotated(big, 20)} {
+		res := process(t, newPipeline(t, facegate.DefaultPolicy(), nil), m)
+		if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) || len(res.Faces) != 0 || !res.HaarScan {
+			t.Errorf("%v: verdict %v, %d faces, fallback scans %v; want no face after every scan", m.Rect.Size(), err, len(res.Faces), res.HaarScan)
+		}
+	}
+}
+
+// mirrored is m mirrored left to right.
+func mirrored(m *image.RGBA) *image.RGBA {
+	out := image.NewRGBA(m.Rect)
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	for y := range h {
+		for x := range w {
+			out.SetRGBA(x, y, m.RGBAAt(w-1-x, y))
+		}
+	}
+	return out
+}
+
+func abs(v int) int { return max(v, -v) }

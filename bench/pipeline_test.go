@@ -136,7 +136,8 @@ func BenchmarkGates(b *testing.B) {
 // BenchmarkNoFace is Pipeline.Process on a 1080p frame without a face (the
 // cat photograph of testdata/negatives scaled to 1920x1080): "still" is a
 // first frame (Reset before each), a full scan followed by every fallback
-// scan (contrast-normalised, frontal Haar, profile Haar); "stream" a run of
+// scan (contrast-normalised, frontal Haar, rolled, profile Haar and LBP,
+// turned profile); "stream" a run of
 // such frames, where the Haar scans run on every 15th frame only;
 // "plain-scan" the still with the fallbacks off, what a face-free frame
 // cost before them.
@@ -161,7 +162,7 @@ func BenchmarkNoFace(b *testing.B) {
 	}{
 		{"still", facegate.Options{}, true},
 		{"stream", facegate.Options{}, false},
-		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true}, true},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true}, true},
 	} {
 		b.Run("facegate/"+c.name, func(b *testing.B) {
 			pl, err := facegate.NewWithOptions(nil, &c.opts)

@@ -38,21 +38,41 @@ func addRowU16(acc []uint16, src []byte) {
 
 // boxRowSIMD reports whether boxRow runs a SIMD kernel for kx and cn.
 func boxRowSIMD(kx, cn int) bool {
-	return activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4)
+	return activeVariant == variantAVX2 && cn == 1 && kx >= 2 && kx <= 8
 }
+
+// boxOverRead is how many column sums past its blocks the AVX2 box kernel
+// for kx reads (its 128-bit lanes load 8 sums from where their outputs
+// start; see _gen/main.go).
+var boxOverRead = [9]int{3: 2, 5: 3, 6: 2, 7: 1}
 
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	// The SIMD kernels read the column sums as signed 16-bit values.
 	if boxRowSIMD(kx, cn) {
-		n := len(dst) &^ 7
+		acc = acc[:len(dst)*kx]
+		n, over := len(dst)&^7, boxOverRead[kx]
+		if n > 0 && n*kx+over > len(acc) {
+			n -= 8 // the last block would read past the row: the generic kernel takes it
+		}
 		if n > 0 {
-			a := acc[: n*kx : n*kx]
+			a := acc[: n*kx+over : n*kx+over]
 			raceReadU16(a)
 			raceWriteBytes(dst[:n])
-			if kx == 2 {
+			switch kx {
+			case 2:
 				boxRow2_U16_U8_avx2(dst[:n], a, scale)
-			} else {
+			case 3:
+				boxRow3_U16_U8_avx2(dst[:n], a, scale)
+			case 4:
 				boxRow4_U16_U8_avx2(dst[:n], a, scale)
+			case 5:
+				boxRow5_U16_U8_avx2(dst[:n], a, scale)
+			case 6:
+				boxRow6_U16_U8_avx2(dst[:n], a, scale)
+			case 7:
+				boxRow7_U16_U8_avx2(dst[:n], a, scale)
+			default:
+				boxRow8_U16_U8_avx2(dst[:n], a, scale)
 			}
 			dst, acc = dst[n:], acc[n*kx:]
 		}

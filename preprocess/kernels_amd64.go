@@ -15,11 +15,41 @@ func addRow_U8_U16_avx2(acc []uint16, src []byte)
 //go:noescape
 func boxRow2_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
+// boxRow3_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 3, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 2 more that it reads but does not use.
+//
+//go:noescape
+func boxRow3_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
 // boxRow4_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 4, for len(dst) a multiple of 8; acc holds
 // len(dst)*kx sums, each at most 32767.
 //
 //go:noescape
 func boxRow4_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow5_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 5, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 3 more that it reads but does not use.
+//
+//go:noescape
+func boxRow5_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow6_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 6, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 2 more that it reads but does not use.
+//
+//go:noescape
+func boxRow6_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow7_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 7, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 1 more that it reads but does not use.
+//
+//go:noescape
+func boxRow7_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow8_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 8, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767.
+//
+//go:noescape
+func boxRow8_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
 // blendRows_U8_U16_avx2 is blendRows_U8_U16_generic for len(dst) a multiple of 16.
 //

@@ -61,6 +61,52 @@ done:
 	VZEROUPPER
 	RET
 
+// func boxRow3_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow3_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x8080050403020100, BX
+	MOVQ         $0x80800b0a09080706, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y2
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X3
+	VINSERTI128  $0x01, 12(DX), Y3, Y3
+	VMOVDQU      24(DX), X4
+	VINSERTI128  $0x01, 36(DX), Y4, Y4
+	VPSHUFB      Y2, Y3, Y3
+	VPSHUFB      Y2, Y4, Y4
+	VPMADDWD     Y3, Y1, Y3
+	VPMADDWD     Y4, Y1, Y4
+	VPHADDD      Y4, Y3, Y3
+	VPERMQ       $0xd8, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y0, Y3, Y3
+	VCVTPS2DQ    Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x30, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func boxRow4_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 // Requires: AVX, AVX2, SSE
 TEXT ·boxRow4_U16_U8_avx2(SB), NOSPLIT, $0-52
@@ -89,6 +135,213 @@ loop:
 	VMOVQ        X2, (AX)
 	ADDQ         $0x08, AX
 	ADDQ         $0x40, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow5_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow5_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000000000001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 10(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      20(DX), X3
+	VINSERTI128  $0x01, 30(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      40(DX), X4
+	VINSERTI128  $0x01, 50(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      60(DX), X5
+	VINSERTI128  $0x01, 70(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x50, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow6_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow6_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000000010001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 12(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      24(DX), X3
+	VINSERTI128  $0x01, 36(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      48(DX), X4
+	VINSERTI128  $0x01, 60(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      72(DX), X5
+	VINSERTI128  $0x01, 84(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x60, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow7_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow7_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000100010001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 14(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      28(DX), X3
+	VINSERTI128  $0x01, 42(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      56(DX), X4
+	VINSERTI128  $0x01, 70(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      84(DX), X5
+	VINSERTI128  $0x01, 98(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x70, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow8_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2
+TEXT ·boxRow8_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y2
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VPMADDWD     (DX), Y1, Y3
+	VPMADDWD     32(DX), Y1, Y4
+	VPMADDWD     64(DX), Y1, Y5
+	VPMADDWD     96(DX), Y1, Y6
+	VPHADDD      Y4, Y3, Y3
+	VPHADDD      Y6, Y5, Y5
+	VPHADDD      Y5, Y3, Y3
+	VPERMD       Y3, Y2, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y0, Y3, Y3
+	VCVTPS2DQ    Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x80, DX
 	DECQ         CX
 	JNZ          loop
 

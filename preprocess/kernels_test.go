@@ -98,10 +98,16 @@ func TestKernelAddRow(t *testing.T) {
 	})
 }
 
+// TestKernelBoxRow compares boxRow (and the table path of boxRowAny) with
+// the generic kernel for every factor 1..9 (the SIMD kernels serve 2..8 for
+// one channel), channel counts 1..4, column sums of 1..128 rows, every tail
+// length 0..67, on random sums, extreme sums and the column sums of a real
+// frame.
 func TestKernelBoxRow(t *testing.T) {
+	gray := testGray(t, "faces/obama-1080p.jpg")
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
-		for _, kx := range []int{1, 2, 3, 4, 5, 6} {
+		for kx := 1; kx <= 9; kx++ {
 			for _, cn := range []int{1, 2, 3, 4} {
 				for _, ky := range []int{1, 2, 3, 4, 7, 51, 128} {
 					scale := 1 / float32(kx*ky)
@@ -112,12 +118,22 @@ func TestKernelBoxRow(t *testing.T) {
 					}
 					for n := 0; n <= 67; n++ {
 						acc := make([]uint16, n*kx*cn)
-						for i := range acc {
-							acc[i] = uint16(r.IntN(255*ky + 1))
-						}
-						if n%7 == 0 { // exact halves and the maximum
+						switch n % 7 {
+						case 0: // exact halves and the maximum
 							for i := range acc {
 								acc[i] = uint16(255 * ky * (i % 2))
+							}
+						case 1, 4: // the column sums of ky rows of a photograph
+							y0, x0 := r.IntN(gray.Height-ky+1), r.IntN(gray.Width)
+							for y := y0; y < y0+ky; y++ {
+								row := gray.Row(y)
+								for i := range acc { // wrapping around past the row's end
+									acc[i] += uint16(row[(x0+i)%gray.Width])
+								}
+							}
+						default:
+							for i := range acc {
+								acc[i] = uint16(r.IntN(255*ky + 1))
 							}
 						}
 						want := make([]byte, n*cn)

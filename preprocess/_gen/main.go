@@ -8,6 +8,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -16,8 +18,9 @@ import (
 func main() {
 	ConstraintExpr("!purego,!noasm")
 	addRow()
-	boxRow(2)
-	boxRow(4)
+	for kx := 2; kx <= 8; kx++ {
+		boxRow(kx)
+	}
 	blendRows()
 	linearRowGray()
 	lumaRGBA()
@@ -97,13 +100,42 @@ func addRow() {
 	RET()
 }
 
-// boxRow: averages of kx (2 or 4) adjacent column sums, 8 outputs a block.
+// boxOverRead is how many column sums past its block's kx*8 the last block
+// of boxRow's kernel for kx reads (a 128-bit lane loads 8 sums from where its
+// outputs start); dispatch_amd64.go has the same table.
+func boxOverRead(kx int) int {
+	switch kx {
+	case 3:
+		return 2
+	case 5, 6, 7:
+		return 8 - kx
+	}
+	return 0
+}
+
+// boxRow: averages of kx (2 to 8) adjacent column sums, 8 outputs a block.
+// The sums of each output are added as int32 by VPMADDWD (so each column sum
+// must fit a signed 16-bit lane) and then horizontally:
+//   - kx = 2: one VPMADDWD gives the 8 outputs;
+//   - kx = 4: pairs of VPMADDWD lanes, one VPHADDD;
+//   - kx = 3: each 128-bit lane loads 8 sums and shuffles them to two
+//     outputs of 4 words (the fourth zero), then as kx = 4;
+//   - kx = 5..8: each 128-bit lane holds one output's kx sums (words past kx
+//     weighted 0 by VPMADDWD), reduced by three VPHADDD and one VPERMD.
+//
+// The float32 product and its rounding (MXCSR's default, half to even) are
+// those of boxRow_U16_U8_generic.
 func boxRow(kx int) {
-	name := "boxRow" + string(rune('0'+kx)) + "_U16_U8_avx2"
+	name := fmt.Sprintf("boxRow%d_U16_U8_avx2", kx)
 	TEXT(name, NOSPLIT, "func(dst []byte, acc []uint16, scale float32)")
 	Pragma("noescape")
-	Doc(name+" is boxRow_U16_U8_generic with one channel and kx = "+string(rune('0'+kx))+
-		", for len(dst) a multiple of 8; acc holds", "len(dst)*kx sums, each at most 32767.")
+	if over := boxOverRead(kx); over > 0 {
+		Doc(fmt.Sprintf("%s is boxRow_U16_U8_generic with one channel and kx = %d, for len(dst) a multiple of 8; acc holds", name, kx),
+			fmt.Sprintf("len(dst)*kx sums, each at most 32767, and %d more that it reads but does not use.", over))
+	} else {
+		Doc(fmt.Sprintf("%s is boxRow_U16_U8_generic with one channel and kx = %d, for len(dst) a multiple of 8; acc holds", name, kx),
+			"len(dst)*kx sums, each at most 32767.")
+	}
 	dst := Load(Param("dst").Base(), GP64())
 	n := Load(Param("dst").Len(), GP64())
 	acc := Load(Param("acc").Base(), GP64())
@@ -111,18 +143,66 @@ func boxRow(kx int) {
 	scale := YMM()
 	VBROADCASTSS(sx, scale)
 	ones := broadcast16(1)
+	var shuf, w, perm VecVirtual
+	switch {
+	case kx == 3:
+		// Per lane: words 0,1,2,zero,3,4,5,zero.
+		shuf = laneShuffle(0x80800504_03020100, 0x80800b0a_09080706)
+	case kx >= 5:
+		if kx < 8 {
+			// Per lane: weight 1 for words 0..kx-1, 0 for the rest.
+			w = laneShuffle(0x00010001_00010001, (uint64(1)<<(16*(kx-4))-1)&0x00010001_00010001)
+		}
+		// Dwords o0 o2 o4 o6 o1 o3 o5 o7 back into order.
+		r := GP64()
+		MOVQ(U64(0x07030602_05010400), r)
+		x := XMM()
+		MOVQ(r, x)
+		perm = YMM()
+		VPMOVZXBD(x, perm)
+	}
 	SHRQ(Imm(3), n)
 	JZ(LabelRef("done"))
 	Label("loop")
 	s := YMM()
-	if kx == 2 {
+	switch {
+	case kx == 2:
 		VPMADDWD(Mem{Base: acc}, ones, s)
-	} else {
+	case kx == 3 || kx == 4:
 		b := YMM()
-		VPMADDWD(Mem{Base: acc}, ones, s)
-		VPMADDWD(Mem{Base: acc, Disp: 32}, ones, b)
+		if kx == 3 {
+			// Lanes: outputs 0,1 | 2,3 and 4,5 | 6,7.
+			VMOVDQU(Mem{Base: acc}, s.AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 12}, s, s)
+			VMOVDQU(Mem{Base: acc, Disp: 24}, b.AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 36}, b, b)
+			VPSHUFB(shuf, s, s)
+			VPSHUFB(shuf, b, b)
+			VPMADDWD(s, ones, s)
+			VPMADDWD(b, ones, b)
+		} else {
+			VPMADDWD(Mem{Base: acc}, ones, s)
+			VPMADDWD(Mem{Base: acc, Disp: 32}, ones, b)
+		}
 		VPHADDD(b, s, s)
 		VPERMQ(Imm(0xD8), s, s)
+	default:
+		// y[j] lanes: outputs 2j | 2j+1.
+		var y [4]VecVirtual
+		for j := range y {
+			y[j] = YMM()
+			if kx == 8 {
+				VPMADDWD(Mem{Base: acc, Disp: 32 * j}, ones, y[j])
+				continue
+			}
+			VMOVDQU(Mem{Base: acc, Disp: 2 * kx * 2 * j}, y[j].AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 2 * kx * (2*j + 1)}, y[j], y[j])
+			VPMADDWD(w, y[j], y[j])
+		}
+		VPHADDD(y[1], y[0], y[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
+		VPHADDD(y[3], y[2], y[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
+		VPHADDD(y[2], y[0], y[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
+		VPERMD(y[0], perm, s)
 	}
 	VCVTDQ2PS(s, s)
 	VMULPS(scale, s, s)

@@ -186,35 +186,29 @@ func yuvRow(dst, y, cb, cr []byte) {
 	yuvRow_RGB24_generic(dst, y, cb, cr)
 }
 
-// areaSetRow sets acc[i] = row[i]*w; w must be below 1<<15 (the kernel
-// multiplies as signed 16-bit values).
-func areaSetRow(acc []uint32, row []byte, w uint32) {
-	areaRow(acc, row, w, areaSetRow_U8_U32_avx2, areaSetRow_U8_U32_generic)
-}
-
-// areaAddRow adds row[i]*w to acc[i]; w as areaSetRow.
-func areaAddRow(acc []uint32, row []byte, w uint32) {
-	areaRow(acc, row, w, areaAddRow_U8_U32_avx2, areaAddRow_U8_U32_generic)
-}
-
-// areaRow runs one of the vertical pass's row kernels: the AVX2 one over
-// the whole blocks of 16 when it is active, the generic twin over the rest.
-func areaRow(acc []uint32, row []byte, w uint32, avx2, generic func([]uint32, []byte, uint32)) {
-	if activeVariant == variantAVX2 {
-		n := len(acc) &^ 15
+// areaRows runs the vertical pass of the fractional Area filter (see
+// areaRows_U8_U32_generic); every w[k] must be below 1<<15 (the kernel
+// multiplies as signed 16-bit values). The AVX2 kernel takes whole blocks
+// of 32 pixels, the generic twin the rest.
+func areaRows(acc []uint32, rows []byte, stride int, w []uint32) {
+	if activeVariant == variantAVX2 && len(w) > 0 {
+		n := len(acc) &^ 31
 		if n > 0 {
-			row = row[:len(acc)]
-			raceReadBytes(row[:n])
+			rows = rows[:(len(w)-1)*stride+len(acc)]
+			for k := range w {
+				raceReadBytes(rows[k*stride : k*stride+n])
+			}
 			raceWriteU32(acc[:n])
-			avx2(acc[:n], row[:n], w)
-			acc, row = acc[n:], row[n:]
+			areaRows_U8_U32_avx2(acc[:n], rows, stride, w)
+			acc, rows = acc[n:], rows[n:]
 		}
 	}
-	generic(acc, row, w)
+	areaRows_U8_U32_generic(acc, rows, stride, w)
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
-// areaCols_U32_U8_generic); the AVX2 kernel gathers 8 gray pixels a block.
+// areaCols_U32_U8_generic); the AVX2 kernel takes gray rows, 8 pixels a
+// block.
 func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7

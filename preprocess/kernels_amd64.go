@@ -85,17 +85,14 @@ func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum i
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaSetRow_U8_U32_avx2 is areaSetRow_U8_U32_generic for len(acc) a multiple of 16 and w < 1<<15.
+// areaRows_U8_U32_avx2 is areaRows_U8_U32_generic for len(acc) a multiple of 32, len(w) >= 1
+// and every w[k] < 1<<15.
 //
 //go:noescape
-func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+func areaRows_U8_U32_avx2(acc []uint32, rows []byte, stride int, w []uint32)
 
-// areaAddRow_U8_U32_avx2 is areaAddRow_U8_U32_generic for len(acc) a multiple of 16 and w < 1<<15.
-//
-//go:noescape
-func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
-
-// areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.
+// areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8
+// and n a positive multiple of 4.
 //
 //go:noescape
 func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)

@@ -652,104 +652,161 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// func areaRows_U8_U32_avx2(acc []uint32, rows []byte, stride int, w []uint32)
 // Requires: AVX, AVX2
-TEXT ·areaSetRow_U8_U32_avx2(SB), NOSPLIT, $0-52
-	MOVQ         acc_base+0(FP), AX
-	MOVQ         acc_len+8(FP), CX
-	MOVQ         row_base+24(FP), DX
-	MOVL         w+48(FP), BX
-	VMOVD        BX, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x04, CX
-	JZ           done
+TEXT ·areaRows_U8_U32_avx2(SB), NOSPLIT, $0-80
+	MOVQ acc_base+0(FP), AX
+	MOVQ acc_len+8(FP), CX
+	MOVQ rows_base+24(FP), DX
+	MOVQ stride+48(FP), BX
+	SHRQ $0x05, CX
+	JZ   done
 
-loop:
-	VPMOVZXBD (DX), Y1
-	VPMOVZXBD 8(DX), Y2
-	VPMADDWD  Y0, Y1, Y1
-	VPMADDWD  Y0, Y2, Y2
-	VMOVDQU   Y1, (AX)
-	VMOVDQU   Y2, 32(AX)
-	ADDQ      $0x10, DX
-	ADDQ      $0x40, AX
-	DECQ      CX
-	JNZ       loop
+block:
+	MOVQ         w_base+56(FP), SI
+	MOVQ         w_len+64(FP), DI
+	MOVQ         DX, R8
+	VPBROADCASTD (SI), Y5
+	VPMOVZXBD    (R8), Y0
+	VPMADDWD     Y5, Y0, Y0
+	VPMOVZXBD    8(R8), Y1
+	VPMADDWD     Y5, Y1, Y1
+	VPMOVZXBD    16(R8), Y2
+	VPMADDWD     Y5, Y2, Y2
+	VPMOVZXBD    24(R8), Y3
+	VPMADDWD     Y5, Y3, Y3
+	DECQ         DI
+	JZ           store
 
-done:
-	VZEROUPPER
-	RET
+row:
+	ADDQ         BX, R8
+	ADDQ         $0x04, SI
+	VPBROADCASTD (SI), Y5
+	VPMOVZXBD    (R8), Y4
+	VPMADDWD     Y5, Y4, Y4
+	VPADDD       Y4, Y0, Y0
+	VPMOVZXBD    8(R8), Y4
+	VPMADDWD     Y5, Y4, Y4
+	VPADDD       Y4, Y1, Y1
+	VPMOVZXBD    16(R8), Y4
+	VPMADDWD     Y5, Y4, Y4
+	VPADDD       Y4, Y2, Y2
+	VPMOVZXBD    24(R8), Y4
+	VPMADDWD     Y5, Y4, Y4
+	VPADDD       Y4, Y3, Y3
+	DECQ         DI
+	JNZ          row
 
-// func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
-// Requires: AVX, AVX2
-TEXT ·areaAddRow_U8_U32_avx2(SB), NOSPLIT, $0-52
-	MOVQ         acc_base+0(FP), AX
-	MOVQ         acc_len+8(FP), CX
-	MOVQ         row_base+24(FP), DX
-	MOVL         w+48(FP), BX
-	VMOVD        BX, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x04, CX
-	JZ           done
-
-loop:
-	VPMOVZXBD (DX), Y1
-	VPMOVZXBD 8(DX), Y2
-	VPMADDWD  Y0, Y1, Y1
-	VPMADDWD  Y0, Y2, Y2
-	VPADDD    (AX), Y1, Y1
-	VPADDD    32(AX), Y2, Y2
-	VMOVDQU   Y1, (AX)
-	VMOVDQU   Y2, 32(AX)
-	ADDQ      $0x10, DX
-	ADDQ      $0x40, AX
-	DECQ      CX
-	JNZ       loop
+store:
+	VMOVDQU Y0, (AX)
+	VMOVDQU Y1, 32(AX)
+	VMOVDQU Y2, 64(AX)
+	VMOVDQU Y3, 96(AX)
+	ADDQ    $0x20, DX
+	ADDQ    $0x80, AX
+	DECQ    CX
+	JNZ     block
 
 done:
 	VZEROUPPER
 	RET
 
 // func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, SSE2
 TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
-	MOVQ         vacc_base+24(FP), DX
-	MOVQ         xofs_base+48(FP), BX
-	MOVQ         xw_base+72(FP), SI
-	MOVQ         n+96(FP), DI
-	MOVL         $0x00800000, R8
-	VMOVD        R8, X0
+	MOVQ         xofs_base+48(FP), DX
+	MOVQ         xw_base+72(FP), BX
+	MOVL         $0x00800000, SI
+	VMOVD        SI, X0
 	VPBROADCASTD X0, Y0
-	MOVL         $0x00000001, R8
-	VMOVD        R8, X1
-	VPBROADCASTD X1, Y1
+	MOVQ         $0x0703060205010400, SI
+	MOVQ         SI, X1
+	VPMOVZXBD    X1, Y1
 	SHRQ         $0x03, CX
 	JZ           done
 
 block:
-	VMOVDQU (BX), Y2
-	VMOVDQA Y0, Y3
-	MOVQ    DI, R8
+	MOVQ        vacc_base+24(FP), SI
+	MOVQ        n+96(FP), DI
+	SHRQ        $0x02, DI
+	MOVQ        (DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     (BX), Y6, Y2
+	MOVQ        8(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     32(BX), Y6, Y3
+	MOVQ        16(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     64(BX), Y6, Y4
+	MOVQ        24(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     96(BX), Y6, Y5
+	ADDQ        $0x10, SI
+	ADDQ        $0x80, BX
+	DECQ        DI
+	JZ          reduce
 
-tap:
-	VPCMPEQD     Y5, Y5, Y5
-	VPXOR        Y4, Y4, Y4
-	VPGATHERDD   Y5, (DX)(Y2*4), Y4
-	VPMULLD      (SI), Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       Y1, Y2, Y2
-	ADDQ         $0x20, SI
-	DECQ         R8
-	JNZ          tap
-	VPSRLD       $0x18, Y3, Y3
-	VEXTRACTI128 $0x01, Y3, X2
-	VPACKUSDW    X2, X3, X3
-	VPACKUSWB    X3, X3, X3
-	VMOVQ        X3, (AX)
+group:
+	MOVQ        (DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     (BX), Y6, Y6
+	VPADDD      Y6, Y2, Y2
+	MOVQ        8(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     32(BX), Y6, Y6
+	VPADDD      Y6, Y3, Y3
+	MOVQ        16(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     64(BX), Y6, Y6
+	VPADDD      Y6, Y4, Y4
+	MOVQ        24(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*4), X6
+	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
+	VPMULLD     96(BX), Y6, Y6
+	VPADDD      Y6, Y5, Y5
+	ADDQ        $0x10, SI
+	ADDQ        $0x80, BX
+	DECQ        DI
+	JNZ         group
+
+reduce:
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y1, Y2
+	VPADDD       Y0, Y2, Y2
+	VPSRLD       $0x18, Y2, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VPACKUSWB    X2, X2, X2
+	VMOVQ        X2, (AX)
 	ADDQ         $0x08, AX
-	ADDQ         $0x20, BX
+	ADDQ         $0x20, DX
 	DECQ         CX
 	JNZ          block
 

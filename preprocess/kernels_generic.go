@@ -240,41 +240,51 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 	}
 }
 
-// areaSetRow_U8_U32_generic sets acc[i] = row[i]*w for i < len(acc).
-func areaSetRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] = uint32(v) * w
-	}
-}
-
-// areaAddRow_U8_U32_generic adds row[i]*w to acc[i] for i < len(acc).
-func areaAddRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] += uint32(v) * w
+// areaRows_U8_U32_generic is the vertical pass of the fractional Area filter
+// over the len(w) consecutive source rows of one destination row, stride
+// bytes apart from rows[0]: acc[i] = sum_k rows[k*stride+i]*w[k] for
+// i < len(acc) (modulo 2^32; the callers' weights keep it below 2^32).
+func areaRows_U8_U32_generic(acc []uint32, rows []byte, stride int, w []uint32) {
+	for k, wk := range w {
+		row := rows[k*stride : k*stride+len(acc)]
+		if k == 0 {
+			for i, v := range row {
+				acc[i] = uint32(v) * wk
+			}
+			continue
+		}
+		for i, v := range row {
+			acc[i] += uint32(v) * wk
+		}
 	}
 }
 
 // areaCols_U32_U8_generic is the horizontal pass of the fractional Area
 // filter: destination pixel d, channel c, is
-// (sum_j vacc[xofs[d]+j*cn+c]*w(d,j) + 1<<(2*areaBits-1)) >> (2*areaBits)
-// for j < n, where w(d,j) = xw[d&^7*n+j*8+d&7] (weights in blocks of 8
-// pixels, tap-major, as the SIMD kernel loads them). vacc holds at least n
-// pixels past every xofs[d].
+// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + 1<<(2*areaBits-1)) >> (2*areaBits)
+// for j < n, n a multiple of 4 (taps past a pixel's own have weight 0).
+// vacc holds at least n pixels past every xofs[d].
 func areaCols_U32_U8_generic(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
 	const half = 1 << (2*areaBits - 1)
 	m := len(dst) / cn
 	xofs = xofs[:m]
 	for d, x := range xofs {
-		w := xw[d&^7*n+d&7:]
+		w := xw[areaColsWeight(d, 0, n) : areaColsWeight(d, n-1, n)+1]
 		for c := 0; c < cn; c++ {
 			v := vacc[int(x)+c:]
 			s := uint32(half)
 			for j := 0; j < n; j++ {
-				s += v[j*cn] * w[j*8]
+				s += v[j*cn] * w[(j&^3)*8+j&3]
 			}
 			dst[d*cn+c] = uint8(s >> (2 * areaBits))
 		}
 	}
+}
+
+// areaColsWeight is the index in xw of destination pixel d's weight of tap
+// j for n taps a pixel (a multiple of 4): in blocks of 8 pixels, groups of 4
+// taps, then the pixel, then the tap, the order in which the SIMD kernel
+// loads them (each 128-bit lane multiplies 4 taps of one pixel).
+func areaColsWeight(d, j, n int) int {
+	return d&^7*n + (j&^3)*8 + (d&7)*4 + j&3
 }

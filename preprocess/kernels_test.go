@@ -312,46 +312,51 @@ func TestKernelYUVRow(t *testing.T) {
 	})
 }
 
-// TestKernelAreaRow: the fractional Area row kernels (set and accumulate)
-// give the generic kernels' values for every length up to 130 (all tails),
-// odd offsets, random, extreme and real rows, and weights up to 1<<areaBits,
-// and write nothing past the end.
-func TestKernelAreaRow(t *testing.T) {
+// TestKernelAreaRows: the vertical fractional Area kernel gives the generic
+// kernel's values for every length up to 130 (all tails), 1 to 7 rows, odd
+// offsets and strides, random, extreme and real rows, weights up to
+// 1<<areaBits, and writes nothing past the end.
+func TestKernelAreaRows(t *testing.T) {
 	gray := testGray(t, "faces/obama-1080p.jpg")
-	real := gray.Row(540)
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(41, 42))
 		for n := 0; n <= 130; n++ {
-			rows := append(extremes(n), randBytes(r, n+1)[1:], real[7:7+n])
-			for k, src := range rows {
-				w := uint32(r.IntN(1<<areaBits + 1))
-				if k == 1 {
-					w = 1 << areaBits
-				}
-				init := make([]uint32, n)
-				for i := range init {
-					init[i] = uint32(r.IntN(255 << areaBits))
-				}
-				for _, add := range []bool{false, true} {
-					want := slices.Clone(init)
+			for k := 1; k <= 7; k++ {
+				for kind := 0; kind < 3; kind++ {
+					stride := n + r.IntN(9)
+					var rows []byte
+					switch kind {
+					case 0: // extremes: all 255, or alternating 0 and 255
+						rows = extremes(k*stride + 1)[1+n%2][1:]
+					case 1:
+						rows = randBytes(r, k*stride+3)[3:]
+					default: // k rows of the photograph, with its stride
+						y := r.IntN(gray.Height - k)
+						x := r.IntN(gray.Width - n + 1)
+						rows = gray.Pix[y*gray.Stride+x:]
+						stride = gray.Stride
+					}
+					rows = rows[:(k-1)*stride+n]
+					w := make([]uint32, k)
+					for i := range w {
+						w[i] = uint32(r.IntN(1<<areaBits + 1))
+					}
+					if kind == 0 {
+						w[0] = 1 << areaBits
+					}
+					want := make([]uint32, n)
+					areaRows_U8_U32_generic(want, rows, stride, w)
 					got := make([]uint32, n+8)
-					copy(got, init)
-					for i := n; i < len(got); i++ {
+					for i := range got {
 						got[i] = 0xDEADBEEF
 					}
-					if add {
-						areaAddRow_U8_U32_generic(want, src, w)
-						areaAddRow(got[:n], src, w)
-					} else {
-						areaSetRow_U8_U32_generic(want, src, w)
-						areaSetRow(got[:n], src, w)
-					}
+					areaRows(got[:n], rows, stride, w)
 					if !slices.Equal(got[:n], want) {
-						t.Fatalf("n=%d row %d w=%d add=%v: got %v want %v", n, k, w, add, got[:n], want)
+						t.Fatalf("n=%d rows=%d kind %d: got %v want %v", n, k, kind, got[:n], want)
 					}
 					for i := n; i < len(got); i++ {
 						if got[i] != 0xDEADBEEF {
-							t.Fatalf("n=%d add=%v: wrote past the end", n, add)
+							t.Fatalf("n=%d rows=%d: wrote past the end", n, k)
 						}
 					}
 				}
@@ -361,14 +366,15 @@ func TestKernelAreaRow(t *testing.T) {
 }
 
 // TestKernelAreaCols: the horizontal fractional Area kernel gives the
-// generic kernel's bytes for every output length up to 70 (all tails), tap
-// counts 1 to 6, channel counts 1 to 4, random and extreme sums, and writes
-// nothing past the end.
+// generic kernel's bytes for every output length up to 70 (all tails), 1 to
+// 12 taps a pixel (in groups of 4, the rest weight 0), channel counts 1 to 4,
+// random and extreme sums, and writes nothing past the end.
 func TestKernelAreaCols(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(43, 44))
 		for m := 0; m <= 70; m++ {
-			for n := 1; n <= 6; n++ {
+			for taps := 1; taps <= 12; taps++ {
+				n := (taps + 3) &^ 3
 				for cn := 1; cn <= 4; cn++ {
 					srcW := m*2 + n + 3
 					vacc := make([]uint32, (srcW+n)*cn)
@@ -384,13 +390,13 @@ func TestKernelAreaCols(t *testing.T) {
 					for d := range xofs {
 						xofs[d] = int32(r.IntN(srcW) * cn)
 						left := uint32(1 << areaBits)
-						for j := 0; j < n; j++ {
+						for j := 0; j < taps; j++ {
 							w := uint32(r.IntN(int(left) + 1))
-							if j == n-1 {
+							if j == taps-1 {
 								w = left
 							}
 							left -= w
-							xw[d&^7*n+j*8+d&7] = w
+							xw[areaColsWeight(d, j, n)] = w
 						}
 					}
 					want := make([]byte, m*cn)
@@ -399,7 +405,7 @@ func TestKernelAreaCols(t *testing.T) {
 					areaCols(got, vacc, xofs, xw, n, cn)
 					check(t)
 					if !bytes.Equal(got, want) {
-						t.Fatalf("m=%d n=%d cn=%d: got %v want %v", m, n, cn, got, want)
+						t.Fatalf("m=%d taps=%d cn=%d: got %v want %v", m, taps, cn, got, want)
 					}
 				}
 			}

@@ -63,10 +63,11 @@ type Resizer struct {
 
 	// modeArea
 	ytab   []areaTap
-	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
+	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
+	ayw    []uint32 // ytab's weights
 	axofs  []int32  // first source sample of each destination pixel (times cn)
-	axw    []uint32 // axn weights per destination pixel, zero-padded, in blocks of 8 pixels (see areaCols_U32_U8_generic)
-	axn    int      // taps per destination pixel
+	axw    []uint32 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
+	axn    int      // taps per destination pixel, rounded up to a multiple of 4
 	vacc   []uint32 // one vertically accumulated source row, areaBits fixed point, axn zero pixels of padding
 }
 
@@ -249,6 +250,7 @@ func (r *Resizer) planArea() {
 		r.axn = max(r.axn, j-i)
 		i = j
 	}
+	r.axn = (r.axn + 3) &^ 3
 	r.axofs = make([]int32, r.dstW)
 	r.axw = make([]uint32, (r.dstW+7)&^7*r.axn)
 	for i, xt := range xtab {
@@ -257,12 +259,17 @@ func (r *Resizer) planArea() {
 			r.axofs[d] = xt.si * int32(r.cn)
 		}
 		j := int(xt.si) - int(r.axofs[d])/r.cn
-		r.axw[d&^7*r.axn+j*8+d&7] = xt.w
+		r.axw[areaColsWeight(d, j, r.axn)] = xt.w
 	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
+	r.ayw = make([]uint32, len(r.ytab))
 	for i, tp := range r.ytab {
 		r.ystart[tp.di+1] = int32(i + 1)
+		r.ayw[i] = tp.w
+		if i > 0 && tp.di == r.ytab[i-1].di && tp.si != r.ytab[i-1].si+1 {
+			panic("preprocess: Area taps of a row are not consecutive source rows")
+		}
 	}
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
@@ -342,17 +349,13 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 func (r *Resizer) resizeArea(dst, src *Plane) {
 	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {
-		taps := r.ytab[r.ystart[dy]:r.ystart[dy+1]]
-		if len(taps) == 0 {
+		t0, t1 := r.ystart[dy], r.ystart[dy+1]
+		if t0 == t1 {
 			clear(vacc)
-		}
-		for k, yt := range taps {
-			row := src.Row(int(yt.si))
-			if k == 0 {
-				areaSetRow(vacc, row, yt.w)
-			} else {
-				areaAddRow(vacc, row, yt.w)
-			}
+		} else {
+			o := int(r.ytab[t0].si) * src.Stride
+			end := o + int(t1-t0-1)*src.Stride + len(vacc)
+			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.ayw[t0:t1])
 		}
 		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 	}

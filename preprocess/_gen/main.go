@@ -27,8 +27,7 @@ func main() {
 	lumaRGB24()
 	laplacian()
 	yuvRowRGB24()
-	areaRow(false)
-	areaRow(true)
+	areaRows()
 	areaColsGray()
 	Generate()
 }
@@ -503,84 +502,134 @@ func yuvRowRGB24() {
 	RET()
 }
 
-// areaRow: acc[i] = row[i]*w (or acc[i] += row[i]*w), 16 pixels a block.
-// Each pixel is zero-extended to a 32-bit lane and multiplied with VPMADDWD
-// by w in the low 16 bits of a lane, so w must be below 1<<15.
-func areaRow(add bool) {
-	name, gen := "areaSetRow_U8_U32_avx2", "areaSetRow_U8_U32_generic"
-	if add {
-		name, gen = "areaAddRow_U8_U32_avx2", "areaAddRow_U8_U32_generic"
-	}
-	TEXT(name, NOSPLIT, "func(acc []uint32, row []byte, w uint32)")
+// areaRows: the vertical pass of the fractional Area filter over all the
+// rows of one destination row, 32 pixels a block kept in registers across
+// the rows: acc[i] = sum_k rows[k*stride+i]*w[k]. Each pixel is
+// zero-extended to a 32-bit lane and multiplied with VPMADDWD by w[k] in the
+// low 16 bits of a lane, so every w[k] must be below 1<<15.
+func areaRows() {
+	TEXT("areaRows_U8_U32_avx2", NOSPLIT, "func(acc []uint32, rows []byte, stride int, w []uint32)")
 	Pragma("noescape")
-	Doc(name + " is " + gen + " for len(acc) a multiple of 16 and w < 1<<15.")
+	Doc("areaRows_U8_U32_avx2 is areaRows_U8_U32_generic for len(acc) a multiple of 32, len(w) >= 1",
+		"and every w[k] < 1<<15.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
-	row := Load(Param("row").Base(), GP64())
-	w := Load(Param("w"), GP32())
-	wx := XMM()
-	VMOVD(w, wx)
-	wy := YMM()
-	VPBROADCASTD(wx, wy)
-	SHRQ(Imm(4), n)
+	rows := Load(Param("rows").Base(), GP64())
+	stride := Load(Param("stride"), GP64())
+	SHRQ(Imm(5), n)
 	JZ(LabelRef("done"))
-	a, b := YMM(), YMM()
-	Label("loop")
-	VPMOVZXBD(Mem{Base: row}, a)
-	VPMOVZXBD(Mem{Base: row, Disp: 8}, b)
-	VPMADDWD(wy, a, a)
-	VPMADDWD(wy, b, b)
-	if add {
-		VPADDD(Mem{Base: acc}, a, a)
-		VPADDD(Mem{Base: acc, Disp: 32}, b, b)
+	var a [4]VecVirtual
+	for i := range a {
+		a[i] = YMM()
 	}
-	VMOVDQU(a, Mem{Base: acc})
-	VMOVDQU(b, Mem{Base: acc, Disp: 32})
-	ADDQ(Imm(16), row)
-	ADDQ(Imm(64), acc)
+	v, wy := YMM(), YMM()
+	Label("block")
+	w := Load(Param("w").Base(), GP64())
+	k := Load(Param("w").Len(), GP64())
+	p := GP64()
+	MOVQ(rows, p)
+	VPBROADCASTD(Mem{Base: w}, wy)
+	for i := range a {
+		VPMOVZXBD(Mem{Base: p, Disp: 8 * i}, a[i])
+		VPMADDWD(wy, a[i], a[i])
+	}
+	DECQ(k)
+	JZ(LabelRef("store"))
+	Label("row")
+	ADDQ(stride, p)
+	ADDQ(Imm(4), w)
+	VPBROADCASTD(Mem{Base: w}, wy)
+	for i := range a {
+		VPMOVZXBD(Mem{Base: p, Disp: 8 * i}, v)
+		VPMADDWD(wy, v, v)
+		VPADDD(v, a[i], a[i])
+	}
+	DECQ(k)
+	JNZ(LabelRef("row"))
+	Label("store")
+	for i := range a {
+		VMOVDQU(a[i], Mem{Base: acc, Disp: 32 * i})
+	}
+	ADDQ(Imm(32), rows)
+	ADDQ(Imm(128), acc)
 	DECQ(n)
-	JNZ(LabelRef("loop"))
+	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()
 	RET()
 }
 
 // areaColsGray: the horizontal pass of the fractional Area filter for gray
-// rows, 8 outputs a block: for each of the n taps, the 8 pixels at
-// xofs[d]+j are gathered from vacc and multiplied by the block's 8 weights
-// of tap j.
+// rows, 8 outputs a block, without gathers: the taps of each output are
+// consecutive, so each 128-bit lane loads 4 of them from vacc at the
+// output's xofs (one lane per output, outputs 2j | 2j+1 in ymm j) and
+// multiplies them by the output's 4 weights; n/4 groups of 4 taps are added
+// up lane-wise, then the 4 ymm are reduced by three VPHADDD and put back in
+// order by one VPERMD (as boxRow for kx >= 5). The weights of a block are
+// group-major, then output-major (see areaColsWeight).
 func areaColsGray() {
 	TEXT("areaCols_U32_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)")
 	Pragma("noescape")
-	Doc("areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.")
+	Doc("areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8",
+		"and n a positive multiple of 4.")
 	dst := Load(Param("dst").Base(), GP64())
 	m := Load(Param("dst").Len(), GP64())
-	vacc := Load(Param("vacc").Base(), GP64())
 	xofs := Load(Param("xofs").Base(), GP64())
 	xw := Load(Param("xw").Base(), GP64())
-	n := Load(Param("n"), GP64())
 	half := broadcast32(1 << 23)
-	one := broadcast32(1)
+	r := GP64()
+	MOVQ(U64(0x07030602_05010400), r)
+	x := XMM()
+	MOVQ(r, x)
+	perm := YMM()
+	VPMOVZXBD(x, perm)
 	SHRQ(Imm(3), m)
 	JZ(LabelRef("done"))
-	idx, acc, g, mask := YMM(), YMM(), YMM(), YMM()
-	j := GP64()
+	var acc [4]VecVirtual
+	for j := range acc {
+		acc[j] = YMM()
+	}
+	v := YMM()
+	// group multiplies the taps 4g..4g+3 of the block's 8 outputs by their
+	// weights, into acc or added to it. Each 64-bit load of xofs gives the
+	// indices of a pair (non-negative, so the low half zero-extended).
+	group := func(base Register, first bool) {
+		for j := range acc {
+			i0, i1 := GP64(), GP64()
+			MOVQ(Mem{Base: xofs, Disp: 8 * j}, i1)
+			MOVL(i1.As32(), i0.As32())
+			SHRQ(Imm(32), i1)
+			VMOVDQU(Mem{Base: base, Index: i0, Scale: 4}, v.AsX())
+			VINSERTI128(Imm(1), Mem{Base: base, Index: i1, Scale: 4}, v, v)
+			if first {
+				VPMULLD(Mem{Base: xw, Disp: 32 * j}, v, acc[j])
+				continue
+			}
+			VPMULLD(Mem{Base: xw, Disp: 32 * j}, v, v)
+			VPADDD(v, acc[j], acc[j])
+		}
+		ADDQ(Imm(16), base)
+		ADDQ(Imm(128), xw)
+	}
 	Label("block")
-	VMOVDQU(Mem{Base: xofs}, idx)
-	VMOVDQA(half, acc)
-	MOVQ(n, j)
-	Label("tap")
-	VPCMPEQD(mask, mask, mask)
-	VPXOR(g, g, g)
-	VPGATHERDD(mask, Mem{Base: vacc, Index: idx, Scale: 4}, g)
-	VPMULLD(Mem{Base: xw}, g, g)
-	VPADDD(g, acc, acc)
-	VPADDD(one, idx, idx)
-	ADDQ(Imm(32), xw)
-	DECQ(j)
-	JNZ(LabelRef("tap"))
-	VPSRLD(Imm(24), acc, acc)
-	packStore8(acc, Mem{Base: dst})
+	base := Load(Param("vacc").Base(), GP64())
+	g := Load(Param("n"), GP64())
+	SHRQ(Imm(2), g)
+	group(base, true)
+	DECQ(g)
+	JZ(LabelRef("reduce"))
+	Label("group")
+	group(base, false)
+	DECQ(g)
+	JNZ(LabelRef("group"))
+	Label("reduce")
+	VPHADDD(acc[1], acc[0], acc[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
+	VPHADDD(acc[3], acc[2], acc[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
+	VPHADDD(acc[2], acc[0], acc[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
+	VPERMD(acc[0], perm, acc[0])
+	VPADDD(half, acc[0], acc[0])
+	VPSRLD(Imm(24), acc[0], acc[0])
+	packStore8(acc[0], Mem{Base: dst})
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)
 	DECQ(m)

@@ -187,10 +187,11 @@ func yuvRow(dst, y, cb, cr []byte) {
 }
 
 // areaRows runs the vertical pass of the fractional Area filter (see
-// areaRows_U8_U32_generic); every w[k] must be below 1<<15 (the kernel
-// multiplies as signed 16-bit values). The AVX2 kernel takes whole blocks
-// of 32 pixels, the generic twin the rest.
-func areaRows(acc []uint32, rows []byte, stride int, w []uint32) {
+// areaRows_U8_U16_generic); every w[k] must be below 1<<15 (the kernel
+// multiplies as signed 16-bit values) and their sum at most 1<<areaBits.
+// The AVX2 kernel takes whole blocks of 32 pixels, the generic twin the
+// rest.
+func areaRows(acc []uint16, rows []byte, stride int, w []uint32) {
 	if activeVariant == variantAVX2 && len(w) > 0 {
 		n := len(acc) &^ 31
 		if n > 0 {
@@ -198,27 +199,31 @@ func areaRows(acc []uint32, rows []byte, stride int, w []uint32) {
 			for k := range w {
 				raceReadBytes(rows[k*stride : k*stride+n])
 			}
-			raceWriteU32(acc[:n])
-			areaRows_U8_U32_avx2(acc[:n], rows, stride, w)
+			raceWriteU16(acc[:n])
+			areaRows_U8_U16_avx2(acc[:n], rows, stride, w)
 			acc, rows = acc[n:], rows[n:]
 		}
 	}
-	areaRows_U8_U32_generic(acc, rows, stride, w)
+	areaRows_U8_U16_generic(acc, rows, stride, w)
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
-// areaCols_U32_U8_generic); the AVX2 kernel takes gray rows, 8 pixels a
+// areaCols_U16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
 // block.
-func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
+func areaCols(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7
 		if m > 0 {
-			raceReadU32(vacc)
-			raceReadU32(xw[:m*n])
+			raceReadU16(vacc)
+			raceReadU16(xw[:m*n])
 			raceWriteBytes(dst[:m])
-			areaCols_U32_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			if n == 4 {
+				areaCols4_U16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			} else {
+				areaCols8_U16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			}
 			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
 		}
 	}
-	areaCols_U32_U8_generic(dst, vacc, xofs, xw, n, cn)
+	areaCols_U16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }

@@ -85,14 +85,20 @@ func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum i
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaRows_U8_U32_avx2 is areaRows_U8_U32_generic for len(acc) a multiple of 32, len(w) >= 1
+// areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 32, len(w) >= 1
 // and every w[k] < 1<<15.
 //
 //go:noescape
-func areaRows_U8_U32_avx2(acc []uint32, rows []byte, stride int, w []uint32)
+func areaRows_U8_U16_avx2(acc []uint16, rows []byte, stride int, w []uint32)
 
-// areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8
-// and n a positive multiple of 4.
+// areaCols4_U16_Gray_avx2 is areaCols_U16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 7
+// for len(dst) a multiple of 8.
 //
 //go:noescape
-func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
+func areaCols4_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+
+// areaCols8_U16_Gray_avx2 is areaCols_U16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 7
+// for len(dst) a multiple of 8 and n a positive multiple of 8.
+//
+//go:noescape
+func areaCols8_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)

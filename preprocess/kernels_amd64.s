@@ -652,73 +652,143 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaRows_U8_U32_avx2(acc []uint32, rows []byte, stride int, w []uint32)
+// func areaRows_U8_U16_avx2(acc []uint16, rows []byte, stride int, w []uint32)
 // Requires: AVX, AVX2
-TEXT ·areaRows_U8_U32_avx2(SB), NOSPLIT, $0-80
-	MOVQ acc_base+0(FP), AX
-	MOVQ acc_len+8(FP), CX
-	MOVQ rows_base+24(FP), DX
-	MOVQ stride+48(FP), BX
-	SHRQ $0x05, CX
-	JZ   done
+TEXT ·areaRows_U8_U16_avx2(SB), NOSPLIT, $0-80
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         rows_base+24(FP), DX
+	MOVQ         stride+48(FP), BX
+	MOVL         $0x00000010, SI
+	VMOVD        SI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x05, CX
+	JZ           done
 
 block:
 	MOVQ         w_base+56(FP), SI
 	MOVQ         w_len+64(FP), DI
 	MOVQ         DX, R8
-	VPBROADCASTD (SI), Y5
-	VPMOVZXBD    (R8), Y0
-	VPMADDWD     Y5, Y0, Y0
-	VPMOVZXBD    8(R8), Y1
-	VPMADDWD     Y5, Y1, Y1
-	VPMOVZXBD    16(R8), Y2
-	VPMADDWD     Y5, Y2, Y2
-	VPMOVZXBD    24(R8), Y3
-	VPMADDWD     Y5, Y3, Y3
+	VPBROADCASTD (SI), Y6
+	VPMOVZXBD    (R8), Y1
+	VPMADDWD     Y6, Y1, Y1
+	VPMOVZXBD    8(R8), Y2
+	VPMADDWD     Y6, Y2, Y2
+	VPMOVZXBD    16(R8), Y3
+	VPMADDWD     Y6, Y3, Y3
+	VPMOVZXBD    24(R8), Y4
+	VPMADDWD     Y6, Y4, Y4
 	DECQ         DI
 	JZ           store
 
 row:
 	ADDQ         BX, R8
 	ADDQ         $0x04, SI
-	VPBROADCASTD (SI), Y5
-	VPMOVZXBD    (R8), Y4
-	VPMADDWD     Y5, Y4, Y4
-	VPADDD       Y4, Y0, Y0
-	VPMOVZXBD    8(R8), Y4
-	VPMADDWD     Y5, Y4, Y4
-	VPADDD       Y4, Y1, Y1
-	VPMOVZXBD    16(R8), Y4
-	VPMADDWD     Y5, Y4, Y4
-	VPADDD       Y4, Y2, Y2
-	VPMOVZXBD    24(R8), Y4
-	VPMADDWD     Y5, Y4, Y4
-	VPADDD       Y4, Y3, Y3
+	VPBROADCASTD (SI), Y6
+	VPMOVZXBD    (R8), Y5
+	VPMADDWD     Y6, Y5, Y5
+	VPADDD       Y5, Y1, Y1
+	VPMOVZXBD    8(R8), Y5
+	VPMADDWD     Y6, Y5, Y5
+	VPADDD       Y5, Y2, Y2
+	VPMOVZXBD    16(R8), Y5
+	VPMADDWD     Y6, Y5, Y5
+	VPADDD       Y5, Y3, Y3
+	VPMOVZXBD    24(R8), Y5
+	VPMADDWD     Y6, Y5, Y5
+	VPADDD       Y5, Y4, Y4
 	DECQ         DI
 	JNZ          row
 
 store:
-	VMOVDQU Y0, (AX)
-	VMOVDQU Y1, 32(AX)
-	VMOVDQU Y2, 64(AX)
-	VMOVDQU Y3, 96(AX)
-	ADDQ    $0x20, DX
-	ADDQ    $0x80, AX
-	DECQ    CX
-	JNZ     block
+	VPADDD    Y0, Y1, Y1
+	VPSRLD    $0x05, Y1, Y1
+	VPADDD    Y0, Y2, Y2
+	VPSRLD    $0x05, Y2, Y2
+	VPADDD    Y0, Y3, Y3
+	VPSRLD    $0x05, Y3, Y3
+	VPADDD    Y0, Y4, Y4
+	VPSRLD    $0x05, Y4, Y4
+	VPACKUSDW Y2, Y1, Y1
+	VPERMQ    $0xd8, Y1, Y1
+	VMOVDQU   Y1, (AX)
+	VPACKUSDW Y4, Y3, Y3
+	VPERMQ    $0xd8, Y3, Y3
+	VMOVDQU   Y3, 32(AX)
+	ADDQ      $0x20, DX
+	ADDQ      $0x40, AX
+	DECQ      CX
+	JNZ       block
 
 done:
 	VZEROUPPER
 	RET
 
-// func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
-// Requires: AVX, AVX2, SSE2
-TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
+// func areaCols4_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+// Requires: AVX, AVX2
+TEXT ·areaCols4_U16_Gray_avx2(SB), NOSPLIT, $0-104
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         xofs_base+48(FP), DX
 	MOVQ         xw_base+72(FP), BX
-	MOVL         $0x00800000, SI
+	MOVL         $0x00040000, SI
+	VMOVD        SI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVQ         vacc_base+24(FP), SI
+	MOVQ         (DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X1
+	VPINSRQ      $0x01, (SI)(R8*2), X1, X1
+	MOVQ         8(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X2
+	VPINSRQ      $0x01, (SI)(R8*2), X2, X2
+	VINSERTI128  $0x01, X2, Y1, Y1
+	VPMADDWD     (BX), Y1, Y1
+	MOVQ         16(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X2
+	VPINSRQ      $0x01, (SI)(R8*2), X2, X2
+	MOVQ         24(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X3
+	VPINSRQ      $0x01, (SI)(R8*2), X3, X3
+	VINSERTI128  $0x01, X3, Y2, Y2
+	VPMADDWD     32(BX), Y2, Y2
+	ADDQ         $0x40, BX
+	VPHADDD      Y2, Y1, Y1
+	VPERMQ       $0xd8, Y1, Y1
+	VPADDD       Y0, Y1, Y1
+	VPSRLD       $0x13, Y1, Y1
+	VEXTRACTI128 $0x01, Y1, X2
+	VPACKUSDW    X2, X1, X1
+	VPACKUSWB    X1, X1, X1
+	VMOVQ        X1, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, DX
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaCols8_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+// Requires: AVX, AVX2, SSE2
+TEXT ·areaCols8_U16_Gray_avx2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         xofs_base+48(FP), DX
+	MOVQ         xw_base+72(FP), BX
+	MOVL         $0x00040000, SI
 	VMOVD        SI, X0
 	VPBROADCASTD X0, Y0
 	MOVQ         $0x0703060205010400, SI
@@ -730,31 +800,31 @@ TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
 block:
 	MOVQ        vacc_base+24(FP), SI
 	MOVQ        n+96(FP), DI
-	SHRQ        $0x02, DI
+	SHRQ        $0x03, DI
 	MOVQ        (DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     (BX), Y6, Y2
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    (BX), Y6, Y2
 	MOVQ        8(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     32(BX), Y6, Y3
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    32(BX), Y6, Y3
 	MOVQ        16(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     64(BX), Y6, Y4
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    64(BX), Y6, Y4
 	MOVQ        24(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     96(BX), Y6, Y5
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    96(BX), Y6, Y5
 	ADDQ        $0x10, SI
 	ADDQ        $0x80, BX
 	DECQ        DI
@@ -764,30 +834,30 @@ group:
 	MOVQ        (DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     (BX), Y6, Y6
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    (BX), Y6, Y6
 	VPADDD      Y6, Y2, Y2
 	MOVQ        8(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     32(BX), Y6, Y6
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    32(BX), Y6, Y6
 	VPADDD      Y6, Y3, Y3
 	MOVQ        16(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     64(BX), Y6, Y6
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    64(BX), Y6, Y6
 	VPADDD      Y6, Y4, Y4
 	MOVQ        24(DX), R9
 	MOVL        R9, R8
 	SHRQ        $0x20, R9
-	VMOVDQU     (SI)(R8*4), X6
-	VINSERTI128 $0x01, (SI)(R9*4), Y6, Y6
-	VPMULLD     96(BX), Y6, Y6
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    96(BX), Y6, Y6
 	VPADDD      Y6, Y5, Y5
 	ADDQ        $0x10, SI
 	ADDQ        $0x80, BX
@@ -800,7 +870,7 @@ reduce:
 	VPHADDD      Y4, Y2, Y2
 	VPERMD       Y2, Y1, Y2
 	VPADDD       Y0, Y2, Y2
-	VPSRLD       $0x18, Y2, Y2
+	VPSRLD       $0x13, Y2, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VPACKUSWB    X2, X2, X2

@@ -240,51 +240,60 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 	}
 }
 
-// areaRows_U8_U32_generic is the vertical pass of the fractional Area filter
+// areaRows_U8_U16_generic is the vertical pass of the fractional Area filter
 // over the len(w) consecutive source rows of one destination row, stride
-// bytes apart from rows[0]: acc[i] = sum_k rows[k*stride+i]*w[k] for
-// i < len(acc) (modulo 2^32; the callers' weights keep it below 2^32).
-func areaRows_U8_U32_generic(acc []uint32, rows []byte, stride int, w []uint32) {
-	for k, wk := range w {
-		row := rows[k*stride : k*stride+len(acc)]
-		if k == 0 {
-			for i, v := range row {
-				acc[i] = uint32(v) * wk
-			}
-			continue
+// bytes apart from rows[0]: acc[i] = (sum_k rows[k*stride+i]*w[k] +
+// 1<<(areaBits-areaAccBits-1)) >> (areaBits-areaAccBits) for i < len(acc),
+// the weighted sum with areaAccBits fractional bits. The weights sum to at
+// most 1<<areaBits, so acc[i] is at most 255<<areaAccBits (it fits the
+// SIMD kernels' signed 16-bit lanes).
+func areaRows_U8_U16_generic(acc []uint16, rows []byte, stride int, w []uint32) {
+	const sh = areaBits - areaAccBits
+	n := len(acc)
+	if len(w) == 0 {
+		clear(acc)
+		return
+	}
+	rows = rows[:(len(w)-1)*stride+n]
+	for i := range acc {
+		s := uint32(1 << (sh - 1))
+		for k, wk := range w {
+			s += uint32(rows[k*stride+i]) * wk
 		}
-		for i, v := range row {
-			acc[i] += uint32(v) * wk
-		}
+		acc[i] = uint16(s >> sh)
 	}
 }
 
-// areaCols_U32_U8_generic is the horizontal pass of the fractional Area
+// areaCols_U16_U8_generic is the horizontal pass of the fractional Area
 // filter: destination pixel d, channel c, is
-// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + 1<<(2*areaBits-1)) >> (2*areaBits)
-// for j < n, n a multiple of 4 (taps past a pixel's own have weight 0).
-// vacc holds at least n pixels past every xofs[d].
-func areaCols_U32_U8_generic(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
-	const half = 1 << (2*areaBits - 1)
+// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + half) >> (areaAccBits+areaBits)
+// for j < n, half = 1<<(areaAccBits+areaBits-1), n = 4 or a multiple of 8
+// (taps past a pixel's own have weight 0). vacc holds at least n pixels past
+// every xofs[d]; the weights of a pixel sum to 1<<areaBits.
+func areaCols_U16_U8_generic(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n, cn int) {
+	const sh = areaAccBits + areaBits
 	m := len(dst) / cn
 	xofs = xofs[:m]
+	t := min(n, 8)
 	for d, x := range xofs {
 		w := xw[areaColsWeight(d, 0, n) : areaColsWeight(d, n-1, n)+1]
 		for c := 0; c < cn; c++ {
 			v := vacc[int(x)+c:]
-			s := uint32(half)
+			s := uint32(1 << (sh - 1))
 			for j := 0; j < n; j++ {
-				s += v[j*cn] * w[(j&^3)*8+j&3]
+				s += uint32(v[j*cn]) * uint32(w[(j&^(t-1))*8+j&(t-1)])
 			}
-			dst[d*cn+c] = uint8(s >> (2 * areaBits))
+			dst[d*cn+c] = uint8(s >> sh)
 		}
 	}
 }
 
 // areaColsWeight is the index in xw of destination pixel d's weight of tap
-// j for n taps a pixel (a multiple of 4): in blocks of 8 pixels, groups of 4
-// taps, then the pixel, then the tap, the order in which the SIMD kernel
-// loads them (each 128-bit lane multiplies 4 taps of one pixel).
+// j for n taps a pixel (4 or a multiple of 8): in blocks of 8 pixels, groups
+// of t = min(n, 8) taps, then the pixel, then the tap, the order in which the
+// SIMD kernels load them (each 128-bit lane takes 8 taps of one pixel, or
+// 4 taps of two).
 func areaColsWeight(d, j, n int) int {
-	return d&^7*n + (j&^3)*8 + (d&7)*4 + j&3
+	t := min(n, 8)
+	return d&^7*n + (j&^(t-1))*8 + (d&7)*t + j&(t-1)
 }

@@ -314,8 +314,7 @@ func TestKernelYUVRow(t *testing.T) {
 
 // TestKernelAreaRows: the vertical fractional Area kernel gives the generic
 // kernel's values for every length up to 130 (all tails), 1 to 7 rows, odd
-// offsets and strides, random, extreme and real rows, weights up to
-// 1<<areaBits, and writes nothing past the end.
+// offsets and strides, random, extreme and real rows, weights to at most 1<<areaBits, and writes nothing past the end.
 func TestKernelAreaRows(t *testing.T) {
 	gray := testGray(t, "faces/obama-1080p.jpg")
 	forEachVariant(t, func(t *testing.T) {
@@ -338,24 +337,26 @@ func TestKernelAreaRows(t *testing.T) {
 					}
 					rows = rows[:(k-1)*stride+n]
 					w := make([]uint32, k)
+					left := 1 << areaBits
 					for i := range w {
-						w[i] = uint32(r.IntN(1<<areaBits + 1))
+						w[i] = uint32(r.IntN(left + 1))
+						if kind == 0 && i == k-1 {
+							w[i] = uint32(left) // all of 1<<areaBits: the largest sums
+						}
+						left -= int(w[i])
 					}
-					if kind == 0 {
-						w[0] = 1 << areaBits
-					}
-					want := make([]uint32, n)
-					areaRows_U8_U32_generic(want, rows, stride, w)
-					got := make([]uint32, n+8)
+					want := make([]uint16, n)
+					areaRows_U8_U16_generic(want, rows, stride, w)
+					got := make([]uint16, n+8)
 					for i := range got {
-						got[i] = 0xDEADBEEF
+						got[i] = 0xBEEF
 					}
 					areaRows(got[:n], rows, stride, w)
 					if !slices.Equal(got[:n], want) {
 						t.Fatalf("n=%d rows=%d kind %d: got %v want %v", n, k, kind, got[:n], want)
 					}
 					for i := n; i < len(got); i++ {
-						if got[i] != 0xDEADBEEF {
+						if got[i] != 0xBEEF {
 							t.Fatalf("n=%d rows=%d: wrote past the end", n, k)
 						}
 					}
@@ -367,26 +368,27 @@ func TestKernelAreaRows(t *testing.T) {
 
 // TestKernelAreaCols: the horizontal fractional Area kernel gives the
 // generic kernel's bytes for every output length up to 70 (all tails), 1 to
-// 12 taps a pixel (in groups of 4, the rest weight 0), channel counts 1 to 4,
-// random and extreme sums, and writes nothing past the end.
+// 20 taps a pixel (rounded up to 4 or a multiple of 8, the rest weight 0),
+// channel counts 1 to 4, random and extreme sums, and writes nothing past
+// the end.
 func TestKernelAreaCols(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(43, 44))
 		for m := 0; m <= 70; m++ {
-			for taps := 1; taps <= 12; taps++ {
-				n := (taps + 3) &^ 3
+			for taps := 1; taps <= 20; taps++ {
+				n := areaColsTaps(taps)
 				for cn := 1; cn <= 4; cn++ {
 					srcW := m*2 + n + 3
-					vacc := make([]uint32, (srcW+n)*cn)
+					vacc := make([]uint16, (srcW+n)*cn)
 					big := r.IntN(2) == 0
 					for i := range vacc {
-						vacc[i] = uint32(r.IntN(255<<areaBits + 1))
+						vacc[i] = uint16(r.IntN(255<<areaAccBits + 1))
 						if big {
-							vacc[i] = 255 << areaBits
+							vacc[i] = 255 << areaAccBits
 						}
 					}
 					xofs := make([]int32, m)
-					xw := make([]uint32, (m+7)&^7*n)
+					xw := make([]uint16, (m+7)&^7*n)
 					for d := range xofs {
 						xofs[d] = int32(r.IntN(srcW) * cn)
 						left := uint32(1 << areaBits)
@@ -396,11 +398,11 @@ func TestKernelAreaCols(t *testing.T) {
 								w = left
 							}
 							left -= w
-							xw[areaColsWeight(d, j, n)] = w
+							xw[areaColsWeight(d, j, n)] = uint16(w)
 						}
 					}
 					want := make([]byte, m*cn)
-					areaCols_U32_U8_generic(want, vacc, xofs, xw, n, cn)
+					areaCols_U16_U8_generic(want, vacc, xofs, xw, n, cn)
 					got, check := guarded(m*cn, 3)
 					areaCols(got, vacc, xofs, xw, n, cn)
 					check(t)

@@ -66,9 +66,9 @@ type Resizer struct {
 	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
 	ayw    []uint32 // ytab's weights
 	axofs  []int32  // first source sample of each destination pixel (times cn)
-	axw    []uint32 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
-	axn    int      // taps per destination pixel, rounded up to a multiple of 4
-	vacc   []uint32 // one vertically accumulated source row, areaBits fixed point, axn zero pixels of padding
+	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
+	axn    int      // taps per destination pixel, rounded up to 4 or a multiple of 8
+	vacc   []uint16 // one vertically accumulated source row, areaAccBits fixed point, axn zero pixels of padding
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -79,10 +79,15 @@ type areaTap struct {
 	w      uint32
 }
 
-// areaBits is the precision of the fractional Area weights. A vertical sum
-// is at most 255<<areaBits (20 bits) and the horizontal sum of those at most
-// 255<<(2*areaBits) plus the rounding term, which still fits a uint32.
-const areaBits = 12
+// areaBits is the precision of the fractional Area weights, and
+// areaAccBits that of the vertical sums the horizontal pass reads: a
+// vertical sum is rounded to at most 255<<areaAccBits (15 bits, a signed
+// 16-bit lane of the SIMD kernels) and the horizontal sum of those is at
+// most 255<<(areaAccBits+areaBits) plus the rounding term (27 bits).
+const (
+	areaBits    = 12
+	areaAccBits = 7
+)
 
 // NewResizer plans a resize from srcW x srcH to dstW x dstH planes with the
 // given number of interleaved channels (1 to 4). Sizes must be in
@@ -236,6 +241,15 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 	return tab
 }
 
+// areaColsTaps rounds the taps per destination pixel of the horizontal
+// pass up to what the kernels take: 4, or a multiple of 8.
+func areaColsTaps(n int) int {
+	if n <= 4 {
+		return 4
+	}
+	return (n + 7) &^ 7
+}
+
 func (r *Resizer) planArea() {
 	r.mode = modeArea
 	// Each destination pixel reads axn consecutive source pixels, the
@@ -250,16 +264,16 @@ func (r *Resizer) planArea() {
 		r.axn = max(r.axn, j-i)
 		i = j
 	}
-	r.axn = (r.axn + 3) &^ 3
+	r.axn = areaColsTaps(r.axn)
 	r.axofs = make([]int32, r.dstW)
-	r.axw = make([]uint32, (r.dstW+7)&^7*r.axn)
+	r.axw = make([]uint16, (r.dstW+7)&^7*r.axn)
 	for i, xt := range xtab {
 		d := int(xt.di)
 		if i == 0 || xtab[i-1].di != xt.di {
 			r.axofs[d] = xt.si * int32(r.cn)
 		}
 		j := int(xt.si) - int(r.axofs[d])/r.cn
-		r.axw[areaColsWeight(d, j, r.axn)] = xt.w
+		r.axw[areaColsWeight(d, j, r.axn)] = uint16(xt.w)
 	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
@@ -274,7 +288,7 @@ func (r *Resizer) planArea() {
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.vacc = make([]uint32, (r.srcW+r.axn)*r.cn)
+	r.vacc = make([]uint16, (r.srcW+r.axn)*r.cn)
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -342,10 +356,10 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 
 // resizeArea is the fractional Area filter in two fixed-point passes: the
 // source rows under destination row dy are accumulated with their vertical
-// weights into vacc (areaBits fractional bits), then each destination sample
-// is the weighted sum of its columns of vacc, rounded half up from
-// 2*areaBits fractional bits. It is within 1 of the float32 evaluation of
-// the same coverage weights (OpenCV's INTER_AREA).
+// weights and rounded into vacc (areaAccBits fractional bits), then each
+// destination sample is the weighted sum of its columns of vacc, rounded
+// half up from areaAccBits+areaBits fractional bits. It is within 1 of the
+// float32 evaluation of the same coverage weights (OpenCV's INTER_AREA).
 func (r *Resizer) resizeArea(dst, src *Plane) {
 	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {

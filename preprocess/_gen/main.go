@@ -28,7 +28,8 @@ func main() {
 	laplacian()
 	yuvRowRGB24()
 	areaRows()
-	areaColsGray()
+	areaColsGray(true)
+	areaColsGray(false)
 	Generate()
 }
 
@@ -504,18 +505,21 @@ func yuvRowRGB24() {
 
 // areaRows: the vertical pass of the fractional Area filter over all the
 // rows of one destination row, 32 pixels a block kept in registers across
-// the rows: acc[i] = sum_k rows[k*stride+i]*w[k]. Each pixel is
+// the rows: acc[i] = (sum_k rows[k*stride+i]*w[k] + 16) >> 5. Each pixel is
 // zero-extended to a 32-bit lane and multiplied with VPMADDWD by w[k] in the
-// low 16 bits of a lane, so every w[k] must be below 1<<15.
+// low 16 bits of a lane, so every w[k] must be below 1<<15; the sums are
+// packed to 16 bits with signed saturation (VPACKUSDW), which the weights
+// summing to at most 1<<12 make exact.
 func areaRows() {
-	TEXT("areaRows_U8_U32_avx2", NOSPLIT, "func(acc []uint32, rows []byte, stride int, w []uint32)")
+	TEXT("areaRows_U8_U16_avx2", NOSPLIT, "func(acc []uint16, rows []byte, stride int, w []uint32)")
 	Pragma("noescape")
-	Doc("areaRows_U8_U32_avx2 is areaRows_U8_U32_generic for len(acc) a multiple of 32, len(w) >= 1",
+	Doc("areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 32, len(w) >= 1",
 		"and every w[k] < 1<<15.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
 	rows := Load(Param("rows").Base(), GP64())
 	stride := Load(Param("stride"), GP64())
+	round := broadcast32(16)
 	SHRQ(Imm(5), n)
 	JZ(LabelRef("done"))
 	var a [4]VecVirtual
@@ -548,10 +552,16 @@ func areaRows() {
 	JNZ(LabelRef("row"))
 	Label("store")
 	for i := range a {
-		VMOVDQU(a[i], Mem{Base: acc, Disp: 32 * i})
+		VPADDD(round, a[i], a[i])
+		VPSRLD(Imm(5), a[i], a[i])
+	}
+	for i := 0; i < 4; i += 2 {
+		VPACKUSDW(a[i+1], a[i], a[i]) // pixels 0-3 8-11 | 4-7 12-15
+		VPERMQ(Imm(0xD8), a[i], a[i])
+		VMOVDQU(a[i], Mem{Base: acc, Disp: 16 * i})
 	}
 	ADDQ(Imm(32), rows)
-	ADDQ(Imm(128), acc)
+	ADDQ(Imm(64), acc)
 	DECQ(n)
 	JNZ(LabelRef("block"))
 	Label("done")
@@ -560,76 +570,113 @@ func areaRows() {
 }
 
 // areaColsGray: the horizontal pass of the fractional Area filter for gray
-// rows, 8 outputs a block, without gathers: the taps of each output are
-// consecutive, so each 128-bit lane loads 4 of them from vacc at the
-// output's xofs (one lane per output, outputs 2j | 2j+1 in ymm j) and
-// multiplies them by the output's 4 weights; n/4 groups of 4 taps are added
-// up lane-wise, then the 4 ymm are reduced by three VPHADDD and put back in
-// order by one VPERMD (as boxRow for kx >= 5). The weights of a block are
-// group-major, then output-major (see areaColsWeight).
-func areaColsGray() {
-	TEXT("areaCols_U32_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)")
+// rows of 16-bit vertical sums, 8 outputs a block, without gathers: the taps
+// of each output are consecutive, so they are loaded from vacc at the
+// output's xofs and multiplied by the output's weights with VPMADDWD, then
+// reduced horizontally. With n = 4 each 128-bit lane holds two outputs (two
+// 64-bit loads), reduced by one VPHADDD; with n a multiple of 8 each lane
+// holds 8 taps of one output (outputs 2j | 2j+1 in ymm j), groups of 8 taps
+// added lane-wise, then reduced by three VPHADDD and one VPERMD. The weights
+// are in the order of areaColsWeight.
+func areaColsGray(n4 bool) {
+	name := "areaCols8_U16_Gray_avx2"
+	if n4 {
+		name = "areaCols4_U16_Gray_avx2"
+	}
+	TEXT(name, NOSPLIT, "func(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)")
 	Pragma("noescape")
-	Doc("areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8",
-		"and n a positive multiple of 4.")
+	if n4 {
+		Doc(name+" is areaCols_U16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 7",
+			"for len(dst) a multiple of 8.")
+	} else {
+		Doc(name+" is areaCols_U16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 7",
+			"for len(dst) a multiple of 8 and n a positive multiple of 8.")
+	}
 	dst := Load(Param("dst").Base(), GP64())
 	m := Load(Param("dst").Len(), GP64())
 	xofs := Load(Param("xofs").Base(), GP64())
 	xw := Load(Param("xw").Base(), GP64())
-	half := broadcast32(1 << 23)
-	r := GP64()
-	MOVQ(U64(0x07030602_05010400), r)
-	x := XMM()
-	MOVQ(r, x)
-	perm := YMM()
-	VPMOVZXBD(x, perm)
+	half := broadcast32(1 << 18)
+	var perm VecVirtual
+	if !n4 {
+		r := GP64()
+		MOVQ(U64(0x07030602_05010400), r)
+		x := XMM()
+		MOVQ(r, x)
+		perm = YMM()
+		VPMOVZXBD(x, perm)
+	}
 	SHRQ(Imm(3), m)
 	JZ(LabelRef("done"))
+	// pair loads the indices of outputs k and k+1 with one 64-bit load
+	// (they are non-negative, so the low half zero-extends).
+	pair := func(k int) (GPVirtual, GPVirtual) {
+		i0, i1 := GP64(), GP64()
+		MOVQ(Mem{Base: xofs, Disp: 4 * k}, i1)
+		MOVL(i1.As32(), i0.As32())
+		SHRQ(Imm(32), i1)
+		return i0, i1
+	}
 	var acc [4]VecVirtual
 	for j := range acc {
 		acc[j] = YMM()
 	}
-	v := YMM()
-	// group multiplies the taps 4g..4g+3 of the block's 8 outputs by their
-	// weights, into acc or added to it. Each 64-bit load of xofs gives the
-	// indices of a pair (non-negative, so the low half zero-extended).
-	group := func(base Register, first bool) {
-		for j := range acc {
-			i0, i1 := GP64(), GP64()
-			MOVQ(Mem{Base: xofs, Disp: 8 * j}, i1)
-			MOVL(i1.As32(), i0.As32())
-			SHRQ(Imm(32), i1)
-			VMOVDQU(Mem{Base: base, Index: i0, Scale: 4}, v.AsX())
-			VINSERTI128(Imm(1), Mem{Base: base, Index: i1, Scale: 4}, v, v)
-			if first {
-				VPMULLD(Mem{Base: xw, Disp: 32 * j}, v, acc[j])
-				continue
-			}
-			VPMULLD(Mem{Base: xw, Disp: 32 * j}, v, v)
-			VPADDD(v, acc[j], acc[j])
-		}
-		ADDQ(Imm(16), base)
-		ADDQ(Imm(128), xw)
-	}
 	Label("block")
-	base := Load(Param("vacc").Base(), GP64())
-	g := Load(Param("n"), GP64())
-	SHRQ(Imm(2), g)
-	group(base, true)
-	DECQ(g)
-	JZ(LabelRef("reduce"))
-	Label("group")
-	group(base, false)
-	DECQ(g)
-	JNZ(LabelRef("group"))
-	Label("reduce")
-	VPHADDD(acc[1], acc[0], acc[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
-	VPHADDD(acc[3], acc[2], acc[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
-	VPHADDD(acc[2], acc[0], acc[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
-	VPERMD(acc[0], perm, acc[0])
-	VPADDD(half, acc[0], acc[0])
-	VPSRLD(Imm(24), acc[0], acc[0])
-	packStore8(acc[0], Mem{Base: dst})
+	var s VecVirtual
+	if n4 {
+		vacc := Load(Param("vacc").Base(), GP64())
+		for h := 0; h < 2; h++ { // acc[h]: outputs 4h, 4h+1 | 4h+2, 4h+3
+			x0, x1 := acc[h].AsX(), XMM()
+			i0, i1 := pair(4 * h)
+			VMOVQ(Mem{Base: vacc, Index: i0, Scale: 2}, x0)
+			VPINSRQ(Imm(1), Mem{Base: vacc, Index: i1, Scale: 2}, x0, x0)
+			i2, i3 := pair(4*h + 2)
+			VMOVQ(Mem{Base: vacc, Index: i2, Scale: 2}, x1)
+			VPINSRQ(Imm(1), Mem{Base: vacc, Index: i3, Scale: 2}, x1, x1)
+			VINSERTI128(Imm(1), x1, acc[h], acc[h])
+			VPMADDWD(Mem{Base: xw, Disp: 32 * h}, acc[h], acc[h])
+		}
+		ADDQ(Imm(64), xw)
+		VPHADDD(acc[1], acc[0], acc[0]) // o0 o1 o4 o5 | o2 o3 o6 o7
+		VPERMQ(Imm(0xD8), acc[0], acc[0])
+		s = acc[0]
+	} else {
+		v := YMM()
+		base := Load(Param("vacc").Base(), GP64())
+		g := Load(Param("n"), GP64())
+		SHRQ(Imm(3), g)
+		group := func(first bool) {
+			for j := range acc {
+				i0, i1 := pair(2 * j)
+				VMOVDQU(Mem{Base: base, Index: i0, Scale: 2}, v.AsX())
+				VINSERTI128(Imm(1), Mem{Base: base, Index: i1, Scale: 2}, v, v)
+				if first {
+					VPMADDWD(Mem{Base: xw, Disp: 32 * j}, v, acc[j])
+					continue
+				}
+				VPMADDWD(Mem{Base: xw, Disp: 32 * j}, v, v)
+				VPADDD(v, acc[j], acc[j])
+			}
+			ADDQ(Imm(16), base)
+			ADDQ(Imm(128), xw)
+		}
+		group(true)
+		DECQ(g)
+		JZ(LabelRef("reduce"))
+		Label("group")
+		group(false)
+		DECQ(g)
+		JNZ(LabelRef("group"))
+		Label("reduce")
+		VPHADDD(acc[1], acc[0], acc[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
+		VPHADDD(acc[3], acc[2], acc[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
+		VPHADDD(acc[2], acc[0], acc[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
+		VPERMD(acc[0], perm, acc[0])
+		s = acc[0]
+	}
+	VPADDD(half, s, s)
+	VPSRLD(Imm(19), s, s)
+	packStore8(s, Mem{Base: dst})
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)
 	DECQ(m)

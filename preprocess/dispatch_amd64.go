@@ -187,13 +187,13 @@ func yuvRow(dst, y, cb, cr []byte) {
 }
 
 // areaRows runs the vertical pass of the fractional Area filter (see
-// areaRows_U8_U16_generic); every w[k] must be below 1<<15 (the kernel
-// multiplies as signed 16-bit values) and their sum at most 1<<areaBits.
-// The AVX2 kernel takes whole blocks of 32 pixels, the generic twin the
-// rest.
+// areaRows_U8_U16_generic); every w[k] must be below 1<<13 (the kernel
+// multiplies w[k]<<3 as unsigned 16-bit values) and their sum at most
+// 1<<areaBits. The AVX2 kernel takes whole blocks of 64 pixels, the generic
+// twin the rest.
 func areaRows(acc []uint16, rows []byte, stride int, w []uint32) {
 	if activeVariant == variantAVX2 && len(w) > 0 {
-		n := len(acc) &^ 31
+		n := len(acc) &^ 63
 		if n > 0 {
 			rows = rows[:(len(w)-1)*stride+len(acc)]
 			for k := range w {

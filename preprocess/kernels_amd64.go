@@ -85,8 +85,8 @@ func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum i
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 32, len(w) >= 1
-// and every w[k] < 1<<15.
+// areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 64, len(w) >= 1
+// and every w[k] < 1<<13.
 //
 //go:noescape
 func areaRows_U8_U16_avx2(acc []uint16, rows []byte, stride int, w []uint32)

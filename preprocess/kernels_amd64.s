@@ -659,66 +659,54 @@ TEXT ·areaRows_U8_U16_avx2(SB), NOSPLIT, $0-80
 	MOVQ         acc_len+8(FP), CX
 	MOVQ         rows_base+24(FP), DX
 	MOVQ         stride+48(FP), BX
-	MOVL         $0x00000010, SI
-	VMOVD        SI, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x05, CX
+	VPXOR        Y0, Y0, Y0
+	MOVQ         w_len+64(FP), SI
+	SHRQ         $0x01, SI
+	VMOVQ        SI, X1
+	VPBROADCASTW X1, Y1
+	SHRQ         $0x06, CX
 	JZ           done
 
 block:
-	MOVQ         w_base+56(FP), SI
-	MOVQ         w_len+64(FP), DI
-	MOVQ         DX, R8
-	VPBROADCASTD (SI), Y6
-	VPMOVZXBD    (R8), Y1
-	VPMADDWD     Y6, Y1, Y1
-	VPMOVZXBD    8(R8), Y2
-	VPMADDWD     Y6, Y2, Y2
-	VPMOVZXBD    16(R8), Y3
-	VPMADDWD     Y6, Y3, Y3
-	VPMOVZXBD    24(R8), Y4
-	VPMADDWD     Y6, Y4, Y4
-	DECQ         DI
-	JZ           store
+	MOVQ    w_base+56(FP), SI
+	MOVQ    w_len+64(FP), DI
+	MOVQ    DX, R8
+	VMOVDQA Y1, Y2
+	VMOVDQA Y1, Y3
+	VMOVDQA Y1, Y4
+	VMOVDQA Y1, Y5
 
 row:
+	VPBROADCASTW (SI), Y7
+	VPSLLW       $0x03, Y7, Y7
+	VPUNPCKLBW   (R8), Y0, Y6
+	VPMULHUW     Y7, Y6, Y6
+	VPADDW       Y6, Y2, Y2
+	VPUNPCKHBW   (R8), Y0, Y6
+	VPMULHUW     Y7, Y6, Y6
+	VPADDW       Y6, Y3, Y3
+	VPUNPCKLBW   32(R8), Y0, Y6
+	VPMULHUW     Y7, Y6, Y6
+	VPADDW       Y6, Y4, Y4
+	VPUNPCKHBW   32(R8), Y0, Y6
+	VPMULHUW     Y7, Y6, Y6
+	VPADDW       Y6, Y5, Y5
 	ADDQ         BX, R8
 	ADDQ         $0x04, SI
-	VPBROADCASTD (SI), Y6
-	VPMOVZXBD    (R8), Y5
-	VPMADDWD     Y6, Y5, Y5
-	VPADDD       Y5, Y1, Y1
-	VPMOVZXBD    8(R8), Y5
-	VPMADDWD     Y6, Y5, Y5
-	VPADDD       Y5, Y2, Y2
-	VPMOVZXBD    16(R8), Y5
-	VPMADDWD     Y6, Y5, Y5
-	VPADDD       Y5, Y3, Y3
-	VPMOVZXBD    24(R8), Y5
-	VPMADDWD     Y6, Y5, Y5
-	VPADDD       Y5, Y4, Y4
 	DECQ         DI
 	JNZ          row
-
-store:
-	VPADDD    Y0, Y1, Y1
-	VPSRLD    $0x05, Y1, Y1
-	VPADDD    Y0, Y2, Y2
-	VPSRLD    $0x05, Y2, Y2
-	VPADDD    Y0, Y3, Y3
-	VPSRLD    $0x05, Y3, Y3
-	VPADDD    Y0, Y4, Y4
-	VPSRLD    $0x05, Y4, Y4
-	VPACKUSDW Y2, Y1, Y1
-	VPERMQ    $0xd8, Y1, Y1
-	VMOVDQU   Y1, (AX)
-	VPACKUSDW Y4, Y3, Y3
-	VPERMQ    $0xd8, Y3, Y3
-	VMOVDQU   Y3, 32(AX)
-	ADDQ      $0x20, DX
-	ADDQ      $0x40, AX
-	DECQ      CX
-	JNZ       block
+	VPERM2I128   $0x20, Y3, Y2, Y6
+	VMOVDQU      Y6, (AX)
+	VPERM2I128   $0x31, Y3, Y2, Y6
+	VMOVDQU      Y6, 32(AX)
+	VPERM2I128   $0x20, Y5, Y4, Y6
+	VMOVDQU      Y6, 64(AX)
+	VPERM2I128   $0x31, Y5, Y4, Y6
+	VMOVDQU      Y6, 96(AX)
+	ADDQ         $0x40, DX
+	ADDQ         $0x80, AX
+	DECQ         CX
+	JNZ          block
 
 done:
 	VZEROUPPER

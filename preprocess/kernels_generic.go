@@ -242,25 +242,23 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 
 // areaRows_U8_U16_generic is the vertical pass of the fractional Area filter
 // over the len(w) consecutive source rows of one destination row, stride
-// bytes apart from rows[0]: acc[i] = (sum_k rows[k*stride+i]*w[k] +
-// 1<<(areaBits-areaAccBits-1)) >> (areaBits-areaAccBits) for i < len(acc),
-// the weighted sum with areaAccBits fractional bits. The weights sum to at
-// most 1<<areaBits, so acc[i] is at most 255<<areaAccBits (it fits the
-// SIMD kernels' signed 16-bit lanes).
+// bytes apart from rows[0]: acc[i] = len(w)/2 + sum_k (rows[k*stride+i]*w[k])
+// >> (areaBits-areaAccBits) for i < len(acc), the weighted sum with
+// areaAccBits fractional bits (each term rounded down, len(w)/2 making up
+// for the floors on average). Every w[k] is below 1<<13 and they sum to at
+// most 1<<areaBits, so acc[i] is at most 255<<areaAccBits plus len(w)/2 (it
+// fits the SIMD kernels' signed 16-bit lanes).
 func areaRows_U8_U16_generic(acc []uint16, rows []byte, stride int, w []uint32) {
 	const sh = areaBits - areaAccBits
-	n := len(acc)
-	if len(w) == 0 {
-		clear(acc)
-		return
-	}
-	rows = rows[:(len(w)-1)*stride+n]
+	bias := uint16(len(w) / 2)
 	for i := range acc {
-		s := uint32(1 << (sh - 1))
-		for k, wk := range w {
-			s += uint32(rows[k*stride+i]) * wk
+		acc[i] = bias
+	}
+	for k, wk := range w {
+		row := rows[k*stride : k*stride+len(acc)]
+		for i, v := range row {
+			acc[i] += uint16(uint32(v) * wk >> sh)
 		}
-		acc[i] = uint16(s >> sh)
 	}
 }
 

@@ -504,25 +504,33 @@ func yuvRowRGB24() {
 }
 
 // areaRows: the vertical pass of the fractional Area filter over all the
-// rows of one destination row, 32 pixels a block kept in registers across
-// the rows: acc[i] = (sum_k rows[k*stride+i]*w[k] + 16) >> 5. Each pixel is
-// zero-extended to a 32-bit lane and multiplied with VPMADDWD by w[k] in the
-// low 16 bits of a lane, so every w[k] must be below 1<<15; the sums are
-// packed to 16 bits with signed saturation (VPACKUSDW), which the weights
-// summing to at most 1<<12 make exact.
+// rows of one destination row, 64 pixels a block kept in registers across
+// the rows: acc[i] = len(w)/2 + sum_k (rows[k*stride+i]*w[k]) >> 5. Each
+// term is one VPMULHUW of the pixel in the high byte of a word by w[k]<<3,
+// so every w[k] must be below 1<<13; the 16-bit sums cannot wrap when the
+// weights sum to at most 1<<12. The words of a block are unpacked from
+// bytes within 128-bit lanes, and put back in order by VPERM2I128 at the
+// store.
 func areaRows() {
 	TEXT("areaRows_U8_U16_avx2", NOSPLIT, "func(acc []uint16, rows []byte, stride int, w []uint32)")
 	Pragma("noescape")
-	Doc("areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 32, len(w) >= 1",
-		"and every w[k] < 1<<15.")
+	Doc("areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 64, len(w) >= 1",
+		"and every w[k] < 1<<13.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
 	rows := Load(Param("rows").Base(), GP64())
 	stride := Load(Param("stride"), GP64())
-	round := broadcast32(16)
-	SHRQ(Imm(5), n)
+	zero := YMM()
+	VPXOR(zero, zero, zero)
+	// The bias of the floors: len(w)/2 in every word.
+	bias := YMM()
+	kb := Load(Param("w").Len(), GP64())
+	SHRQ(Imm(1), kb)
+	VMOVQ(kb, bias.AsX())
+	VPBROADCASTW(bias.AsX(), bias)
+	SHRQ(Imm(6), n)
 	JZ(LabelRef("done"))
-	var a [4]VecVirtual
+	var a [4]VecVirtual // pixels 0-7 16-23 | 8-15 24-31 | 32-39 48-55 | 40-47 56-63
 	for i := range a {
 		a[i] = YMM()
 	}
@@ -532,36 +540,32 @@ func areaRows() {
 	k := Load(Param("w").Len(), GP64())
 	p := GP64()
 	MOVQ(rows, p)
-	VPBROADCASTD(Mem{Base: w}, wy)
 	for i := range a {
-		VPMOVZXBD(Mem{Base: p, Disp: 8 * i}, a[i])
-		VPMADDWD(wy, a[i], a[i])
+		VMOVDQA(bias, a[i])
 	}
-	DECQ(k)
-	JZ(LabelRef("store"))
 	Label("row")
+	VPBROADCASTW(Mem{Base: w}, wy)
+	VPSLLW(Imm(3), wy, wy)
+	for h := 0; h < 2; h++ {
+		VPUNPCKLBW(Mem{Base: p, Disp: 32 * h}, zero, v)
+		VPMULHUW(wy, v, v)
+		VPADDW(v, a[2*h], a[2*h])
+		VPUNPCKHBW(Mem{Base: p, Disp: 32 * h}, zero, v)
+		VPMULHUW(wy, v, v)
+		VPADDW(v, a[2*h+1], a[2*h+1])
+	}
 	ADDQ(stride, p)
 	ADDQ(Imm(4), w)
-	VPBROADCASTD(Mem{Base: w}, wy)
-	for i := range a {
-		VPMOVZXBD(Mem{Base: p, Disp: 8 * i}, v)
-		VPMADDWD(wy, v, v)
-		VPADDD(v, a[i], a[i])
-	}
 	DECQ(k)
 	JNZ(LabelRef("row"))
-	Label("store")
-	for i := range a {
-		VPADDD(round, a[i], a[i])
-		VPSRLD(Imm(5), a[i], a[i])
+	for h := 0; h < 2; h++ {
+		VPERM2I128(Imm(0x20), a[2*h+1], a[2*h], v)
+		VMOVDQU(v, Mem{Base: acc, Disp: 64 * h})
+		VPERM2I128(Imm(0x31), a[2*h+1], a[2*h], v)
+		VMOVDQU(v, Mem{Base: acc, Disp: 64*h + 32})
 	}
-	for i := 0; i < 4; i += 2 {
-		VPACKUSDW(a[i+1], a[i], a[i]) // pixels 0-3 8-11 | 4-7 12-15
-		VPERMQ(Imm(0xD8), a[i], a[i])
-		VMOVDQU(a[i], Mem{Base: acc, Disp: 16 * i})
-	}
-	ADDQ(Imm(32), rows)
-	ADDQ(Imm(64), acc)
+	ADDQ(Imm(64), rows)
+	ADDQ(Imm(128), acc)
 	DECQ(n)
 	JNZ(LabelRef("block"))
 	Label("done")

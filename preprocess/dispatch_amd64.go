@@ -187,43 +187,42 @@ func yuvRow(dst, y, cb, cr []byte) {
 }
 
 // areaRows runs the vertical pass of the fractional Area filter (see
-// areaRows_U8_U16_generic); every w[k] must be below 1<<13 (the kernel
-// multiplies w[k]<<3 as unsigned 16-bit values) and their sum at most
-// 1<<areaBits. The AVX2 kernel takes whole blocks of 64 pixels, the generic
-// twin the rest.
-func areaRows(acc []uint16, rows []byte, stride int, w []uint32) {
-	if activeVariant == variantAVX2 && len(w) > 0 {
+// areaRows_U8_I16_generic) with the multipliers m of weights summing to at
+// most 1<<areaBits. The AVX2 kernel takes whole blocks of 64 pixels, the
+// generic twin the rest.
+func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
+	if activeVariant == variantAVX2 && len(m) > 0 {
 		n := len(acc) &^ 63
 		if n > 0 {
-			rows = rows[:(len(w)-1)*stride+len(acc)]
-			for k := range w {
+			rows = rows[:(len(m)-1)*stride+len(acc)]
+			for k := range m {
 				raceReadBytes(rows[k*stride : k*stride+n])
 			}
-			raceWriteU16(acc[:n])
-			areaRows_U8_U16_avx2(acc[:n], rows, stride, w)
+			raceWriteI16(acc[:n])
+			areaRows_U8_I16_avx2(acc[:n], rows, stride, m)
 			acc, rows = acc[n:], rows[n:]
 		}
 	}
-	areaRows_U8_U16_generic(acc, rows, stride, w)
+	areaRows_U8_I16_generic(acc, rows, stride, m)
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
-// areaCols_U16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
+// areaCols_I16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
 // block.
-func areaCols(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n, cn int) {
+func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7
 		if m > 0 {
-			raceReadU16(vacc)
+			raceReadI16(vacc)
 			raceReadU16(xw[:m*n])
 			raceWriteBytes(dst[:m])
 			if n == 4 {
-				areaCols4_U16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+				areaCols4_I16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
 			} else {
-				areaCols8_U16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+				areaCols8_I16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
 			}
 			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
 		}
 	}
-	areaCols_U16_U8_generic(dst, vacc, xofs, xw, n, cn)
+	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }

@@ -124,10 +124,10 @@ func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }
 
 // The fractional Area rows have no NEON kernel yet.
 
-func areaRows(acc []uint16, rows []byte, stride int, w []uint32) {
-	areaRows_U8_U16_generic(acc, rows, stride, w)
+func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
+	areaRows_U8_I16_generic(acc, rows, stride, m)
 }
 
-func areaCols(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n, cn int) {
-	areaCols_U16_U8_generic(dst, vacc, xofs, xw, n, cn)
+func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
+	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }

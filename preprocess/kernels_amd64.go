@@ -85,20 +85,19 @@ func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum i
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 64, len(w) >= 1
-// and every w[k] < 1<<13.
+// areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 64 and len(m) >= 1.
 //
 //go:noescape
-func areaRows_U8_U16_avx2(acc []uint16, rows []byte, stride int, w []uint32)
+func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 
-// areaCols4_U16_Gray_avx2 is areaCols_U16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 7
+// areaCols4_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 8
 // for len(dst) a multiple of 8.
 //
 //go:noescape
-func areaCols4_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
 
-// areaCols8_U16_Gray_avx2 is areaCols_U16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 7
+// areaCols8_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 8
 // for len(dst) a multiple of 8 and n a positive multiple of 8.
 //
 //go:noescape
-func areaCols8_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+func areaCols8_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)

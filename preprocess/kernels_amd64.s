@@ -652,57 +652,63 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaRows_U8_U16_avx2(acc []uint16, rows []byte, stride int, w []uint32)
+// func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 // Requires: AVX, AVX2
-TEXT ·areaRows_U8_U16_avx2(SB), NOSPLIT, $0-80
+TEXT ·areaRows_U8_I16_avx2(SB), NOSPLIT, $0-80
 	MOVQ         acc_base+0(FP), AX
 	MOVQ         acc_len+8(FP), CX
 	MOVQ         rows_base+24(FP), DX
 	MOVQ         stride+48(FP), BX
 	VPXOR        Y0, Y0, Y0
-	MOVQ         w_len+64(FP), SI
+	MOVL         $0x80008000, SI
+	VMOVD        SI, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         m_len+64(FP), SI
 	SHRQ         $0x01, SI
-	VMOVQ        SI, X1
-	VPBROADCASTW X1, Y1
+	VMOVQ        SI, X2
+	VPBROADCASTW X2, Y2
 	SHRQ         $0x06, CX
 	JZ           done
 
 block:
-	MOVQ    w_base+56(FP), SI
-	MOVQ    w_len+64(FP), DI
+	MOVQ    m_base+56(FP), SI
+	MOVQ    m_len+64(FP), DI
 	MOVQ    DX, R8
-	VMOVDQA Y1, Y2
-	VMOVDQA Y1, Y3
-	VMOVDQA Y1, Y4
-	VMOVDQA Y1, Y5
+	VMOVDQA Y2, Y3
+	VMOVDQA Y2, Y4
+	VMOVDQA Y2, Y5
+	VMOVDQA Y2, Y6
 
 row:
-	VPBROADCASTW (SI), Y7
-	VPSLLW       $0x03, Y7, Y7
-	VPUNPCKLBW   (R8), Y0, Y6
-	VPMULHUW     Y7, Y6, Y6
-	VPADDW       Y6, Y2, Y2
-	VPUNPCKHBW   (R8), Y0, Y6
-	VPMULHUW     Y7, Y6, Y6
-	VPADDW       Y6, Y3, Y3
-	VPUNPCKLBW   32(R8), Y0, Y6
-	VPMULHUW     Y7, Y6, Y6
-	VPADDW       Y6, Y4, Y4
-	VPUNPCKHBW   32(R8), Y0, Y6
-	VPMULHUW     Y7, Y6, Y6
-	VPADDW       Y6, Y5, Y5
+	VPBROADCASTW (SI), Y8
+	VPUNPCKLBW   (R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y3, Y3
+	VPUNPCKHBW   (R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y4, Y4
+	VPUNPCKLBW   32(R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y5, Y5
+	VPUNPCKHBW   32(R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y6, Y6
 	ADDQ         BX, R8
-	ADDQ         $0x04, SI
+	ADDQ         $0x02, SI
 	DECQ         DI
 	JNZ          row
-	VPERM2I128   $0x20, Y3, Y2, Y6
-	VMOVDQU      Y6, (AX)
-	VPERM2I128   $0x31, Y3, Y2, Y6
-	VMOVDQU      Y6, 32(AX)
-	VPERM2I128   $0x20, Y5, Y4, Y6
-	VMOVDQU      Y6, 64(AX)
-	VPERM2I128   $0x31, Y5, Y4, Y6
-	VMOVDQU      Y6, 96(AX)
+	VPERM2I128   $0x20, Y4, Y3, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, (AX)
+	VPERM2I128   $0x31, Y4, Y3, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 32(AX)
+	VPERM2I128   $0x20, Y6, Y5, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 64(AX)
+	VPERM2I128   $0x31, Y6, Y5, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 96(AX)
 	ADDQ         $0x40, DX
 	ADDQ         $0x80, AX
 	DECQ         CX
@@ -712,14 +718,14 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaCols4_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+// func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
 // Requires: AVX, AVX2
-TEXT ·areaCols4_U16_Gray_avx2(SB), NOSPLIT, $0-104
+TEXT ·areaCols4_I16_Gray_avx2(SB), NOSPLIT, $0-104
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         xofs_base+48(FP), DX
 	MOVQ         xw_base+72(FP), BX
-	MOVL         $0x00040000, SI
+	MOVL         $0x08080000, SI
 	VMOVD        SI, X0
 	VPBROADCASTD X0, Y0
 	SHRQ         $0x03, CX
@@ -755,7 +761,7 @@ block:
 	VPHADDD      Y2, Y1, Y1
 	VPERMQ       $0xd8, Y1, Y1
 	VPADDD       Y0, Y1, Y1
-	VPSRLD       $0x13, Y1, Y1
+	VPSRLD       $0x14, Y1, Y1
 	VEXTRACTI128 $0x01, Y1, X2
 	VPACKUSDW    X2, X1, X1
 	VPACKUSWB    X1, X1, X1
@@ -769,14 +775,14 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaCols8_U16_Gray_avx2(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)
+// func areaCols8_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
 // Requires: AVX, AVX2, SSE2
-TEXT ·areaCols8_U16_Gray_avx2(SB), NOSPLIT, $0-104
+TEXT ·areaCols8_I16_Gray_avx2(SB), NOSPLIT, $0-104
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         xofs_base+48(FP), DX
 	MOVQ         xw_base+72(FP), BX
-	MOVL         $0x00040000, SI
+	MOVL         $0x08080000, SI
 	VMOVD        SI, X0
 	VPBROADCASTD X0, Y0
 	MOVQ         $0x0703060205010400, SI
@@ -858,7 +864,7 @@ reduce:
 	VPHADDD      Y4, Y2, Y2
 	VPERMD       Y2, Y1, Y2
 	VPADDD       Y0, Y2, Y2
-	VPSRLD       $0x13, Y2, Y2
+	VPSRLD       $0x14, Y2, Y2
 	VEXTRACTI128 $0x01, Y2, X3
 	VPACKUSDW    X3, X2, X2
 	VPACKUSWB    X2, X2, X2

@@ -240,36 +240,46 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 	}
 }
 
-// areaRows_U8_U16_generic is the vertical pass of the fractional Area filter
-// over the len(w) consecutive source rows of one destination row, stride
-// bytes apart from rows[0]: acc[i] = len(w)/2 + sum_k (rows[k*stride+i]*w[k])
-// >> (areaBits-areaAccBits) for i < len(acc), the weighted sum with
-// areaAccBits fractional bits (each term rounded down, len(w)/2 making up
-// for the floors on average). Every w[k] is below 1<<13 and they sum to at
-// most 1<<areaBits, so acc[i] is at most 255<<areaAccBits plus len(w)/2 (it
-// fits the SIMD kernels' signed 16-bit lanes).
-func areaRows_U8_U16_generic(acc []uint16, rows []byte, stride int, w []uint32) {
-	const sh = areaBits - areaAccBits
-	bias := uint16(len(w) / 2)
+// areaRows_U8_I16_generic is the vertical pass of the fractional Area filter
+// over the len(m) consecutive source rows of one destination row, stride
+// bytes apart from rows[0]: with m[k] = areaRowMul(w[k]), the multiplier of
+// row k's weight, acc[i] = (len(m)/2 + sum_k (rows[k*stride+i]*m[k]) >> 8) -
+// 1<<15, the weighted sum with areaAccBits = 8 fractional bits (each term
+// rounded down, len(m)/2 making up for the floors on average) offset to fit
+// an int16. The weights of a row sum to at most 1<<areaBits, so the sum is
+// at most 255<<areaAccBits plus len(m)/2 and does not wrap.
+func areaRows_U8_I16_generic(acc []int16, rows []byte, stride int, m []uint16) {
+	sum := uint16(len(m) / 2)
 	for i := range acc {
-		acc[i] = bias
+		acc[i] = int16(sum - 1<<15)
 	}
-	for k, wk := range w {
+	for k, mk := range m {
 		row := rows[k*stride : k*stride+len(acc)]
 		for i, v := range row {
-			acc[i] += uint16(uint32(v) * wk >> sh)
+			acc[i] += int16(uint32(v) * uint32(mk) >> 8)
 		}
 	}
 }
 
-// areaCols_U16_U8_generic is the horizontal pass of the fractional Area
+// areaRowMul is the multiplier of a vertical weight w (areaBits fixed
+// point) in areaRows_U8_I16_generic: w<<4, saturated to 16 bits (w = 1<<12,
+// a source row that is a whole destination row, loses 1/65536).
+func areaRowMul(w uint32) uint16 {
+	return uint16(min(w<<(2*areaAccBits-areaBits), 0xffff))
+}
+
+// areaCols_I16_U8_generic is the horizontal pass of the fractional Area
 // filter: destination pixel d, channel c, is
-// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + half) >> (areaAccBits+areaBits)
+// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
 // for j < n, half = 1<<(areaAccBits+areaBits-1), n = 4 or a multiple of 8
-// (taps past a pixel's own have weight 0). vacc holds at least n pixels past
-// every xofs[d]; the weights of a pixel sum to 1<<areaBits.
-func areaCols_U16_U8_generic(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n, cn int) {
-	const sh = areaAccBits + areaBits
+// (taps past a pixel's own have weight 0); 1<<(15+areaBits) undoes the
+// offset of vacc (areaRows_U8_I16_generic), as the weights of a pixel sum
+// to exactly 1<<areaBits. vacc holds at least n pixels past every xofs[d].
+func areaCols_I16_U8_generic(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
 	m := len(dst) / cn
 	xofs = xofs[:m]
 	t := min(n, 8)
@@ -277,9 +287,9 @@ func areaCols_U16_U8_generic(dst []byte, vacc []uint16, xofs []int32, xw []uint1
 		w := xw[areaColsWeight(d, 0, n) : areaColsWeight(d, n-1, n)+1]
 		for c := 0; c < cn; c++ {
 			v := vacc[int(x)+c:]
-			s := uint32(1 << (sh - 1))
+			s := int32(add)
 			for j := 0; j < n; j++ {
-				s += uint32(v[j*cn]) * uint32(w[(j&^(t-1))*8+j&(t-1)])
+				s += int32(v[j*cn]) * int32(w[(j&^(t-1))*8+j&(t-1)])
 			}
 			dst[d*cn+c] = uint8(s >> sh)
 		}

@@ -345,18 +345,22 @@ func TestKernelAreaRows(t *testing.T) {
 						}
 						left -= int(w[i])
 					}
-					want := make([]uint16, n)
-					areaRows_U8_U16_generic(want, rows, stride, w)
-					got := make([]uint16, n+8)
-					for i := range got {
-						got[i] = 0xBEEF
+					m := make([]uint16, k)
+					for i, wi := range w {
+						m[i] = areaRowMul(wi)
 					}
-					areaRows(got[:n], rows, stride, w)
+					want := make([]int16, n)
+					areaRows_U8_I16_generic(want, rows, stride, m)
+					got := make([]int16, n+8)
+					for i := range got {
+						got[i] = 0x5EEF
+					}
+					areaRows(got[:n], rows, stride, m)
 					if !slices.Equal(got[:n], want) {
 						t.Fatalf("n=%d rows=%d kind %d: got %v want %v", n, k, kind, got[:n], want)
 					}
 					for i := n; i < len(got); i++ {
-						if got[i] != 0xBEEF {
+						if got[i] != 0x5EEF {
 							t.Fatalf("n=%d rows=%d: wrote past the end", n, k)
 						}
 					}
@@ -379,13 +383,14 @@ func TestKernelAreaCols(t *testing.T) {
 				n := areaColsTaps(taps)
 				for cn := 1; cn <= 4; cn++ {
 					srcW := m*2 + n + 3
-					vacc := make([]uint16, (srcW+n)*cn)
+					vacc := make([]int16, (srcW+n)*cn)
 					big := r.IntN(2) == 0
 					for i := range vacc {
-						vacc[i] = uint16(r.IntN(255<<areaAccBits + 1))
+						v := r.IntN(255<<areaAccBits + 1)
 						if big {
-							vacc[i] = 255 << areaAccBits
+							v = 255<<areaAccBits + 3 // with the bias of 7 rows' floors
 						}
+						vacc[i] = int16(v - 1<<15)
 					}
 					xofs := make([]int32, m)
 					xw := make([]uint16, (m+7)&^7*n)
@@ -402,7 +407,7 @@ func TestKernelAreaCols(t *testing.T) {
 						}
 					}
 					want := make([]byte, m*cn)
-					areaCols_U16_U8_generic(want, vacc, xofs, xw, n, cn)
+					areaCols_I16_U8_generic(want, vacc, xofs, xw, n, cn)
 					got, check := guarded(m*cn, 3)
 					areaCols(got, vacc, xofs, xw, n, cn)
 					check(t)

@@ -64,11 +64,11 @@ type Resizer struct {
 	// modeArea
 	ytab   []areaTap
 	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
-	ayw    []uint32 // ytab's weights
+	aym    []uint16 // the multipliers of ytab's weights (areaRowMul)
 	axofs  []int32  // first source sample of each destination pixel (times cn)
 	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn    int      // taps per destination pixel, rounded up to 4 or a multiple of 8
-	vacc   []uint16 // one vertically accumulated source row, areaAccBits fixed point, axn zero pixels of padding
+	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn zero pixels of padding
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -81,12 +81,12 @@ type areaTap struct {
 
 // areaBits is the precision of the fractional Area weights, and
 // areaAccBits that of the vertical sums the horizontal pass reads: a
-// vertical sum is rounded to at most 255<<areaAccBits (15 bits, a signed
-// 16-bit lane of the SIMD kernels) and the horizontal sum of those is at
-// most 255<<(areaAccBits+areaBits) plus the rounding term (27 bits).
+// vertical sum is at most 255<<areaAccBits plus a few (16 bits, stored
+// offset by -1<<15 in a signed 16-bit lane of the SIMD kernels), and the
+// horizontal sum of those with its offset and rounding terms below 1<<29.
 const (
 	areaBits    = 12
-	areaAccBits = 7
+	areaAccBits = 8
 )
 
 // NewResizer plans a resize from srcW x srcH to dstW x dstH planes with the
@@ -277,10 +277,10 @@ func (r *Resizer) planArea() {
 	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
-	r.ayw = make([]uint32, len(r.ytab))
+	r.aym = make([]uint16, len(r.ytab))
 	for i, tp := range r.ytab {
 		r.ystart[tp.di+1] = int32(i + 1)
-		r.ayw[i] = tp.w
+		r.aym[i] = areaRowMul(tp.w)
 		if i > 0 && tp.di == r.ytab[i-1].di && tp.si != r.ytab[i-1].si+1 {
 			panic("preprocess: Area taps of a row are not consecutive source rows")
 		}
@@ -288,7 +288,7 @@ func (r *Resizer) planArea() {
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.vacc = make([]uint16, (r.srcW+r.axn)*r.cn)
+	r.vacc = make([]int16, (r.srcW+r.axn)*r.cn)
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -365,11 +365,13 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 	for dy := 0; dy < r.dstH; dy++ {
 		t0, t1 := r.ystart[dy], r.ystart[dy+1]
 		if t0 == t1 {
-			clear(vacc)
+			for i := range vacc {
+				vacc[i] = -1 << 15 // a sum of 0
+			}
 		} else {
 			o := int(r.ytab[t0].si) * src.Stride
 			end := o + int(t1-t0-1)*src.Stride + len(vacc)
-			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.ayw[t0:t1])
+			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.aym[t0:t1])
 		}
 		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 	}

@@ -505,26 +505,26 @@ func yuvRowRGB24() {
 
 // areaRows: the vertical pass of the fractional Area filter over all the
 // rows of one destination row, 64 pixels a block kept in registers across
-// the rows: acc[i] = len(w)/2 + sum_k (rows[k*stride+i]*w[k]) >> 5. Each
-// term is one VPMULHUW of the pixel in the high byte of a word by w[k]<<3,
-// so every w[k] must be below 1<<13; the 16-bit sums cannot wrap when the
-// weights sum to at most 1<<12. The words of a block are unpacked from
-// bytes within 128-bit lanes, and put back in order by VPERM2I128 at the
-// store.
+// the rows: acc[i] = (len(w)/2 + sum_k (rows[k*stride+i]*m[k]) >> 8) - 1<<15
+// as int16. Each term is one VPMULHUW of the pixel in the high byte of a
+// word by the multiplier m[k], accumulated with VPADDW (the callers' m keep
+// the sums below 1<<16); the offset is one VPXOR of the sign bit. The words
+// of a block are unpacked from bytes within 128-bit lanes, and put back in
+// order by VPERM2I128 at the store.
 func areaRows() {
-	TEXT("areaRows_U8_U16_avx2", NOSPLIT, "func(acc []uint16, rows []byte, stride int, w []uint32)")
+	TEXT("areaRows_U8_I16_avx2", NOSPLIT, "func(acc []int16, rows []byte, stride int, m []uint16)")
 	Pragma("noescape")
-	Doc("areaRows_U8_U16_avx2 is areaRows_U8_U16_generic for len(acc) a multiple of 64, len(w) >= 1",
-		"and every w[k] < 1<<13.")
+	Doc("areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 64 and len(m) >= 1.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
 	rows := Load(Param("rows").Base(), GP64())
 	stride := Load(Param("stride"), GP64())
 	zero := YMM()
 	VPXOR(zero, zero, zero)
-	// The bias of the floors: len(w)/2 in every word.
+	sign := broadcast16(0x8000)
+	// The bias of the floors: len(m)/2 in every word.
 	bias := YMM()
-	kb := Load(Param("w").Len(), GP64())
+	kb := Load(Param("m").Len(), GP64())
 	SHRQ(Imm(1), kb)
 	VMOVQ(kb, bias.AsX())
 	VPBROADCASTW(bias.AsX(), bias)
@@ -536,8 +536,8 @@ func areaRows() {
 	}
 	v, wy := YMM(), YMM()
 	Label("block")
-	w := Load(Param("w").Base(), GP64())
-	k := Load(Param("w").Len(), GP64())
+	w := Load(Param("m").Base(), GP64())
+	k := Load(Param("m").Len(), GP64())
 	p := GP64()
 	MOVQ(rows, p)
 	for i := range a {
@@ -545,7 +545,6 @@ func areaRows() {
 	}
 	Label("row")
 	VPBROADCASTW(Mem{Base: w}, wy)
-	VPSLLW(Imm(3), wy, wy)
 	for h := 0; h < 2; h++ {
 		VPUNPCKLBW(Mem{Base: p, Disp: 32 * h}, zero, v)
 		VPMULHUW(wy, v, v)
@@ -555,13 +554,15 @@ func areaRows() {
 		VPADDW(v, a[2*h+1], a[2*h+1])
 	}
 	ADDQ(stride, p)
-	ADDQ(Imm(4), w)
+	ADDQ(Imm(2), w)
 	DECQ(k)
 	JNZ(LabelRef("row"))
 	for h := 0; h < 2; h++ {
 		VPERM2I128(Imm(0x20), a[2*h+1], a[2*h], v)
+		VPXOR(sign, v, v)
 		VMOVDQU(v, Mem{Base: acc, Disp: 64 * h})
 		VPERM2I128(Imm(0x31), a[2*h+1], a[2*h], v)
+		VPXOR(sign, v, v)
 		VMOVDQU(v, Mem{Base: acc, Disp: 64*h + 32})
 	}
 	ADDQ(Imm(64), rows)
@@ -574,7 +575,7 @@ func areaRows() {
 }
 
 // areaColsGray: the horizontal pass of the fractional Area filter for gray
-// rows of 16-bit vertical sums, 8 outputs a block, without gathers: the taps
+// rows of 16-bit vertical sums (offset by -1<<15 to fit int16), 8 outputs a block, without gathers: the taps
 // of each output are consecutive, so they are loaded from vacc at the
 // output's xofs and multiplied by the output's weights with VPMADDWD, then
 // reduced horizontally. With n = 4 each 128-bit lane holds two outputs (two
@@ -583,24 +584,24 @@ func areaRows() {
 // added lane-wise, then reduced by three VPHADDD and one VPERMD. The weights
 // are in the order of areaColsWeight.
 func areaColsGray(n4 bool) {
-	name := "areaCols8_U16_Gray_avx2"
+	name := "areaCols8_I16_Gray_avx2"
 	if n4 {
-		name = "areaCols4_U16_Gray_avx2"
+		name = "areaCols4_I16_Gray_avx2"
 	}
-	TEXT(name, NOSPLIT, "func(dst []byte, vacc []uint16, xofs []int32, xw []uint16, n int)")
+	TEXT(name, NOSPLIT, "func(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)")
 	Pragma("noescape")
 	if n4 {
-		Doc(name+" is areaCols_U16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 7",
+		Doc(name+" is areaCols_I16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 8",
 			"for len(dst) a multiple of 8.")
 	} else {
-		Doc(name+" is areaCols_U16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 7",
+		Doc(name+" is areaCols_I16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 8",
 			"for len(dst) a multiple of 8 and n a positive multiple of 8.")
 	}
 	dst := Load(Param("dst").Base(), GP64())
 	m := Load(Param("dst").Len(), GP64())
 	xofs := Load(Param("xofs").Base(), GP64())
 	xw := Load(Param("xw").Base(), GP64())
-	half := broadcast32(1 << 18)
+	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
 	var perm VecVirtual
 	if !n4 {
 		r := GP64()
@@ -679,7 +680,7 @@ func areaColsGray(n4 bool) {
 		s = acc[0]
 	}
 	VPADDD(half, s, s)
-	VPSRLD(Imm(19), s, s)
+	VPSRLD(Imm(20), s, s)
 	packStore8(s, Mem{Base: dst})
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)

@@ -208,7 +208,9 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
 // areaCols_I16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
-// block.
+// block. When xofs and xw hold a whole block past the last one of dst
+// (padding with valid offsets and zero weights, as planArea makes them),
+// the kernel computes the tail too, into a scratch block.
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7
@@ -216,13 +218,25 @@ func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 			raceReadI16(vacc)
 			raceReadU16(xw[:m*n])
 			raceWriteBytes(dst[:m])
-			if n == 4 {
-				areaCols4_I16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
-			} else {
-				areaCols8_I16_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
-			}
+			areaColsGray(dst[:m], vacc, xofs[:m], xw[:m*n], n)
 			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
+		}
+		if len(dst) > 0 && len(xofs) >= 8 && len(xw) >= 8*n {
+			var block [8]byte
+			raceReadI16(vacc)
+			raceReadU16(xw[:8*n])
+			areaColsGray(block[:], vacc, xofs[:8], xw[:8*n], n)
+			copy(dst, block[:])
+			return
 		}
 	}
 	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
+}
+
+func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
+	if n == 4 {
+		areaCols4_I16_Gray_avx2(dst, vacc, xofs, xw, n)
+	} else {
+		areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
+	}
 }

@@ -392,9 +392,12 @@ func TestKernelAreaCols(t *testing.T) {
 						}
 						vacc[i] = int16(v - 1<<15)
 					}
-					xofs := make([]int32, m)
+					xofs := make([]int32, (m+7)&^7) // padded as planArea pads it
+					for d := m; d < len(xofs); d++ {
+						xofs[d] = int32(r.IntN(srcW) * cn)
+					}
 					xw := make([]uint16, (m+7)&^7*n)
-					for d := range xofs {
+					for d := range xofs[:m] {
 						xofs[d] = int32(r.IntN(srcW) * cn)
 						left := uint32(1 << areaBits)
 						for j := 0; j < taps; j++ {
@@ -408,11 +411,17 @@ func TestKernelAreaCols(t *testing.T) {
 					}
 					want := make([]byte, m*cn)
 					areaCols_I16_U8_generic(want, vacc, xofs, xw, n, cn)
-					got, check := guarded(m*cn, 3)
-					areaCols(got, vacc, xofs, xw, n, cn)
-					check(t)
-					if !bytes.Equal(got, want) {
-						t.Fatalf("m=%d taps=%d cn=%d: got %v want %v", m, taps, cn, got, want)
+					for _, padded := range []bool{false, true} {
+						x, w := xofs[:m], xw[:m*n]
+						if padded { // the kernel computes the tail too
+							x, w = xofs, xw
+						}
+						got, check := guarded(m*cn, 3)
+						areaCols(got, vacc, x, w, n, cn)
+						check(t)
+						if !bytes.Equal(got, want) {
+							t.Fatalf("m=%d taps=%d cn=%d padded=%v: got %v want %v", m, taps, cn, padded, got, want)
+						}
 					}
 				}
 			}

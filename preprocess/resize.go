@@ -265,7 +265,7 @@ func (r *Resizer) planArea() {
 		i = j
 	}
 	r.axn = areaColsTaps(r.axn)
-	r.axofs = make([]int32, r.dstW)
+	r.axofs = make([]int32, (r.dstW+7)&^7) // padded to whole blocks for the SIMD kernels (see areaCols)
 	r.axw = make([]uint16, (r.dstW+7)&^7*r.axn)
 	for i, xt := range xtab {
 		d := int(xt.di)
@@ -274,6 +274,9 @@ func (r *Resizer) planArea() {
 		}
 		j := int(xt.si) - int(r.axofs[d])/r.cn
 		r.axw[areaColsWeight(d, j, r.axn)] = uint16(xt.w)
+	}
+	for d := r.dstW; d < len(r.axofs); d++ {
+		r.axofs[d] = r.axofs[r.dstW-1] // zero weights: any valid offset
 	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)

@@ -12,7 +12,8 @@ const (
 	// Area averages the source pixels each destination pixel covers, with
 	// the semantics of OpenCV's INTER_AREA: exact box averages for integer
 	// downscale factors, fractional coverage weights for other downscales
-	// (in 12-bit fixed point, within 1 of OpenCV's float evaluation), and
+	// (12-bit fixed-point weights, 16-bit intermediate sums; within 1 of
+	// OpenCV's float evaluation), and
 	// INTER_AREA's linear weights when enlarging.
 	Area Filter = iota
 	// Bilinear interpolates between the two nearest source pixels on each
@@ -68,7 +69,7 @@ type Resizer struct {
 	axofs  []int32  // first source sample of each destination pixel (times cn)
 	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn    int      // taps per destination pixel, rounded up to 4 or a multiple of 8
-	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn zero pixels of padding
+	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0)
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -254,7 +255,7 @@ func (r *Resizer) planArea() {
 	r.mode = modeArea
 	// Each destination pixel reads axn consecutive source pixels, the
 	// missing taps with weight 0, so that the horizontal pass has no
-	// branches; vacc has axn pixels of zeros past the row for the last ones.
+	// branches; vacc has axn pixels past the row for the last ones.
 	xtab := areaTaps(r.srcW, r.dstW, 1)
 	for i := 0; i < len(xtab); {
 		j := i
@@ -359,10 +360,11 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 
 // resizeArea is the fractional Area filter in two fixed-point passes: the
 // source rows under destination row dy are accumulated with their vertical
-// weights and rounded into vacc (areaAccBits fractional bits), then each
-// destination sample is the weighted sum of its columns of vacc, rounded
-// half up from areaAccBits+areaBits fractional bits. It is within 1 of the
-// float32 evaluation of the same coverage weights (OpenCV's INTER_AREA).
+// weights into vacc (areaAccBits fractional bits, see
+// areaRows_U8_I16_generic), then each destination sample is the weighted
+// sum of its columns of vacc, rounded half up from areaAccBits+areaBits
+// fractional bits. It is within 1 of the float32 evaluation of the same
+// coverage weights (OpenCV's INTER_AREA).
 func (r *Resizer) resizeArea(dst, src *Plane) {
 	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {

@@ -234,9 +234,12 @@ func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 }
 
 func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
-	if n == 4 {
+	switch n {
+	case 2:
+		areaCols2_I16_Gray_avx2(dst, vacc, xofs, xw)
+	case 4:
 		areaCols4_I16_Gray_avx2(dst, vacc, xofs, xw, n)
-	} else {
+	default:
 		areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
 	}
 }

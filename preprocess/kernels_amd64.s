@@ -718,6 +718,61 @@ done:
 	VZEROUPPER
 	RET
 
+// func areaCols2_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaCols2_I16_Gray_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         xofs_base+48(FP), BX
+	MOVQ         xw_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVL         (BX), DI
+	VPBROADCASTD (DX)(DI*2), Y1
+	MOVL         4(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x02, Y2, Y1, Y1
+	MOVL         8(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x04, Y2, Y1, Y1
+	MOVL         12(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x08, Y2, Y1, Y1
+	MOVL         16(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x10, Y2, Y1, Y1
+	MOVL         20(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x20, Y2, Y1, Y1
+	MOVL         24(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x40, Y2, Y1, Y1
+	MOVL         28(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x80, Y2, Y1, Y1
+	VPMADDWD     (SI), Y1, Y1
+	VPADDD       Y0, Y1, Y1
+	VPSRLD       $0x14, Y1, Y1
+	VEXTRACTI128 $0x01, Y1, X2
+	VPACKUSDW    X2, X1, X1
+	VPACKUSWB    X1, X1, X1
+	VMOVQ        X1, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, BX
+	ADDQ         $0x20, SI
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
 // func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
 // Requires: AVX, AVX2
 TEXT ·areaCols4_I16_Gray_avx2(SB), NOSPLIT, $0-104

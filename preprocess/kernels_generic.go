@@ -271,7 +271,7 @@ func areaRowMul(w uint32) uint16 {
 // areaCols_I16_U8_generic is the horizontal pass of the fractional Area
 // filter: destination pixel d, channel c, is
 // (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
-// for j < n, half = 1<<(areaAccBits+areaBits-1), n = 4 or a multiple of 8
+// for j < n, half = 1<<(areaAccBits+areaBits-1), n = 2, 4 or a multiple of 8
 // (taps past a pixel's own have weight 0); 1<<(15+areaBits) undoes the
 // offset of vacc (areaRows_U8_I16_generic), as the weights of a pixel sum
 // to exactly 1<<areaBits. vacc holds at least n pixels past every xofs[d].
@@ -297,10 +297,10 @@ func areaCols_I16_U8_generic(dst []byte, vacc []int16, xofs []int32, xw []uint16
 }
 
 // areaColsWeight is the index in xw of destination pixel d's weight of tap
-// j for n taps a pixel (4 or a multiple of 8): in blocks of 8 pixels, groups
-// of t = min(n, 8) taps, then the pixel, then the tap, the order in which the
-// SIMD kernels load them (each 128-bit lane takes 8 taps of one pixel, or
-// 4 taps of two).
+// j for n taps a pixel (2, 4 or a multiple of 8): in blocks of 8 pixels,
+// groups of t = min(n, 8) taps, then the pixel, then the tap, the order in
+// which the SIMD kernels load them (each 128-bit lane takes 8 taps of one
+// pixel, 4 taps of two, or 2 taps of four).
 func areaColsWeight(d, j, n int) int {
 	t := min(n, 8)
 	return d&^7*n + (j&^(t-1))*8 + (d&7)*t + j&(t-1)

@@ -372,7 +372,7 @@ func TestKernelAreaRows(t *testing.T) {
 
 // TestKernelAreaCols: the horizontal fractional Area kernel gives the
 // generic kernel's bytes for every output length up to 70 (all tails), 1 to
-// 20 taps a pixel (rounded up to 4 or a multiple of 8, the rest weight 0),
+// 20 taps a pixel (rounded up to 2, 4 or a multiple of 8, the rest weight 0),
 // channel counts 1 to 4, random and extreme sums, and writes nothing past
 // the end.
 func TestKernelAreaCols(t *testing.T) {

@@ -68,7 +68,7 @@ type Resizer struct {
 	aym    []uint16 // the multipliers of ytab's weights (areaRowMul)
 	axofs  []int32  // first source sample of each destination pixel (times cn)
 	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
-	axn    int      // taps per destination pixel, rounded up to 4 or a multiple of 8
+	axn    int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
 	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0)
 }
 
@@ -243,9 +243,12 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 }
 
 // areaColsTaps rounds the taps per destination pixel of the horizontal
-// pass up to what the kernels take: 4, or a multiple of 8.
+// pass up to what the kernels take: 2, 4, or a multiple of 8.
 func areaColsTaps(n int) int {
-	if n <= 4 {
+	switch {
+	case n <= 2:
+		return 2
+	case n <= 4:
 		return 4
 	}
 	return (n + 7) &^ 7

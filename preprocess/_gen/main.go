@@ -28,6 +28,7 @@ func main() {
 	laplacian()
 	yuvRowRGB24()
 	areaRows()
+	areaColsGray2()
 	areaColsGray(true)
 	areaColsGray(false)
 	Generate()
@@ -684,6 +685,52 @@ func areaColsGray(n4 bool) {
 	packStore8(s, Mem{Base: dst})
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)
+	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaColsGray2: the horizontal pass of the fractional Area filter for gray
+// rows with at most 2 taps a pixel (factors like 1.5 or 1.25, whose pixel
+// boundaries fall on or between the same source pixels), 8 outputs a block:
+// the two taps of each output are one dword, broadcast (a plain load) and
+// blended into its place (faster than VPGATHERDD here), and one VPMADDWD
+// weighs and adds them.
+func areaColsGray2() {
+	TEXT("areaCols2_I16_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []int16, xofs []int32, xw []uint16)")
+	Pragma("noescape")
+	Doc("areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8",
+		"for len(dst) a multiple of 8.")
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	vacc := Load(Param("vacc").Base(), GP64())
+	xofs := Load(Param("xofs").Base(), GP64())
+	xw := Load(Param("xw").Base(), GP64())
+	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
+	SHRQ(Imm(3), m)
+	JZ(LabelRef("done"))
+	g, t := YMM(), YMM()
+	Label("block")
+	for q := 0; q < 8; q++ {
+		i := GP32()
+		MOVL(Mem{Base: xofs, Disp: 4 * q}, i)
+		src := Mem{Base: vacc, Index: i.As64(), Scale: 2}
+		if q == 0 {
+			VPBROADCASTD(src, g)
+			continue
+		}
+		VPBROADCASTD(src, t)
+		VPBLENDD(Imm(uint64(1<<q)), t, g, g)
+	}
+	VPMADDWD(Mem{Base: xw}, g, g)
+	VPADDD(half, g, g)
+	VPSRLD(Imm(20), g, g)
+	packStore8(g, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(32), xofs)
+	ADDQ(Imm(32), xw)
 	DECQ(m)
 	JNZ(LabelRef("block"))
 	Label("done")

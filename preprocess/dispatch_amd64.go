@@ -38,21 +38,41 @@ func addRowU16(acc []uint16, src []byte) {
 
 // boxRowSIMD reports whether boxRow runs a SIMD kernel for kx and cn.
 func boxRowSIMD(kx, cn int) bool {
-	return activeVariant == variantAVX2 && cn == 1 && (kx == 2 || kx == 4)
+	return activeVariant == variantAVX2 && cn == 1 && kx >= 2 && kx <= 8
 }
+
+// boxOverRead is how many column sums past its blocks the AVX2 box kernel
+// for kx reads (its 128-bit lanes load 8 sums from where their outputs
+// start; see _gen/main.go).
+var boxOverRead = [9]int{3: 2, 5: 3, 6: 2, 7: 1}
 
 func boxRow(dst []byte, acc []uint16, kx, cn int, scale float32) {
 	// The SIMD kernels read the column sums as signed 16-bit values.
 	if boxRowSIMD(kx, cn) {
-		n := len(dst) &^ 7
+		acc = acc[:len(dst)*kx]
+		n, over := len(dst)&^7, boxOverRead[kx]
+		if n > 0 && n*kx+over > len(acc) {
+			n -= 8 // the last block would read past the row: the generic kernel takes it
+		}
 		if n > 0 {
-			a := acc[: n*kx : n*kx]
+			a := acc[: n*kx+over : n*kx+over]
 			raceReadU16(a)
 			raceWriteBytes(dst[:n])
-			if kx == 2 {
+			switch kx {
+			case 2:
 				boxRow2_U16_U8_avx2(dst[:n], a, scale)
-			} else {
+			case 3:
+				boxRow3_U16_U8_avx2(dst[:n], a, scale)
+			case 4:
 				boxRow4_U16_U8_avx2(dst[:n], a, scale)
+			case 5:
+				boxRow5_U16_U8_avx2(dst[:n], a, scale)
+			case 6:
+				boxRow6_U16_U8_avx2(dst[:n], a, scale)
+			case 7:
+				boxRow7_U16_U8_avx2(dst[:n], a, scale)
+			default:
+				boxRow8_U16_U8_avx2(dst[:n], a, scale)
 			}
 			dst, acc = dst[n:], acc[n*kx:]
 		}
@@ -166,45 +186,60 @@ func yuvRow(dst, y, cb, cr []byte) {
 	yuvRow_RGB24_generic(dst, y, cb, cr)
 }
 
-// areaSetRow sets acc[i] = row[i]*w; w must be below 1<<15 (the kernel
-// multiplies as signed 16-bit values).
-func areaSetRow(acc []uint32, row []byte, w uint32) {
-	areaRow(acc, row, w, areaSetRow_U8_U32_avx2, areaSetRow_U8_U32_generic)
-}
-
-// areaAddRow adds row[i]*w to acc[i]; w as areaSetRow.
-func areaAddRow(acc []uint32, row []byte, w uint32) {
-	areaRow(acc, row, w, areaAddRow_U8_U32_avx2, areaAddRow_U8_U32_generic)
-}
-
-// areaRow runs one of the vertical pass's row kernels: the AVX2 one over
-// the whole blocks of 16 when it is active, the generic twin over the rest.
-func areaRow(acc []uint32, row []byte, w uint32, avx2, generic func([]uint32, []byte, uint32)) {
-	if activeVariant == variantAVX2 {
-		n := len(acc) &^ 15
+// areaRows runs the vertical pass of the fractional Area filter (see
+// areaRows_U8_I16_generic) with the multipliers m of weights summing to at
+// most 1<<areaBits. The AVX2 kernel takes whole blocks of 64 pixels, the
+// generic twin the rest.
+func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
+	if activeVariant == variantAVX2 && len(m) > 0 {
+		n := len(acc) &^ 63
 		if n > 0 {
-			row = row[:len(acc)]
-			raceReadBytes(row[:n])
-			raceWriteU32(acc[:n])
-			avx2(acc[:n], row[:n], w)
-			acc, row = acc[n:], row[n:]
+			rows = rows[:(len(m)-1)*stride+len(acc)]
+			for k := range m {
+				raceReadBytes(rows[k*stride : k*stride+n])
+			}
+			raceWriteI16(acc[:n])
+			areaRows_U8_I16_avx2(acc[:n], rows, stride, m)
+			acc, rows = acc[n:], rows[n:]
 		}
 	}
-	generic(acc, row, w)
+	areaRows_U8_I16_generic(acc, rows, stride, m)
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
-// areaCols_U32_U8_generic); the AVX2 kernel gathers 8 gray pixels a block.
-func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
+// areaCols_I16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
+// block. When xofs and xw hold a whole block past the last one of dst
+// (padding with valid offsets and zero weights, as planArea makes them),
+// the kernel computes the tail too, into a scratch block.
+func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 {
 		m := len(dst) &^ 7
 		if m > 0 {
-			raceReadU32(vacc)
-			raceReadU32(xw[:m*n])
+			raceReadI16(vacc)
+			raceReadU16(xw[:m*n])
 			raceWriteBytes(dst[:m])
-			areaCols_U32_Gray_avx2(dst[:m], vacc, xofs[:m], xw[:m*n], n)
+			areaColsGray(dst[:m], vacc, xofs[:m], xw[:m*n], n)
 			dst, xofs, xw = dst[m:], xofs[m:], xw[m*n:]
 		}
+		if len(dst) > 0 && len(xofs) >= 8 && len(xw) >= 8*n {
+			var block [8]byte
+			raceReadI16(vacc)
+			raceReadU16(xw[:8*n])
+			areaColsGray(block[:], vacc, xofs[:8], xw[:8*n], n)
+			copy(dst, block[:])
+			return
+		}
 	}
-	areaCols_U32_U8_generic(dst, vacc, xofs, xw, n, cn)
+	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
+}
+
+func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
+	switch n {
+	case 2:
+		areaCols2_I16_Gray_avx2(dst, vacc, xofs, xw)
+	case 4:
+		areaCols4_I16_Gray_avx2(dst, vacc, xofs, xw, n)
+	default:
+		areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
+	}
 }

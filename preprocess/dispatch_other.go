@@ -33,10 +33,10 @@ func laplacianRow(up, mid, down []byte, n int) (sum, sumsq int64) {
 
 func yuvRow(dst, y, cb, cr []byte) { yuvRow_RGB24_generic(dst, y, cb, cr) }
 
-func areaSetRow(acc []uint32, row []byte, w uint32) { areaSetRow_U8_U32_generic(acc, row, w) }
+func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
+	areaRows_U8_I16_generic(acc, rows, stride, m)
+}
 
-func areaAddRow(acc []uint32, row []byte, w uint32) { areaAddRow_U8_U32_generic(acc, row, w) }
-
-func areaCols(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
-	areaCols_U32_U8_generic(dst, vacc, xofs, xw, n, cn)
+func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
+	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }

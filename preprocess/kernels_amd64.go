@@ -15,11 +15,41 @@ func addRow_U8_U16_avx2(acc []uint16, src []byte)
 //go:noescape
 func boxRow2_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
+// boxRow3_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 3, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 2 more that it reads but does not use.
+//
+//go:noescape
+func boxRow3_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
 // boxRow4_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 4, for len(dst) a multiple of 8; acc holds
 // len(dst)*kx sums, each at most 32767.
 //
 //go:noescape
 func boxRow4_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow5_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 5, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 3 more that it reads but does not use.
+//
+//go:noescape
+func boxRow5_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow6_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 6, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 2 more that it reads but does not use.
+//
+//go:noescape
+func boxRow6_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow7_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 7, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767, and 1 more that it reads but does not use.
+//
+//go:noescape
+func boxRow7_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+
+// boxRow8_U16_U8_avx2 is boxRow_U16_U8_generic with one channel and kx = 8, for len(dst) a multiple of 8; acc holds
+// len(dst)*kx sums, each at most 32767.
+//
+//go:noescape
+func boxRow8_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 
 // blendRows_U8_U16_avx2 is blendRows_U8_U16_generic for len(dst) a multiple of 16.
 //
@@ -55,17 +85,25 @@ func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum i
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaSetRow_U8_U32_avx2 is areaSetRow_U8_U32_generic for len(acc) a multiple of 16 and w < 1<<15.
+// areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 64 and len(m) >= 1.
 //
 //go:noescape
-func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 
-// areaAddRow_U8_U32_avx2 is areaAddRow_U8_U32_generic for len(acc) a multiple of 16 and w < 1<<15.
+// areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8
+// for len(dst) a multiple of 8.
 //
 //go:noescape
-func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+func areaCols2_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16)
 
-// areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.
+// areaCols4_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 8
+// for len(dst) a multiple of 8.
 //
 //go:noescape
-func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
+func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
+
+// areaCols8_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 8
+// for len(dst) a multiple of 8 and n a positive multiple of 8.
+//
+//go:noescape
+func areaCols8_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)

@@ -61,6 +61,52 @@ done:
 	VZEROUPPER
 	RET
 
+// func boxRow3_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow3_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x8080050403020100, BX
+	MOVQ         $0x80800b0a09080706, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y2
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X3
+	VINSERTI128  $0x01, 12(DX), Y3, Y3
+	VMOVDQU      24(DX), X4
+	VINSERTI128  $0x01, 36(DX), Y4, Y4
+	VPSHUFB      Y2, Y3, Y3
+	VPSHUFB      Y2, Y4, Y4
+	VPMADDWD     Y3, Y1, Y3
+	VPMADDWD     Y4, Y1, Y4
+	VPHADDD      Y4, Y3, Y3
+	VPERMQ       $0xd8, Y3, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y0, Y3, Y3
+	VCVTPS2DQ    Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x30, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func boxRow4_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
 // Requires: AVX, AVX2, SSE
 TEXT ·boxRow4_U16_U8_avx2(SB), NOSPLIT, $0-52
@@ -89,6 +135,213 @@ loop:
 	VMOVQ        X2, (AX)
 	ADDQ         $0x08, AX
 	ADDQ         $0x40, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow5_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow5_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000000000001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 10(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      20(DX), X3
+	VINSERTI128  $0x01, 30(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      40(DX), X4
+	VINSERTI128  $0x01, 50(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      60(DX), X5
+	VINSERTI128  $0x01, 70(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x50, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow6_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow6_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000000010001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 12(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      24(DX), X3
+	VINSERTI128  $0x01, 36(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      48(DX), X4
+	VINSERTI128  $0x01, 60(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      72(DX), X5
+	VINSERTI128  $0x01, 84(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x60, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow7_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2, SSE4.1
+TEXT ·boxRow7_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0001000100010001, BX
+	MOVQ         $0x0000000100010001, SI
+	MOVQ         BX, X2
+	PINSRQ       $0x01, SI, X2
+	VINSERTI128  $0x01, X2, Y2, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y6
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VMOVDQU      (DX), X2
+	VINSERTI128  $0x01, 14(DX), Y2, Y2
+	VPMADDWD     Y1, Y2, Y2
+	VMOVDQU      28(DX), X3
+	VINSERTI128  $0x01, 42(DX), Y3, Y3
+	VPMADDWD     Y1, Y3, Y3
+	VMOVDQU      56(DX), X4
+	VINSERTI128  $0x01, 70(DX), Y4, Y4
+	VPMADDWD     Y1, Y4, Y4
+	VMOVDQU      84(DX), X5
+	VINSERTI128  $0x01, 98(DX), Y5, Y5
+	VPMADDWD     Y1, Y5, Y5
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y6, Y7
+	VCVTDQ2PS    Y7, Y7
+	VMULPS       Y0, Y7, Y7
+	VCVTPS2DQ    Y7, Y7
+	VEXTRACTI128 $0x01, Y7, X2
+	VPACKUSDW    X2, X7, X7
+	VPACKUSWB    X7, X7, X7
+	VMOVQ        X7, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x70, DX
+	DECQ         CX
+	JNZ          loop
+
+done:
+	VZEROUPPER
+	RET
+
+// func boxRow8_U16_U8_avx2(dst []byte, acc []uint16, scale float32)
+// Requires: AVX, AVX2, SSE, SSE2
+TEXT ·boxRow8_U16_U8_avx2(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         acc_base+24(FP), DX
+	MOVSS        scale+48(FP), X0
+	VBROADCASTSS X0, Y0
+	MOVL         $0x00010001, BX
+	VMOVD        BX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         $0x0703060205010400, BX
+	MOVQ         BX, X2
+	VPMOVZXBD    X2, Y2
+	SHRQ         $0x03, CX
+	JZ           done
+
+loop:
+	VPMADDWD     (DX), Y1, Y3
+	VPMADDWD     32(DX), Y1, Y4
+	VPMADDWD     64(DX), Y1, Y5
+	VPMADDWD     96(DX), Y1, Y6
+	VPHADDD      Y4, Y3, Y3
+	VPHADDD      Y6, Y5, Y5
+	VPHADDD      Y5, Y3, Y3
+	VPERMD       Y3, Y2, Y3
+	VCVTDQ2PS    Y3, Y3
+	VMULPS       Y0, Y3, Y3
+	VCVTPS2DQ    Y3, Y3
+	VEXTRACTI128 $0x01, Y3, X4
+	VPACKUSDW    X4, X3, X3
+	VPACKUSWB    X3, X3, X3
+	VMOVQ        X3, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x80, DX
 	DECQ         CX
 	JNZ          loop
 
@@ -399,104 +652,280 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaSetRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 // Requires: AVX, AVX2
-TEXT ·areaSetRow_U8_U32_avx2(SB), NOSPLIT, $0-52
+TEXT ·areaRows_U8_I16_avx2(SB), NOSPLIT, $0-80
 	MOVQ         acc_base+0(FP), AX
 	MOVQ         acc_len+8(FP), CX
-	MOVQ         row_base+24(FP), DX
-	MOVL         w+48(FP), BX
-	VMOVD        BX, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x04, CX
+	MOVQ         rows_base+24(FP), DX
+	MOVQ         stride+48(FP), BX
+	VPXOR        Y0, Y0, Y0
+	MOVL         $0x80008000, SI
+	VMOVD        SI, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         m_len+64(FP), SI
+	SHRQ         $0x01, SI
+	VMOVQ        SI, X2
+	VPBROADCASTW X2, Y2
+	SHRQ         $0x06, CX
 	JZ           done
 
-loop:
-	VPMOVZXBD (DX), Y1
-	VPMOVZXBD 8(DX), Y2
-	VPMADDWD  Y0, Y1, Y1
-	VPMADDWD  Y0, Y2, Y2
-	VMOVDQU   Y1, (AX)
-	VMOVDQU   Y2, 32(AX)
-	ADDQ      $0x10, DX
-	ADDQ      $0x40, AX
-	DECQ      CX
-	JNZ       loop
+block:
+	MOVQ    m_base+56(FP), SI
+	MOVQ    m_len+64(FP), DI
+	MOVQ    DX, R8
+	VMOVDQA Y2, Y3
+	VMOVDQA Y2, Y4
+	VMOVDQA Y2, Y5
+	VMOVDQA Y2, Y6
+
+row:
+	VPBROADCASTW (SI), Y8
+	VPUNPCKLBW   (R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y3, Y3
+	VPUNPCKHBW   (R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y4, Y4
+	VPUNPCKLBW   32(R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y5, Y5
+	VPUNPCKHBW   32(R8), Y0, Y7
+	VPMULHUW     Y8, Y7, Y7
+	VPADDW       Y7, Y6, Y6
+	ADDQ         BX, R8
+	ADDQ         $0x02, SI
+	DECQ         DI
+	JNZ          row
+	VPERM2I128   $0x20, Y4, Y3, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, (AX)
+	VPERM2I128   $0x31, Y4, Y3, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 32(AX)
+	VPERM2I128   $0x20, Y6, Y5, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 64(AX)
+	VPERM2I128   $0x31, Y6, Y5, Y7
+	VPXOR        Y1, Y7, Y7
+	VMOVDQU      Y7, 96(AX)
+	ADDQ         $0x40, DX
+	ADDQ         $0x80, AX
+	DECQ         CX
+	JNZ          block
 
 done:
 	VZEROUPPER
 	RET
 
-// func areaAddRow_U8_U32_avx2(acc []uint32, row []byte, w uint32)
+// func areaCols2_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16)
 // Requires: AVX, AVX2
-TEXT ·areaAddRow_U8_U32_avx2(SB), NOSPLIT, $0-52
-	MOVQ         acc_base+0(FP), AX
-	MOVQ         acc_len+8(FP), CX
-	MOVQ         row_base+24(FP), DX
-	MOVL         w+48(FP), BX
-	VMOVD        BX, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x04, CX
-	JZ           done
-
-loop:
-	VPMOVZXBD (DX), Y1
-	VPMOVZXBD 8(DX), Y2
-	VPMADDWD  Y0, Y1, Y1
-	VPMADDWD  Y0, Y2, Y2
-	VPADDD    (AX), Y1, Y1
-	VPADDD    32(AX), Y2, Y2
-	VMOVDQU   Y1, (AX)
-	VMOVDQU   Y2, 32(AX)
-	ADDQ      $0x10, DX
-	ADDQ      $0x40, AX
-	DECQ      CX
-	JNZ       loop
-
-done:
-	VZEROUPPER
-	RET
-
-// func areaCols_U32_Gray_avx2(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)
-// Requires: AVX, AVX2
-TEXT ·areaCols_U32_Gray_avx2(SB), NOSPLIT, $0-104
+TEXT ·areaCols2_I16_Gray_avx2(SB), NOSPLIT, $0-96
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         vacc_base+24(FP), DX
 	MOVQ         xofs_base+48(FP), BX
 	MOVQ         xw_base+72(FP), SI
-	MOVQ         n+96(FP), DI
-	MOVL         $0x00800000, R8
-	VMOVD        R8, X0
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
 	VPBROADCASTD X0, Y0
-	MOVL         $0x00000001, R8
-	VMOVD        R8, X1
-	VPBROADCASTD X1, Y1
 	SHRQ         $0x03, CX
 	JZ           done
 
 block:
-	VMOVDQU (BX), Y2
-	VMOVDQA Y0, Y3
-	MOVQ    DI, R8
-
-tap:
-	VPCMPEQD     Y5, Y5, Y5
-	VPXOR        Y4, Y4, Y4
-	VPGATHERDD   Y5, (DX)(Y2*4), Y4
-	VPMULLD      (SI), Y4, Y4
-	VPADDD       Y4, Y3, Y3
-	VPADDD       Y1, Y2, Y2
-	ADDQ         $0x20, SI
-	DECQ         R8
-	JNZ          tap
-	VPSRLD       $0x18, Y3, Y3
-	VEXTRACTI128 $0x01, Y3, X2
-	VPACKUSDW    X2, X3, X3
-	VPACKUSWB    X3, X3, X3
-	VMOVQ        X3, (AX)
+	MOVL         (BX), DI
+	VPBROADCASTD (DX)(DI*2), Y1
+	MOVL         4(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x02, Y2, Y1, Y1
+	MOVL         8(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x04, Y2, Y1, Y1
+	MOVL         12(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x08, Y2, Y1, Y1
+	MOVL         16(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x10, Y2, Y1, Y1
+	MOVL         20(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x20, Y2, Y1, Y1
+	MOVL         24(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x40, Y2, Y1, Y1
+	MOVL         28(BX), DI
+	VPBROADCASTD (DX)(DI*2), Y2
+	VPBLENDD     $0x80, Y2, Y1, Y1
+	VPMADDWD     (SI), Y1, Y1
+	VPADDD       Y0, Y1, Y1
+	VPSRLD       $0x14, Y1, Y1
+	VEXTRACTI128 $0x01, Y1, X2
+	VPACKUSDW    X2, X1, X1
+	VPACKUSWB    X1, X1, X1
+	VMOVQ        X1, (AX)
 	ADDQ         $0x08, AX
 	ADDQ         $0x20, BX
+	ADDQ         $0x20, SI
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
+// Requires: AVX, AVX2
+TEXT ·areaCols4_I16_Gray_avx2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         xofs_base+48(FP), DX
+	MOVQ         xw_base+72(FP), BX
+	MOVL         $0x08080000, SI
+	VMOVD        SI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVQ         vacc_base+24(FP), SI
+	MOVQ         (DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X1
+	VPINSRQ      $0x01, (SI)(R8*2), X1, X1
+	MOVQ         8(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X2
+	VPINSRQ      $0x01, (SI)(R8*2), X2, X2
+	VINSERTI128  $0x01, X2, Y1, Y1
+	VPMADDWD     (BX), Y1, Y1
+	MOVQ         16(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X2
+	VPINSRQ      $0x01, (SI)(R8*2), X2, X2
+	MOVQ         24(DX), R8
+	MOVL         R8, DI
+	SHRQ         $0x20, R8
+	VMOVQ        (SI)(DI*2), X3
+	VPINSRQ      $0x01, (SI)(R8*2), X3, X3
+	VINSERTI128  $0x01, X3, Y2, Y2
+	VPMADDWD     32(BX), Y2, Y2
+	ADDQ         $0x40, BX
+	VPHADDD      Y2, Y1, Y1
+	VPERMQ       $0xd8, Y1, Y1
+	VPADDD       Y0, Y1, Y1
+	VPSRLD       $0x14, Y1, Y1
+	VEXTRACTI128 $0x01, Y1, X2
+	VPACKUSDW    X2, X1, X1
+	VPACKUSWB    X1, X1, X1
+	VMOVQ        X1, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, DX
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaCols8_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
+// Requires: AVX, AVX2, SSE2
+TEXT ·areaCols8_I16_Gray_avx2(SB), NOSPLIT, $0-104
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         xofs_base+48(FP), DX
+	MOVQ         xw_base+72(FP), BX
+	MOVL         $0x08080000, SI
+	VMOVD        SI, X0
+	VPBROADCASTD X0, Y0
+	MOVQ         $0x0703060205010400, SI
+	MOVQ         SI, X1
+	VPMOVZXBD    X1, Y1
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVQ        vacc_base+24(FP), SI
+	MOVQ        n+96(FP), DI
+	SHRQ        $0x03, DI
+	MOVQ        (DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    (BX), Y6, Y2
+	MOVQ        8(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    32(BX), Y6, Y3
+	MOVQ        16(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    64(BX), Y6, Y4
+	MOVQ        24(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    96(BX), Y6, Y5
+	ADDQ        $0x10, SI
+	ADDQ        $0x80, BX
+	DECQ        DI
+	JZ          reduce
+
+group:
+	MOVQ        (DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    (BX), Y6, Y6
+	VPADDD      Y6, Y2, Y2
+	MOVQ        8(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    32(BX), Y6, Y6
+	VPADDD      Y6, Y3, Y3
+	MOVQ        16(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    64(BX), Y6, Y6
+	VPADDD      Y6, Y4, Y4
+	MOVQ        24(DX), R9
+	MOVL        R9, R8
+	SHRQ        $0x20, R9
+	VMOVDQU     (SI)(R8*2), X6
+	VINSERTI128 $0x01, (SI)(R9*2), Y6, Y6
+	VPMADDWD    96(BX), Y6, Y6
+	VPADDD      Y6, Y5, Y5
+	ADDQ        $0x10, SI
+	ADDQ        $0x80, BX
+	DECQ        DI
+	JNZ         group
+
+reduce:
+	VPHADDD      Y3, Y2, Y2
+	VPHADDD      Y5, Y4, Y4
+	VPHADDD      Y4, Y2, Y2
+	VPERMD       Y2, Y1, Y2
+	VPADDD       Y0, Y2, Y2
+	VPSRLD       $0x14, Y2, Y2
+	VEXTRACTI128 $0x01, Y2, X3
+	VPACKUSDW    X3, X2, X2
+	VPACKUSWB    X2, X2, X2
+	VMOVQ        X2, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, DX
 	DECQ         CX
 	JNZ          block
 

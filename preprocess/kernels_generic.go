@@ -240,41 +240,68 @@ func boxRowLUT_U16_U8_generic(dst []byte, acc []uint16, kx, cn int, lut []byte) 
 	}
 }
 
-// areaSetRow_U8_U32_generic sets acc[i] = row[i]*w for i < len(acc).
-func areaSetRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] = uint32(v) * w
+// areaRows_U8_I16_generic is the vertical pass of the fractional Area filter
+// over the len(m) consecutive source rows of one destination row, stride
+// bytes apart from rows[0]: with m[k] = areaRowMul(w[k]), the multiplier of
+// row k's weight, acc[i] = (len(m)/2 + sum_k (rows[k*stride+i]*m[k]) >> 8) -
+// 1<<15, the weighted sum with areaAccBits = 8 fractional bits (each term
+// rounded down, len(m)/2 making up for the floors on average) offset to fit
+// an int16. The weights of a row sum to at most 1<<areaBits, so the sum is
+// at most 255<<areaAccBits plus len(m)/2 and does not wrap.
+func areaRows_U8_I16_generic(acc []int16, rows []byte, stride int, m []uint16) {
+	sum := uint16(len(m) / 2)
+	for i := range acc {
+		acc[i] = int16(sum - 1<<15)
 	}
-}
-
-// areaAddRow_U8_U32_generic adds row[i]*w to acc[i] for i < len(acc).
-func areaAddRow_U8_U32_generic(acc []uint32, row []byte, w uint32) {
-	row = row[:len(acc)]
-	for i, v := range row {
-		acc[i] += uint32(v) * w
-	}
-}
-
-// areaCols_U32_U8_generic is the horizontal pass of the fractional Area
-// filter: destination pixel d, channel c, is
-// (sum_j vacc[xofs[d]+j*cn+c]*w(d,j) + 1<<(2*areaBits-1)) >> (2*areaBits)
-// for j < n, where w(d,j) = xw[d&^7*n+j*8+d&7] (weights in blocks of 8
-// pixels, tap-major, as the SIMD kernel loads them). vacc holds at least n
-// pixels past every xofs[d].
-func areaCols_U32_U8_generic(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n, cn int) {
-	const half = 1 << (2*areaBits - 1)
-	m := len(dst) / cn
-	xofs = xofs[:m]
-	for d, x := range xofs {
-		w := xw[d&^7*n+d&7:]
-		for c := 0; c < cn; c++ {
-			v := vacc[int(x)+c:]
-			s := uint32(half)
-			for j := 0; j < n; j++ {
-				s += v[j*cn] * w[j*8]
-			}
-			dst[d*cn+c] = uint8(s >> (2 * areaBits))
+	for k, mk := range m {
+		row := rows[k*stride : k*stride+len(acc)]
+		for i, v := range row {
+			acc[i] += int16(uint32(v) * uint32(mk) >> 8)
 		}
 	}
+}
+
+// areaRowMul is the multiplier of a vertical weight w (areaBits fixed
+// point) in areaRows_U8_I16_generic: w<<4, saturated to 16 bits (w = 1<<12,
+// a source row that is a whole destination row, loses 1/65536).
+func areaRowMul(w uint32) uint16 {
+	return uint16(min(w<<(2*areaAccBits-areaBits), 0xffff))
+}
+
+// areaCols_I16_U8_generic is the horizontal pass of the fractional Area
+// filter: destination pixel d, channel c, is
+// (sum_j vacc[xofs[d]+j*cn+c]*xw[areaColsWeight(d, j, n)] + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
+// for j < n, half = 1<<(areaAccBits+areaBits-1), n = 2, 4 or a multiple of 8
+// (taps past a pixel's own have weight 0); 1<<(15+areaBits) undoes the
+// offset of vacc (areaRows_U8_I16_generic), as the weights of a pixel sum
+// to exactly 1<<areaBits. vacc holds at least n pixels past every xofs[d].
+func areaCols_I16_U8_generic(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
+	m := len(dst) / cn
+	xofs = xofs[:m]
+	t := min(n, 8)
+	for d, x := range xofs {
+		w := xw[areaColsWeight(d, 0, n) : areaColsWeight(d, n-1, n)+1]
+		for c := 0; c < cn; c++ {
+			v := vacc[int(x)+c:]
+			s := int32(add)
+			for j := 0; j < n; j++ {
+				s += int32(v[j*cn]) * int32(w[(j&^(t-1))*8+j&(t-1)])
+			}
+			dst[d*cn+c] = uint8(s >> sh)
+		}
+	}
+}
+
+// areaColsWeight is the index in xw of destination pixel d's weight of tap
+// j for n taps a pixel (2, 4 or a multiple of 8): in blocks of 8 pixels,
+// groups of t = min(n, 8) taps, then the pixel, then the tap, the order in
+// which the SIMD kernels load them (each 128-bit lane takes 8 taps of one
+// pixel, 4 taps of two, or 2 taps of four).
+func areaColsWeight(d, j, n int) int {
+	t := min(n, 8)
+	return d&^7*n + (j&^(t-1))*8 + (d&7)*t + j&(t-1)
 }

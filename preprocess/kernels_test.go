@@ -98,10 +98,16 @@ func TestKernelAddRow(t *testing.T) {
 	})
 }
 
+// TestKernelBoxRow compares boxRow (and the table path of boxRowAny) with
+// the generic kernel for every factor 1..9 (the SIMD kernels serve 2..8 for
+// one channel), channel counts 1..4, column sums of 1..128 rows, every tail
+// length 0..67, on random sums, extreme sums and the column sums of a real
+// frame.
 func TestKernelBoxRow(t *testing.T) {
+	gray := testGray(t, "faces/obama-1080p.jpg")
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(3, 4))
-		for _, kx := range []int{1, 2, 3, 4, 5, 6} {
+		for kx := 1; kx <= 9; kx++ {
 			for _, cn := range []int{1, 2, 3, 4} {
 				for _, ky := range []int{1, 2, 3, 4, 7, 51, 128} {
 					scale := 1 / float32(kx*ky)
@@ -112,12 +118,22 @@ func TestKernelBoxRow(t *testing.T) {
 					}
 					for n := 0; n <= 67; n++ {
 						acc := make([]uint16, n*kx*cn)
-						for i := range acc {
-							acc[i] = uint16(r.IntN(255*ky + 1))
-						}
-						if n%7 == 0 { // exact halves and the maximum
+						switch n % 7 {
+						case 0: // exact halves and the maximum
 							for i := range acc {
 								acc[i] = uint16(255 * ky * (i % 2))
+							}
+						case 1, 4: // the column sums of ky rows of a photograph
+							y0, x0 := r.IntN(gray.Height-ky+1), r.IntN(gray.Width)
+							for y := y0; y < y0+ky; y++ {
+								row := gray.Row(y)
+								for i := range acc { // wrapping around past the row's end
+									acc[i] += uint16(row[(x0+i)%gray.Width])
+								}
+							}
+						default:
+							for i := range acc {
+								acc[i] = uint16(r.IntN(255*ky + 1))
 							}
 						}
 						want := make([]byte, n*cn)
@@ -296,46 +312,56 @@ func TestKernelYUVRow(t *testing.T) {
 	})
 }
 
-// TestKernelAreaRow: the fractional Area row kernels (set and accumulate)
-// give the generic kernels' values for every length up to 130 (all tails),
-// odd offsets, random, extreme and real rows, and weights up to 1<<areaBits,
-// and write nothing past the end.
-func TestKernelAreaRow(t *testing.T) {
+// TestKernelAreaRows: the vertical fractional Area kernel gives the generic
+// kernel's values for every length up to 130 (all tails), 1 to 7 rows, odd
+// offsets and strides, random, extreme and real rows, weights to at most 1<<areaBits, and writes nothing past the end.
+func TestKernelAreaRows(t *testing.T) {
 	gray := testGray(t, "faces/obama-1080p.jpg")
-	real := gray.Row(540)
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(41, 42))
 		for n := 0; n <= 130; n++ {
-			rows := append(extremes(n), randBytes(r, n+1)[1:], real[7:7+n])
-			for k, src := range rows {
-				w := uint32(r.IntN(1<<areaBits + 1))
-				if k == 1 {
-					w = 1 << areaBits
-				}
-				init := make([]uint32, n)
-				for i := range init {
-					init[i] = uint32(r.IntN(255 << areaBits))
-				}
-				for _, add := range []bool{false, true} {
-					want := slices.Clone(init)
-					got := make([]uint32, n+8)
-					copy(got, init)
-					for i := n; i < len(got); i++ {
-						got[i] = 0xDEADBEEF
+			for k := 1; k <= 7; k++ {
+				for kind := 0; kind < 3; kind++ {
+					stride := n + r.IntN(9)
+					var rows []byte
+					switch kind {
+					case 0: // extremes: all 255, or alternating 0 and 255
+						rows = extremes(k*stride + 1)[1+n%2][1:]
+					case 1:
+						rows = randBytes(r, k*stride+3)[3:]
+					default: // k rows of the photograph, with its stride
+						y := r.IntN(gray.Height - k)
+						x := r.IntN(gray.Width - n + 1)
+						rows = gray.Pix[y*gray.Stride+x:]
+						stride = gray.Stride
 					}
-					if add {
-						areaAddRow_U8_U32_generic(want, src, w)
-						areaAddRow(got[:n], src, w)
-					} else {
-						areaSetRow_U8_U32_generic(want, src, w)
-						areaSetRow(got[:n], src, w)
+					rows = rows[:(k-1)*stride+n]
+					w := make([]uint32, k)
+					left := 1 << areaBits
+					for i := range w {
+						w[i] = uint32(r.IntN(left + 1))
+						if kind == 0 && i == k-1 {
+							w[i] = uint32(left) // all of 1<<areaBits: the largest sums
+						}
+						left -= int(w[i])
 					}
+					m := make([]uint16, k)
+					for i, wi := range w {
+						m[i] = areaRowMul(wi)
+					}
+					want := make([]int16, n)
+					areaRows_U8_I16_generic(want, rows, stride, m)
+					got := make([]int16, n+8)
+					for i := range got {
+						got[i] = 0x5EEF
+					}
+					areaRows(got[:n], rows, stride, m)
 					if !slices.Equal(got[:n], want) {
-						t.Fatalf("n=%d row %d w=%d add=%v: got %v want %v", n, k, w, add, got[:n], want)
+						t.Fatalf("n=%d rows=%d kind %d: got %v want %v", n, k, kind, got[:n], want)
 					}
 					for i := n; i < len(got); i++ {
-						if got[i] != 0xDEADBEEF {
-							t.Fatalf("n=%d add=%v: wrote past the end", n, add)
+						if got[i] != 0x5EEF {
+							t.Fatalf("n=%d rows=%d: wrote past the end", n, k)
 						}
 					}
 				}
@@ -345,45 +371,57 @@ func TestKernelAreaRow(t *testing.T) {
 }
 
 // TestKernelAreaCols: the horizontal fractional Area kernel gives the
-// generic kernel's bytes for every output length up to 70 (all tails), tap
-// counts 1 to 6, channel counts 1 to 4, random and extreme sums, and writes
-// nothing past the end.
+// generic kernel's bytes for every output length up to 70 (all tails), 1 to
+// 20 taps a pixel (rounded up to 2, 4 or a multiple of 8, the rest weight 0),
+// channel counts 1 to 4, random and extreme sums, and writes nothing past
+// the end.
 func TestKernelAreaCols(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(43, 44))
 		for m := 0; m <= 70; m++ {
-			for n := 1; n <= 6; n++ {
+			for taps := 1; taps <= 20; taps++ {
+				n := areaColsTaps(taps)
 				for cn := 1; cn <= 4; cn++ {
 					srcW := m*2 + n + 3
-					vacc := make([]uint32, (srcW+n)*cn)
+					vacc := make([]int16, (srcW+n)*cn)
 					big := r.IntN(2) == 0
 					for i := range vacc {
-						vacc[i] = uint32(r.IntN(255<<areaBits + 1))
+						v := r.IntN(255<<areaAccBits + 1)
 						if big {
-							vacc[i] = 255 << areaBits
+							v = 255<<areaAccBits + 3 // with the bias of 7 rows' floors
 						}
+						vacc[i] = int16(v - 1<<15)
 					}
-					xofs := make([]int32, m)
-					xw := make([]uint32, (m+7)&^7*n)
-					for d := range xofs {
+					xofs := make([]int32, (m+7)&^7) // padded as planArea pads it
+					for d := m; d < len(xofs); d++ {
+						xofs[d] = int32(r.IntN(srcW) * cn)
+					}
+					xw := make([]uint16, (m+7)&^7*n)
+					for d := range xofs[:m] {
 						xofs[d] = int32(r.IntN(srcW) * cn)
 						left := uint32(1 << areaBits)
-						for j := 0; j < n; j++ {
+						for j := 0; j < taps; j++ {
 							w := uint32(r.IntN(int(left) + 1))
-							if j == n-1 {
+							if j == taps-1 {
 								w = left
 							}
 							left -= w
-							xw[d&^7*n+j*8+d&7] = w
+							xw[areaColsWeight(d, j, n)] = uint16(w)
 						}
 					}
 					want := make([]byte, m*cn)
-					areaCols_U32_U8_generic(want, vacc, xofs, xw, n, cn)
-					got, check := guarded(m*cn, 3)
-					areaCols(got, vacc, xofs, xw, n, cn)
-					check(t)
-					if !bytes.Equal(got, want) {
-						t.Fatalf("m=%d n=%d cn=%d: got %v want %v", m, n, cn, got, want)
+					areaCols_I16_U8_generic(want, vacc, xofs, xw, n, cn)
+					for _, padded := range []bool{false, true} {
+						x, w := xofs[:m], xw[:m*n]
+						if padded { // the kernel computes the tail too
+							x, w = xofs, xw
+						}
+						got, check := guarded(m*cn, 3)
+						areaCols(got, vacc, x, w, n, cn)
+						check(t)
+						if !bytes.Equal(got, want) {
+							t.Fatalf("m=%d taps=%d cn=%d padded=%v: got %v want %v", m, taps, cn, padded, got, want)
+						}
 					}
 				}
 			}

@@ -28,19 +28,19 @@ func raceReadU16(b []uint16) {
 	}
 }
 
-func raceReadU32(b []uint32) {
-	if len(b) > 0 {
-		runtime.RaceReadRange(unsafe.Pointer(&b[0]), 4*len(b))
-	}
-}
-
-func raceWriteU32(b []uint32) {
-	if len(b) > 0 {
-		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 4*len(b))
-	}
-}
-
 func raceWriteU16(b []uint16) {
+	if len(b) > 0 {
+		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 2*len(b))
+	}
+}
+
+func raceReadI16(b []int16) {
+	if len(b) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&b[0]), 2*len(b))
+	}
+}
+
+func raceWriteI16(b []int16) {
 	if len(b) > 0 {
 		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 2*len(b))
 	}

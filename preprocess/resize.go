@@ -12,7 +12,8 @@ const (
 	// Area averages the source pixels each destination pixel covers, with
 	// the semantics of OpenCV's INTER_AREA: exact box averages for integer
 	// downscale factors, fractional coverage weights for other downscales
-	// (in 12-bit fixed point, within 1 of OpenCV's float evaluation), and
+	// (12-bit fixed-point weights, 16-bit intermediate sums; within 1 of
+	// OpenCV's float evaluation), and
 	// INTER_AREA's linear weights when enlarging.
 	Area Filter = iota
 	// Bilinear interpolates between the two nearest source pixels on each
@@ -63,11 +64,12 @@ type Resizer struct {
 
 	// modeArea
 	ytab   []areaTap
-	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps
+	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
+	aym    []uint16 // the multipliers of ytab's weights (areaRowMul)
 	axofs  []int32  // first source sample of each destination pixel (times cn)
-	axw    []uint32 // axn weights per destination pixel, zero-padded, in blocks of 8 pixels (see areaCols_U32_U8_generic)
-	axn    int      // taps per destination pixel
-	vacc   []uint32 // one vertically accumulated source row, areaBits fixed point, axn zero pixels of padding
+	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
+	axn    int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
+	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0)
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -78,10 +80,15 @@ type areaTap struct {
 	w      uint32
 }
 
-// areaBits is the precision of the fractional Area weights. A vertical sum
-// is at most 255<<areaBits (20 bits) and the horizontal sum of those at most
-// 255<<(2*areaBits) plus the rounding term, which still fits a uint32.
-const areaBits = 12
+// areaBits is the precision of the fractional Area weights, and
+// areaAccBits that of the vertical sums the horizontal pass reads: a
+// vertical sum is at most 255<<areaAccBits plus a few (16 bits, stored
+// offset by -1<<15 in a signed 16-bit lane of the SIMD kernels), and the
+// horizontal sum of those with its offset and rounding terms below 1<<29.
+const (
+	areaBits    = 12
+	areaAccBits = 8
+)
 
 // NewResizer plans a resize from srcW x srcH to dstW x dstH planes with the
 // given number of interleaved channels (1 to 4). Sizes must be in
@@ -235,11 +242,23 @@ func areaTaps(ssize, dsize, cn int) []areaTap {
 	return tab
 }
 
+// areaColsTaps rounds the taps per destination pixel of the horizontal
+// pass up to what the kernels take: 2, 4, or a multiple of 8.
+func areaColsTaps(n int) int {
+	switch {
+	case n <= 2:
+		return 2
+	case n <= 4:
+		return 4
+	}
+	return (n + 7) &^ 7
+}
+
 func (r *Resizer) planArea() {
 	r.mode = modeArea
 	// Each destination pixel reads axn consecutive source pixels, the
 	// missing taps with weight 0, so that the horizontal pass has no
-	// branches; vacc has axn pixels of zeros past the row for the last ones.
+	// branches; vacc has axn pixels past the row for the last ones.
 	xtab := areaTaps(r.srcW, r.dstW, 1)
 	for i := 0; i < len(xtab); {
 		j := i
@@ -249,25 +268,34 @@ func (r *Resizer) planArea() {
 		r.axn = max(r.axn, j-i)
 		i = j
 	}
-	r.axofs = make([]int32, r.dstW)
-	r.axw = make([]uint32, (r.dstW+7)&^7*r.axn)
+	r.axn = areaColsTaps(r.axn)
+	r.axofs = make([]int32, (r.dstW+7)&^7) // padded to whole blocks for the SIMD kernels (see areaCols)
+	r.axw = make([]uint16, (r.dstW+7)&^7*r.axn)
 	for i, xt := range xtab {
 		d := int(xt.di)
 		if i == 0 || xtab[i-1].di != xt.di {
 			r.axofs[d] = xt.si * int32(r.cn)
 		}
 		j := int(xt.si) - int(r.axofs[d])/r.cn
-		r.axw[d&^7*r.axn+j*8+d&7] = xt.w
+		r.axw[areaColsWeight(d, j, r.axn)] = uint16(xt.w)
+	}
+	for d := r.dstW; d < len(r.axofs); d++ {
+		r.axofs[d] = r.axofs[r.dstW-1] // zero weights: any valid offset
 	}
 	r.ytab = areaTaps(r.srcH, r.dstH, 1)
 	r.ystart = make([]int32, r.dstH+1)
+	r.aym = make([]uint16, len(r.ytab))
 	for i, tp := range r.ytab {
 		r.ystart[tp.di+1] = int32(i + 1)
+		r.aym[i] = areaRowMul(tp.w)
+		if i > 0 && tp.di == r.ytab[i-1].di && tp.si != r.ytab[i-1].si+1 {
+			panic("preprocess: Area taps of a row are not consecutive source rows")
+		}
 	}
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.vacc = make([]uint32, (r.srcW+r.axn)*r.cn)
+	r.vacc = make([]int16, (r.srcW+r.axn)*r.cn)
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -335,24 +363,23 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 
 // resizeArea is the fractional Area filter in two fixed-point passes: the
 // source rows under destination row dy are accumulated with their vertical
-// weights into vacc (areaBits fractional bits), then each destination sample
-// is the weighted sum of its columns of vacc, rounded half up from
-// 2*areaBits fractional bits. It is within 1 of the float32 evaluation of
-// the same coverage weights (OpenCV's INTER_AREA).
+// weights into vacc (areaAccBits fractional bits, see
+// areaRows_U8_I16_generic), then each destination sample is the weighted
+// sum of its columns of vacc, rounded half up from areaAccBits+areaBits
+// fractional bits. It is within 1 of the float32 evaluation of the same
+// coverage weights (OpenCV's INTER_AREA).
 func (r *Resizer) resizeArea(dst, src *Plane) {
 	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {
-		taps := r.ytab[r.ystart[dy]:r.ystart[dy+1]]
-		if len(taps) == 0 {
-			clear(vacc)
-		}
-		for k, yt := range taps {
-			row := src.Row(int(yt.si))
-			if k == 0 {
-				areaSetRow(vacc, row, yt.w)
-			} else {
-				areaAddRow(vacc, row, yt.w)
+		t0, t1 := r.ystart[dy], r.ystart[dy+1]
+		if t0 == t1 {
+			for i := range vacc {
+				vacc[i] = -1 << 15 // a sum of 0
 			}
+		} else {
+			o := int(r.ytab[t0].si) * src.Stride
+			end := o + int(t1-t0-1)*src.Stride + len(vacc)
+			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.aym[t0:t1])
 		}
 		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 	}

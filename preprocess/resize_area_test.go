@@ -146,3 +146,48 @@ func BenchmarkResizeAreaFraction(b *testing.B) {
 		}
 	}
 }
+
+// areaFactors are the downscales of the 1080p frame BenchmarkAreaFactors
+// measures: the integer factors the box path serves and fractional ones,
+// factor 4 first (the reference of the others).
+var areaFactors = []struct {
+	name   string
+	dw, dh int
+}{
+	{"4", 480, 270}, {"2", 960, 540}, {"3", 640, 360}, {"5", 384, 216}, {"6", 320, 180}, {"8", 240, 135},
+	{"1.5", 1280, 720}, {"2.4", 800, 450}, {"3.3", 582, 327}, {"4.5", 427, 240},
+}
+
+// BenchmarkAreaFactors is the Area filter from the 1080p luma plane of a
+// photograph at integer and fractional factors. Besides ns/op, each case
+// reports vs-f4, its time over factor 4's, and vs-f4/px, its time per
+// output pixel over factor 4's, factor 4 measured just before it in the same
+// run (it runs first; a -bench pattern that leaves it out leaves the metrics
+// out).
+func BenchmarkAreaFactors(b *testing.B) {
+	gray := testGray(b, "faces/obama-1080p.jpg")
+	f4 := 0.0 // factor 4's ns/op
+	for _, c := range areaFactors {
+		b.Run(fmt.Sprintf("factor%s/%dx%d", c.name, c.dw, c.dh), func(b *testing.B) {
+			rz, err := NewResizer(gray.Width, gray.Height, c.dw, c.dh, 1, Area)
+			if err != nil {
+				b.Fatal(err)
+			}
+			dst := newPlane(c.dw, c.dh, 1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := rz.Resize(dst, gray); err != nil {
+					b.Fatal(err)
+				}
+			}
+			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+			if c.name == "4" {
+				f4 = ns
+			}
+			if f4 > 0 {
+				b.ReportMetric(ns/f4, "vs-f4")
+				b.ReportMetric(ns/f4*480*270/float64(c.dw*c.dh), "vs-f4/px")
+			}
+		})
+	}
+}

@@ -58,6 +58,16 @@ func TestResizeVariantsAgree(t *testing.T) {
 		tc{"pigo-rgba/160x200", rgba, 160, 200},
 		tc{"pigo-rgba/111x97", rgba, 111, 97},
 	)
+	// Integer factors 2..8 from 1080p (the SIMD box kernels) and from odd
+	// crops, whose rows end inside a kernel block.
+	for _, k := range []int{3, 5, 6, 8} {
+		cases = append(cases, tc{fmt.Sprintf("obama/factor%d", k), gray, 1920 / k, 1080 / k})
+	}
+	for k := 2; k <= 8; k++ {
+		w, h := 10*k+1, 7+2*k
+		cases = append(cases, tc{fmt.Sprintf("obama/crop-factor%d-%dx%d", k, w, h),
+			sub(t, gray, image.Rect(701, 203, 701+k*w, 203+k*h)), w, h})
+	}
 	for _, c := range cases {
 		for _, f := range []Filter{Area, Bilinear} {
 			rz, err := NewResizer(c.src.Width, c.src.Height, c.dw, c.dh, c.src.channels(), f)

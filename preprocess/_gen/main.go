@@ -8,6 +8,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -16,17 +18,19 @@ import (
 func main() {
 	ConstraintExpr("!purego,!noasm")
 	addRow()
-	boxRow(2)
-	boxRow(4)
+	for kx := 2; kx <= 8; kx++ {
+		boxRow(kx)
+	}
 	blendRows()
 	linearRowGray()
 	lumaRGBA()
 	lumaRGB24()
 	laplacian()
 	yuvRowRGB24()
-	areaRow(false)
-	areaRow(true)
-	areaColsGray()
+	areaRows()
+	areaColsGray2()
+	areaColsGray(true)
+	areaColsGray(false)
 	Generate()
 }
 
@@ -97,13 +101,42 @@ func addRow() {
 	RET()
 }
 
-// boxRow: averages of kx (2 or 4) adjacent column sums, 8 outputs a block.
+// boxOverRead is how many column sums past its block's kx*8 the last block
+// of boxRow's kernel for kx reads (a 128-bit lane loads 8 sums from where its
+// outputs start); dispatch_amd64.go has the same table.
+func boxOverRead(kx int) int {
+	switch kx {
+	case 3:
+		return 2
+	case 5, 6, 7:
+		return 8 - kx
+	}
+	return 0
+}
+
+// boxRow: averages of kx (2 to 8) adjacent column sums, 8 outputs a block.
+// The sums of each output are added as int32 by VPMADDWD (so each column sum
+// must fit a signed 16-bit lane) and then horizontally:
+//   - kx = 2: one VPMADDWD gives the 8 outputs;
+//   - kx = 4: pairs of VPMADDWD lanes, one VPHADDD;
+//   - kx = 3: each 128-bit lane loads 8 sums and shuffles them to two
+//     outputs of 4 words (the fourth zero), then as kx = 4;
+//   - kx = 5..8: each 128-bit lane holds one output's kx sums (words past kx
+//     weighted 0 by VPMADDWD), reduced by three VPHADDD and one VPERMD.
+//
+// The float32 product and its rounding (MXCSR's default, half to even) are
+// those of boxRow_U16_U8_generic.
 func boxRow(kx int) {
-	name := "boxRow" + string(rune('0'+kx)) + "_U16_U8_avx2"
+	name := fmt.Sprintf("boxRow%d_U16_U8_avx2", kx)
 	TEXT(name, NOSPLIT, "func(dst []byte, acc []uint16, scale float32)")
 	Pragma("noescape")
-	Doc(name+" is boxRow_U16_U8_generic with one channel and kx = "+string(rune('0'+kx))+
-		", for len(dst) a multiple of 8; acc holds", "len(dst)*kx sums, each at most 32767.")
+	if over := boxOverRead(kx); over > 0 {
+		Doc(fmt.Sprintf("%s is boxRow_U16_U8_generic with one channel and kx = %d, for len(dst) a multiple of 8; acc holds", name, kx),
+			fmt.Sprintf("len(dst)*kx sums, each at most 32767, and %d more that it reads but does not use.", over))
+	} else {
+		Doc(fmt.Sprintf("%s is boxRow_U16_U8_generic with one channel and kx = %d, for len(dst) a multiple of 8; acc holds", name, kx),
+			"len(dst)*kx sums, each at most 32767.")
+	}
 	dst := Load(Param("dst").Base(), GP64())
 	n := Load(Param("dst").Len(), GP64())
 	acc := Load(Param("acc").Base(), GP64())
@@ -111,18 +144,66 @@ func boxRow(kx int) {
 	scale := YMM()
 	VBROADCASTSS(sx, scale)
 	ones := broadcast16(1)
+	var shuf, w, perm VecVirtual
+	switch {
+	case kx == 3:
+		// Per lane: words 0,1,2,zero,3,4,5,zero.
+		shuf = laneShuffle(0x80800504_03020100, 0x80800b0a_09080706)
+	case kx >= 5:
+		if kx < 8 {
+			// Per lane: weight 1 for words 0..kx-1, 0 for the rest.
+			w = laneShuffle(0x00010001_00010001, (uint64(1)<<(16*(kx-4))-1)&0x00010001_00010001)
+		}
+		// Dwords o0 o2 o4 o6 o1 o3 o5 o7 back into order.
+		r := GP64()
+		MOVQ(U64(0x07030602_05010400), r)
+		x := XMM()
+		MOVQ(r, x)
+		perm = YMM()
+		VPMOVZXBD(x, perm)
+	}
 	SHRQ(Imm(3), n)
 	JZ(LabelRef("done"))
 	Label("loop")
 	s := YMM()
-	if kx == 2 {
+	switch {
+	case kx == 2:
 		VPMADDWD(Mem{Base: acc}, ones, s)
-	} else {
+	case kx == 3 || kx == 4:
 		b := YMM()
-		VPMADDWD(Mem{Base: acc}, ones, s)
-		VPMADDWD(Mem{Base: acc, Disp: 32}, ones, b)
+		if kx == 3 {
+			// Lanes: outputs 0,1 | 2,3 and 4,5 | 6,7.
+			VMOVDQU(Mem{Base: acc}, s.AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 12}, s, s)
+			VMOVDQU(Mem{Base: acc, Disp: 24}, b.AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 36}, b, b)
+			VPSHUFB(shuf, s, s)
+			VPSHUFB(shuf, b, b)
+			VPMADDWD(s, ones, s)
+			VPMADDWD(b, ones, b)
+		} else {
+			VPMADDWD(Mem{Base: acc}, ones, s)
+			VPMADDWD(Mem{Base: acc, Disp: 32}, ones, b)
+		}
 		VPHADDD(b, s, s)
 		VPERMQ(Imm(0xD8), s, s)
+	default:
+		// y[j] lanes: outputs 2j | 2j+1.
+		var y [4]VecVirtual
+		for j := range y {
+			y[j] = YMM()
+			if kx == 8 {
+				VPMADDWD(Mem{Base: acc, Disp: 32 * j}, ones, y[j])
+				continue
+			}
+			VMOVDQU(Mem{Base: acc, Disp: 2 * kx * 2 * j}, y[j].AsX())
+			VINSERTI128(Imm(1), Mem{Base: acc, Disp: 2 * kx * (2*j + 1)}, y[j], y[j])
+			VPMADDWD(w, y[j], y[j])
+		}
+		VPHADDD(y[1], y[0], y[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
+		VPHADDD(y[3], y[2], y[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
+		VPHADDD(y[2], y[0], y[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
+		VPERMD(y[0], perm, s)
 	}
 	VCVTDQ2PS(s, s)
 	VMULPS(scale, s, s)
@@ -423,86 +504,233 @@ func yuvRowRGB24() {
 	RET()
 }
 
-// areaRow: acc[i] = row[i]*w (or acc[i] += row[i]*w), 16 pixels a block.
-// Each pixel is zero-extended to a 32-bit lane and multiplied with VPMADDWD
-// by w in the low 16 bits of a lane, so w must be below 1<<15.
-func areaRow(add bool) {
-	name, gen := "areaSetRow_U8_U32_avx2", "areaSetRow_U8_U32_generic"
-	if add {
-		name, gen = "areaAddRow_U8_U32_avx2", "areaAddRow_U8_U32_generic"
-	}
-	TEXT(name, NOSPLIT, "func(acc []uint32, row []byte, w uint32)")
+// areaRows: the vertical pass of the fractional Area filter over all the
+// rows of one destination row, 64 pixels a block kept in registers across
+// the rows: acc[i] = (len(w)/2 + sum_k (rows[k*stride+i]*m[k]) >> 8) - 1<<15
+// as int16. Each term is one VPMULHUW of the pixel in the high byte of a
+// word by the multiplier m[k], accumulated with VPADDW (the callers' m keep
+// the sums below 1<<16); the offset is one VPXOR of the sign bit. The words
+// of a block are unpacked from bytes within 128-bit lanes, and put back in
+// order by VPERM2I128 at the store.
+func areaRows() {
+	TEXT("areaRows_U8_I16_avx2", NOSPLIT, "func(acc []int16, rows []byte, stride int, m []uint16)")
 	Pragma("noescape")
-	Doc(name + " is " + gen + " for len(acc) a multiple of 16 and w < 1<<15.")
+	Doc("areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 64 and len(m) >= 1.")
 	acc := Load(Param("acc").Base(), GP64())
 	n := Load(Param("acc").Len(), GP64())
-	row := Load(Param("row").Base(), GP64())
-	w := Load(Param("w"), GP32())
-	wx := XMM()
-	VMOVD(w, wx)
-	wy := YMM()
-	VPBROADCASTD(wx, wy)
-	SHRQ(Imm(4), n)
+	rows := Load(Param("rows").Base(), GP64())
+	stride := Load(Param("stride"), GP64())
+	zero := YMM()
+	VPXOR(zero, zero, zero)
+	sign := broadcast16(0x8000)
+	// The bias of the floors: len(m)/2 in every word.
+	bias := YMM()
+	kb := Load(Param("m").Len(), GP64())
+	SHRQ(Imm(1), kb)
+	VMOVQ(kb, bias.AsX())
+	VPBROADCASTW(bias.AsX(), bias)
+	SHRQ(Imm(6), n)
 	JZ(LabelRef("done"))
-	a, b := YMM(), YMM()
-	Label("loop")
-	VPMOVZXBD(Mem{Base: row}, a)
-	VPMOVZXBD(Mem{Base: row, Disp: 8}, b)
-	VPMADDWD(wy, a, a)
-	VPMADDWD(wy, b, b)
-	if add {
-		VPADDD(Mem{Base: acc}, a, a)
-		VPADDD(Mem{Base: acc, Disp: 32}, b, b)
+	var a [4]VecVirtual // pixels 0-7 16-23 | 8-15 24-31 | 32-39 48-55 | 40-47 56-63
+	for i := range a {
+		a[i] = YMM()
 	}
-	VMOVDQU(a, Mem{Base: acc})
-	VMOVDQU(b, Mem{Base: acc, Disp: 32})
-	ADDQ(Imm(16), row)
-	ADDQ(Imm(64), acc)
+	v, wy := YMM(), YMM()
+	Label("block")
+	w := Load(Param("m").Base(), GP64())
+	k := Load(Param("m").Len(), GP64())
+	p := GP64()
+	MOVQ(rows, p)
+	for i := range a {
+		VMOVDQA(bias, a[i])
+	}
+	Label("row")
+	VPBROADCASTW(Mem{Base: w}, wy)
+	for h := 0; h < 2; h++ {
+		VPUNPCKLBW(Mem{Base: p, Disp: 32 * h}, zero, v)
+		VPMULHUW(wy, v, v)
+		VPADDW(v, a[2*h], a[2*h])
+		VPUNPCKHBW(Mem{Base: p, Disp: 32 * h}, zero, v)
+		VPMULHUW(wy, v, v)
+		VPADDW(v, a[2*h+1], a[2*h+1])
+	}
+	ADDQ(stride, p)
+	ADDQ(Imm(2), w)
+	DECQ(k)
+	JNZ(LabelRef("row"))
+	for h := 0; h < 2; h++ {
+		VPERM2I128(Imm(0x20), a[2*h+1], a[2*h], v)
+		VPXOR(sign, v, v)
+		VMOVDQU(v, Mem{Base: acc, Disp: 64 * h})
+		VPERM2I128(Imm(0x31), a[2*h+1], a[2*h], v)
+		VPXOR(sign, v, v)
+		VMOVDQU(v, Mem{Base: acc, Disp: 64*h + 32})
+	}
+	ADDQ(Imm(64), rows)
+	ADDQ(Imm(128), acc)
 	DECQ(n)
-	JNZ(LabelRef("loop"))
+	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()
 	RET()
 }
 
 // areaColsGray: the horizontal pass of the fractional Area filter for gray
-// rows, 8 outputs a block: for each of the n taps, the 8 pixels at
-// xofs[d]+j are gathered from vacc and multiplied by the block's 8 weights
-// of tap j.
-func areaColsGray() {
-	TEXT("areaCols_U32_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []uint32, xofs []int32, xw []uint32, n int)")
+// rows of 16-bit vertical sums (offset by -1<<15 to fit int16), 8 outputs a block, without gathers: the taps
+// of each output are consecutive, so they are loaded from vacc at the
+// output's xofs and multiplied by the output's weights with VPMADDWD, then
+// reduced horizontally. With n = 4 each 128-bit lane holds two outputs (two
+// 64-bit loads), reduced by one VPHADDD; with n a multiple of 8 each lane
+// holds 8 taps of one output (outputs 2j | 2j+1 in ymm j), groups of 8 taps
+// added lane-wise, then reduced by three VPHADDD and one VPERMD. The weights
+// are in the order of areaColsWeight.
+func areaColsGray(n4 bool) {
+	name := "areaCols8_I16_Gray_avx2"
+	if n4 {
+		name = "areaCols4_I16_Gray_avx2"
+	}
+	TEXT(name, NOSPLIT, "func(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)")
 	Pragma("noescape")
-	Doc("areaCols_U32_Gray_avx2 is areaCols_U32_U8_generic with cn = 1 and areaBits = 12 for len(dst) a multiple of 8 and n >= 1.")
+	if n4 {
+		Doc(name+" is areaCols_I16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 8",
+			"for len(dst) a multiple of 8.")
+	} else {
+		Doc(name+" is areaCols_I16_U8_generic with cn = 1, areaBits = 12 and areaAccBits = 8",
+			"for len(dst) a multiple of 8 and n a positive multiple of 8.")
+	}
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	xofs := Load(Param("xofs").Base(), GP64())
+	xw := Load(Param("xw").Base(), GP64())
+	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
+	var perm VecVirtual
+	if !n4 {
+		r := GP64()
+		MOVQ(U64(0x07030602_05010400), r)
+		x := XMM()
+		MOVQ(r, x)
+		perm = YMM()
+		VPMOVZXBD(x, perm)
+	}
+	SHRQ(Imm(3), m)
+	JZ(LabelRef("done"))
+	// pair loads the indices of outputs k and k+1 with one 64-bit load
+	// (they are non-negative, so the low half zero-extends).
+	pair := func(k int) (GPVirtual, GPVirtual) {
+		i0, i1 := GP64(), GP64()
+		MOVQ(Mem{Base: xofs, Disp: 4 * k}, i1)
+		MOVL(i1.As32(), i0.As32())
+		SHRQ(Imm(32), i1)
+		return i0, i1
+	}
+	var acc [4]VecVirtual
+	for j := range acc {
+		acc[j] = YMM()
+	}
+	Label("block")
+	var s VecVirtual
+	if n4 {
+		vacc := Load(Param("vacc").Base(), GP64())
+		for h := 0; h < 2; h++ { // acc[h]: outputs 4h, 4h+1 | 4h+2, 4h+3
+			x0, x1 := acc[h].AsX(), XMM()
+			i0, i1 := pair(4 * h)
+			VMOVQ(Mem{Base: vacc, Index: i0, Scale: 2}, x0)
+			VPINSRQ(Imm(1), Mem{Base: vacc, Index: i1, Scale: 2}, x0, x0)
+			i2, i3 := pair(4*h + 2)
+			VMOVQ(Mem{Base: vacc, Index: i2, Scale: 2}, x1)
+			VPINSRQ(Imm(1), Mem{Base: vacc, Index: i3, Scale: 2}, x1, x1)
+			VINSERTI128(Imm(1), x1, acc[h], acc[h])
+			VPMADDWD(Mem{Base: xw, Disp: 32 * h}, acc[h], acc[h])
+		}
+		ADDQ(Imm(64), xw)
+		VPHADDD(acc[1], acc[0], acc[0]) // o0 o1 o4 o5 | o2 o3 o6 o7
+		VPERMQ(Imm(0xD8), acc[0], acc[0])
+		s = acc[0]
+	} else {
+		v := YMM()
+		base := Load(Param("vacc").Base(), GP64())
+		g := Load(Param("n"), GP64())
+		SHRQ(Imm(3), g)
+		group := func(first bool) {
+			for j := range acc {
+				i0, i1 := pair(2 * j)
+				VMOVDQU(Mem{Base: base, Index: i0, Scale: 2}, v.AsX())
+				VINSERTI128(Imm(1), Mem{Base: base, Index: i1, Scale: 2}, v, v)
+				if first {
+					VPMADDWD(Mem{Base: xw, Disp: 32 * j}, v, acc[j])
+					continue
+				}
+				VPMADDWD(Mem{Base: xw, Disp: 32 * j}, v, v)
+				VPADDD(v, acc[j], acc[j])
+			}
+			ADDQ(Imm(16), base)
+			ADDQ(Imm(128), xw)
+		}
+		group(true)
+		DECQ(g)
+		JZ(LabelRef("reduce"))
+		Label("group")
+		group(false)
+		DECQ(g)
+		JNZ(LabelRef("group"))
+		Label("reduce")
+		VPHADDD(acc[1], acc[0], acc[0]) // lanes: o0 o0 o2 o2 | o1 o1 o3 o3 (halves)
+		VPHADDD(acc[3], acc[2], acc[2]) // lanes: o4 o4 o6 o6 | o5 o5 o7 o7
+		VPHADDD(acc[2], acc[0], acc[0]) // o0 o2 o4 o6 | o1 o3 o5 o7
+		VPERMD(acc[0], perm, acc[0])
+		s = acc[0]
+	}
+	VPADDD(half, s, s)
+	VPSRLD(Imm(20), s, s)
+	packStore8(s, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(32), xofs)
+	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaColsGray2: the horizontal pass of the fractional Area filter for gray
+// rows with at most 2 taps a pixel (factors like 1.5 or 1.25, whose pixel
+// boundaries fall on or between the same source pixels), 8 outputs a block:
+// the two taps of each output are one dword, broadcast (a plain load) and
+// blended into its place (faster than VPGATHERDD here), and one VPMADDWD
+// weighs and adds them.
+func areaColsGray2() {
+	TEXT("areaCols2_I16_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []int16, xofs []int32, xw []uint16)")
+	Pragma("noescape")
+	Doc("areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8",
+		"for len(dst) a multiple of 8.")
 	dst := Load(Param("dst").Base(), GP64())
 	m := Load(Param("dst").Len(), GP64())
 	vacc := Load(Param("vacc").Base(), GP64())
 	xofs := Load(Param("xofs").Base(), GP64())
 	xw := Load(Param("xw").Base(), GP64())
-	n := Load(Param("n"), GP64())
-	half := broadcast32(1 << 23)
-	one := broadcast32(1)
+	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
 	SHRQ(Imm(3), m)
 	JZ(LabelRef("done"))
-	idx, acc, g, mask := YMM(), YMM(), YMM(), YMM()
-	j := GP64()
+	g, t := YMM(), YMM()
 	Label("block")
-	VMOVDQU(Mem{Base: xofs}, idx)
-	VMOVDQA(half, acc)
-	MOVQ(n, j)
-	Label("tap")
-	VPCMPEQD(mask, mask, mask)
-	VPXOR(g, g, g)
-	VPGATHERDD(mask, Mem{Base: vacc, Index: idx, Scale: 4}, g)
-	VPMULLD(Mem{Base: xw}, g, g)
-	VPADDD(g, acc, acc)
-	VPADDD(one, idx, idx)
-	ADDQ(Imm(32), xw)
-	DECQ(j)
-	JNZ(LabelRef("tap"))
-	VPSRLD(Imm(24), acc, acc)
-	packStore8(acc, Mem{Base: dst})
+	for q := 0; q < 8; q++ {
+		i := GP32()
+		MOVL(Mem{Base: xofs, Disp: 4 * q}, i)
+		src := Mem{Base: vacc, Index: i.As64(), Scale: 2}
+		if q == 0 {
+			VPBROADCASTD(src, g)
+			continue
+		}
+		VPBROADCASTD(src, t)
+		VPBLENDD(Imm(uint64(1<<q)), t, g, g)
+	}
+	VPMADDWD(Mem{Base: xw}, g, g)
+	VPADDD(half, g, g)
+	VPSRLD(Imm(20), g, g)
+	packStore8(g, Mem{Base: dst})
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)
+	ADDQ(Imm(32), xw)
 	DECQ(m)
 	JNZ(LabelRef("block"))
 	Label("done")

@@ -283,3 +283,129 @@ kept:
 	JB   group
 	MOVQ DI, ret+168(FP)
 	RET
+
+// func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+// Requires: AVX, AVX2, SSE2
+TEXT ·locStage8(SB), NOSPLIT, $8-256
+	MOVQ         codes_base+0(FP), AX
+	MOVQ         preds_base+24(FP), DX
+	MOVQ         pix_base+48(FP), BX
+	SUBQ         $0x03, BX
+	MOVQ         ir_base+112(FP), SI
+	MOVQ         ic_base+136(FP), DI
+	MOVQ         is_base+160(FP), R8
+	MOVQ         idx_base+184(FP), R9
+	MOVQ         dr_base+208(FP), R10
+	MOVQ         dc_base+232(FP), R11
+	MOVQ         n+96(FP), R12
+	SHLQ         $0x02, R12
+	MOVQ         depth+80(FP), CX
+	MOVL         $0x00000001, R13
+	SHLQ         CL, R13
+	DECQ         R13
+	MOVQ         R13, R14
+	SHLQ         $0x03, R14
+	SUBQ         R14, DX
+	SHLQ         $0x02, R13
+	MOVL         $0x00000008, R14
+	SHLQ         CL, R14
+	MOVL         csign+104(FP), CX
+	MOVQ         CX, X0
+	VPBROADCASTD X0, Y0
+	MOVL         fsign+108(FP), CX
+	MOVQ         CX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         dim+72(FP), CX
+	MOVQ         CX, X2
+	VPBROADCASTD X2, Y2
+	MOVL         $0x00000001, CX
+	MOVQ         CX, X3
+	VPBROADCASTD X3, Y3
+	MOVQ         trees+88(FP), CX
+
+tree:
+	VPXOR Y4, Y4, Y4
+	XORQ  R15, R15
+
+zero:
+	VMOVDQU Y4, (R9)(R15*1)
+	ADDQ    $0x20, R15
+	CMPQ    R15, R12
+	JB      zero
+	MOVQ    depth+80(FP), R15
+
+level:
+	XORQ BP, BP
+
+group:
+	VMOVDQU    (R9)(BP*1), Y4
+	VPCMPEQD   Y5, Y5, Y5
+	VPXOR      Y6, Y6, Y6
+	VPGATHERDD Y5, (AX)(Y4*4), Y6
+	VPSIGNB    Y0, Y6, Y6
+	VPSLLW     $0x08, Y6, Y5
+	VPSRAW     $0x08, Y5, Y5
+	VPSRAW     $0x08, Y6, Y6
+	VPSRLD     $0x10, Y5, Y7
+	VPSRLD     $0x10, Y6, Y8
+	VMOVDQU    (R8)(BP*1), Y9
+	VPMADDWD   Y9, Y5, Y10
+	VPADDD     (SI)(BP*1), Y10, Y10
+	VPSRAD     $0x08, Y10, Y10
+	VPMADDWD   Y2, Y10, Y10
+	VPMADDWD   Y9, Y6, Y5
+	VPADDD     (DI)(BP*1), Y5, Y5
+	VPSRAD     $0x08, Y5, Y5
+	VPADDD     Y5, Y10, Y10
+	VPMADDWD   Y9, Y7, Y6
+	VPADDD     (SI)(BP*1), Y6, Y6
+	VPSRAD     $0x08, Y6, Y6
+	VPMADDWD   Y2, Y6, Y6
+	VPMADDWD   Y9, Y8, Y5
+	VPADDD     (DI)(BP*1), Y5, Y5
+	VPSRAD     $0x08, Y5, Y5
+	VPADDD     Y5, Y6, Y6
+	VPCMPEQD   Y5, Y5, Y5
+	VPXOR      Y7, Y7, Y7
+	VPGATHERDD Y5, (BX)(Y10*1), Y7
+	VPCMPEQD   Y5, Y5, Y5
+	VPXOR      Y8, Y8, Y8
+	VPGATHERDD Y5, (BX)(Y6*1), Y8
+	VPSRLD     $0x18, Y7, Y7
+	VPSRLD     $0x18, Y8, Y8
+	VPCMPGTD   Y8, Y7, Y7
+	VPADDD     Y4, Y4, Y4
+	VPSUBD     Y7, Y4, Y4
+	VPADDD     Y3, Y4, Y4
+	VMOVDQU    Y4, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         group
+	DECQ       R15
+	JNZ        level
+	XORQ       R15, R15
+
+acc:
+	VMOVDQU    (R9)(R15*1), Y4
+	VPCMPEQD   Y5, Y5, Y5
+	VXORPS     Y6, Y6, Y6
+	VGATHERDPS Y5, (DX)(Y4*8), Y6
+	VPCMPEQD   Y5, Y5, Y5
+	VXORPS     Y7, Y7, Y7
+	VGATHERDPS Y5, 4(DX)(Y4*8), Y7
+	VMOVUPS    (R10)(R15*1), Y4
+	VADDPS     Y6, Y4, Y4
+	VMOVUPS    Y4, (R10)(R15*1)
+	VXORPS     Y1, Y7, Y7
+	VMOVUPS    (R11)(R15*1), Y4
+	VADDPS     Y7, Y4, Y4
+	VMOVUPS    Y4, (R11)(R15*1)
+	ADDQ       $0x20, R15
+	CMPQ       R15, R12
+	JB         acc
+	ADDQ       R13, AX
+	ADDQ       R14, DX
+	DECQ       CX
+	JNZ        tree
+	VZEROUPPER
+	RET

@@ -11,6 +11,8 @@
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -147,6 +149,10 @@ func step8() {
 	RET()
 }
 
+// permLevels is the number of levels whose codes locStage8 picks from
+// registers (at depth permLevels and more).
+const permLevels = 5
+
 // locStage8 runs one stage of a localisation cascade (LocCascade.regress
 // when every probe is inside the plane) for estimates in groups of eight,
 // one per 32-bit lane: for each tree, every group's walk advances one level
@@ -213,32 +219,21 @@ func locStage8() {
 	}
 	trees := Load(Param("trees"), GP64())
 
-	Label("tree")
-	{
-		z := YMM()
-		VPXOR(z, z, z)
+	// group emits one level's walk for every group of eight: fetch returns
+	// the nodes' codes (signed by csign) given the nodes, which are zero
+	// (and not loaded) at level 0.
+	group := func(name string, root bool, fetch func(node VecVirtual) VecVirtual) {
 		k := GP64()
 		XORQ(k, k)
-		Label("zero")
-		VMOVDQU(z, Mem{Base: idb, Index: k, Scale: 1})
-		ADDQ(Imm(32), k)
-		CMPQ(k, n)
-		JB(LabelRef("zero"))
-	}
-	lvl := GP64()
-	Load(Param("depth"), lvl)
-	Label("level")
-	{
-		k := GP64()
-		XORQ(k, k)
-		Label("group")
+		Label(name)
 		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
-		node, m, c := YMM(), YMM(), YMM()
-		VMOVDQU(at(idb), node)
-		VPCMPEQD(m, m, m)
-		VPXOR(c, c, c)
-		VPGATHERDD(m, Mem{Base: cb, Index: node, Scale: 4}, c)
-		VPSIGNB(csign, c, c)
+		node := YMM()
+		if root {
+			VPXOR(node, node, node)
+		} else {
+			VMOVDQU(at(idb), node)
+		}
+		c := fetch(node)
 		// Words: e = (code0, code2), o = (code1, code3), sign-extended;
 		// e2, o2 the high ones alone in the low word.
 		e, o, e2, o2 := YMM(), YMM(), YMM(), YMM()
@@ -264,7 +259,7 @@ func locStage8() {
 		}
 		o1 := off(e, o)
 		o2v := off(e2, o2)
-		p1, p2 := YMM(), YMM()
+		p1, p2, m := YMM(), YMM(), YMM()
 		VPCMPEQD(m, m, m)
 		VPXOR(p1, p1, p1)
 		VPGATHERDD(m, Mem{Base: pm, Index: o1, Scale: 1}, p1)
@@ -280,10 +275,75 @@ func locStage8() {
 		VMOVDQU(node, at(idb))
 		ADDQ(Imm(32), k)
 		CMPQ(k, n)
-		JB(LabelRef("group"))
+		JB(LabelRef(name))
 	}
+	gather := func(node VecVirtual) VecVirtual {
+		m, c := YMM(), YMM()
+		VPCMPEQD(m, m, m)
+		VPXOR(c, c, c)
+		VPGATHERDD(m, Mem{Base: cb, Index: node, Scale: 4}, c)
+		VPSIGNB(csign, c, c)
+		return c
+	}
+
+	lvl := GP64()
+	Label("tree")
+	Load(Param("depth"), lvl)
+	// At depth 5 and more, the codes of the first five levels (nodes 0 to
+	// 30) come from registers: nodes 0-7 in t0, 7-14 in t1, 15-22 and 23-30
+	// in t2 and t3, each picked by VPERMD (which reads the index's low three
+	// bits) instead of a gather.
+	CMPQ(lvl, Imm(permLevels))
+	JB(LabelRef("gathered"))
+	{
+		var t [4]VecVirtual
+		for j, first := range []int{0, 7, 15, 23} {
+			t[j] = YMM()
+			VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
+			VPSIGNB(csign, t[j], t[j])
+		}
+		for l := 0; l < permLevels; l++ {
+			group(fmt.Sprintf("perm%d", l), l == 0, func(node VecVirtual) VecVirtual {
+				c := YMM()
+				switch l {
+				case 0, 1, 2:
+					VPERMD(t[0], node, c)
+				case 3:
+					i := YMM()
+					VPADDD(one, node, i) // node 7 + j at lane j
+					VPERMD(t[1], i, c)
+				case 4:
+					i, hi := YMM(), YMM()
+					VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
+					VPERMD(t[2], i, c)
+					VPERMD(t[3], i, hi)
+					VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
+					VBLENDVPS(i, hi, c, c)
+				}
+				return c
+			})
+		}
+		SUBQ(Imm(permLevels), lvl)
+		JZ(LabelRef("walked"))
+		JMP(LabelRef("level"))
+	}
+	Label("gathered")
+	{
+		z := YMM()
+		VPXOR(z, z, z)
+		k := GP64()
+		XORQ(k, k)
+		Label("zero")
+		VMOVDQU(z, Mem{Base: idb, Index: k, Scale: 1})
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef("zero"))
+	}
+	Label("level")
+	group("group", false, gather)
 	DECQ(lvl)
 	JNZ(LabelRef("level"))
+	Label("walked")
 
 	// dr += the leaf's row offset, dc += its column offset (negated when
 	// flipped: x + -y, as pigo).

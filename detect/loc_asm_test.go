@@ -51,10 +51,22 @@ func insideLanes(rng *rand.Rand, p preprocess.Plane, n, maxIs int) (ir, ic, is [
 	return ir, ic, is
 }
 
-// checkStage runs stage i of lc on the estimates with locStage8 and with
+// kernels returns the kernels locStage can run on this CPU, the best first.
+func kernels() []int {
+	var ks []int
+	for k := bestLocKernel(); k > locGo; k-- {
+		ks = append(ks, k)
+	}
+	return ks
+}
+
+// kernelName names a kernel for failure messages.
+var kernelName = [...]string{locGo: "Go", locAVX2: "locStage8"}
+
+// checkStage runs stage i of lc on the estimates with kernel kern and with
 // the Go twin (walkInside and regress's sums, tree by tree), and fails
 // unless the last tree's leaves and the summed offsets are identical.
-func checkStage(t *testing.T, lc *LocCascade, i int, p preprocess.Plane, ir, ic, is []int, flip bool, what string) {
+func checkStage(t *testing.T, kern int, lc *LocCascade, i int, p preprocess.Plane, ir, ic, is []int, flip bool, what string) {
 	t.Helper()
 	n := len(ir)
 	leaves := 1 << lc.depth
@@ -92,20 +104,22 @@ func checkStage(t *testing.T, lc *LocCascade, i int, p preprocess.Plane, ir, ic,
 	locStage8(codes, preds, p.Pix, p.Stride, lc.depth, lc.trees, m, csign, fsign, ir32, ic32, is32, idx32, dr32, dc32)
 	for k := range n {
 		if int(idx32[k]) != idx[k] || math.Float32bits(dr32[k]) != math.Float32bits(dr[k]) || math.Float32bits(dc32[k]) != math.Float32bits(dc[k]) {
-			t.Fatalf("%s: stage %d, %d estimates, depth %d, flip %v: estimate %d (%d, %d, %d): locStage8 leaf %d (%v, %v), Go %d (%v, %v)",
-				what, i, n, lc.depth, flip, k, ir[k], ic[k], is[k], idx32[k], dr32[k], dc32[k], idx[k], dr[k], dc[k])
+			t.Fatalf("%s: %s, stage %d, %d estimates, depth %d, flip %v: estimate %d (%d, %d, %d): leaf %d (%v, %v), Go %d (%v, %v)",
+				what, kernelName[kern], i, n, lc.depth, flip, k, ir[k], ic[k], is[k], idx32[k], dr32[k], dc32[k], idx[k], dr[k], dc[k])
 		}
 	}
 }
 
 // TestLocStageTwins checks that locStage8 walks the trees of a localisation
 // stage to the same leaves, and sums the same offsets bit for bit, as the Go
-// twin: random codes and offsets at depths 1 to 6, random and real planes
+// twin: random codes and offsets at depths 1 to 9 (from depth 5 it picks the
+// first five levels' codes from registers), random and real planes
 // (strides beyond the width, odd sizes), 1 to 70 estimates (every tail of
 // a group of eight), mirrored and not, and the real pupil and landmark
 // cascades on the real plane.
 func TestLocStageTwins(t *testing.T) {
-	if !locAVX2 {
+	ks := kernels()
+	if len(ks) == 0 {
 		t.Log("no AVX2: locStage runs the Go twin only")
 		return
 	}
@@ -113,56 +127,67 @@ func TestLocStageTwins(t *testing.T) {
 	real := testLuma(t, "faces/pigo-sample.jpg")
 	for n := 1; n <= 70; n++ {
 		for _, flip := range []bool{false, true} {
-			depth := 1 + rng.IntN(6)
-			lc := randomLoc(rng, 2, 1+rng.IntN(4), depth)
-			p := randomPlane(rng, 3+rng.IntN(200), 3+rng.IntN(150))
-			ir, ic, is := insideLanes(rng, p, n, 1<<14)
-			checkStage(t, lc, rng.IntN(2), p, ir, ic, is, flip, "random")
-			ir, ic, is = insideLanes(rng, real, n, 200)
-			checkStage(t, lc, rng.IntN(2), real, ir, ic, is, flip, "real plane")
+			for _, kern := range ks {
+				depth := 1 + rng.IntN(9)
+				lc := randomLoc(rng, 2, 1+rng.IntN(4), depth)
+				p := randomPlane(rng, 3+rng.IntN(200), 3+rng.IntN(150))
+				ir, ic, is := insideLanes(rng, p, n, 1<<14)
+				checkStage(t, kern, lc, rng.IntN(2), p, ir, ic, is, flip, "random")
+				ir, ic, is = insideLanes(rng, real, n, 200)
+				checkStage(t, kern, lc, rng.IntN(2), real, ir, ic, is, flip, "real plane")
+			}
 		}
 	}
 	cs := mustCascades(t)
 	for name, lc := range map[string]*LocCascade{"puploc": cs.Pupil, "lp84": cs.Landmarks["lp84"], "lp93": cs.Landmarks["lp93"]} {
 		for _, n := range []int{1, 9, 63} {
 			for _, flip := range []bool{false, true} {
-				ir, ic, is := insideLanes(rng, real, n, 120)
-				checkStage(t, lc, rng.IntN(lc.stages), real, ir, ic, is, flip, name)
+				for _, kern := range ks {
+					ir, ic, is := insideLanes(rng, real, n, 120)
+					checkStage(t, kern, lc, rng.IntN(lc.stages), real, ir, ic, is, flip, name)
+				}
 			}
 		}
 	}
 }
 
 // TestRegressTwins checks that regress moves the estimates exactly as with
-// the Go walk alone (locStage off): the pupil and landmark cascades from
+// the Go walk alone (locStage off), with each kernel: the pupil and landmark cascades from
 // random starts over the real faces, random cascades on random planes, from
 // 1 to 63 estimates, mirrored and not, starts near the edges included (where
 // regress clamps or locStage declines). It also checks that locStage ran.
 func TestRegressTwins(t *testing.T) {
-	if !locAVX2 {
+	ks := kernels()
+	if len(ks) == 0 {
 		t.Log("no AVX2: locStage runs the Go twin only")
 		return
 	}
-	defer func() { locAVX2 = true }()
+	defer func() { locKernel = bestLocKernel() }()
 	rng := rand.New(rand.NewPCG(5, 13))
 	cs := mustCascades(t)
 	var a, g locScratch
+	var runKernel func(kern int, lc *LocCascade, p preprocess.Plane, n int, flip bool, what string)
 	run := func(lc *LocCascade, p preprocess.Plane, n int, flip bool, what string) {
+		for _, kern := range ks {
+			runKernel(kern, lc, p, n, flip, what)
+		}
+	}
+	runKernel = func(kern int, lc *LocCascade, p preprocess.Plane, n int, flip bool, what string) {
 		for k := range n {
 			a.rows[k] = float32(rng.IntN(p.Height)) + rng.Float32()
 			a.cols[k] = float32(rng.IntN(p.Width)) + rng.Float32()
 			a.scales[k] = 2 + rng.Float32()*float32(min(p.Width, p.Height))/3
 		}
 		g = a
-		locAVX2 = true
+		locKernel = kern
 		lc.regress(&p, n, flip, &a)
-		locAVX2 = false
+		locKernel = locGo
 		lc.regress(&p, n, flip, &g)
 		for k := range n {
 			if math.Float32bits(a.rows[k]) != math.Float32bits(g.rows[k]) || math.Float32bits(a.cols[k]) != math.Float32bits(g.cols[k]) ||
 				math.Float32bits(a.scales[k]) != math.Float32bits(g.scales[k]) {
-				t.Fatalf("%s: %d estimates, flip %v: estimate %d at (%v, %v, %v), Go (%v, %v, %v)",
-					what, n, flip, k, a.rows[k], a.cols[k], a.scales[k], g.rows[k], g.cols[k], g.scales[k])
+				t.Fatalf("%s: %s, %d estimates, flip %v: estimate %d at (%v, %v, %v), Go (%v, %v, %v)",
+					what, kernelName[kern], n, flip, k, a.rows[k], a.cols[k], a.scales[k], g.rows[k], g.cols[k], g.scales[k])
 			}
 		}
 	}
@@ -175,7 +200,7 @@ func TestRegressTwins(t *testing.T) {
 		}
 	}
 	for range 100 {
-		lc := randomLoc(rng, 1+rng.IntN(4), 1+rng.IntN(5), 1+rng.IntN(6))
+		lc := randomLoc(rng, 1+rng.IntN(4), 1+rng.IntN(5), 1+rng.IntN(9))
 		p := randomPlane(rng, 3+rng.IntN(300), 3+rng.IntN(200))
 		run(lc, p, 1+rng.IntN(MaxPerturbs), rng.IntN(2) == 0, "random")
 	}
@@ -183,14 +208,48 @@ func TestRegressTwins(t *testing.T) {
 	// The kernel runs on a real localisation: a pupil search well inside
 	// the sample face.
 	p := testLuma(t, "faces/pigo-sample.jpg")
-	locAVX2 = true
-	var s locScratch
-	for k := range MaxPerturbs {
-		s.ir[k], s.ic[k], s.is[k] = 256*(p.Height/2), 256*(p.Width/2), 30
+	for _, kern := range ks {
+		locKernel = kern
+		var s locScratch
+		for k := range MaxPerturbs {
+			s.ir[k], s.ic[k], s.is[k] = 256*(p.Height/2), 256*(p.Width/2), 30
+		}
+		lc := cs.Pupil
+		leaves := 1 << lc.depth
+		if !locStage(lc.codes[:lc.trees*(4*leaves-4)], lc.preds[:2*lc.trees*leaves], &p, lc.depth, lc.trees, false, &s, MaxPerturbs) {
+			t.Fatalf("%s: locStage declined estimates inside the plane", kernelName[kern])
+		}
 	}
-	lc := cs.Pupil
-	leaves := 1 << lc.depth
-	if !locStage(lc.codes[:lc.trees*(4*leaves-4)], lc.preds[:2*lc.trees*leaves], &p, lc.depth, lc.trees, false, &s, MaxPerturbs) {
-		t.Fatal("locStage declined estimates inside the plane")
+}
+
+// BenchmarkLocaliseKernels is BenchmarkLocalise's facegate case with each
+// of locStage's kernels the CPU has, and with none (the Go walk), in one
+// run.
+func BenchmarkLocaliseKernels(b *testing.B) {
+	p := testLuma(b, "faces/obama-1080p.jpg")
+	d, err := NewDetector(nil, &Options{MinFace: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	faces, _ := d.Detect(nil, p)
+	if len(faces) == 0 {
+		b.Fatal("no face")
+	}
+	r := faces[0].Rect
+	side := r.Dx()
+	cx, cy := (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2
+	defer func() { locKernel = bestLocKernel() }()
+	for _, kern := range append(kernels(), locGo) {
+		b.Run(kernelName[kern], func(b *testing.B) {
+			locKernel = kern
+			b.ReportAllocs()
+			for b.Loop() {
+				var f Face
+				d.localise(&f, &p, cy, cx, side)
+				if !f.LandmarksFound {
+					b.Fatal("landmarks lost")
+				}
+			}
+		})
 	}
 }

@@ -32,13 +32,28 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 	return step8(centre, win, out, n, probes, preds, thr, pix, depth)
 }
 
-// locAVX2 enables locStage8 (tests turn it off to run the Go twin).
-var locAVX2 = cpuid.CPU.Supports(cpuid.AVX2)
+// The kernels locStage can run: none (regress walks the trees in Go) and
+// locStage8 (AVX2).
+const (
+	locGo = iota
+	locAVX2
+)
+
+// locKernel is the kernel locStage runs, the best the CPU has (tests set it
+// to each in turn).
+var locKernel = bestLocKernel()
+
+func bestLocKernel() int {
+	if cpuid.CPU.Supports(cpuid.AVX2) {
+		return locAVX2
+	}
+	return locGo
+}
 
 // locStage runs one stage of regress (its trees' codes and preds) with
-// locStage8, when every estimate's probes are inside p (the caller has
-// checked) and the CPU has AVX2: the estimates go to 32-bit lanes, padded to
-// a multiple of 8 with copies of the last, and dr and dc (zero on entry)
+// locStage8 (see locKernel), when every estimate's probes are inside p (the
+// caller has checked): the estimates go to 32-bit lanes, padded to a
+// multiple of 8 with copies of the last, and dr and dc
 // receive the sums of the leaves' offsets, as the Go loop of regress with
 // walkInside computes them. It reports false, having done nothing, where
 // the kernel's bounds do not hold: a plane or an estimate's scale of 1<<15
@@ -46,7 +61,7 @@ var locAVX2 = cpuid.CPU.Supports(cpuid.AVX2)
 func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees int, flip bool, s *locScratch, n int) bool {
 	const lim = 1 << 15
 	dim := p.Stride
-	if !locAVX2 || n < 1 || n > MaxPerturbs || depth < 1 || depth > maxTreeDepth || trees < 1 ||
+	if locKernel == locGo || n < 1 || n > MaxPerturbs || depth < 1 || depth > maxTreeDepth || trees < 1 ||
 		dim < 3 || dim >= lim || p.Height < 1 || p.Height >= lim || p.Width > dim ||
 		len(p.Pix) < (p.Height-1)*dim+p.Width {
 		return false

@@ -623,26 +623,31 @@ walked:
 	XORQ R15, R15
 
 acc:
-	VMOVDQU    (R9)(R15*1), Y4
-	VPCMPEQD   Y5, Y5, Y5
-	VXORPS     Y6, Y6, Y6
-	VGATHERDPS Y5, (DX)(Y4*8), Y6
-	VPCMPEQD   Y5, Y5, Y5
-	VXORPS     Y7, Y7, Y7
-	VGATHERDPS Y5, 4(DX)(Y4*8), Y7
-	VMOVUPS    (R10)(R15*1), Y4
-	VADDPS     Y6, Y4, Y4
-	VMOVUPS    Y4, (R10)(R15*1)
-	VXORPS     Y1, Y7, Y7
-	VMOVUPS    (R11)(R15*1), Y4
-	VADDPS     Y7, Y4, Y4
-	VMOVUPS    Y4, (R11)(R15*1)
-	ADDQ       $0x20, R15
-	CMPQ       R15, R12
-	JB         acc
-	ADDQ       R13, AX
-	ADDQ       R14, DX
-	DECQ       CX
-	JNZ        tree
+	VMOVDQU      (R9)(R15*1), Y4
+	VEXTRACTI128 $0x01, Y4, X7
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y6, Y6, Y6
+	VPGATHERDQ   Y5, (DX)(X4*8), Y6
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y4, Y4, Y4
+	VPGATHERDQ   Y5, (DX)(X7*8), Y4
+	VSHUFPS      $0x88, Y4, Y6, Y5
+	VSHUFPS      $0xdd, Y4, Y6, Y4
+	VPERMQ       $0xd8, Y5, Y5
+	VPERMQ       $0xd8, Y4, Y4
+	VMOVUPS      (R10)(R15*1), Y6
+	VADDPS       Y5, Y6, Y6
+	VMOVUPS      Y6, (R10)(R15*1)
+	VXORPS       Y1, Y4, Y4
+	VMOVUPS      (R11)(R15*1), Y6
+	VADDPS       Y4, Y6, Y6
+	VMOVUPS      Y6, (R11)(R15*1)
+	ADDQ         $0x20, R15
+	CMPQ         R15, R12
+	JB           acc
+	ADDQ         R13, AX
+	ADDQ         R14, DX
+	DECQ         CX
+	JNZ          tree
 	VZEROUPPER
 	RET

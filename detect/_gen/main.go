@@ -352,14 +352,23 @@ func locStage8() {
 		XORQ(k, k)
 		Label("acc")
 		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
-		node, m, r, c := YMM(), YMM(), YMM(), YMM()
+		// Each leaf's (row, column) pair is one 64-bit element (gathers
+		// cost by the element): lanes 0-3 in a, 4-7 in b, then the rows and
+		// the columns apart, in lane order.
+		node, m, a, b, hi := YMM(), YMM(), YMM(), YMM(), XMM()
 		VMOVDQU(at(idb), node)
+		VEXTRACTI128(Imm(1), node, hi)
 		VPCMPEQD(m, m, m)
-		VXORPS(r, r, r)
-		VGATHERDPS(m, Mem{Base: adj, Index: node, Scale: 8}, r)
+		VPXOR(a, a, a)
+		VPGATHERDQ(m, Mem{Base: adj, Index: node.AsX(), Scale: 8}, a)
 		VPCMPEQD(m, m, m)
-		VXORPS(c, c, c)
-		VGATHERDPS(m, Mem{Base: adj, Index: node, Scale: 8, Disp: 4}, c)
+		VPXOR(b, b, b)
+		VPGATHERDQ(m, Mem{Base: adj, Index: hi, Scale: 8}, b)
+		r, c := YMM(), YMM()
+		VSHUFPS(Imm(0x88), b, a, r) // rows 0 1 4 5 | 2 3 6 7
+		VSHUFPS(Imm(0xdd), b, a, c) // columns
+		VPERMQ(Imm(0xd8), r, r)
+		VPERMQ(Imm(0xd8), c, c)
 		d := YMM()
 		VMOVUPS(at(drb), d)
 		VADDPS(r, d, d)

@@ -53,11 +53,11 @@ func bestLocKernel() int {
 // locStage runs one stage of regress (its trees' codes and preds) with
 // locStage8 (see locKernel), when every estimate's probes are inside p (the
 // caller has checked): the estimates go to 32-bit lanes, padded to a
-// multiple of 8 with copies of the last, and dr and dc
-// receive the sums of the leaves' offsets, as the Go loop of regress with
-// walkInside computes them. It reports false, having done nothing, where
-// the kernel's bounds do not hold: a plane or an estimate's scale of 1<<15
-// or more, a probe in the plane's top row, or a stride under 3.
+// multiple of 8 with copies of the last, and dr and dc receive the sums of
+// the leaves' offsets, bit for bit as regress's Go loop with walkInside
+// computes them. It reports false, having done nothing, where the kernel's
+// bounds do not hold: a plane or an estimate's scale of 1<<15 or more, a
+// probe in the plane's top row, or a stride under 3.
 func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees int, flip bool, s *locScratch, n int) bool {
 	const lim = 1 << 15
 	dim := p.Stride

@@ -164,14 +164,14 @@ func locStage8() {
 	Doc("locStage8 is one stage of regress's tree loop (walkInside and the sums",
 		"of the leaves' offsets into dr and dc, which it adds to) with AVX2, for",
 		"n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last",
-		"tree's leaves. ir, ic, is, idx, dr and dc have",
-		"length >= n; codes holds trees*4*(1<<depth - 1) codes and preds",
-		"trees*2<<depth offsets; csign is 0x01010101, or 0xff01ff01 to negate",
-		"the column codes (as int8, wrapping), and fsign 0 or the float32 sign",
-		"bit to negate the column offsets. The caller has checked that every",
-		"probe of every estimate is at an offset o with 3 <= o < len(pix) (the",
-		"pixel gathers read the four bytes that end at o), that dim, the rows",
-		"and 0 <= is are below 1<<15, and that ir and ic are below 1<<23.")
+		"tree's leaves. ir, ic, is, idx, dr and dc have length >= n; codes holds",
+		"trees*4*(1<<depth - 1) codes and preds trees*2<<depth offsets; csign is",
+		"0x01010101, or 0xff01ff01 to negate the column codes (as int8, wrapping),",
+		"and fsign 0 or the float32 sign bit to negate the column offsets. The",
+		"caller has checked that every probe of every estimate is at an offset o",
+		"with 3 <= o < len(pix) (the pixel gathers read the four bytes that end at",
+		"o), that dim, the rows and 0 <= is are below 1<<15, and that ir and ic",
+		"are below 1<<23.")
 
 	cb := Load(Param("codes").Base(), GP64())
 	adj := Load(Param("preds").Base(), GP64())

@@ -33,12 +33,19 @@ func newPerturbations(seed int64) *Perturbations {
 	return &p
 }
 
+// locLanes is MaxPerturbs rounded up to a multiple of 8, the estimates
+// locStage walks side by side.
+const locLanes = (MaxPerturbs + 7) &^ 7
+
 // locScratch holds one localisation's perturbed estimates, which advance
 // in lockstep.
 type locScratch struct {
 	rows, cols, scales [MaxPerturbs]float32
-	dr, dc             [MaxPerturbs]float32
+	dr, dc             [locLanes]float32
 	ir, ic, is, idx    [MaxPerturbs]int
+	// The estimates' lanes for locStage: ir, ic and is as 32-bit values,
+	// padded to a multiple of 8 with copies of the last estimate.
+	ir32, ic32, is32, idx32 [locLanes]int32
 	// spread is the last locate's interquartile range of the estimates
 	// (rows plus columns) over its scale: how much the perturbed starts
 	// disagree (see Pose.Confidence).
@@ -86,7 +93,7 @@ func (lc *LocCascade) regress(p *preprocess.Plane, n int, flip bool, s *locScrat
 	rows, cols, scales := s.rows[:n], s.cols[:n], s.scales[:n]
 	dr, dc := s.dr[:n], s.dc[:n]
 	ir, ic, is, idx := s.ir[:n], s.ic[:n], s.is[:n], s.idx[:n]
-	root := 0
+	perTree := 4*leaves - 4
 	for i := 0; i < lc.stages; i++ {
 		for k := range rows {
 			dr[k], dc[k] = 0, 0
@@ -104,37 +111,43 @@ func (lc *LocCascade) regress(p *preprocess.Plane, n int, flip bool, s *locScrat
 				break
 			}
 		}
-		for j := 0; j < lc.trees; j++ {
-			clear(idx)
-			codes := lc.codes[root : root+4*(leaves-1)]
-			if inside {
-				walkInside(codes, pix, dim, lc.depth, flip, ir, ic, is, idx)
-			}
-			for d := 0; d < lc.depth && !inside; d++ {
-				for k, node := range idx {
-					code := codes[4*node : 4*node+4]
-					c1, c3 := code[1], code[3]
-					if flip {
-						c1, c3 = -c1, -c3 // int8 negation, wrapping at -128 as pigo's
+		root := i * lc.trees * perTree
+		// Inside, locStage may walk the stage's trees and sum dr and dc
+		// itself (in assembly); if it does not, the trees run here.
+		if !inside || !locStage(lc.codes[root:root+lc.trees*perTree], lc.preds[2*lc.trees*leaves*i:2*lc.trees*leaves*(i+1)],
+			p, lc.depth, lc.trees, flip, s, n) {
+			for j := 0; j < lc.trees; j++ {
+				clear(idx)
+				codes := lc.codes[root : root+4*(leaves-1)]
+				if inside {
+					walkInside(codes, pix, dim, lc.depth, flip, ir, ic, is, idx)
+				}
+				for d := 0; d < lc.depth && !inside; d++ {
+					for k, node := range idx {
+						code := codes[4*node : 4*node+4]
+						c1, c3 := code[1], code[3]
+						if flip {
+							c1, c3 = -c1, -c3 // int8 negation, wrapping at -128 as pigo's
+						}
+						r1 := min(nrows-1, max(0, (ir[k]+int(code[0])*is[k])>>8))
+						r2 := min(nrows-1, max(0, (ir[k]+int(code[2])*is[k])>>8))
+						x1 := min(ncols-1, max(0, (ic[k]+int(c1)*is[k])>>8))
+						x2 := min(ncols-1, max(0, (ic[k]+int(c3)*is[k])>>8))
+						idx[k] = 2*node + 1 + b2i(pix[r1*dim+x1] > pix[r2*dim+x2])
 					}
-					r1 := min(nrows-1, max(0, (ir[k]+int(code[0])*is[k])>>8))
-					r2 := min(nrows-1, max(0, (ir[k]+int(code[2])*is[k])>>8))
-					x1 := min(ncols-1, max(0, (ic[k]+int(c1)*is[k])>>8))
-					x2 := min(ncols-1, max(0, (ic[k]+int(c3)*is[k])>>8))
-					idx[k] = 2*node + 1 + b2i(pix[r1*dim+x1] > pix[r2*dim+x2])
 				}
-			}
-			base := 2 * (lc.trees*leaves*i + leaves*j - (leaves - 1))
-			for k, node := range idx {
-				lut := base + 2*node
-				dr[k] += lc.preds[lut]
-				if flip {
-					dc[k] += -lc.preds[lut+1]
-				} else {
-					dc[k] += lc.preds[lut+1]
+				base := 2 * (lc.trees*leaves*i + leaves*j - (leaves - 1))
+				for k, node := range idx {
+					lut := base + 2*node
+					dr[k] += lc.preds[lut]
+					if flip {
+						dc[k] += -lc.preds[lut+1]
+					} else {
+						dc[k] += lc.preds[lut+1]
+					}
 				}
+				root += perTree
 			}
-			root += 4*leaves - 4
 		}
 		for k := range rows {
 			rows[k] += dr[k] * scales[k]

@@ -283,3 +283,371 @@ kept:
 	JB   group
 	MOVQ DI, ret+168(FP)
 	RET
+
+// func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+// Requires: AVX, AVX2, SSE2
+TEXT ·locStage8(SB), NOSPLIT, $8-256
+	MOVQ         codes_base+0(FP), AX
+	MOVQ         preds_base+24(FP), DX
+	MOVQ         pix_base+48(FP), BX
+	SUBQ         $0x03, BX
+	MOVQ         ir_base+112(FP), SI
+	MOVQ         ic_base+136(FP), DI
+	MOVQ         is_base+160(FP), R8
+	MOVQ         idx_base+184(FP), R9
+	MOVQ         dr_base+208(FP), R10
+	MOVQ         dc_base+232(FP), R11
+	MOVQ         n+96(FP), R12
+	SHLQ         $0x02, R12
+	MOVQ         depth+80(FP), CX
+	MOVL         $0x00000001, R13
+	SHLQ         CL, R13
+	DECQ         R13
+	MOVQ         R13, R14
+	SHLQ         $0x03, R14
+	SUBQ         R14, DX
+	SHLQ         $0x02, R13
+	MOVL         $0x00000008, R14
+	SHLQ         CL, R14
+	MOVL         csign+104(FP), CX
+	MOVQ         CX, X0
+	VPBROADCASTD X0, Y0
+	MOVL         fsign+108(FP), CX
+	MOVQ         CX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         dim+72(FP), CX
+	MOVQ         CX, X2
+	VPBROADCASTD X2, Y2
+	MOVL         $0x00000001, CX
+	MOVQ         CX, X3
+	VPBROADCASTD X3, Y3
+	MOVQ         trees+88(FP), CX
+
+tree:
+	MOVQ    depth+80(FP), R15
+	CMPQ    R15, $0x05
+	JB      gathered
+	VMOVDQU (AX), Y4
+	VPSIGNB Y0, Y4, Y4
+	VMOVDQU 28(AX), Y5
+	VPSIGNB Y0, Y5, Y5
+	VMOVDQU 60(AX), Y6
+	VPSIGNB Y0, Y6, Y6
+	VMOVDQU 92(AX), Y7
+	VPSIGNB Y0, Y7, Y7
+	XORQ    BP, BP
+
+perm0:
+	VPXOR      Y8, Y8, Y8
+	VPERMD     Y4, Y8, Y9
+	VPSLLW     $0x08, Y9, Y10
+	VPSRAW     $0x08, Y10, Y10
+	VPSRAW     $0x08, Y9, Y9
+	VPSRLD     $0x10, Y10, Y11
+	VPSRLD     $0x10, Y9, Y12
+	VMOVDQU    (R8)(BP*1), Y13
+	VPMADDWD   Y13, Y10, Y10
+	VPADDD     (SI)(BP*1), Y10, Y10
+	VPSRAD     $0x08, Y10, Y10
+	VPMADDWD   Y2, Y10, Y10
+	VPMADDWD   Y13, Y9, Y9
+	VPADDD     (DI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPADDD     Y9, Y10, Y10
+	VPMADDWD   Y13, Y11, Y9
+	VPADDD     (SI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPMADDWD   Y2, Y9, Y9
+	VPMADDWD   Y13, Y12, Y11
+	VPADDD     (DI)(BP*1), Y11, Y11
+	VPSRAD     $0x08, Y11, Y11
+	VPADDD     Y11, Y9, Y9
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y11, Y11, Y11
+	VPGATHERDD Y12, (BX)(Y10*1), Y11
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y10, Y10, Y10
+	VPGATHERDD Y12, (BX)(Y9*1), Y10
+	VPSRLD     $0x18, Y11, Y11
+	VPSRLD     $0x18, Y10, Y10
+	VPCMPGTD   Y10, Y11, Y11
+	VPADDD     Y8, Y8, Y8
+	VPSUBD     Y11, Y8, Y8
+	VPADDD     Y3, Y8, Y8
+	VMOVDQU    Y8, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         perm0
+	XORQ       BP, BP
+
+perm1:
+	VMOVDQU    (R9)(BP*1), Y8
+	VPERMD     Y4, Y8, Y9
+	VPSLLW     $0x08, Y9, Y10
+	VPSRAW     $0x08, Y10, Y10
+	VPSRAW     $0x08, Y9, Y9
+	VPSRLD     $0x10, Y10, Y11
+	VPSRLD     $0x10, Y9, Y12
+	VMOVDQU    (R8)(BP*1), Y13
+	VPMADDWD   Y13, Y10, Y10
+	VPADDD     (SI)(BP*1), Y10, Y10
+	VPSRAD     $0x08, Y10, Y10
+	VPMADDWD   Y2, Y10, Y10
+	VPMADDWD   Y13, Y9, Y9
+	VPADDD     (DI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPADDD     Y9, Y10, Y10
+	VPMADDWD   Y13, Y11, Y9
+	VPADDD     (SI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPMADDWD   Y2, Y9, Y9
+	VPMADDWD   Y13, Y12, Y11
+	VPADDD     (DI)(BP*1), Y11, Y11
+	VPSRAD     $0x08, Y11, Y11
+	VPADDD     Y11, Y9, Y9
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y11, Y11, Y11
+	VPGATHERDD Y12, (BX)(Y10*1), Y11
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y10, Y10, Y10
+	VPGATHERDD Y12, (BX)(Y9*1), Y10
+	VPSRLD     $0x18, Y11, Y11
+	VPSRLD     $0x18, Y10, Y10
+	VPCMPGTD   Y10, Y11, Y11
+	VPADDD     Y8, Y8, Y8
+	VPSUBD     Y11, Y8, Y8
+	VPADDD     Y3, Y8, Y8
+	VMOVDQU    Y8, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         perm1
+	XORQ       BP, BP
+
+perm2:
+	VMOVDQU    (R9)(BP*1), Y8
+	VPERMD     Y4, Y8, Y9
+	VPSLLW     $0x08, Y9, Y10
+	VPSRAW     $0x08, Y10, Y10
+	VPSRAW     $0x08, Y9, Y9
+	VPSRLD     $0x10, Y10, Y11
+	VPSRLD     $0x10, Y9, Y12
+	VMOVDQU    (R8)(BP*1), Y13
+	VPMADDWD   Y13, Y10, Y10
+	VPADDD     (SI)(BP*1), Y10, Y10
+	VPSRAD     $0x08, Y10, Y10
+	VPMADDWD   Y2, Y10, Y10
+	VPMADDWD   Y13, Y9, Y9
+	VPADDD     (DI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPADDD     Y9, Y10, Y10
+	VPMADDWD   Y13, Y11, Y9
+	VPADDD     (SI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPMADDWD   Y2, Y9, Y9
+	VPMADDWD   Y13, Y12, Y11
+	VPADDD     (DI)(BP*1), Y11, Y11
+	VPSRAD     $0x08, Y11, Y11
+	VPADDD     Y11, Y9, Y9
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y11, Y11, Y11
+	VPGATHERDD Y12, (BX)(Y10*1), Y11
+	VPCMPEQD   Y12, Y12, Y12
+	VPXOR      Y10, Y10, Y10
+	VPGATHERDD Y12, (BX)(Y9*1), Y10
+	VPSRLD     $0x18, Y11, Y11
+	VPSRLD     $0x18, Y10, Y10
+	VPCMPGTD   Y10, Y11, Y11
+	VPADDD     Y8, Y8, Y8
+	VPSUBD     Y11, Y8, Y8
+	VPADDD     Y3, Y8, Y8
+	VMOVDQU    Y8, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         perm2
+	XORQ       BP, BP
+
+perm3:
+	VMOVDQU    (R9)(BP*1), Y4
+	VPADDD     Y3, Y4, Y8
+	VPERMD     Y5, Y8, Y8
+	VPSLLW     $0x08, Y8, Y9
+	VPSRAW     $0x08, Y9, Y9
+	VPSRAW     $0x08, Y8, Y8
+	VPSRLD     $0x10, Y9, Y10
+	VPSRLD     $0x10, Y8, Y11
+	VMOVDQU    (R8)(BP*1), Y12
+	VPMADDWD   Y12, Y9, Y9
+	VPADDD     (SI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPMADDWD   Y2, Y9, Y9
+	VPMADDWD   Y12, Y8, Y8
+	VPADDD     (DI)(BP*1), Y8, Y8
+	VPSRAD     $0x08, Y8, Y8
+	VPADDD     Y8, Y9, Y9
+	VPMADDWD   Y12, Y10, Y8
+	VPADDD     (SI)(BP*1), Y8, Y8
+	VPSRAD     $0x08, Y8, Y8
+	VPMADDWD   Y2, Y8, Y8
+	VPMADDWD   Y12, Y11, Y10
+	VPADDD     (DI)(BP*1), Y10, Y10
+	VPSRAD     $0x08, Y10, Y10
+	VPADDD     Y10, Y8, Y8
+	VPCMPEQD   Y11, Y11, Y11
+	VPXOR      Y10, Y10, Y10
+	VPGATHERDD Y11, (BX)(Y9*1), Y10
+	VPCMPEQD   Y11, Y11, Y11
+	VPXOR      Y9, Y9, Y9
+	VPGATHERDD Y11, (BX)(Y8*1), Y9
+	VPSRLD     $0x18, Y10, Y10
+	VPSRLD     $0x18, Y9, Y9
+	VPCMPGTD   Y9, Y10, Y10
+	VPADDD     Y4, Y4, Y4
+	VPSUBD     Y10, Y4, Y4
+	VPADDD     Y3, Y4, Y4
+	VMOVDQU    Y4, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         perm3
+	XORQ       BP, BP
+
+perm4:
+	VMOVDQU    (R9)(BP*1), Y4
+	VPADDD     Y3, Y4, Y8
+	VPERMD     Y6, Y8, Y5
+	VPERMD     Y7, Y8, Y9
+	VPSLLD     $0x1c, Y8, Y8
+	VBLENDVPS  Y8, Y9, Y5, Y5
+	VPSLLW     $0x08, Y5, Y8
+	VPSRAW     $0x08, Y8, Y8
+	VPSRAW     $0x08, Y5, Y5
+	VPSRLD     $0x10, Y8, Y9
+	VPSRLD     $0x10, Y5, Y10
+	VMOVDQU    (R8)(BP*1), Y11
+	VPMADDWD   Y11, Y8, Y8
+	VPADDD     (SI)(BP*1), Y8, Y8
+	VPSRAD     $0x08, Y8, Y8
+	VPMADDWD   Y2, Y8, Y8
+	VPMADDWD   Y11, Y5, Y5
+	VPADDD     (DI)(BP*1), Y5, Y5
+	VPSRAD     $0x08, Y5, Y5
+	VPADDD     Y5, Y8, Y8
+	VPMADDWD   Y11, Y9, Y5
+	VPADDD     (SI)(BP*1), Y5, Y5
+	VPSRAD     $0x08, Y5, Y5
+	VPMADDWD   Y2, Y5, Y5
+	VPMADDWD   Y11, Y10, Y9
+	VPADDD     (DI)(BP*1), Y9, Y9
+	VPSRAD     $0x08, Y9, Y9
+	VPADDD     Y9, Y5, Y5
+	VPCMPEQD   Y10, Y10, Y10
+	VPXOR      Y9, Y9, Y9
+	VPGATHERDD Y10, (BX)(Y8*1), Y9
+	VPCMPEQD   Y10, Y10, Y10
+	VPXOR      Y8, Y8, Y8
+	VPGATHERDD Y10, (BX)(Y5*1), Y8
+	VPSRLD     $0x18, Y9, Y9
+	VPSRLD     $0x18, Y8, Y8
+	VPCMPGTD   Y8, Y9, Y9
+	VPADDD     Y4, Y4, Y4
+	VPSUBD     Y9, Y4, Y4
+	VPADDD     Y3, Y4, Y4
+	VMOVDQU    Y4, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         perm4
+	SUBQ       $0x05, R15
+	JZ         walked
+	JMP        level
+
+gathered:
+	VPXOR Y4, Y4, Y4
+	XORQ  BP, BP
+
+zero:
+	VMOVDQU Y4, (R9)(BP*1)
+	ADDQ    $0x20, BP
+	CMPQ    BP, R12
+	JB      zero
+
+level:
+	XORQ BP, BP
+
+group:
+	VMOVDQU    (R9)(BP*1), Y4
+	VPCMPEQD   Y5, Y5, Y5
+	VPXOR      Y6, Y6, Y6
+	VPGATHERDD Y5, (AX)(Y4*4), Y6
+	VPSIGNB    Y0, Y6, Y6
+	VPSLLW     $0x08, Y6, Y5
+	VPSRAW     $0x08, Y5, Y5
+	VPSRAW     $0x08, Y6, Y6
+	VPSRLD     $0x10, Y5, Y7
+	VPSRLD     $0x10, Y6, Y8
+	VMOVDQU    (R8)(BP*1), Y9
+	VPMADDWD   Y9, Y5, Y5
+	VPADDD     (SI)(BP*1), Y5, Y5
+	VPSRAD     $0x08, Y5, Y5
+	VPMADDWD   Y2, Y5, Y5
+	VPMADDWD   Y9, Y6, Y6
+	VPADDD     (DI)(BP*1), Y6, Y6
+	VPSRAD     $0x08, Y6, Y6
+	VPADDD     Y6, Y5, Y5
+	VPMADDWD   Y9, Y7, Y6
+	VPADDD     (SI)(BP*1), Y6, Y6
+	VPSRAD     $0x08, Y6, Y6
+	VPMADDWD   Y2, Y6, Y6
+	VPMADDWD   Y9, Y8, Y7
+	VPADDD     (DI)(BP*1), Y7, Y7
+	VPSRAD     $0x08, Y7, Y7
+	VPADDD     Y7, Y6, Y6
+	VPCMPEQD   Y8, Y8, Y8
+	VPXOR      Y7, Y7, Y7
+	VPGATHERDD Y8, (BX)(Y5*1), Y7
+	VPCMPEQD   Y8, Y8, Y8
+	VPXOR      Y5, Y5, Y5
+	VPGATHERDD Y8, (BX)(Y6*1), Y5
+	VPSRLD     $0x18, Y7, Y7
+	VPSRLD     $0x18, Y5, Y5
+	VPCMPGTD   Y5, Y7, Y7
+	VPADDD     Y4, Y4, Y4
+	VPSUBD     Y7, Y4, Y4
+	VPADDD     Y3, Y4, Y4
+	VMOVDQU    Y4, (R9)(BP*1)
+	ADDQ       $0x20, BP
+	CMPQ       BP, R12
+	JB         group
+	DECQ       R15
+	JNZ        level
+
+walked:
+	XORQ R15, R15
+
+acc:
+	VMOVDQU      (R9)(R15*1), Y4
+	VEXTRACTI128 $0x01, Y4, X7
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y6, Y6, Y6
+	VPGATHERDQ   Y5, (DX)(X4*8), Y6
+	VPCMPEQD     Y5, Y5, Y5
+	VPXOR        Y4, Y4, Y4
+	VPGATHERDQ   Y5, (DX)(X7*8), Y4
+	VSHUFPS      $0x88, Y4, Y6, Y5
+	VSHUFPS      $0xdd, Y4, Y6, Y4
+	VPERMQ       $0xd8, Y5, Y5
+	VPERMQ       $0xd8, Y4, Y4
+	VMOVUPS      (R10)(R15*1), Y6
+	VADDPS       Y5, Y6, Y6
+	VMOVUPS      Y6, (R10)(R15*1)
+	VXORPS       Y1, Y4, Y4
+	VMOVUPS      (R11)(R15*1), Y6
+	VADDPS       Y4, Y6, Y6
+	VMOVUPS      Y6, (R11)(R15*1)
+	ADDQ         $0x20, R15
+	CMPQ         R15, R12
+	JB           acc
+	ADDQ         R13, AX
+	ADDQ         R14, DX
+	DECQ         CX
+	JNZ          tree
+	VZEROUPPER
+	RET

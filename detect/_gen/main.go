@@ -2,13 +2,17 @@
 //
 //	cd detect/_gen && go run . -out ../walk_amd64.s -stubs ../walk_amd64.go -pkg detect
 //
-// The walk is plain x86-64, no SIMD: each window's walk is a chain of
+// The detector's walk is plain x86-64, no SIMD: each window's walk is a chain of
 // dependent loads, eight chains overlap, and what limits them is the number
 // of instructions per node, which the Go compiler's register allocation
-// about doubles for eight chains at once.
+// about doubles for eight chains at once. The localisation's stage
+// (locStage8) is AVX2: eight estimates per register, their codes and pixels
+// fetched with gathers.
 package main
 
 import (
+	"fmt"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -17,6 +21,7 @@ import (
 func main() {
 	ConstraintExpr("!purego,!noasm")
 	step8()
+	locStage8()
 	Generate()
 }
 
@@ -141,5 +146,245 @@ func step8() {
 		JB(LabelRef("group"))
 		Store(live, ReturnIndex(0))
 	}
+	RET()
+}
+
+// permLevels is the number of levels whose codes locStage8 picks from
+// registers (at depth permLevels and more).
+const permLevels = 5
+
+// locStage8 runs one stage of a localisation cascade (LocCascade.regress
+// when every probe is inside the plane) for estimates in groups of eight,
+// one per 32-bit lane: for each tree, every group's walk advances one level
+// at a time (the groups' chains of gathers overlap), and then each group
+// adds its leaves' offsets to dr and dc.
+func locStage8() {
+	TEXT("locStage8", NOSPLIT, "func(codes []int8, preds []float32, pix []byte, dim, depth, trees, n int, csign, fsign uint32, ir, ic, is, idx []int32, dr, dc []float32)")
+	Pragma("noescape")
+	Doc("locStage8 is one stage of regress's tree loop (walkInside and the sums",
+		"of the leaves' offsets into dr and dc, which it adds to) with AVX2, for",
+		"n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last",
+		"tree's leaves. ir, ic, is, idx, dr and dc have length >= n; codes holds",
+		"trees*4*(1<<depth - 1) codes and preds trees*2<<depth offsets; csign is",
+		"0x01010101, or 0xff01ff01 to negate the column codes (as int8, wrapping),",
+		"and fsign 0 or the float32 sign bit to negate the column offsets. The",
+		"caller has checked that every probe of every estimate is at an offset o",
+		"with 3 <= o < len(pix) (the pixel gathers read the four bytes that end at",
+		"o), that dim, the rows and 0 <= is are below 1<<15, and that ir and ic",
+		"are below 1<<23.")
+
+	cb := Load(Param("codes").Base(), GP64())
+	adj := Load(Param("preds").Base(), GP64())
+	pm := Load(Param("pix").Base(), GP64())
+	SUBQ(Imm(3), pm)
+	irb := Load(Param("ir").Base(), GP64())
+	icb := Load(Param("ic").Base(), GP64())
+	isb := Load(Param("is").Base(), GP64())
+	idb := Load(Param("idx").Base(), GP64())
+	drb := Load(Param("dr").Base(), GP64())
+	dcb := Load(Param("dc").Base(), GP64())
+	n := Load(Param("n"), GP64())
+	SHLQ(Imm(2), n) // bytes of lanes
+
+	// cstep: the bytes of a tree's codes, 4*(1<<depth - 1); pstep: of its
+	// offsets, 8<<depth. adj + 8*node is the row offset of leaf node
+	// (1<<depth - 1 <= node < 2<<depth - 1): adj = tree's preds - 8*(1<<depth - 1).
+	cstep, pstep := GP64(), GP64()
+	Load(Param("depth"), RCX)
+	MOVL(U32(1), cstep.As32())
+	SHLQ(CL, cstep)
+	DECQ(cstep)
+	MOVQ(cstep, pstep)
+	SHLQ(Imm(3), pstep)
+	SUBQ(pstep, adj)
+	SHLQ(Imm(2), cstep)
+	MOVL(U32(8), pstep.As32())
+	SHLQ(CL, pstep)
+
+	csign, fsign, dimv, one := YMM(), YMM(), YMM(), YMM()
+	{
+		t := GP64()
+		Load(Param("csign"), t.As32())
+		MOVQ(t, csign.AsX())
+		VPBROADCASTD(csign.AsX(), csign)
+		Load(Param("fsign"), t.As32())
+		MOVQ(t, fsign.AsX())
+		VPBROADCASTD(fsign.AsX(), fsign)
+		Load(Param("dim"), t)
+		MOVQ(t, dimv.AsX())
+		VPBROADCASTD(dimv.AsX(), dimv)
+		MOVL(U32(1), t.As32())
+		MOVQ(t, one.AsX())
+		VPBROADCASTD(one.AsX(), one)
+	}
+	trees := Load(Param("trees"), GP64())
+
+	// group emits one level's walk for every group of eight: fetch returns
+	// the nodes' codes (signed by csign) given the nodes, which are zero
+	// (and not loaded) at level 0.
+	group := func(name string, root bool, fetch func(node VecVirtual) VecVirtual) {
+		k := GP64()
+		XORQ(k, k)
+		Label(name)
+		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
+		node := YMM()
+		if root {
+			VPXOR(node, node, node)
+		} else {
+			VMOVDQU(at(idb), node)
+		}
+		c := fetch(node)
+		// Words: e = (code0, code2), o = (code1, code3), sign-extended;
+		// e2, o2 the high ones alone in the low word.
+		e, o, e2, o2 := YMM(), YMM(), YMM(), YMM()
+		VPSLLW(Imm(8), c, e)
+		VPSRAW(Imm(8), e, e)
+		VPSRAW(Imm(8), c, o)
+		VPSRLD(Imm(16), e, e2)
+		VPSRLD(Imm(16), o, o2)
+		sc := YMM()
+		VMOVDQU(at(isb), sc)
+		// off returns ((ir + cr*is)>>8)*dim + (ic + cc*is)>>8.
+		off := func(cr, cc VecVirtual) VecVirtual {
+			r, x := YMM(), YMM()
+			VPMADDWD(sc, cr, r)
+			VPADDD(at(irb), r, r)
+			VPSRAD(Imm(8), r, r)
+			VPMADDWD(dimv, r, r)
+			VPMADDWD(sc, cc, x)
+			VPADDD(at(icb), x, x)
+			VPSRAD(Imm(8), x, x)
+			VPADDD(x, r, r)
+			return r
+		}
+		o1 := off(e, o)
+		o2v := off(e2, o2)
+		p1, p2, m := YMM(), YMM(), YMM()
+		VPCMPEQD(m, m, m)
+		VPXOR(p1, p1, p1)
+		VPGATHERDD(m, Mem{Base: pm, Index: o1, Scale: 1}, p1)
+		VPCMPEQD(m, m, m)
+		VPXOR(p2, p2, p2)
+		VPGATHERDD(m, Mem{Base: pm, Index: o2v, Scale: 1}, p2)
+		VPSRLD(Imm(24), p1, p1)
+		VPSRLD(Imm(24), p2, p2)
+		VPCMPGTD(p2, p1, p1) // -1 where pixel 1 > pixel 2
+		VPADDD(node, node, node)
+		VPSUBD(p1, node, node)
+		VPADDD(one, node, node)
+		VMOVDQU(node, at(idb))
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef(name))
+	}
+	gather := func(node VecVirtual) VecVirtual {
+		m, c := YMM(), YMM()
+		VPCMPEQD(m, m, m)
+		VPXOR(c, c, c)
+		VPGATHERDD(m, Mem{Base: cb, Index: node, Scale: 4}, c)
+		VPSIGNB(csign, c, c)
+		return c
+	}
+
+	lvl := GP64()
+	Label("tree")
+	Load(Param("depth"), lvl)
+	// At depth 5 and more, the codes of the first five levels (nodes 0 to
+	// 30) come from registers: nodes 0-7 in t0, 7-14 in t1, 15-22 and 23-30
+	// in t2 and t3, each picked by VPERMD (which reads the index's low three
+	// bits) instead of a gather.
+	CMPQ(lvl, Imm(permLevels))
+	JB(LabelRef("gathered"))
+	{
+		var t [4]VecVirtual
+		for j, first := range []int{0, 7, 15, 23} {
+			t[j] = YMM()
+			VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
+			VPSIGNB(csign, t[j], t[j])
+		}
+		for l := 0; l < permLevels; l++ {
+			group(fmt.Sprintf("perm%d", l), l == 0, func(node VecVirtual) VecVirtual {
+				c := YMM()
+				switch l {
+				case 0, 1, 2:
+					VPERMD(t[0], node, c)
+				case 3:
+					i := YMM()
+					VPADDD(one, node, i) // node 7 + j at lane j
+					VPERMD(t[1], i, c)
+				case 4:
+					i, hi := YMM(), YMM()
+					VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
+					VPERMD(t[2], i, c)
+					VPERMD(t[3], i, hi)
+					VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
+					VBLENDVPS(i, hi, c, c)
+				}
+				return c
+			})
+		}
+		SUBQ(Imm(permLevels), lvl)
+		JZ(LabelRef("walked"))
+		JMP(LabelRef("level"))
+	}
+	Label("gathered")
+	{
+		z := YMM()
+		VPXOR(z, z, z)
+		k := GP64()
+		XORQ(k, k)
+		Label("zero")
+		VMOVDQU(z, Mem{Base: idb, Index: k, Scale: 1})
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef("zero"))
+	}
+	Label("level")
+	group("group", false, gather)
+	DECQ(lvl)
+	JNZ(LabelRef("level"))
+	Label("walked")
+
+	// dr += the leaf's row offset, dc += its column offset (negated when
+	// flipped: x + -y, as pigo).
+	{
+		k := GP64()
+		XORQ(k, k)
+		Label("acc")
+		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
+		// Each leaf's (row, column) pair is one 64-bit element (gathers
+		// cost by the element): lanes 0-3 in a, 4-7 in b, then the rows and
+		// the columns apart, in lane order.
+		node, m, a, b, hi := YMM(), YMM(), YMM(), YMM(), XMM()
+		VMOVDQU(at(idb), node)
+		VEXTRACTI128(Imm(1), node, hi)
+		VPCMPEQD(m, m, m)
+		VPXOR(a, a, a)
+		VPGATHERDQ(m, Mem{Base: adj, Index: node.AsX(), Scale: 8}, a)
+		VPCMPEQD(m, m, m)
+		VPXOR(b, b, b)
+		VPGATHERDQ(m, Mem{Base: adj, Index: hi, Scale: 8}, b)
+		r, c := YMM(), YMM()
+		VSHUFPS(Imm(0x88), b, a, r) // rows 0 1 4 5 | 2 3 6 7
+		VSHUFPS(Imm(0xdd), b, a, c) // columns
+		VPERMQ(Imm(0xd8), r, r)
+		VPERMQ(Imm(0xd8), c, c)
+		d := YMM()
+		VMOVUPS(at(drb), d)
+		VADDPS(r, d, d)
+		VMOVUPS(d, at(drb))
+		VXORPS(fsign, c, c)
+		VMOVUPS(at(dcb), d)
+		VADDPS(c, d, d)
+		VMOVUPS(d, at(dcb))
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef("acc"))
+	}
+	ADDQ(cstep, cb)
+	ADDQ(pstep, adj)
+	DECQ(trees)
+	JNZ(LabelRef("tree"))
+	VZEROUPPER()
 	RET()
 }

@@ -25,16 +25,6 @@ func randomLoc(rng *rand.Rand, stages, trees, depth int) *LocCascade {
 	return lc
 }
 
-// randomPlane returns a plane of random pixels with a stride beyond its width.
-func randomPlane(rng *rand.Rand, w, h int) preprocess.Plane {
-	stride := w + rng.IntN(9)
-	p := preprocess.GrayPlane(make([]byte, (h-1)*stride+w), stride, w, h)
-	for k := range p.Pix {
-		p.Pix[k] = byte(rng.Uint32())
-	}
-	return p
-}
-
 // insideLanes returns n estimates (ir, ic, is, as regress computes them)
 // whose every probe is inside p and below its top row, the lanes locStage8
 // accepts, with is at most maxIs.

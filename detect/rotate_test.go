@@ -10,9 +10,12 @@ import (
 	"github.com/facegate/facegate/preprocess"
 )
 
-// randomPlane is a w x h plane of random bytes with a stride 3 wider.
+// randomPlane is a w x h plane of random bytes whose rows are padded by 1
+// to 8 bytes and whose last row ends its buffer, so that a read past the
+// plane shows (the localisation and rotation tests use it).
 func randomPlane(rng *rand.Rand, w, h int) preprocess.Plane {
-	p := preprocess.GrayPlane(make([]byte, (w+3)*h), w+3, w, h)
+	stride := w + 1 + rng.IntN(8)
+	p := preprocess.GrayPlane(make([]byte, (h-1)*stride+w), stride, w, h)
 	for i := range p.Pix {
 		p.Pix[i] = byte(rng.IntN(256))
 	}

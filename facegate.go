@@ -107,10 +107,10 @@ type Options struct {
 	// angles; its boxes are squared on their height); and last with both
 	// profile cascades on the frame turned 11.25 and 22.5 degrees each way
 	// (faces turned and tilted; see NoTurnedProfileScan). On a 1080p frame
-	// without a face they cost about 200 plain scans, the turned scan
-	// nearly half of it (BenchmarkNoFace in bench, on a loaded two-core
-	// machine: 0.80 to 1.17 s in all, 0.50 to 0.54 s in the same run
-	// without the turned scan, 4.2 to 5.8 ms for the plain scan); so that
+	// without a face they cost about 120 plain scans, the turned scan
+	// some 40% of it (BenchmarkNoFace in bench on a two-core EPYC: 0.67
+	// to 0.68 s in all, 0.38 to 0.42 s without the turned scan in
+	// alternate runs, 5 to 6 ms for the plain scan); so that
 	// a stream of empty frames does
 	// not pay that on every frame, after a frame whose scans all found
 	// nothing the Haar scans run on every RescanEvery-th frame only, until
@@ -620,7 +620,7 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		}
 		dst = pl.dropWeak(dst, n0)
 	}
-	// The fallback scans cost about 80 plain scans: on a stream whose frames
+	// The fallback scans cost about 120 plain scans: on a stream whose frames
 	// hold no face, they run on every RescanEvery-th frame only.
 	haar := len(dst) == n0 && pl.emptyScans%pl.opts.RescanEvery == 0
 	pl.haarScan = haar && (pl.haar != nil || pl.prof != nil || pl.lbp != nil || pl.rolled != nil || pl.turnProf != nil)

@@ -43,6 +43,9 @@ func TestTurnedProfilesGuard(t *testing.T) {
 	k := pl.turnLBP.ScanFactor(minFace)
 	candidates := 0
 	for _, step := range turnedSteps {
+		if RaceEnabled {
+			break // the guard's data is checked without the race detector
+		}
 		if err := pl.turned.Turn(luma, k, step); err != nil {
 			t.Fatal(err)
 		}
@@ -53,7 +56,7 @@ func TestTurnedProfilesGuard(t *testing.T) {
 		}
 		candidates += len(fs)
 	}
-	if candidates == 0 {
+	if candidates == 0 && !RaceEnabled {
 		t.Error("the LBP profile cascade finds nothing on the turned cat: the guard is not exercised")
 	}
 	faces, err := pl.turnedProfiles(nil, luma, minFace, 1080)
@@ -61,6 +64,9 @@ func TestTurnedProfilesGuard(t *testing.T) {
 		t.Fatalf("%d faces (%v), want none; %d LBP faces", len(faces), err, candidates)
 	}
 	t.Logf("%d LBP faces at %d turns, none confirmed", candidates, len(turnedSteps))
+	if RaceEnabled {
+		return // allocations are counted without the race detector (alloc_test.go likewise)
+	}
 	buf := make([]detect.Face, 0, 8)
 	if n := testing.AllocsPerRun(2, func() {
 		if _, err := pl.turnedProfiles(buf[:0], luma, minFace, 1080); err != nil {

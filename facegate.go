@@ -126,13 +126,13 @@ type Options struct {
 	NoRolledScan bool
 	// NoTurnedCheck turns off the check of an unsure pose: when the
 	// target was found by the frontal cascades and its landmark pose has
-	// a confidence below turnedCheckConfidence (the landmarks scatter,
-	// which on faces turned beyond about 40 degrees is the rule and on
-	// frontal faces rare), the LBP profile cascade is run around it (the
-	// box and a third of its side beyond, faces of 0.6 to 1.4 times its
-	// side, frame and mirror image, with the ProfileLBP options); a
-	// profile face overlapping the box by turnedCheckIoU or more gives the
-	// face the profile cascade's pose (detect.ProfilePose), so that it is
+	// a confidence below 0.5 (the landmarks scatter, which on faces
+	// turned beyond about 40 degrees is the rule and on frontal faces
+	// rare), the LBP profile cascade is run around it (the box and a
+	// third of its side beyond, faces of 0.6 to 1.4 times its side,
+	// frame and mirror image, with the ProfileLBP options); a profile
+	// face overlapping the box by an IoU of 0.3 or more gives the face
+	// the profile cascade's pose (detect.ProfilePose), so that it is
 	// judged not frontal. It costs a scan of a small, downscaled region on
 	// the frames that need it and nothing on the others; it needs the LBP
 	// profile cascade (off with NoProfileLBPScan).

@@ -268,11 +268,11 @@ type Pipeline struct {
 	turned                  detect.TurnedPlane
 	turnLBPBuf, turnHaarBuf []detect.Face
 
-	lumaBuf   []byte
-	lumaFull  bool // luma holds the whole frame
+	lumaBuf  []byte
+	lumaFull bool // luma holds the whole frame
 	// lumaDone is a rectangle whose luma this frame already holds, when
 	// not lumaFull (lumaFor converts only what lies outside it).
-	lumaDone image.Rectangle
+	lumaDone  image.Rectangle
 	drawBuf   []byte
 	tracks    []track.Track
 	boxes     []image.Rectangle

@@ -268,8 +268,11 @@ type Pipeline struct {
 	turned                  detect.TurnedPlane
 	turnLBPBuf, turnHaarBuf []detect.Face
 
-	lumaBuf   []byte
-	lumaFull  bool // luma holds the whole frame
+	lumaBuf  []byte
+	lumaFull bool // luma holds the whole frame
+	// lumaDone is a rectangle whose luma this frame already holds, when
+	// not lumaFull (lumaFor converts only what lies outside it).
+	lumaDone  image.Rectangle
 	drawBuf   []byte
 	tracks    []track.Track
 	boxes     []image.Rectangle
@@ -414,7 +417,7 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 			pl.lumaBuf = make([]byte, w*h)
 		}
 		luma = preprocess.GrayPlane(pl.lumaBuf[:w*h], w, w, h)
-		pl.lumaFull = false
+		pl.lumaFull, pl.lumaDone = false, image.Rectangle{}
 	} else {
 		var err error
 		if luma, err = f.Luma(nil); err != nil {
@@ -475,13 +478,45 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	return r, nil
 }
 
-// lumaFor makes sure luma holds the frame's luma inside rect.
+// lumaFor makes sure luma holds the frame's luma inside rect. Of the
+// rectangles converted in a frame it remembers one (lumaDone) and converts
+// only the part of rect outside it: the local search's region and the
+// localisation's, about the same face, overlap by most of the former.
 func (pl *Pipeline) lumaFor(f *preprocess.Frame, luma preprocess.Plane, rect image.Rectangle) error {
 	if pl.lumaFull {
 		return nil
 	}
-	return f.LumaRect(luma, rect)
+	rect = rect.Intersect(image.Rect(0, 0, luma.Width, luma.Height))
+	done := pl.lumaDone
+	in := rect.Intersect(done)
+	if in.Empty() {
+		if err := f.LumaRect(luma, rect); err != nil {
+			return err
+		}
+	} else {
+		// rect less in: the rows above and below in, and the columns
+		// left and right of it beside it.
+		for _, part := range [4]image.Rectangle{
+			{rect.Min, image.Pt(rect.Max.X, in.Min.Y)},
+			{image.Pt(rect.Min.X, in.Max.Y), rect.Max},
+			{image.Pt(rect.Min.X, in.Min.Y), image.Pt(in.Min.X, in.Max.Y)},
+			{image.Pt(in.Max.X, in.Min.Y), image.Pt(rect.Max.X, in.Max.Y)},
+		} {
+			if part.Empty() {
+				continue
+			}
+			if err := f.LumaRect(luma, part); err != nil {
+				return err
+			}
+		}
+	}
+	if area(rect) > area(done) {
+		pl.lumaDone = rect
+	}
+	return nil
 }
+
+func area(r image.Rectangle) int { return r.Dx() * r.Dy() }
 
 // fullLuma makes sure luma holds the whole frame's luma.
 func (pl *Pipeline) fullLuma(f *preprocess.Frame) error {

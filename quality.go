@@ -219,6 +219,20 @@ func histVariance(st *preprocess.LumaStats) float64 {
 func bilinear(dst, src preprocess.Plane) {
 	sx := float64(src.Width) / float64(dst.Width)
 	sy := float64(src.Height) / float64(dst.Height)
+	// The columns' taps and weights, the same on every row: computed once
+	// for the first QualitySide columns (the Meter's width), per pixel
+	// beyond.
+	type tap struct{ x0, x1, wx int }
+	var taps [QualitySide]tap
+	col := func(x int) tap {
+		fx := (float64(x)+0.5)*sx - 0.5
+		x0 := int(math.Floor(fx))
+		wx := int((fx - float64(x0)) * 256)
+		return tap{min(max(x0, 0), src.Width-1), min(max(x0+1, 0), src.Width-1), wx}
+	}
+	for x := range min(dst.Width, QualitySide) {
+		taps[x] = col(x)
+	}
 	for y := 0; y < dst.Height; y++ {
 		fy := (float64(y)+0.5)*sy - 0.5
 		y0 := int(math.Floor(fy))
@@ -228,11 +242,13 @@ func bilinear(dst, src preprocess.Plane) {
 		r0, r1 := src.Row(y0), src.Row(y1)
 		out := dst.Row(y)
 		for x := range out {
-			fx := (float64(x)+0.5)*sx - 0.5
-			x0 := int(math.Floor(fx))
-			wx := int((fx - float64(x0)) * 256)
-			x1 := min(max(x0+1, 0), src.Width-1)
-			x0 = min(max(x0, 0), src.Width-1)
+			var t tap
+			if x < QualitySide {
+				t = taps[x]
+			} else {
+				t = col(x)
+			}
+			x0, x1, wx := t.x0, t.x1, t.wx
 			top := int(r0[x0])*(256-wx) + int(r0[x1])*wx
 			bot := int(r1[x0])*(256-wx) + int(r1[x1])*wx
 			out[x] = byte((top*(256-wy) + bot*wy + 1<<15) >> 16)

@@ -285,8 +285,8 @@ kept:
 	RET
 
 // func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
-// Requires: AVX, AVX2, SSE2
-TEXT ·locStage8(SB), NOSPLIT, $8-256
+// Requires: AVX, AVX2, MMX+, SSE2
+TEXT ·locStage8(SB), NOSPLIT, $32-256
 	MOVQ         codes_base+0(FP), AX
 	MOVQ         preds_base+24(FP), DX
 	MOVQ         pix_base+48(FP), BX
@@ -295,20 +295,18 @@ TEXT ·locStage8(SB), NOSPLIT, $8-256
 	MOVQ         ic_base+136(FP), DI
 	MOVQ         is_base+160(FP), R8
 	MOVQ         idx_base+184(FP), R9
-	MOVQ         dr_base+208(FP), R10
-	MOVQ         dc_base+232(FP), R11
-	MOVQ         n+96(FP), R12
-	SHLQ         $0x02, R12
+	MOVQ         n+96(FP), R10
+	SHLQ         $0x02, R10
 	MOVQ         depth+80(FP), CX
-	MOVL         $0x00000001, R13
-	SHLQ         CL, R13
-	DECQ         R13
-	MOVQ         R13, R14
-	SHLQ         $0x03, R14
-	SUBQ         R14, DX
-	SHLQ         $0x02, R13
-	MOVL         $0x00000008, R14
-	SHLQ         CL, R14
+	MOVL         $0x00000001, R11
+	SHLQ         CL, R11
+	DECQ         R11
+	MOVQ         R11, R12
+	SHLQ         $0x03, R12
+	SUBQ         R12, DX
+	SHLQ         $0x02, R11
+	MOVL         $0x00000008, R12
+	SHLQ         CL, R12
 	MOVL         csign+104(FP), CX
 	MOVQ         CX, X0
 	VPBROADCASTD X0, Y0
@@ -324,8 +322,17 @@ TEXT ·locStage8(SB), NOSPLIT, $8-256
 	MOVQ         trees+88(FP), CX
 
 tree:
-	MOVQ    depth+80(FP), R15
-	CMPQ    R15, $0x05
+	LEAQ    (AX)(R11*1), R13
+	MOVQ    R13, (SP)
+	ADDQ    R11, R13
+	MOVQ    R13, 8(SP)
+	LEAQ    (DX)(R12*1), R13
+	LEAQ    (R13)(R11*2), R13
+	MOVQ    R13, 16(SP)
+	ADDQ    R12, R13
+	MOVQ    R13, 24(SP)
+	MOVQ    depth+80(FP), R13
+	CMPQ    R13, $0x05
 	JB      gathered
 	VMOVDQU (AX), Y4
 	VPSIGNB Y0, Y4, Y4
@@ -335,9 +342,27 @@ tree:
 	VPSIGNB Y0, Y6, Y6
 	VMOVDQU 92(AX), Y7
 	VPSIGNB Y0, Y7, Y7
-	XORQ    BP, BP
+	XORQ    R14, R14
 
 perm0:
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        perm0_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+perm0_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        perm0_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+perm0_pfetched:
 	VPXOR      Y8, Y8, Y8
 	VPERMD     Y4, Y8, Y9
 	VPSLLW     $0x08, Y9, Y10
@@ -345,21 +370,21 @@ perm0:
 	VPSRAW     $0x08, Y9, Y9
 	VPSRLD     $0x10, Y10, Y11
 	VPSRLD     $0x10, Y9, Y12
-	VMOVDQU    (R8)(BP*1), Y13
+	VMOVDQU    (R8)(R14*1), Y13
 	VPMADDWD   Y13, Y10, Y10
-	VPADDD     (SI)(BP*1), Y10, Y10
+	VPADDD     (SI)(R14*1), Y10, Y10
 	VPSRAD     $0x08, Y10, Y10
 	VPMADDWD   Y2, Y10, Y10
 	VPMADDWD   Y13, Y9, Y9
-	VPADDD     (DI)(BP*1), Y9, Y9
+	VPADDD     (DI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPADDD     Y9, Y10, Y10
 	VPMADDWD   Y13, Y11, Y9
-	VPADDD     (SI)(BP*1), Y9, Y9
+	VPADDD     (SI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPMADDWD   Y2, Y9, Y9
 	VPMADDWD   Y13, Y12, Y11
-	VPADDD     (DI)(BP*1), Y11, Y11
+	VPADDD     (DI)(R14*1), Y11, Y11
 	VPSRAD     $0x08, Y11, Y11
 	VPADDD     Y11, Y9, Y9
 	VPCMPEQD   Y12, Y12, Y12
@@ -374,35 +399,53 @@ perm0:
 	VPADDD     Y8, Y8, Y8
 	VPSUBD     Y11, Y8, Y8
 	VPADDD     Y3, Y8, Y8
-	VMOVDQU    Y8, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y8, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         perm0
-	XORQ       BP, BP
+	XORQ       R14, R14
 
 perm1:
-	VMOVDQU    (R9)(BP*1), Y8
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        perm1_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+perm1_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        perm1_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+perm1_pfetched:
+	VMOVDQU    (R9)(R14*1), Y8
 	VPERMD     Y4, Y8, Y9
 	VPSLLW     $0x08, Y9, Y10
 	VPSRAW     $0x08, Y10, Y10
 	VPSRAW     $0x08, Y9, Y9
 	VPSRLD     $0x10, Y10, Y11
 	VPSRLD     $0x10, Y9, Y12
-	VMOVDQU    (R8)(BP*1), Y13
+	VMOVDQU    (R8)(R14*1), Y13
 	VPMADDWD   Y13, Y10, Y10
-	VPADDD     (SI)(BP*1), Y10, Y10
+	VPADDD     (SI)(R14*1), Y10, Y10
 	VPSRAD     $0x08, Y10, Y10
 	VPMADDWD   Y2, Y10, Y10
 	VPMADDWD   Y13, Y9, Y9
-	VPADDD     (DI)(BP*1), Y9, Y9
+	VPADDD     (DI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPADDD     Y9, Y10, Y10
 	VPMADDWD   Y13, Y11, Y9
-	VPADDD     (SI)(BP*1), Y9, Y9
+	VPADDD     (SI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPMADDWD   Y2, Y9, Y9
 	VPMADDWD   Y13, Y12, Y11
-	VPADDD     (DI)(BP*1), Y11, Y11
+	VPADDD     (DI)(R14*1), Y11, Y11
 	VPSRAD     $0x08, Y11, Y11
 	VPADDD     Y11, Y9, Y9
 	VPCMPEQD   Y12, Y12, Y12
@@ -417,35 +460,53 @@ perm1:
 	VPADDD     Y8, Y8, Y8
 	VPSUBD     Y11, Y8, Y8
 	VPADDD     Y3, Y8, Y8
-	VMOVDQU    Y8, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y8, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         perm1
-	XORQ       BP, BP
+	XORQ       R14, R14
 
 perm2:
-	VMOVDQU    (R9)(BP*1), Y8
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        perm2_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+perm2_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        perm2_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+perm2_pfetched:
+	VMOVDQU    (R9)(R14*1), Y8
 	VPERMD     Y4, Y8, Y9
 	VPSLLW     $0x08, Y9, Y10
 	VPSRAW     $0x08, Y10, Y10
 	VPSRAW     $0x08, Y9, Y9
 	VPSRLD     $0x10, Y10, Y11
 	VPSRLD     $0x10, Y9, Y12
-	VMOVDQU    (R8)(BP*1), Y13
+	VMOVDQU    (R8)(R14*1), Y13
 	VPMADDWD   Y13, Y10, Y10
-	VPADDD     (SI)(BP*1), Y10, Y10
+	VPADDD     (SI)(R14*1), Y10, Y10
 	VPSRAD     $0x08, Y10, Y10
 	VPMADDWD   Y2, Y10, Y10
 	VPMADDWD   Y13, Y9, Y9
-	VPADDD     (DI)(BP*1), Y9, Y9
+	VPADDD     (DI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPADDD     Y9, Y10, Y10
 	VPMADDWD   Y13, Y11, Y9
-	VPADDD     (SI)(BP*1), Y9, Y9
+	VPADDD     (SI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPMADDWD   Y2, Y9, Y9
 	VPMADDWD   Y13, Y12, Y11
-	VPADDD     (DI)(BP*1), Y11, Y11
+	VPADDD     (DI)(R14*1), Y11, Y11
 	VPSRAD     $0x08, Y11, Y11
 	VPADDD     Y11, Y9, Y9
 	VPCMPEQD   Y12, Y12, Y12
@@ -460,14 +521,32 @@ perm2:
 	VPADDD     Y8, Y8, Y8
 	VPSUBD     Y11, Y8, Y8
 	VPADDD     Y3, Y8, Y8
-	VMOVDQU    Y8, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y8, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         perm2
-	XORQ       BP, BP
+	XORQ       R14, R14
 
 perm3:
-	VMOVDQU    (R9)(BP*1), Y4
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        perm3_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+perm3_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        perm3_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+perm3_pfetched:
+	VMOVDQU    (R9)(R14*1), Y4
 	VPADDD     Y3, Y4, Y8
 	VPERMD     Y5, Y8, Y8
 	VPSLLW     $0x08, Y8, Y9
@@ -475,21 +554,21 @@ perm3:
 	VPSRAW     $0x08, Y8, Y8
 	VPSRLD     $0x10, Y9, Y10
 	VPSRLD     $0x10, Y8, Y11
-	VMOVDQU    (R8)(BP*1), Y12
+	VMOVDQU    (R8)(R14*1), Y12
 	VPMADDWD   Y12, Y9, Y9
-	VPADDD     (SI)(BP*1), Y9, Y9
+	VPADDD     (SI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPMADDWD   Y2, Y9, Y9
 	VPMADDWD   Y12, Y8, Y8
-	VPADDD     (DI)(BP*1), Y8, Y8
+	VPADDD     (DI)(R14*1), Y8, Y8
 	VPSRAD     $0x08, Y8, Y8
 	VPADDD     Y8, Y9, Y9
 	VPMADDWD   Y12, Y10, Y8
-	VPADDD     (SI)(BP*1), Y8, Y8
+	VPADDD     (SI)(R14*1), Y8, Y8
 	VPSRAD     $0x08, Y8, Y8
 	VPMADDWD   Y2, Y8, Y8
 	VPMADDWD   Y12, Y11, Y10
-	VPADDD     (DI)(BP*1), Y10, Y10
+	VPADDD     (DI)(R14*1), Y10, Y10
 	VPSRAD     $0x08, Y10, Y10
 	VPADDD     Y10, Y8, Y8
 	VPCMPEQD   Y11, Y11, Y11
@@ -504,14 +583,32 @@ perm3:
 	VPADDD     Y4, Y4, Y4
 	VPSUBD     Y10, Y4, Y4
 	VPADDD     Y3, Y4, Y4
-	VMOVDQU    Y4, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y4, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         perm3
-	XORQ       BP, BP
+	XORQ       R14, R14
 
 perm4:
-	VMOVDQU    (R9)(BP*1), Y4
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        perm4_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+perm4_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        perm4_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+perm4_pfetched:
+	VMOVDQU    (R9)(R14*1), Y4
 	VPADDD     Y3, Y4, Y8
 	VPERMD     Y6, Y8, Y5
 	VPERMD     Y7, Y8, Y9
@@ -522,21 +619,21 @@ perm4:
 	VPSRAW     $0x08, Y5, Y5
 	VPSRLD     $0x10, Y8, Y9
 	VPSRLD     $0x10, Y5, Y10
-	VMOVDQU    (R8)(BP*1), Y11
+	VMOVDQU    (R8)(R14*1), Y11
 	VPMADDWD   Y11, Y8, Y8
-	VPADDD     (SI)(BP*1), Y8, Y8
+	VPADDD     (SI)(R14*1), Y8, Y8
 	VPSRAD     $0x08, Y8, Y8
 	VPMADDWD   Y2, Y8, Y8
 	VPMADDWD   Y11, Y5, Y5
-	VPADDD     (DI)(BP*1), Y5, Y5
+	VPADDD     (DI)(R14*1), Y5, Y5
 	VPSRAD     $0x08, Y5, Y5
 	VPADDD     Y5, Y8, Y8
 	VPMADDWD   Y11, Y9, Y5
-	VPADDD     (SI)(BP*1), Y5, Y5
+	VPADDD     (SI)(R14*1), Y5, Y5
 	VPSRAD     $0x08, Y5, Y5
 	VPMADDWD   Y2, Y5, Y5
 	VPMADDWD   Y11, Y10, Y9
-	VPADDD     (DI)(BP*1), Y9, Y9
+	VPADDD     (DI)(R14*1), Y9, Y9
 	VPSRAD     $0x08, Y9, Y9
 	VPADDD     Y9, Y5, Y5
 	VPCMPEQD   Y10, Y10, Y10
@@ -551,29 +648,47 @@ perm4:
 	VPADDD     Y4, Y4, Y4
 	VPSUBD     Y9, Y4, Y4
 	VPADDD     Y3, Y4, Y4
-	VMOVDQU    Y4, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y4, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         perm4
-	SUBQ       $0x05, R15
+	SUBQ       $0x05, R13
 	JZ         walked
 	JMP        level
 
 gathered:
 	VPXOR Y4, Y4, Y4
-	XORQ  BP, BP
+	XORQ  R14, R14
 
 zero:
-	VMOVDQU Y4, (R9)(BP*1)
-	ADDQ    $0x20, BP
-	CMPQ    BP, R12
+	VMOVDQU Y4, (R9)(R14*1)
+	ADDQ    $0x20, R14
+	CMPQ    R14, R10
 	JB      zero
 
 level:
-	XORQ BP, BP
+	XORQ R14, R14
 
 group:
-	VMOVDQU    (R9)(BP*1), Y4
+	MOVQ       (SP), R15
+	CMPQ       R15, 8(SP)
+	JAE        group_fetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, (SP)
+
+group_fetched:
+	MOVQ       16(SP), R15
+	CMPQ       R15, 24(SP)
+	JAE        group_pfetched
+	PREFETCHT0 (R15)
+	PREFETCHT0 64(R15)
+	ADDQ       $0x80, R15
+	MOVQ       R15, 16(SP)
+
+group_pfetched:
+	VMOVDQU    (R9)(R14*1), Y4
 	VPCMPEQD   Y5, Y5, Y5
 	VPXOR      Y6, Y6, Y6
 	VPGATHERDD Y5, (AX)(Y4*4), Y6
@@ -583,21 +698,21 @@ group:
 	VPSRAW     $0x08, Y6, Y6
 	VPSRLD     $0x10, Y5, Y7
 	VPSRLD     $0x10, Y6, Y8
-	VMOVDQU    (R8)(BP*1), Y9
+	VMOVDQU    (R8)(R14*1), Y9
 	VPMADDWD   Y9, Y5, Y5
-	VPADDD     (SI)(BP*1), Y5, Y5
+	VPADDD     (SI)(R14*1), Y5, Y5
 	VPSRAD     $0x08, Y5, Y5
 	VPMADDWD   Y2, Y5, Y5
 	VPMADDWD   Y9, Y6, Y6
-	VPADDD     (DI)(BP*1), Y6, Y6
+	VPADDD     (DI)(R14*1), Y6, Y6
 	VPSRAD     $0x08, Y6, Y6
 	VPADDD     Y6, Y5, Y5
 	VPMADDWD   Y9, Y7, Y6
-	VPADDD     (SI)(BP*1), Y6, Y6
+	VPADDD     (SI)(R14*1), Y6, Y6
 	VPSRAD     $0x08, Y6, Y6
 	VPMADDWD   Y2, Y6, Y6
 	VPMADDWD   Y9, Y8, Y7
-	VPADDD     (DI)(BP*1), Y7, Y7
+	VPADDD     (DI)(R14*1), Y7, Y7
 	VPSRAD     $0x08, Y7, Y7
 	VPADDD     Y7, Y6, Y6
 	VPCMPEQD   Y8, Y8, Y8
@@ -612,14 +727,16 @@ group:
 	VPADDD     Y4, Y4, Y4
 	VPSUBD     Y7, Y4, Y4
 	VPADDD     Y3, Y4, Y4
-	VMOVDQU    Y4, (R9)(BP*1)
-	ADDQ       $0x20, BP
-	CMPQ       BP, R12
+	VMOVDQU    Y4, (R9)(R14*1)
+	ADDQ       $0x20, R14
+	CMPQ       R14, R10
 	JB         group
-	DECQ       R15
+	DECQ       R13
 	JNZ        level
 
 walked:
+	MOVQ dr_base+208(FP), R13
+	MOVQ dc_base+232(FP), R14
 	XORQ R15, R15
 
 acc:
@@ -635,18 +752,18 @@ acc:
 	VSHUFPS      $0xdd, Y4, Y6, Y4
 	VPERMQ       $0xd8, Y5, Y5
 	VPERMQ       $0xd8, Y4, Y4
-	VMOVUPS      (R10)(R15*1), Y6
+	VMOVUPS      (R13)(R15*1), Y6
 	VADDPS       Y5, Y6, Y6
-	VMOVUPS      Y6, (R10)(R15*1)
+	VMOVUPS      Y6, (R13)(R15*1)
 	VXORPS       Y1, Y4, Y4
-	VMOVUPS      (R11)(R15*1), Y6
+	VMOVUPS      (R14)(R15*1), Y6
 	VADDPS       Y4, Y6, Y6
-	VMOVUPS      Y6, (R11)(R15*1)
+	VMOVUPS      Y6, (R14)(R15*1)
 	ADDQ         $0x20, R15
-	CMPQ         R15, R12
+	CMPQ         R15, R10
 	JB           acc
-	ADDQ         R13, AX
-	ADDQ         R14, DX
+	ADDQ         R11, AX
+	ADDQ         R12, DX
 	DECQ         CX
 	JNZ          tree
 	VZEROUPPER

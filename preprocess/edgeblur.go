@@ -44,8 +44,8 @@ type EdgeBlur struct {
 	Rows, Cols, Diag, AntiDiag float64
 	Edges                      int
 
-	line  []int32
-	diff  []int32
+	diff  []int32 // a line's central differences
+	mag   []int32 // and their magnitudes
 	found []edge
 
 	strengths [2*255 + 1]int32  // histogram of the edges' strengths
@@ -53,9 +53,9 @@ type EdgeBlur struct {
 }
 
 // edge is one edge's strength (the central difference's peak, 0..510) and
-// blur (in ratioStep bins).
+// its re-blurred difference (at least 1), whose ratio gives its blur.
 type edge struct {
-	strength, sigma uint16
+	strength, reblurred int32
 }
 
 // Edge detection parameters: an edge's central difference must reach
@@ -105,35 +105,26 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	if w < 16 || h < 16 {
 		return nil
 	}
+	ratioOnce.Do(buildRatios)
 	n := max(w, h)
-	if cap(e.line) < n {
-		e.line = make([]int32, n)
+	if cap(e.diff) < n {
 		e.diff = make([]int32, n)
+		e.mag = make([]int32, n)
 	}
 	if c := 4 * edgeMaxLines * (n/2 + 1); cap(e.found) < c {
 		e.found = make([]edge, 0, c)
 	}
 	e.found = e.found[:0]
 	// Rows: vertical edges.
+	o := r.Min.Y*p.Stride + r.Min.X
 	step := (h + edgeMaxLines - 1) / edgeMaxLines
-	for y := r.Min.Y + step/2; y < r.Max.Y; y += step {
-		row := p.Row(y)[r.Min.X:r.Max.X]
-		line := e.line[:w]
-		for i, v := range row {
-			line[i] = int32(v)
-		}
-		e.scanLine(line)
+	for y := step / 2; y < h; y += step {
+		e.scanLine(p.Pix, o+y*p.Stride, 1, w)
 	}
 	nRows := len(e.found)
 	step = (w + edgeMaxLines - 1) / edgeMaxLines
-	for x := r.Min.X + step/2; x < r.Max.X; x += step {
-		line := e.line[:h]
-		o := r.Min.Y*p.Stride + x
-		for i := range line {
-			line[i] = int32(p.Pix[o])
-			o += p.Stride
-		}
-		e.scanLine(line)
+	for x := step / 2; x < w; x += step {
+		e.scanLine(p.Pix, o+x, p.Stride, h)
 	}
 	nCols := len(e.found)
 	// Diagonals, evenly spaced over the w+h-1 of each direction; lines
@@ -160,45 +151,53 @@ func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool
 		if s >= w {
 			x, y = w-1, s-w+1
 		}
+		// The line starts at (x, y) and runs down, to the left (anti) or
+		// to the right, until it leaves r.
+		n := min(h-y, x+1)
 		dx := -1
 		if !anti {
 			x, dx = w-1-x, 1
 		}
-		line := e.line[:0]
-		for ; x >= 0 && x < w && y < h; x, y = x+dx, y+1 {
-			line = append(line, int32(p.Pix[(r.Min.Y+y)*p.Stride+r.Min.X+x]))
-		}
-		if len(line) > 2*reblurRadius+2 {
-			e.scanLine(line)
+		if n > 2*reblurRadius+2 {
+			e.scanLine(p.Pix, (r.Min.Y+y)*p.Stride+r.Min.X+x, p.Stride+dx, n)
 		}
 	}
 }
 
-// scanLine finds the edges of one line and appends their blur.
-func (e *EdgeBlur) scanLine(v []int32) {
-	n := len(v)
-	d := e.diff[:n]
+// scanLine finds the edges of the line of n >= 3 pixels pix[o], pix[o+st],
+// ... and appends their strength and re-blurred difference (the blur is
+// looked up for the edges quantileSigma keeps only).
+func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
+	d, m := e.diff[:n], e.mag[:n]
+	pix = pix[o : o+(n-1)*st+1]
 	var peak int32
-	d[0], d[n-1] = 0, 0
-	for i := 1; i < n-1; i++ {
-		d[i] = v[i+1] - v[i-1]
-		peak = max(peak, abs32(d[i]))
+	d[0], d[n-1], m[0], m[n-1] = 0, 0, 0, 0
+	prev, cur := int32(pix[0]), int32(pix[st])
+	for i, q := 1, 2*st; i < n-1; i, q = i+1, q+st {
+		next := int32(pix[q])
+		v := next - prev
+		a := abs32(v)
+		d[i], m[i] = v, a
+		peak = max(peak, a)
+		prev, cur = cur, next
 	}
 	thr := max(edgeMinStep, int32(float64(peak)*edgeNoiseShare))
 	lo, hi := reblurRadius+1, n-reblurRadius-1
 	for i := lo; i < hi; i++ {
-		a := abs32(d[i])
-		if a < thr || a < abs32(d[i-1]) || a <= abs32(d[i+1]) {
+		a := m[i]
+		if a < thr || a < m[i-1] || a <= m[i+1] {
 			continue
 		}
-		var b int32
-		for k, wt := range reblur {
-			b += wt * d[i+k-reblurRadius]
+		// The re-blur, whose weights are symmetric about the centre.
+		win := d[i-reblurRadius : i+reblurRadius+1]
+		b := reblur[reblurRadius] * win[reblurRadius]
+		for k := 1; k <= reblurRadius; k++ {
+			b += reblur[reblurRadius+k] * (win[reblurRadius+k] + win[reblurRadius-k])
 		}
-		if d[i] < 0 {
+		if win[reblurRadius] < 0 {
 			b = -b
 		}
-		e.found = append(e.found, edge{strength: uint16(a), sigma: sigmaBinOfRatio(float64(a) * 4096 / float64(max(b, 1)))})
+		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1)})
 	}
 }
 
@@ -214,7 +213,7 @@ func (e *EdgeBlur) quantileSigma(es []edge) float64 {
 		e.strengths[x.strength]++
 	}
 	half := int32((len(es) + 1) / 2)
-	cut, n := len(e.strengths)-1, int32(0)
+	cut, n := int32(len(e.strengths)-1), int32(0)
 	for ; cut > 0; cut-- {
 		if n += e.strengths[cut]; n >= half {
 			break
@@ -223,8 +222,8 @@ func (e *EdgeBlur) quantileSigma(es []edge) float64 {
 	clear(e.sigmas[:])
 	n = 0
 	for _, x := range es {
-		if int(x.strength) >= cut {
-			e.sigmas[x.sigma]++
+		if x.strength >= cut {
+			e.sigmas[sigmaBin(float64(x.strength)*4096/float64(x.reblurred))]++
 			n++
 		}
 	}
@@ -266,6 +265,11 @@ const ratioLUT = 4096
 // sigmaBinOfRatio is sigmaOfRatio in ratioStep bins, through ratioBins.
 func sigmaBinOfRatio(r float64) uint16 {
 	ratioOnce.Do(buildRatios)
+	return sigmaBin(r)
+}
+
+// sigmaBin is sigmaBinOfRatio once the tables are built.
+func sigmaBin(r float64) uint16 {
 	if r >= ratios[0] {
 		return 0
 	}

@@ -181,8 +181,6 @@ func locStage8() {
 	icb := Load(Param("ic").Base(), GP64())
 	isb := Load(Param("is").Base(), GP64())
 	idb := Load(Param("idx").Base(), GP64())
-	drb := Load(Param("dr").Base(), GP64())
-	dcb := Load(Param("dc").Base(), GP64())
 	n := Load(Param("n"), GP64())
 	SHLQ(Imm(2), n) // bytes of lanes
 
@@ -218,6 +216,16 @@ func locStage8() {
 		VPBROADCASTD(one.AsX(), one)
 	}
 	trees := Load(Param("trees"), GP64())
+	// The next tree's codes and leaf offsets are prefetched while this
+	// tree is walked, two lines of each a group and level, from pf up to
+	// pfEnd and from pp up to ppEnd (kept on the stack): the codes'
+	// gathers are the walk's chain of loads, and a cascade's codes and
+	// offsets (hundreds of kilobytes) do not stay in the nearer caches
+	// from one localisation to the next. After the last tree the lines
+	// are the next stage's, or past the slices (a prefetch never faults).
+	pfLoc := AllocLocal(32)
+	pf, pfEnd := pfLoc.Offset(0), pfLoc.Offset(8)
+	pp, ppEnd := pfLoc.Offset(16), pfLoc.Offset(24)
 
 	// group emits one level's walk for every group of eight: fetch returns
 	// the nodes' codes (signed by csign) given the nodes, which are zero
@@ -226,6 +234,25 @@ func locStage8() {
 		k := GP64()
 		XORQ(k, k)
 		Label(name)
+		{
+			t := GP64()
+			MOVQ(pf, t)
+			CMPQ(t, pfEnd)
+			JAE(LabelRef(name + "_fetched"))
+			PREFETCHT0(Mem{Base: t})
+			PREFETCHT0(Mem{Base: t, Disp: 64})
+			ADDQ(Imm(128), t)
+			MOVQ(t, pf)
+			Label(name + "_fetched")
+			MOVQ(pp, t)
+			CMPQ(t, ppEnd)
+			JAE(LabelRef(name + "_pfetched"))
+			PREFETCHT0(Mem{Base: t})
+			PREFETCHT0(Mem{Base: t, Disp: 64})
+			ADDQ(Imm(128), t)
+			MOVQ(t, pp)
+			Label(name + "_pfetched")
+		}
 		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
 		node := YMM()
 		if root {
@@ -288,6 +315,20 @@ func locStage8() {
 
 	lvl := GP64()
 	Label("tree")
+	{
+		t := GP64()
+		LEAQ(Mem{Base: cb, Index: cstep, Scale: 1}, t)
+		MOVQ(t, pf)
+		ADDQ(cstep, t)
+		MOVQ(t, pfEnd)
+		// The next tree's offsets: adj + pstep + 8*(1<<depth - 1), pstep
+		// bytes.
+		LEAQ(Mem{Base: adj, Index: pstep, Scale: 1}, t)
+		LEAQ(Mem{Base: t, Index: cstep, Scale: 2}, t)
+		MOVQ(t, pp)
+		ADDQ(pstep, t)
+		MOVQ(t, ppEnd)
+	}
 	Load(Param("depth"), lvl)
 	// At depth 5 and more, the codes of the first five levels (nodes 0 to
 	// 30) come from registers: nodes 0-7 in t0, 7-14 in t1, 15-22 and 23-30
@@ -348,6 +389,9 @@ func locStage8() {
 	// dr += the leaf's row offset, dc += its column offset (negated when
 	// flipped: x + -y, as pigo).
 	{
+		// dr and dc's bases are loaded here, to leave the walk registers.
+		drb := Load(Param("dr").Base(), GP64())
+		dcb := Load(Param("dc").Base(), GP64())
 		k := GP64()
 		XORQ(k, k)
 		Label("acc")

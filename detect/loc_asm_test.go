@@ -42,16 +42,10 @@ func insideLanes(rng *rand.Rand, p preprocess.Plane, n, maxIs int) (ir, ic, is [
 }
 
 // kernels returns the kernels locStage can run on this CPU, the best first.
-func kernels() []int {
-	var ks []int
-	for k := bestLocKernel(); k > locGo; k-- {
-		ks = append(ks, k)
-	}
-	return ks
-}
+func kernels() []int { return locKernels() }
 
 // kernelName names a kernel for failure messages.
-var kernelName = [...]string{locGo: "Go", locAVX2: "locStage8"}
+var kernelName = [...]string{locGo: "Go", locAVX2: "locStage8", locAVX2Loads: "locStage8L"}
 
 // checkStage runs stage i of lc on the estimates with kernel kern and with
 // the Go twin (walkInside and regress's sums, tree by tree), and fails
@@ -91,7 +85,11 @@ func checkStage(t *testing.T, kern int, lc *LocCascade, i int, p preprocess.Plan
 	if flip {
 		csign, fsign = 0xff01ff01, 1<<31
 	}
-	locStage8(codes, preds, p.Pix, p.Stride, lc.depth, lc.trees, m, csign, fsign, ir32, ic32, is32, idx32, dr32, dc32)
+	stage := locStage8
+	if kern == locAVX2Loads {
+		stage = locStage8L
+	}
+	stage(codes, preds, p.Pix, p.Stride, lc.depth, lc.trees, m, csign, fsign, ir32, ic32, is32, idx32, dr32, dc32)
 	for k := range n {
 		if int(idx32[k]) != idx[k] || math.Float32bits(dr32[k]) != math.Float32bits(dr[k]) || math.Float32bits(dc32[k]) != math.Float32bits(dc[k]) {
 			t.Fatalf("%s: %s, stage %d, %d estimates, depth %d, flip %v: estimate %d (%d, %d, %d): leaf %d (%v, %v), Go %d (%v, %v)",
@@ -100,9 +98,9 @@ func checkStage(t *testing.T, kern int, lc *LocCascade, i int, p preprocess.Plan
 	}
 }
 
-// TestLocStageTwins checks that locStage8 walks the trees of a localisation
-// stage to the same leaves, and sums the same offsets bit for bit, as the Go
-// twin: random codes and offsets at depths 1 to 9 (from depth 5 it picks the
+// TestLocStageTwins checks that locStage8 and locStage8L walk the trees of
+// a localisation stage to the same leaves, and sum the same offsets bit for
+// bit, as the Go twin: random codes and offsets at depths 1 to 9 (from depth 5 it picks the
 // first five levels' codes from registers), random and real planes
 // (strides beyond the width, odd sizes), 1 to 70 estimates (every tail of
 // a group of eight), mirrored and not, and the real pupil and landmark

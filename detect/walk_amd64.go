@@ -27,3 +27,18 @@ func step8(centre []int32, win []int32, out []float32, n int, probes []uint64, p
 //
 //go:noescape
 func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+
+// locStage8L is locStage8 (one stage of regress's tree loop: walkInside and
+// the sums of the leaves' offsets into dr and dc, which it adds to) with
+// plain loads instead of gathers, for
+// n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last
+// tree's leaves. ir, ic, is, idx, dr and dc have length >= n; codes holds
+// trees*4*(1<<depth - 1) codes and preds trees*2<<depth offsets; csign is
+// 0x01010101, or 0xff01ff01 to negate the column codes (as int8, wrapping),
+// and fsign 0 or the float32 sign bit to negate the column offsets. The
+// caller has checked that every probe of every estimate is at an offset o
+// with 0 <= o < len(pix), that dim, the rows and 0 <= is are below 1<<15,
+// and that ir and ic are below 1<<23.
+//
+//go:noescape
+func locStage8L(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)

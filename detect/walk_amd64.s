@@ -768,3 +768,857 @@ acc:
 	JNZ          tree
 	VZEROUPPER
 	RET
+
+// func locStage8L(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+// Requires: AVX, AVX2, MMX+, SSE2
+TEXT ·locStage8L(SB), NOSPLIT, $72-256
+	MOVQ         codes_base+0(FP), AX
+	MOVQ         preds_base+24(FP), DX
+	MOVQ         pix_base+48(FP), BX
+	MOVQ         ir_base+112(FP), SI
+	MOVQ         ic_base+136(FP), DI
+	MOVQ         is_base+160(FP), R8
+	MOVQ         idx_base+184(FP), R9
+	MOVQ         n+96(FP), CX
+	SHLQ         $0x02, CX
+	MOVQ         CX, (SP)
+	MOVQ         depth+80(FP), CX
+	MOVL         $0x00000001, R10
+	SHLQ         CL, R10
+	DECQ         R10
+	MOVQ         R10, R11
+	SHLQ         $0x03, R11
+	SUBQ         R11, DX
+	SHLQ         $0x02, R10
+	MOVL         $0x00000008, R11
+	SHLQ         CL, R11
+	MOVQ         R10, 16(SP)
+	MOVQ         R11, 24(SP)
+	MOVL         csign+104(FP), CX
+	MOVQ         CX, X0
+	VPBROADCASTD X0, Y0
+	MOVL         fsign+108(FP), CX
+	MOVQ         CX, X1
+	VPBROADCASTD X1, Y1
+	MOVQ         dim+72(FP), CX
+	MOVQ         CX, X2
+	VPBROADCASTD X2, Y2
+	MOVL         $0x00000001, CX
+	MOVQ         CX, X3
+	VPBROADCASTD X3, Y3
+	MOVQ         trees+88(FP), CX
+	MOVQ         CX, 32(SP)
+
+tree:
+	MOVQ    16(SP), R10
+	MOVQ    24(SP), R11
+	LEAQ    (AX)(R10*1), CX
+	MOVQ    CX, 40(SP)
+	ADDQ    R10, CX
+	MOVQ    CX, 48(SP)
+	LEAQ    (DX)(R11*1), CX
+	LEAQ    (CX)(R10*2), CX
+	MOVQ    CX, 56(SP)
+	ADDQ    R11, CX
+	MOVQ    CX, 64(SP)
+	MOVQ    depth+80(FP), CX
+	MOVQ    CX, 8(SP)
+	CMPQ    8(SP), $0x05
+	JB      gathered
+	VMOVDQU (AX), Y4
+	VPSIGNB Y0, Y4, Y4
+	VMOVDQU 28(AX), Y5
+	VPSIGNB Y0, Y5, Y5
+	VMOVDQU 60(AX), Y6
+	VPSIGNB Y0, Y6, Y6
+	VMOVDQU 92(AX), Y7
+	VPSIGNB Y0, Y7, Y7
+	XORQ    CX, CX
+
+perm0:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        perm0_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+perm0_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        perm0_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+perm0_pfetched:
+	VPXOR        Y8, Y8, Y8
+	VPERMD       Y4, Y8, Y9
+	VPSLLW       $0x08, Y9, Y10
+	VPSRAW       $0x08, Y10, Y10
+	VPSRAW       $0x08, Y9, Y9
+	VPSRLD       $0x10, Y10, Y12
+	VPSRLD       $0x10, Y9, Y13
+	VPMADDWD     (R8)(CX*1), Y10, Y10
+	VPADDD       (SI)(CX*1), Y10, Y10
+	VPSRAD       $0x08, Y10, Y10
+	VPMADDWD     Y2, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y9, Y9
+	VPADDD       (DI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPADDD       Y9, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y12, Y9
+	VPADDD       (SI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPMADDWD     Y2, Y9, Y9
+	VPMADDWD     (R8)(CX*1), Y13, Y12
+	VPADDD       (DI)(CX*1), Y12, Y12
+	VPSRAD       $0x08, Y12, Y12
+	VPADDD       Y12, Y9, Y9
+	VEXTRACTI128 $0x01, Y10, X11
+	VEXTRACTI128 $0x01, Y9, X12
+	XORL         R10, R10
+	VMOVQ        X10, R11
+	VMOVQ        X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X10, R11
+	VPEXTRQ      $0x01, X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X11, R11
+	VMOVQ        X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X11, R11
+	VPEXTRQ      $0x01, X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X9
+	VPBROADCASTD X9, Y9
+	VPSRLVD      locLaneShift<>+0(SB), Y9, Y9
+	VPAND        Y3, Y9, Y9
+	VPADDD       Y8, Y8, Y8
+	VPADDD       Y9, Y8, Y8
+	VPADDD       Y3, Y8, Y8
+	VMOVDQU      Y8, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           perm0
+	XORQ         CX, CX
+
+perm1:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        perm1_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+perm1_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        perm1_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+perm1_pfetched:
+	VMOVDQU      (R9)(CX*1), Y8
+	VPERMD       Y4, Y8, Y9
+	VPSLLW       $0x08, Y9, Y10
+	VPSRAW       $0x08, Y10, Y10
+	VPSRAW       $0x08, Y9, Y9
+	VPSRLD       $0x10, Y10, Y12
+	VPSRLD       $0x10, Y9, Y13
+	VPMADDWD     (R8)(CX*1), Y10, Y10
+	VPADDD       (SI)(CX*1), Y10, Y10
+	VPSRAD       $0x08, Y10, Y10
+	VPMADDWD     Y2, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y9, Y9
+	VPADDD       (DI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPADDD       Y9, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y12, Y9
+	VPADDD       (SI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPMADDWD     Y2, Y9, Y9
+	VPMADDWD     (R8)(CX*1), Y13, Y12
+	VPADDD       (DI)(CX*1), Y12, Y12
+	VPSRAD       $0x08, Y12, Y12
+	VPADDD       Y12, Y9, Y9
+	VEXTRACTI128 $0x01, Y10, X11
+	VEXTRACTI128 $0x01, Y9, X12
+	XORL         R10, R10
+	VMOVQ        X10, R11
+	VMOVQ        X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X10, R11
+	VPEXTRQ      $0x01, X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X11, R11
+	VMOVQ        X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X11, R11
+	VPEXTRQ      $0x01, X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X9
+	VPBROADCASTD X9, Y9
+	VPSRLVD      locLaneShift<>+0(SB), Y9, Y9
+	VPAND        Y3, Y9, Y9
+	VPADDD       Y8, Y8, Y8
+	VPADDD       Y9, Y8, Y8
+	VPADDD       Y3, Y8, Y8
+	VMOVDQU      Y8, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           perm1
+	XORQ         CX, CX
+
+perm2:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        perm2_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+perm2_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        perm2_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+perm2_pfetched:
+	VMOVDQU      (R9)(CX*1), Y8
+	VPERMD       Y4, Y8, Y9
+	VPSLLW       $0x08, Y9, Y10
+	VPSRAW       $0x08, Y10, Y10
+	VPSRAW       $0x08, Y9, Y9
+	VPSRLD       $0x10, Y10, Y12
+	VPSRLD       $0x10, Y9, Y13
+	VPMADDWD     (R8)(CX*1), Y10, Y10
+	VPADDD       (SI)(CX*1), Y10, Y10
+	VPSRAD       $0x08, Y10, Y10
+	VPMADDWD     Y2, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y9, Y9
+	VPADDD       (DI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPADDD       Y9, Y10, Y10
+	VPMADDWD     (R8)(CX*1), Y12, Y9
+	VPADDD       (SI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPMADDWD     Y2, Y9, Y9
+	VPMADDWD     (R8)(CX*1), Y13, Y12
+	VPADDD       (DI)(CX*1), Y12, Y12
+	VPSRAD       $0x08, Y12, Y12
+	VPADDD       Y12, Y9, Y9
+	VEXTRACTI128 $0x01, Y10, X11
+	VEXTRACTI128 $0x01, Y9, X12
+	XORL         R10, R10
+	VMOVQ        X10, R11
+	VMOVQ        X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X10, R11
+	VPEXTRQ      $0x01, X9, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X11, R11
+	VMOVQ        X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X11, R11
+	VPEXTRQ      $0x01, X12, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X9
+	VPBROADCASTD X9, Y9
+	VPSRLVD      locLaneShift<>+0(SB), Y9, Y9
+	VPAND        Y3, Y9, Y9
+	VPADDD       Y8, Y8, Y8
+	VPADDD       Y9, Y8, Y8
+	VPADDD       Y3, Y8, Y8
+	VMOVDQU      Y8, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           perm2
+	XORQ         CX, CX
+
+perm3:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        perm3_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+perm3_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        perm3_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+perm3_pfetched:
+	VMOVDQU      (R9)(CX*1), Y4
+	VPADDD       Y3, Y4, Y8
+	VPERMD       Y5, Y8, Y8
+	VPSLLW       $0x08, Y8, Y9
+	VPSRAW       $0x08, Y9, Y9
+	VPSRAW       $0x08, Y8, Y8
+	VPSRLD       $0x10, Y9, Y10
+	VPSRLD       $0x10, Y8, Y12
+	VPMADDWD     (R8)(CX*1), Y9, Y9
+	VPADDD       (SI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPMADDWD     Y2, Y9, Y9
+	VPMADDWD     (R8)(CX*1), Y8, Y8
+	VPADDD       (DI)(CX*1), Y8, Y8
+	VPSRAD       $0x08, Y8, Y8
+	VPADDD       Y8, Y9, Y9
+	VPMADDWD     (R8)(CX*1), Y10, Y8
+	VPADDD       (SI)(CX*1), Y8, Y8
+	VPSRAD       $0x08, Y8, Y8
+	VPMADDWD     Y2, Y8, Y8
+	VPMADDWD     (R8)(CX*1), Y12, Y10
+	VPADDD       (DI)(CX*1), Y10, Y10
+	VPSRAD       $0x08, Y10, Y10
+	VPADDD       Y10, Y8, Y8
+	VEXTRACTI128 $0x01, Y9, X10
+	VEXTRACTI128 $0x01, Y8, X11
+	XORL         R10, R10
+	VMOVQ        X9, R11
+	VMOVQ        X8, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X9, R11
+	VPEXTRQ      $0x01, X8, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X10, R11
+	VMOVQ        X11, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X10, R11
+	VPEXTRQ      $0x01, X11, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X8
+	VPBROADCASTD X8, Y8
+	VPSRLVD      locLaneShift<>+0(SB), Y8, Y8
+	VPAND        Y3, Y8, Y8
+	VPADDD       Y4, Y4, Y4
+	VPADDD       Y8, Y4, Y4
+	VPADDD       Y3, Y4, Y4
+	VMOVDQU      Y4, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           perm3
+	XORQ         CX, CX
+
+perm4:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        perm4_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+perm4_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        perm4_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+perm4_pfetched:
+	VMOVDQU      (R9)(CX*1), Y4
+	VPADDD       Y3, Y4, Y8
+	VPERMD       Y6, Y8, Y5
+	VPERMD       Y7, Y8, Y9
+	VPSLLD       $0x1c, Y8, Y8
+	VBLENDVPS    Y8, Y9, Y5, Y5
+	VPSLLW       $0x08, Y5, Y8
+	VPSRAW       $0x08, Y8, Y8
+	VPSRAW       $0x08, Y5, Y5
+	VPSRLD       $0x10, Y8, Y9
+	VPSRLD       $0x10, Y5, Y10
+	VPMADDWD     (R8)(CX*1), Y8, Y8
+	VPADDD       (SI)(CX*1), Y8, Y8
+	VPSRAD       $0x08, Y8, Y8
+	VPMADDWD     Y2, Y8, Y8
+	VPMADDWD     (R8)(CX*1), Y5, Y5
+	VPADDD       (DI)(CX*1), Y5, Y5
+	VPSRAD       $0x08, Y5, Y5
+	VPADDD       Y5, Y8, Y8
+	VPMADDWD     (R8)(CX*1), Y9, Y5
+	VPADDD       (SI)(CX*1), Y5, Y5
+	VPSRAD       $0x08, Y5, Y5
+	VPMADDWD     Y2, Y5, Y5
+	VPMADDWD     (R8)(CX*1), Y10, Y9
+	VPADDD       (DI)(CX*1), Y9, Y9
+	VPSRAD       $0x08, Y9, Y9
+	VPADDD       Y9, Y5, Y5
+	VEXTRACTI128 $0x01, Y8, X9
+	VEXTRACTI128 $0x01, Y5, X10
+	XORL         R10, R10
+	VMOVQ        X8, R11
+	VMOVQ        X5, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X8, R11
+	VPEXTRQ      $0x01, X5, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X9, R11
+	VMOVQ        X10, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X9, R11
+	VPEXTRQ      $0x01, X10, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X5
+	VPBROADCASTD X5, Y5
+	VPSRLVD      locLaneShift<>+0(SB), Y5, Y5
+	VPAND        Y3, Y5, Y5
+	VPADDD       Y4, Y4, Y4
+	VPADDD       Y5, Y4, Y4
+	VPADDD       Y3, Y4, Y4
+	VMOVDQU      Y4, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           perm4
+	SUBQ         $0x05, 8(SP)
+	JZ           walked
+	JMP          level
+
+gathered:
+	VPXOR Y4, Y4, Y4
+	XORQ  CX, CX
+
+zero:
+	VMOVDQU Y4, (R9)(CX*1)
+	ADDQ    $0x20, CX
+	CMPQ    CX, (SP)
+	JB      zero
+
+level:
+	XORQ CX, CX
+
+group:
+	MOVQ       40(SP), R10
+	CMPQ       R10, 48(SP)
+	JAE        group_fetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 40(SP)
+
+group_fetched:
+	MOVQ       56(SP), R10
+	CMPQ       R10, 64(SP)
+	JAE        group_pfetched
+	PREFETCHT0 (R10)
+	PREFETCHT0 64(R10)
+	ADDQ       $0x80, R10
+	MOVQ       R10, 56(SP)
+
+group_pfetched:
+	VMOVDQU      (R9)(CX*1), Y4
+	VEXTRACTI128 $0x01, Y4, X5
+	VMOVQ        X4, R10
+	MOVL         R10, R11
+	SHRQ         $0x20, R10
+	VMOVD        (AX)(R11*4), X11
+	VPINSRD      $0x01, (AX)(R10*4), X11, X11
+	VPEXTRQ      $0x01, X4, R10
+	MOVL         R10, R11
+	SHRQ         $0x20, R10
+	VPINSRD      $0x02, (AX)(R11*4), X11, X11
+	VPINSRD      $0x03, (AX)(R10*4), X11, X11
+	VMOVQ        X5, R10
+	MOVL         R10, R11
+	SHRQ         $0x20, R10
+	VMOVD        (AX)(R11*4), X6
+	VPINSRD      $0x01, (AX)(R10*4), X6, X6
+	VPEXTRQ      $0x01, X5, R10
+	MOVL         R10, R11
+	SHRQ         $0x20, R10
+	VPINSRD      $0x02, (AX)(R11*4), X6, X6
+	VPINSRD      $0x03, (AX)(R10*4), X6, X6
+	VINSERTI128  $0x01, X6, Y11, Y5
+	VPSIGNB      Y0, Y5, Y5
+	VPSLLW       $0x08, Y5, Y6
+	VPSRAW       $0x08, Y6, Y6
+	VPSRAW       $0x08, Y5, Y5
+	VPSRLD       $0x10, Y6, Y7
+	VPSRLD       $0x10, Y5, Y8
+	VPMADDWD     (R8)(CX*1), Y6, Y6
+	VPADDD       (SI)(CX*1), Y6, Y6
+	VPSRAD       $0x08, Y6, Y6
+	VPMADDWD     Y2, Y6, Y6
+	VPMADDWD     (R8)(CX*1), Y5, Y5
+	VPADDD       (DI)(CX*1), Y5, Y5
+	VPSRAD       $0x08, Y5, Y5
+	VPADDD       Y5, Y6, Y6
+	VPMADDWD     (R8)(CX*1), Y7, Y5
+	VPADDD       (SI)(CX*1), Y5, Y5
+	VPSRAD       $0x08, Y5, Y5
+	VPMADDWD     Y2, Y5, Y5
+	VPMADDWD     (R8)(CX*1), Y8, Y7
+	VPADDD       (DI)(CX*1), Y7, Y7
+	VPSRAD       $0x08, Y7, Y7
+	VPADDD       Y7, Y5, Y5
+	VEXTRACTI128 $0x01, Y6, X7
+	VEXTRACTI128 $0x01, Y5, X8
+	XORL         R10, R10
+	VMOVQ        X6, R11
+	VMOVQ        X5, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X6, R11
+	VPEXTRQ      $0x01, X5, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VMOVQ        X7, R11
+	VMOVQ        X8, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	VPEXTRQ      $0x01, X7, R11
+	VPEXTRQ      $0x01, X8, R12
+	MOVL         R11, R13
+	MOVL         R12, R14
+	MOVBLZX      (BX)(R13*1), R13
+	MOVBLZX      (BX)(R14*1), R14
+	CMPL         R14, R13
+	ADCL         R10, R10
+	SHRQ         $0x20, R11
+	SHRQ         $0x20, R12
+	MOVBLZX      (BX)(R11*1), R11
+	MOVBLZX      (BX)(R12*1), R12
+	CMPL         R12, R11
+	ADCL         R10, R10
+	MOVQ         R10, X5
+	VPBROADCASTD X5, Y5
+	VPSRLVD      locLaneShift<>+0(SB), Y5, Y5
+	VPAND        Y3, Y5, Y5
+	VPADDD       Y4, Y4, Y4
+	VPADDD       Y5, Y4, Y4
+	VPADDD       Y3, Y4, Y4
+	VMOVDQU      Y4, (R9)(CX*1)
+	ADDQ         $0x20, CX
+	CMPQ         CX, (SP)
+	JB           group
+	DECQ         8(SP)
+	JNZ          level
+
+walked:
+	MOVQ dr_base+208(FP), CX
+	MOVQ dc_base+232(FP), R10
+	XORQ R11, R11
+
+acc:
+	VMOVDQU      (R9)(R11*1), Y4
+	VEXTRACTI128 $0x01, Y4, X5
+	VMOVQ        X4, R12
+	MOVL         R12, R13
+	SHRQ         $0x20, R12
+	VMOVQ        (DX)(R13*8), X11
+	VPINSRQ      $0x01, (DX)(R12*8), X11, X11
+	VPEXTRQ      $0x01, X4, R12
+	MOVL         R12, R13
+	SHRQ         $0x20, R12
+	VMOVQ        (DX)(R13*8), X4
+	VPINSRQ      $0x01, (DX)(R12*8), X4, X4
+	VMOVQ        X5, R12
+	MOVL         R12, R13
+	SHRQ         $0x20, R12
+	VMOVQ        (DX)(R13*8), X14
+	VPINSRQ      $0x01, (DX)(R12*8), X14, X14
+	VPEXTRQ      $0x01, X5, R12
+	MOVL         R12, R13
+	SHRQ         $0x20, R12
+	VMOVQ        (DX)(R13*8), X5
+	VPINSRQ      $0x01, (DX)(R12*8), X5, X5
+	VINSERTI128  $0x01, X4, Y11, Y4
+	VINSERTI128  $0x01, X5, Y14, Y5
+	VSHUFPS      $0x88, Y5, Y4, Y6
+	VSHUFPS      $0xdd, Y5, Y4, Y4
+	VPERMQ       $0xd8, Y6, Y6
+	VPERMQ       $0xd8, Y4, Y4
+	VMOVUPS      (CX)(R11*1), Y5
+	VADDPS       Y6, Y5, Y5
+	VMOVUPS      Y5, (CX)(R11*1)
+	VXORPS       Y1, Y4, Y4
+	VMOVUPS      (R10)(R11*1), Y5
+	VADDPS       Y4, Y5, Y5
+	VMOVUPS      Y5, (R10)(R11*1)
+	ADDQ         $0x20, R11
+	CMPQ         R11, (SP)
+	JB           acc
+	ADDQ         16(SP), AX
+	ADDQ         24(SP), DX
+	DECQ         32(SP)
+	JNZ          tree
+	VZEROUPPER
+	RET
+
+DATA locLaneShift<>+0(SB)/4, $0x00000007
+DATA locLaneShift<>+4(SB)/4, $0x00000006
+DATA locLaneShift<>+8(SB)/4, $0x00000005
+DATA locLaneShift<>+12(SB)/4, $0x00000004
+DATA locLaneShift<>+16(SB)/4, $0x00000003
+DATA locLaneShift<>+20(SB)/4, $0x00000002
+DATA locLaneShift<>+24(SB)/4, $0x00000001
+DATA locLaneShift<>+28(SB)/4, $0x00000000
+GLOBL locLaneShift<>(SB), RODATA|NOPTR, $32

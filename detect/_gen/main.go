@@ -5,9 +5,12 @@
 // The detector's walk is plain x86-64, no SIMD: each window's walk is a chain of
 // dependent loads, eight chains overlap, and what limits them is the number
 // of instructions per node, which the Go compiler's register allocation
-// about doubles for eight chains at once. The localisation's stage
-// (locStage8) is AVX2: eight estimates per register, their codes and pixels
-// fetched with gathers.
+// about doubles for eight chains at once. The localisation's stage is
+// AVX2, eight estimates per register, in two forms: locStage8 fetches
+// codes and pixels with gathers; locStage8L fetches codes, pixels and the
+// leaves' offsets lane by lane with plain loads, which on AMD's Zen 5 cost
+// less than its gathers (what bounded locStage8 there). The same results bit
+// for bit; the package picks one by the CPU.
 package main
 
 import (
@@ -22,6 +25,7 @@ func main() {
 	ConstraintExpr("!purego,!noasm")
 	step8()
 	locStage8()
+	locStage8L()
 	Generate()
 }
 
@@ -428,6 +432,382 @@ func locStage8() {
 	ADDQ(cstep, cb)
 	ADDQ(pstep, adj)
 	DECQ(trees)
+	JNZ(LabelRef("tree"))
+	VZEROUPPER()
+	RET()
+}
+
+// locStage8L is locStage8 with plain loads instead of gathers: for each
+// tree, every group of eight estimates advances one level at a time, each
+// lane's code, pixels and leaf offsets loaded on their own, and then each
+// group adds its leaves' offsets to dr and dc.
+func locStage8L() {
+	TEXT("locStage8L", NOSPLIT, "func(codes []int8, preds []float32, pix []byte, dim, depth, trees, n int, csign, fsign uint32, ir, ic, is, idx []int32, dr, dc []float32)")
+	Pragma("noescape")
+	Doc("locStage8L is locStage8 (one stage of regress's tree loop: walkInside and",
+		"the sums of the leaves' offsets into dr and dc, which it adds to) with",
+		"plain loads instead of gathers, for",
+		"n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last",
+		"tree's leaves. ir, ic, is, idx, dr and dc have length >= n; codes holds",
+		"trees*4*(1<<depth - 1) codes and preds trees*2<<depth offsets; csign is",
+		"0x01010101, or 0xff01ff01 to negate the column codes (as int8, wrapping),",
+		"and fsign 0 or the float32 sign bit to negate the column offsets. The",
+		"caller has checked that every probe of every estimate is at an offset o",
+		"with 0 <= o < len(pix), that dim, the rows and 0 <= is are below 1<<15,",
+		"and that ir and ic are below 1<<23.")
+
+	cb := Load(Param("codes").Base(), GP64())
+	adj := Load(Param("preds").Base(), GP64())
+	pm := Load(Param("pix").Base(), GP64())
+	irb := Load(Param("ir").Base(), GP64())
+	icb := Load(Param("ic").Base(), GP64())
+	isb := Load(Param("is").Base(), GP64())
+	idb := Load(Param("idx").Base(), GP64())
+	// n, the bytes of the lanes, and lvl, the levels left, are on the
+	// stack (the walk's loads of pixels want the registers).
+	nl := AllocLocal(16)
+	n, lvl := nl.Offset(0), nl.Offset(8)
+	{
+		t := Load(Param("n"), GP64())
+		SHLQ(Imm(2), t)
+		MOVQ(t, n)
+	}
+
+	// cstep: the bytes of a tree's codes, 4*(1<<depth - 1); pstep: of its
+	// offsets, 8<<depth. adj + 8*node is the row offset of leaf node
+	// (1<<depth - 1 <= node < 2<<depth - 1): adj = tree's preds - 8*(1<<depth - 1).
+	cstep, pstep := GP64(), GP64()
+	Load(Param("depth"), RCX)
+	MOVL(U32(1), cstep.As32())
+	SHLQ(CL, cstep)
+	DECQ(cstep)
+	MOVQ(cstep, pstep)
+	SHLQ(Imm(3), pstep)
+	SUBQ(pstep, adj)
+	SHLQ(Imm(2), cstep)
+	MOVL(U32(8), pstep.As32())
+	SHLQ(CL, pstep)
+	// They and the trees left are kept on the stack (the walk's loads of
+	// pixels want the registers).
+	steps := AllocLocal(24)
+	cstepLoc, pstepLoc, treesLoc := steps.Offset(0), steps.Offset(8), steps.Offset(16)
+	MOVQ(cstep, cstepLoc)
+	MOVQ(pstep, pstepLoc)
+
+	csign, fsign, dimv, one := YMM(), YMM(), YMM(), YMM()
+	{
+		t := GP64()
+		Load(Param("csign"), t.As32())
+		MOVQ(t, csign.AsX())
+		VPBROADCASTD(csign.AsX(), csign)
+		Load(Param("fsign"), t.As32())
+		MOVQ(t, fsign.AsX())
+		VPBROADCASTD(fsign.AsX(), fsign)
+		Load(Param("dim"), t)
+		MOVQ(t, dimv.AsX())
+		VPBROADCASTD(dimv.AsX(), dimv)
+		MOVL(U32(1), t.As32())
+		MOVQ(t, one.AsX())
+		VPBROADCASTD(one.AsX(), one)
+	}
+	{
+		t := Load(Param("trees"), GP64())
+		MOVQ(t, treesLoc)
+	}
+	// The next tree's codes and leaf offsets are prefetched while this
+	// tree is walked, two lines of each a group and level, from pf up to
+	// pfEnd and from pp up to ppEnd (kept on the stack): the codes'
+	// loads are the walk's chain of loads, and a cascade's codes and
+	// offsets (hundreds of kilobytes) do not stay in the nearer caches
+	// from one localisation to the next. After the last tree the lines
+	// are the next stage's, or past the slices (a prefetch never faults).
+	pfLoc := AllocLocal(32)
+	// laneShift is lane j's 7-j.
+	laneShift := GLOBL("locLaneShift", RODATA|NOPTR)
+	for j := range 8 {
+		DATA(4*j, U32(7-j))
+	}
+	pf, pfEnd := pfLoc.Offset(0), pfLoc.Offset(8)
+	pp, ppEnd := pfLoc.Offset(16), pfLoc.Offset(24)
+
+	// group emits one level's walk for every group of eight: fetch returns
+	// the nodes' codes (signed by csign) given the nodes, which are zero
+	// (and not loaded) at level 0.
+	group := func(name string, root bool, fetch func(node VecVirtual) VecVirtual) {
+		k := GP64()
+		XORQ(k, k)
+		Label(name)
+		{
+			t := GP64()
+			MOVQ(pf, t)
+			CMPQ(t, pfEnd)
+			JAE(LabelRef(name + "_fetched"))
+			PREFETCHT0(Mem{Base: t})
+			PREFETCHT0(Mem{Base: t, Disp: 64})
+			ADDQ(Imm(128), t)
+			MOVQ(t, pf)
+			Label(name + "_fetched")
+			MOVQ(pp, t)
+			CMPQ(t, ppEnd)
+			JAE(LabelRef(name + "_pfetched"))
+			PREFETCHT0(Mem{Base: t})
+			PREFETCHT0(Mem{Base: t, Disp: 64})
+			ADDQ(Imm(128), t)
+			MOVQ(t, pp)
+			Label(name + "_pfetched")
+		}
+		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
+		node := YMM()
+		if root {
+			VPXOR(node, node, node)
+		} else {
+			VMOVDQU(at(idb), node)
+		}
+		c := fetch(node)
+		// Words: e = (code0, code2), o = (code1, code3), sign-extended;
+		// e2, o2 the high ones alone in the low word.
+		e, o, e2, o2 := YMM(), YMM(), YMM(), YMM()
+		VPSLLW(Imm(8), c, e)
+		VPSRAW(Imm(8), e, e)
+		VPSRAW(Imm(8), c, o)
+		VPSRLD(Imm(16), e, e2)
+		VPSRLD(Imm(16), o, o2)
+		// off returns ((ir + cr*is)>>8)*dim + (ic + cc*is)>>8.
+		off := func(cr, cc VecVirtual) VecVirtual {
+			r, x := YMM(), YMM()
+			VPMADDWD(at(isb), cr, r)
+			VPADDD(at(irb), r, r)
+			VPSRAD(Imm(8), r, r)
+			VPMADDWD(dimv, r, r)
+			VPMADDWD(at(isb), cc, x)
+			VPADDD(at(icb), x, x)
+			VPSRAD(Imm(8), x, x)
+			VPADDD(x, r, r)
+			return r
+		}
+		o1, o2 := off(e, o), off(e2, o2)
+		// The pixels are loaded one by one, their offsets taken out of
+		// o1 and o2 two lanes a register (lane 2i in the low half, 2i+1
+		// in the high): sixteen loads cost less than two gathers.
+		// (Walking two or four groups at once, their instructions
+		// interleaved, was no faster: the gathers' throughput, not their
+		// chains' latency, bounded the kernel.)
+		hi1, hi2 := XMM(), XMM()
+		VEXTRACTI128(Imm(1), o1, hi1)
+		VEXTRACTI128(Imm(1), o2, hi2)
+		pair := func(i int, lo, hi VecVirtual) GPVirtual {
+			q := GP64()
+			v := lo.AsX()
+			if i >= 2 {
+				v = hi
+			}
+			if i%2 == 0 {
+				VMOVQ(v, q)
+			} else {
+				VPEXTRQ(Imm(1), v, q)
+			}
+			return q
+		}
+		// Bit 7-j of gt is lane j's pixel 1 > pixel 2 (lane 0 comes
+		// first). The low lane's offsets are zero-extended into a and b
+		// while q1 and q2 are live (avo drops a move of a register to
+		// itself), the high lane's shifted down in place.
+		gt := GP32()
+		XORL(gt, gt)
+		for i := range 4 {
+			q1, q2 := pair(i, o1, hi1), pair(i, o2, hi2)
+			a, b := GP64(), GP64()
+			MOVL(q1.As32(), a.As32())
+			MOVL(q2.As32(), b.As32())
+			MOVBLZX(Mem{Base: pm, Index: a, Scale: 1}, a.As32())
+			MOVBLZX(Mem{Base: pm, Index: b, Scale: 1}, b.As32())
+			CMPL(b.As32(), a.As32()) // carry where pixel 1 > pixel 2
+			ADCL(gt, gt)
+			SHRQ(Imm(32), q1)
+			SHRQ(Imm(32), q2)
+			MOVBLZX(Mem{Base: pm, Index: q1, Scale: 1}, q1.As32())
+			MOVBLZX(Mem{Base: pm, Index: q2, Scale: 1}, q2.As32())
+			CMPL(q2.As32(), q1.As32())
+			ADCL(gt, gt)
+		}
+		// node = 2*node + 1 + (pixel 1 > pixel 2), lane j's bit shifted
+		// down by 7-j.
+		g := YMM()
+		MOVQ(gt.As64(), g.AsX())
+		VPBROADCASTD(g.AsX(), g)
+		VPSRLVD(laneShift, g, g)
+		VPAND(one, g, g)
+		VPADDD(node, node, node)
+		VPADDD(g, node, node)
+		VPADDD(one, node, node)
+		VMOVDQU(node, at(idb))
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef(name))
+	}
+	// gather returns the codes of the nodes in node, loaded lane by lane
+	// (the indices taken out two lanes a register).
+	gather := func(node VecVirtual) VecVirtual {
+		hi := XMM()
+		VEXTRACTI128(Imm(1), node, hi)
+		var half [2]VecVirtual
+		for i := range 4 {
+			q := GP64()
+			if v := []Register{node.AsX(), hi}[i/2]; i%2 == 0 {
+				VMOVQ(v, q)
+			} else {
+				VPEXTRQ(Imm(1), v, q)
+			}
+			t := GP64()
+			MOVL(q.As32(), t.As32()) // q stays live: not dropped
+			SHRQ(Imm(32), q)
+			h := i / 2
+			if i%2 == 0 {
+				half[h] = XMM()
+				VMOVD(Mem{Base: cb, Index: t, Scale: 4}, half[h])
+			} else {
+				VPINSRD(Imm(2), Mem{Base: cb, Index: t, Scale: 4}, half[h], half[h])
+			}
+			VPINSRD(Imm(uint64(2*(i%2)+1)), Mem{Base: cb, Index: q, Scale: 4}, half[h], half[h])
+		}
+		c := YMM()
+		VINSERTI128(Imm(1), half[1], half[0].AsY(), c)
+		VPSIGNB(csign, c, c)
+		return c
+	}
+
+	Label("tree")
+	{
+		t, cstep, pstep := GP64(), GP64(), GP64()
+		MOVQ(cstepLoc, cstep)
+		MOVQ(pstepLoc, pstep)
+		LEAQ(Mem{Base: cb, Index: cstep, Scale: 1}, t)
+		MOVQ(t, pf)
+		ADDQ(cstep, t)
+		MOVQ(t, pfEnd)
+		// The next tree's offsets: adj + pstep + 8*(1<<depth - 1), pstep
+		// bytes.
+		LEAQ(Mem{Base: adj, Index: pstep, Scale: 1}, t)
+		LEAQ(Mem{Base: t, Index: cstep, Scale: 2}, t)
+		MOVQ(t, pp)
+		ADDQ(pstep, t)
+		MOVQ(t, ppEnd)
+	}
+	{
+		t := Load(Param("depth"), GP64())
+		MOVQ(t, lvl)
+	}
+	// At depth 5 and more, the codes of the first five levels (nodes 0 to
+	// 30) come from registers: nodes 0-7 in t0, 7-14 in t1, 15-22 and 23-30
+	// in t2 and t3, each picked by VPERMD (which reads the index's low three
+	// bits) instead of loads.
+	CMPQ(lvl, Imm(permLevels))
+	JB(LabelRef("gathered"))
+	{
+		var t [4]VecVirtual
+		for j, first := range []int{0, 7, 15, 23} {
+			t[j] = YMM()
+			VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
+			VPSIGNB(csign, t[j], t[j])
+		}
+		for l := 0; l < permLevels; l++ {
+			group(fmt.Sprintf("perm%d", l), l == 0, func(node VecVirtual) VecVirtual {
+				c := YMM()
+				switch l {
+				case 0, 1, 2:
+					VPERMD(t[0], node, c)
+				case 3:
+					i := YMM()
+					VPADDD(one, node, i) // node 7 + j at lane j
+					VPERMD(t[1], i, c)
+				case 4:
+					i, hi := YMM(), YMM()
+					VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
+					VPERMD(t[2], i, c)
+					VPERMD(t[3], i, hi)
+					VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
+					VBLENDVPS(i, hi, c, c)
+				}
+				return c
+			})
+		}
+		SUBQ(Imm(permLevels), lvl)
+		JZ(LabelRef("walked"))
+		JMP(LabelRef("level"))
+	}
+	Label("gathered")
+	{
+		z := YMM()
+		VPXOR(z, z, z)
+		k := GP64()
+		XORQ(k, k)
+		Label("zero")
+		VMOVDQU(z, Mem{Base: idb, Index: k, Scale: 1})
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef("zero"))
+	}
+	Label("level")
+	group("group", false, gather)
+	DECQ(lvl)
+	JNZ(LabelRef("level"))
+	Label("walked")
+
+	// dr += the leaf's row offset, dc += its column offset (negated when
+	// flipped: x + -y, as pigo).
+	{
+		// dr and dc's bases are loaded here, to leave the walk registers.
+		drb := Load(Param("dr").Base(), GP64())
+		dcb := Load(Param("dc").Base(), GP64())
+		k := GP64()
+		XORQ(k, k)
+		Label("acc")
+		at := func(b Register) Mem { return Mem{Base: b, Index: k, Scale: 1} }
+		// Each leaf's (row, column) pair is one 64-bit element, loaded
+		// one by one (cheaper than gathers), the nodes taken out of node
+		// two lanes a register: lanes 0-3 in a, 4-7 in b, then the rows
+		// and the columns apart, in lane order.
+		node, hi := YMM(), XMM()
+		VMOVDQU(at(idb), node)
+		VEXTRACTI128(Imm(1), node, hi)
+		var half [4]VecVirtual
+		for i := range 4 {
+			q := GP64()
+			if v := []Register{node.AsX(), hi}[i/2]; i%2 == 0 {
+				VMOVQ(v, q)
+			} else {
+				VPEXTRQ(Imm(1), v, q)
+			}
+			t := GP64()
+			MOVL(q.As32(), t.As32()) // q stays live: not dropped
+			SHRQ(Imm(32), q)
+			half[i] = XMM()
+			VMOVQ(Mem{Base: adj, Index: t, Scale: 8}, half[i])
+			VPINSRQ(Imm(1), Mem{Base: adj, Index: q, Scale: 8}, half[i], half[i])
+		}
+		a, b := YMM(), YMM()
+		VINSERTI128(Imm(1), half[1], half[0].AsY(), a)
+		VINSERTI128(Imm(1), half[3], half[2].AsY(), b)
+		r, c := YMM(), YMM()
+		VSHUFPS(Imm(0x88), b, a, r) // rows 0 1 4 5 | 2 3 6 7
+		VSHUFPS(Imm(0xdd), b, a, c) // columns
+		VPERMQ(Imm(0xd8), r, r)
+		VPERMQ(Imm(0xd8), c, c)
+		d := YMM()
+		VMOVUPS(at(drb), d)
+		VADDPS(r, d, d)
+		VMOVUPS(d, at(drb))
+		VXORPS(fsign, c, c)
+		VMOVUPS(at(dcb), d)
+		VADDPS(c, d, d)
+		VMOVUPS(d, at(dcb))
+		ADDQ(Imm(32), k)
+		CMPQ(k, n)
+		JB(LabelRef("acc"))
+	}
+	ADDQ(cstepLoc, cb)
+	ADDQ(pstepLoc, adj)
+	DECQ(treesLoc)
 	JNZ(LabelRef("tree"))
 	VZEROUPPER()
 	RET()

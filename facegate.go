@@ -587,13 +587,7 @@ func (pl *Pipeline) checkTurned(face *detect.Face, f *preprocess.Frame, luma pre
 	if pl.turnBuf, err = pl.lbp.Detect(pl.turnBuf[:0], luma, region, lo, hi); err != nil {
 		return err
 	}
-	best, bestIoU := -1, turnedCheckIoU
-	for i := range pl.turnBuf {
-		if v := track.IoU(pl.turnBuf[i].Rect, face.Rect); v >= bestIoU {
-			best, bestIoU = i, v
-		}
-	}
-	if best >= 0 {
+	if best := bestOverlap(pl.turnBuf, face.Rect, turnedCheckIoU); best >= 0 {
 		p := &pl.turnBuf[best]
 		face.Pose = detect.ProfilePose(p.Profile, profileConfidence(p.Score))
 	}
@@ -773,13 +767,7 @@ func (pl *Pipeline) turnedProfiles(dst []detect.Face, luma preprocess.Plane, min
 			if pl.turnHaarBuf, err = pl.turnProf.Detect(pl.turnHaarBuf[:0], t.Plane, sq.Inset(-s), hlo, hhi); err != nil {
 				return dst, err
 			}
-			best, bestIoU := -1, turnedAgreeIoU
-			for i, h := range pl.turnHaarBuf {
-				if iou := track.IoU(h.Rect, sq); iou >= bestIoU {
-					best, bestIoU = i, iou
-				}
-			}
-			if best >= 0 {
+			if best := bestOverlap(pl.turnHaarBuf, sq, turnedAgreeIoU); best >= 0 {
 				f := pl.turnHaarBuf[best]
 				f.Rect = t.Back(f.Rect)
 				dst = append(dst, f)
@@ -787,6 +775,18 @@ func (pl *Pipeline) turnedProfiles(dst []detect.Face, luma preprocess.Plane, min
 		}
 	}
 	return dst, nil
+}
+
+// bestOverlap returns the index of the face of fs that overlaps r most, if
+// by an IoU of least or more (of equal overlaps, the last), else -1.
+func bestOverlap(fs []detect.Face, r image.Rectangle, least float64) int {
+	best := -1
+	for i := range fs {
+		if v := track.IoU(fs[i].Rect, r); v >= least {
+			best, least = i, v
+		}
+	}
+	return best
 }
 
 // dropWeak removes from fs[n0:] the detections scoring below the policy's

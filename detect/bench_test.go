@@ -90,11 +90,12 @@ func BenchmarkDetect(b *testing.B) {
 
 var _ = preprocess.Area
 
-// BenchmarkLocalise: pupils, landmarks and pose of one face found at
-// 1080p (no scan), facegate against pigo's puploc and flploc with the same
-// perturbations.
-func BenchmarkLocalise(b *testing.B) {
-	p := testLuma(b, "faces/obama-1080p.jpg")
+// localiseCase is the face the localisation benchmarks start from: the
+// first found on obama-1080p.jpg (faces of 100 px and more), its centre and
+// side, with the detector and the plane.
+func localiseCase(b *testing.B) (d *Detector, p preprocess.Plane, cx, cy, side int) {
+	b.Helper()
+	p = testLuma(b, "faces/obama-1080p.jpg")
 	d, err := NewDetector(nil, &Options{MinFace: 100})
 	if err != nil {
 		b.Fatal(err)
@@ -104,8 +105,14 @@ func BenchmarkLocalise(b *testing.B) {
 		b.Fatal("no face")
 	}
 	r := faces[0].Rect
-	side := r.Dx()
-	cx, cy := (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2
+	return d, p, (r.Min.X + r.Max.X) / 2, (r.Min.Y + r.Max.Y) / 2, r.Dx()
+}
+
+// BenchmarkLocalise: pupils, landmarks and pose of one face found at
+// 1080p (no scan), facegate against pigo's puploc and flploc with the same
+// perturbations.
+func BenchmarkLocalise(b *testing.B) {
+	d, p, cx, cy, side := localiseCase(b)
 	b.Run("facegate/1080p", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -214,18 +214,7 @@ func TestRegressTwins(t *testing.T) {
 // of locStage's kernels the CPU has, and with none (the Go walk), in one
 // run.
 func BenchmarkLocaliseKernels(b *testing.B) {
-	p := testLuma(b, "faces/obama-1080p.jpg")
-	d, err := NewDetector(nil, &Options{MinFace: 100})
-	if err != nil {
-		b.Fatal(err)
-	}
-	faces, _ := d.Detect(nil, p)
-	if len(faces) == 0 {
-		b.Fatal("no face")
-	}
-	r := faces[0].Rect
-	side := r.Dx()
-	cx, cy := (r.Min.X+r.Max.X)/2, (r.Min.Y+r.Max.Y)/2
+	d, p, cx, cy, side := localiseCase(b)
 	defer func() { locKernel = bestLocKernel() }()
 	for _, kern := range append(kernels(), locGo) {
 		b.Run(kernelName[kern], func(b *testing.B) {

@@ -157,6 +157,42 @@ func step8() {
 // registers (at depth permLevels and more).
 const permLevels = 5
 
+// permTables loads the codes of the first permLevels levels (nodes 0 to 30,
+// column codes times csign) into four registers: nodes 0-7, 7-14, 15-22
+// and 23-30, for permCode.
+func permTables(cb Register, csign VecVirtual) [4]VecVirtual {
+	var t [4]VecVirtual
+	for j, first := range []int{0, 7, 15, 23} {
+		t[j] = YMM()
+		VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
+		VPSIGNB(csign, t[j], t[j])
+	}
+	return t
+}
+
+// permCode returns the codes of the nodes of level l (< permLevels), one
+// per lane, picked from permTables' registers t by VPERMD (which reads the
+// index's low three bits); one holds 1 in every lane.
+func permCode(l int, t [4]VecVirtual, one, node VecVirtual) VecVirtual {
+	c := YMM()
+	switch l {
+	case 0, 1, 2:
+		VPERMD(t[0], node, c)
+	case 3:
+		i := YMM()
+		VPADDD(one, node, i) // node 7 + j at lane j
+		VPERMD(t[1], i, c)
+	case 4:
+		i, hi := YMM(), YMM()
+		VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
+		VPERMD(t[2], i, c)
+		VPERMD(t[3], i, hi)
+		VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
+		VBLENDVPS(i, hi, c, c)
+	}
+	return c
+}
+
 // locStage8 runs one stage of a localisation cascade (LocCascade.regress
 // when every probe is inside the plane) for estimates in groups of eight,
 // one per 32-bit lane: for each tree, every group's walk advances one level
@@ -341,31 +377,10 @@ func locStage8() {
 	CMPQ(lvl, Imm(permLevels))
 	JB(LabelRef("gathered"))
 	{
-		var t [4]VecVirtual
-		for j, first := range []int{0, 7, 15, 23} {
-			t[j] = YMM()
-			VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
-			VPSIGNB(csign, t[j], t[j])
-		}
+		t := permTables(cb, csign)
 		for l := 0; l < permLevels; l++ {
 			group(fmt.Sprintf("perm%d", l), l == 0, func(node VecVirtual) VecVirtual {
-				c := YMM()
-				switch l {
-				case 0, 1, 2:
-					VPERMD(t[0], node, c)
-				case 3:
-					i := YMM()
-					VPADDD(one, node, i) // node 7 + j at lane j
-					VPERMD(t[1], i, c)
-				case 4:
-					i, hi := YMM(), YMM()
-					VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
-					VPERMD(t[2], i, c)
-					VPERMD(t[3], i, hi)
-					VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
-					VBLENDVPS(i, hi, c, c)
-				}
-				return c
+				return permCode(l, t, one, node)
 			})
 		}
 		SUBQ(Imm(permLevels), lvl)
@@ -704,31 +719,10 @@ func locStage8L() {
 	CMPQ(lvl, Imm(permLevels))
 	JB(LabelRef("gathered"))
 	{
-		var t [4]VecVirtual
-		for j, first := range []int{0, 7, 15, 23} {
-			t[j] = YMM()
-			VMOVDQU(Mem{Base: cb, Disp: 4 * first}, t[j])
-			VPSIGNB(csign, t[j], t[j])
-		}
+		t := permTables(cb, csign)
 		for l := 0; l < permLevels; l++ {
 			group(fmt.Sprintf("perm%d", l), l == 0, func(node VecVirtual) VecVirtual {
-				c := YMM()
-				switch l {
-				case 0, 1, 2:
-					VPERMD(t[0], node, c)
-				case 3:
-					i := YMM()
-					VPADDD(one, node, i) // node 7 + j at lane j
-					VPERMD(t[1], i, c)
-				case 4:
-					i, hi := YMM(), YMM()
-					VPADDD(one, node, i) // nodes 15 + j and 23 + j at lane j
-					VPERMD(t[2], i, c)
-					VPERMD(t[3], i, hi)
-					VPSLLD(Imm(28), i, i) // node >= 23: bit 3 of node+1
-					VBLENDVPS(i, hi, c, c)
-				}
-				return c
+				return permCode(l, t, one, node)
 			})
 		}
 		SUBQ(Imm(permLevels), lvl)

@@ -161,8 +161,9 @@ func BenchmarkNoFace(b *testing.B) {
 		reset bool
 	}{
 		{"still", facegate.Options{}, true},
+		{"still-no-dense", facegate.Options{NoDenseScan: true}, true},
 		{"stream", facegate.Options{}, false},
-		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true}, true},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseScan: true}, true},
 	} {
 		b.Run("facegate/"+c.name, func(b *testing.B) {
 			pl, err := facegate.NewWithOptions(nil, &c.opts)

@@ -102,3 +102,37 @@ func TestDenseScanUnsurePoseIsNotFrontal(t *testing.T) {
 		t.Errorf("no pose-unknown warning")
 	}
 }
+
+// The service's target is the largest face. When every face a full scan
+// finds is too small, the dense scan looks for a larger one that the
+// scans missed: here the face of TestDenseScanFindsFaceBetweenWindows,
+// larger (about 145 px), beside a smaller face the plain scan finds (bob,
+// about 100 px). Without the dense scan the small face is the target and
+// the frame is too small; with it the larger face is.
+func TestDenseScanFindsLargerFaceBesideSmallOne(t *testing.T) {
+	big, want := placed(t, 1.6, 0)
+	frame := image.NewRGBA(image.Rect(0, 0, 960, 540))
+	draw.Draw(frame, frame.Rect, &image.Uniform{color.Gray{Y: 128}}, image.Point{}, draw.Src)
+	draw.Draw(frame, big.Rect, big, image.Point{}, draw.Src)
+	bob := loadRGBA(t, "faces/bob.jpg")
+	small := image.Rect(700, 100, 700+bob.Rect.Dx()*35/100, 100+bob.Rect.Dy()*35/100)
+	xdraw.CatmullRom.Scale(frame, small, bob, bob.Rect, xdraw.Src, nil)
+	for _, off := range []bool{false, true} {
+		res := process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoDenseScan: off}), frame)
+		if res.Target < 0 {
+			t.Fatalf("dense scan off %v: no target", off)
+		}
+		got := res.Faces[res.Target].Rect
+		if off {
+			if !got.Overlaps(small) || !res.Verdict.Has(facegate.FaceTooSmall) || res.DenseScan {
+				t.Errorf("without the dense scan: target %v (small face at %v), too small %v, dense %v; want the small face, too small",
+					got, small, res.Verdict.Has(facegate.FaceTooSmall), res.DenseScan)
+			}
+			continue
+		}
+		if iou := track.IoU(got, want); iou < 0.4 || !res.DenseScan || res.Verdict.Has(facegate.FaceTooSmall) || len(res.Faces) != 2 {
+			t.Errorf("with the dense scan: target %v, IoU %.2f with the larger face %v, dense %v, too small %v, %d faces; want the larger face of 2, not too small",
+				got, iou, want, res.DenseScan, res.Verdict.Has(facegate.FaceTooSmall), len(res.Faces))
+		}
+	}
+}

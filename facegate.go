@@ -131,7 +131,9 @@ type Options struct {
 	// finer ladder of sizes and a finer downscale (about 14 plain scans;
 	// see denseScan), for frontal faces the plain scan's coarser grid
 	// steps over. It runs after the profile scans, so that it changes
-	// nothing where they find a face.
+	// nothing where they find a face. It also runs where every face a
+	// full scan found is too small, for a larger face beside them (the
+	// service's target is the largest face; see largerDense).
 	NoDenseScan bool
 	// NoTurnedCheck turns off the check of an unsure pose: when the
 	// target was found by the frontal cascades and its landmark pose has
@@ -299,6 +301,9 @@ type Pipeline struct {
 	// fallbacks included; haarScan says whether this frame's ran the Haar
 	// cascades.
 	emptyScans int
+	// smallScans counts the consecutive full scans whose faces were all
+	// too small (see largerDense).
+	smallScans int
 	haarScan   bool
 	denseScan  bool // the faces of this frame came from the dense scan
 	// The scene-cut measure: thumbnails of this frame and the last
@@ -408,7 +413,7 @@ func (pl *Pipeline) SetTarget(r image.Rectangle) { pl.tgt.SetRect(r) }
 func (pl *Pipeline) Reset() {
 	pl.trk.Reset()
 	pl.tgt.Reset()
-	pl.sinceScan, pl.emptyScans = 0, 0
+	pl.sinceScan, pl.emptyScans, pl.smallScans = 0, 0, 0
 	pl.sceneOK, pl.sceneDiff = false, 0
 	pl.tracks = nil
 	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Similar: pl.res.Similar[:0], Index: -1, Target: -1}
@@ -725,6 +730,10 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 			return dst, true, err
 		}
 		pl.denseScan = len(dst) > n0
+	} else if len(dst) > n0 && pl.dense != nil {
+		if dst, err = pl.largerDense(dst, n0, luma, detectMin, maxFace); err != nil {
+			return dst, true, err
+		}
 	}
 	if len(dst) == n0 {
 		pl.emptyScans++
@@ -761,6 +770,48 @@ const (
 	denseSide                      = 32
 	denseMinScore          float32 = 25
 )
+
+// largerDense looks for a face larger than those of dst[n0:], the faces a
+// full scan found, when every one of them is too small for the policy (by
+// its box; FaceSizeScale of its side below MinFaceFor): the service's
+// target is the largest face, and a face the scans missed beside a small
+// one (a second person further away) would otherwise make the frame too
+// small. It runs the dense scan for faces larger than the largest found
+// and keeps those that overlap none of them; when it keeps one, the
+// frame's faces count as the dense scan's (Result.DenseScan), since the
+// target is the largest. On a stream of such frames it runs on every
+// RescanEvery-th full scan only. On the calibrate part of the rejection
+// corpus it finds a face in 3 frames, and takes 2 good frames, whose
+// larger face no other scan finds, from too small to accepted.
+func (pl *Pipeline) largerDense(dst []detect.Face, n0 int, luma preprocess.Plane, detectMin, maxFace int) ([]detect.Face, error) {
+	big := 0
+	for _, f := range dst[n0:] {
+		big = max(big, min(f.Rect.Dx(), f.Rect.Dy()))
+	}
+	minFace := pl.policy.MinFaceFor(luma.Width, luma.Height)
+	if float64(big)*pl.opts.FaceSizeScale >= float64(minFace) || big >= maxFace {
+		pl.smallScans = 0
+		return dst, nil
+	}
+	pl.smallScans++
+	if (pl.smallScans-1)%pl.opts.RescanEvery != 0 {
+		return dst, nil
+	}
+	m := len(dst)
+	all := image.Rect(0, 0, luma.Width, luma.Height)
+	dst, err := pl.scanDense(dst, luma, all, max(detectMin, big+1), maxFace)
+	if err != nil {
+		return dst, err
+	}
+	keep := dst[:m]
+	for _, f := range dst[m:] {
+		if min(f.Rect.Dx(), f.Rect.Dy()) > big && !overlapsAny(dst[n0:m], f.Rect) {
+			keep = append(keep, f)
+		}
+	}
+	pl.denseScan = len(keep) > m
+	return keep, nil
+}
 
 // scanDense appends the faces the dense scan finds in region with sides
 // lo..hi and a score of denseMinScore or more.

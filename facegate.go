@@ -1042,7 +1042,10 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}
 	if reg := FaceRegion(f.Rect, bounds); !reg.Empty() {
-		if err := pl.meter.measure(&r.Quality, luma, reg); err == nil {
+		// A face found by a profile cascade is anisotropic by itself
+		// (on the calibrate part, three profiles read a motion excess
+		// above the threshold): its Blur is the edge blur's alone.
+		if err := pl.meter.measure(&r.Quality, luma, reg, f.Profile == 0); err == nil {
 			q := &r.Quality
 			if q.Blur >= p.MaxBlur {
 				v.add(Reason{Code: Blurred, Value: q.Blur, Threshold: p.MaxBlur})

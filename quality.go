@@ -14,8 +14,11 @@ import (
 type Quality struct {
 	// Blur is 0 for a sharp face and 1 for a face blurred by a Gaussian of
 	// BlurFullSigma pixels or more at capture resolution: BlurSigma /
-	// BlurFullSigma, clamped. The default policy's 0.75 is a blur of 2.5
-	// px; see the calibration tables in the README.
+	// BlurFullSigma, clamped, or MotionBlur / MotionBlurFull when that
+	// is larger (for a face found by a profile cascade, the Pipeline
+	// leaves MotionBlur out: a face in profile is anisotropic by itself).
+	// The default policy's 0.75 is a blur of 2.5 px, or a motion excess
+	// of 1.7 px; see the calibration tables in the README.
 	Blur float64
 	// BlurSigma is the blur of the face's edges in pixels of the frame
 	// (preprocess.EdgeBlur over the face region at full resolution): the
@@ -23,6 +26,12 @@ type Quality struct {
 	// them. A blur of a few pixels at capture resolution shows in it
 	// whatever the face's size.
 	BlurSigma float64
+	// MotionBlur is how much more the face's edges are blurred in one
+	// direction than across it, in pixels of the frame
+	// (preprocess.EdgeBlur.Motion): a motion blur smears the edges across
+	// its direction only, and leaves those along it sharp, which hold
+	// BlurSigma (the sharper edges' blur) down.
+	MotionBlur float64
 	// Exposure is 0.5, lowered when even the brighter part of the face is
 	// dark or its middle is very dark, and raised when even its middle is
 	// bright or much of it is clipped: 0.5 - 0.25*max((128-min(q75,
@@ -65,6 +74,14 @@ const QualitySide = 64
 // rejection corpus labels good and the 3 px it labels blurred.
 const BlurFullSigma = 10.0 / 3
 
+// MotionBlurFull is the motion excess (Quality.MotionBlur), in pixels at
+// capture resolution, at which Blur reaches 1. Calibrated (go run
+// ./bench/rejection) so that Blur 0.75, the default MaxBlur, is an excess
+// of 1.7 px: between the largest read on the calibrate part's good frames
+// (1.51 px) and the smallest on its motion blurs of 10 px and more that
+// the edge blur alone misses (1.94 px).
+const MotionBlurFull = 1.7 / 0.75
+
 const (
 	contrastFloor = 25 // added to the luma variance (a standard deviation of 5)
 	// regionShare and regionDrop place FaceRegion in a detector box: a
@@ -103,14 +120,18 @@ type Meter struct {
 }
 
 // Measure fills q for the face box face (luma's coordinates); it measures
-// FaceRegion(face), which must not be empty. Errors wrap
+// FaceRegion(face), which must not be empty. Its Blur includes the motion
+// excess, as the Pipeline's does for faces found by a frontal cascade.
+// Errors wrap
 // preprocess.ErrGeometry or preprocess.ErrInvalidFrame.
 func (m *Meter) Measure(q *Quality, luma preprocess.Plane, face image.Rectangle) error {
 	r := FaceRegion(face, image.Rect(0, 0, luma.Width, luma.Height))
-	return m.measure(q, luma, r)
+	return m.measure(q, luma, r, true)
 }
 
-func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) error {
+// measure fills q for the face region r; Blur includes the motion excess
+// when motion is set.
+func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle, motion bool) error {
 	patch, err := m.measureExposure(q, luma, r)
 	if err != nil {
 		return err
@@ -130,8 +151,12 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) er
 	if err := m.edges.Measure(luma, r); err != nil {
 		return err
 	}
-	q.BlurSigma = m.edges.Sigma
-	q.Blur = clamp01(q.BlurSigma / BlurFullSigma)
+	q.BlurSigma, q.MotionBlur = m.edges.Sigma, m.edges.Motion
+	q.Blur = q.BlurSigma / BlurFullSigma
+	if motion {
+		q.Blur = max(q.Blur, q.MotionBlur/MotionBlurFull)
+	}
+	q.Blur = clamp01(q.Blur)
 	return nil
 }
 

@@ -43,6 +43,28 @@ type EdgeBlur struct {
 	// Edges counts the edges found.
 	Rows, Cols, Diag, AntiDiag float64
 	Edges                      int
+	// Aligned are the estimates along rows, columns, the diagonal and the
+	// anti-diagonal (in that order) from the edges whose gradient lies
+	// within 22.5 degrees of the line, so that each reads the blur across
+	// the edges of its own 45-degree sector of orientations: over the
+	// stronger half of those edges, the median blur. Where fewer than
+	// alignedMinEdges such edges were found (a strong motion blur can
+	// flatten all the edges across it), the direction's estimate over all
+	// its edges (Rows, Cols, Diag or AntiDiag).
+	Aligned [4]float64
+	// Motion is how much more the region is blurred in one direction than
+	// across it, the mark of a motion blur (a line PSF smears the edges
+	// across its direction and leaves those along it sharp, where a
+	// defocus or a Gaussian blurs all alike): the largest, over the four
+	// directions, of Aligned[d] - 0.6*Aligned[perpendicular of d], the
+	// rows' estimate weighted by 0.8 (motionRowWeight); in pixels. The
+	// region's own anisotropy reads too (a face's, a profile's), so
+	// Motion tells a motion blur only beyond what sharp faces read; see
+	// facegate.MotionBlurFull.
+	Motion float64
+
+	pw, ph, pstride int // the plane's geometry
+	px, py          int // the direction across the current scan's lines
 
 	diff  []int32 // a line's central differences
 	mag   []int32 // and their magnitudes
@@ -56,7 +78,29 @@ type EdgeBlur struct {
 // its re-blurred difference (at least 1), whose ratio gives its blur.
 type edge struct {
 	strength, reblurred int32
+	aligned             bool // the gradient lies within 22.5 degrees of the line
 }
+
+// The motion measure's parameters (see EdgeBlur.Motion), calibrated on the
+// calibrate part of the rejection corpus (go run ./bench/rejection): an
+// edge is aligned with its line when the central difference across the
+// line is at most alignedGate (tan 22.5 degrees, in 1/1024) of the one
+// along it; a direction's estimate needs alignedMinEdges aligned edges.
+// The rows' estimate is weighted by motionRowWeight because a sharp face's
+// vertical edges (the sides of the nose, the cheeks' contours) are largely
+// shading and read softer than its horizontal features (eyes, brows,
+// mouth): on the calibrate part's good frames the rows' aligned estimate
+// is 0.3 px above the columns' (median), and the faces that read most
+// anisotropic are read so along rows. motionAcross is the share of the
+// perpendicular direction's estimate subtracted: of 0.5 to 0.65, the one
+// that best separates the calibrate part's good frames from its motion
+// blurs of 10 px and more.
+const (
+	alignedGate     = 424 // tan(22.5°) * 1024
+	alignedMinEdges = 8
+	motionRowWeight = 0.8
+	motionAcross    = 0.6
+)
 
 // Edge detection parameters: an edge's central difference must reach
 // edgeMinStep grey levels (over two pixels) and edgeNoiseShare of the
@@ -101,6 +145,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		return err
 	}
 	e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, e.Edges = 0, 0, 0, 0, 0, 0
+	e.Aligned, e.Motion = [4]float64{}, 0
 	w, h := r.Dx(), r.Dy()
 	if w < 16 || h < 16 {
 		return nil
@@ -115,13 +160,16 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		e.found = make([]edge, 0, c)
 	}
 	e.found = e.found[:0]
+	e.pw, e.ph, e.pstride = p.Width, p.Height, p.Stride
 	// Rows: vertical edges.
+	e.px, e.py = 0, 1
 	o := r.Min.Y*p.Stride + r.Min.X
 	step := (h + edgeMaxLines - 1) / edgeMaxLines
 	for y := step / 2; y < h; y += step {
 		e.scanLine(p.Pix, o+y*p.Stride, 1, w)
 	}
 	nRows := len(e.found)
+	e.px, e.py = 1, 0
 	step = (w + edgeMaxLines - 1) / edgeMaxLines
 	for x := step / 2; x < w; x += step {
 		e.scanLine(p.Pix, o+x, p.Stride, h)
@@ -130,8 +178,10 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	// Diagonals, evenly spaced over the w+h-1 of each direction; lines
 	// too short to hold an edge and its re-blur window are skipped.
 	step = (w + h + edgeMaxLines - 1) / edgeMaxLines
+	e.px, e.py = 1, -1
 	e.scanDiagonals(p, r, step, false)
 	nDiag := len(e.found)
+	e.px, e.py = 1, 1
 	e.scanDiagonals(p, r, step, true)
 	e.Rows = e.quantileSigma(e.found[:nRows])
 	e.Cols = e.quantileSigma(e.found[nRows:nCols])
@@ -139,6 +189,11 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	e.AntiDiag = e.quantileSigma(e.found[nDiag:]) * math.Sqrt2
 	e.Sigma = max(e.Rows, e.Cols, e.Diag, e.AntiDiag)
 	e.Edges = len(e.found)
+	e.Aligned[0] = e.alignedSigma(e.found[:nRows], e.Rows, 1)
+	e.Aligned[1] = e.alignedSigma(e.found[nRows:nCols], e.Cols, 1)
+	e.Aligned[2] = e.alignedSigma(e.found[nCols:nDiag], e.Diag, math.Sqrt2)
+	e.Aligned[3] = e.alignedSigma(e.found[nDiag:], e.AntiDiag, math.Sqrt2)
+	e.Motion = motionExcess(e.Aligned)
 	return nil
 }
 
@@ -169,6 +224,7 @@ func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool
 // looked up for the edges quantileSigma keeps only).
 func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 	d, m := e.diff[:n], e.mag[:n]
+	full := pix
 	pix = pix[o : o+(n-1)*st+1]
 	var peak int32
 	d[0], d[n-1], m[0], m[n-1] = 0, 0, 0, 0
@@ -197,7 +253,14 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 		if win[reblurRadius] < 0 {
 			b = -b
 		}
-		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1)})
+		// The difference across the line at the edge, the plane's
+		// border pixels repeated.
+		q := o + i*st
+		x, y := q%e.pstride, q/e.pstride
+		x0, y0 := min(max(x-e.px, 0), e.pw-1), min(max(y-e.py, 0), e.ph-1)
+		x1, y1 := min(max(x+e.px, 0), e.pw-1), min(max(y+e.py, 0), e.ph-1)
+		c := abs32(int32(full[y1*e.pstride+x1]) - int32(full[y0*e.pstride+x0]))
+		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
 	}
 }
 
@@ -235,6 +298,59 @@ func (e *EdgeBlur) quantileSigma(es []edge) float64 {
 		}
 	}
 	return edgeMaxSigma
+}
+
+// alignedSigma is the median blur of the stronger half (by strength) of
+// the aligned edges of es, counted in histograms, times scale (the pixel
+// spacing of es's lines); all when fewer than alignedMinEdges are
+// aligned.
+func (e *EdgeBlur) alignedSigma(es []edge, all float64, scale float64) float64 {
+	clear(e.strengths[:])
+	var na int32
+	for _, x := range es {
+		if x.aligned {
+			e.strengths[x.strength]++
+			na++
+		}
+	}
+	if na < alignedMinEdges {
+		return all
+	}
+	half := (na + 1) / 2
+	cut, n := int32(len(e.strengths)-1), int32(0)
+	for ; cut > 0; cut-- {
+		if n += e.strengths[cut]; n >= half {
+			break
+		}
+	}
+	clear(e.sigmas[:])
+	n = 0
+	for _, x := range es {
+		if x.aligned && x.strength >= cut {
+			e.sigmas[sigmaBin(float64(x.strength)*4096/float64(x.reblurred))]++
+			n++
+		}
+	}
+	rank := (n-1)/2 + 1 // 1-based: the median
+	var c int32
+	for b, k := range e.sigmas {
+		if c += k; c >= rank {
+			return float64(b) * ratioStep * scale
+		}
+	}
+	return edgeMaxSigma * scale
+}
+
+// motionExcess is EdgeBlur.Motion from the four directions' aligned
+// estimates (rows, columns, diagonal, anti-diagonal).
+func motionExcess(a [4]float64) float64 {
+	w := [4]float64{motionRowWeight, 1, 1, 1}
+	perp := [4]int{1, 0, 3, 2}
+	var m float64
+	for d := range a {
+		m = max(m, w[d]*a[d]-motionAcross*a[perp[d]])
+	}
+	return m
 }
 
 func abs32(v int32) int32 {

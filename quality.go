@@ -14,11 +14,12 @@ import (
 type Quality struct {
 	// Blur is 0 for a sharp face and 1 for a face blurred by a Gaussian of
 	// BlurFullSigma pixels or more at capture resolution: BlurSigma /
-	// BlurFullSigma, clamped, or MotionBlur / MotionBlurFull when that
-	// is larger (for a face found by a profile cascade, the Pipeline
-	// leaves MotionBlur out: a face in profile is anisotropic by itself).
-	// The default policy's 0.75 is a blur of 2.5 px, or a motion excess
-	// of 1.7 px; see the calibration tables in the README.
+	// BlurFullSigma, or (MotionBlur - MotionBlurFloor) / (MotionBlurFull -
+	// MotionBlurFloor) when that is larger, clamped. The Pipeline leaves
+	// MotionBlur out for a face found by a profile cascade, or by the
+	// dense scan with an unsure pose: turned faces are anisotropic by
+	// themselves. The default policy's 0.75 is a blur of 2.5 px, or a
+	// motion excess of 1.7 px; see the calibration tables in the README.
 	Blur float64
 	// BlurSigma is the blur of the face's edges in pixels of the frame
 	// (preprocess.EdgeBlur over the face region at full resolution): the
@@ -74,13 +75,19 @@ const QualitySide = 64
 // rejection corpus labels good and the 3 px it labels blurred.
 const BlurFullSigma = 10.0 / 3
 
-// MotionBlurFull is the motion excess (Quality.MotionBlur), in pixels at
-// capture resolution, at which Blur reaches 1. Calibrated (go run
-// ./bench/rejection) so that Blur 0.75, the default MaxBlur, is an excess
-// of 1.7 px: between the largest read on the calibrate part's good frames
-// (1.51 px) and the smallest on its motion blurs of 10 px and more that
-// the edge blur alone misses (1.94 px).
-const MotionBlurFull = 1.7 / 0.75
+// MotionBlurFloor and MotionBlurFull are the motion excess
+// (Quality.MotionBlur), in pixels at capture resolution, at which Blur is 0
+// and 1: a face is anisotropic by itself, and sharp faces read an excess
+// of up to about MotionBlurFloor (the upper quartile on the calibrate part
+// of the rejection corpus, go run ./bench/rejection, is 1.01 px).
+// Calibrated so that Blur 0.75, the default MaxBlur, is an excess of 1.7
+// px: between the largest read on the calibrate part's good frames (1.51
+// px) and the smallest on its motion blurs of 10 px and more that the
+// edge blur alone misses (1.94 px).
+const (
+	MotionBlurFloor = 1.0
+	MotionBlurFull  = MotionBlurFloor + (1.7-MotionBlurFloor)/0.75
+)
 
 const (
 	contrastFloor = 25 // added to the luma variance (a standard deviation of 5)
@@ -154,7 +161,7 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle, mo
 	q.BlurSigma, q.MotionBlur = m.edges.Sigma, m.edges.Motion
 	q.Blur = q.BlurSigma / BlurFullSigma
 	if motion {
-		q.Blur = max(q.Blur, q.MotionBlur/MotionBlurFull)
+		q.Blur = max(q.Blur, (q.MotionBlur-MotionBlurFloor)/(MotionBlurFull-MotionBlurFloor))
 	}
 	q.Blur = clamp01(q.Blur)
 	return nil

@@ -63,8 +63,9 @@ type EdgeBlur struct {
 	// facegate.MotionBlurFull.
 	Motion float64
 
-	pw, ph, pstride int // the plane's geometry
-	px, py          int // the direction across the current scan's lines
+	pw, ph, pstride int  // the plane's geometry
+	px, py          int  // the direction across the current scan's lines
+	inside          bool // every pixel across from the region's is in the plane
 
 	diff  []int32 // a line's central differences
 	mag   []int32 // and their magnitudes
@@ -161,6 +162,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	}
 	e.found = e.found[:0]
 	e.pw, e.ph, e.pstride = p.Width, p.Height, p.Stride
+	e.inside = r.Inset(-1).In(image.Rect(0, 0, p.Width, p.Height))
 	// Rows: vertical edges.
 	e.px, e.py = 0, 1
 	o := r.Min.Y*p.Stride + r.Min.X
@@ -256,10 +258,16 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 		// The difference across the line at the edge, the plane's
 		// border pixels repeated.
 		q := o + i*st
-		x, y := q%e.pstride, q/e.pstride
-		x0, y0 := min(max(x-e.px, 0), e.pw-1), min(max(y-e.py, 0), e.ph-1)
-		x1, y1 := min(max(x+e.px, 0), e.pw-1), min(max(y+e.py, 0), e.ph-1)
-		c := abs32(int32(full[y1*e.pstride+x1]) - int32(full[y0*e.pstride+x0]))
+		var c int32
+		if e.inside {
+			off := e.py*e.pstride + e.px
+			c = abs32(int32(full[q+off]) - int32(full[q-off]))
+		} else {
+			x, y := q%e.pstride, q/e.pstride
+			x0, y0 := min(max(x-e.px, 0), e.pw-1), min(max(y-e.py, 0), e.ph-1)
+			x1, y1 := min(max(x+e.px, 0), e.pw-1), min(max(y+e.py, 0), e.ph-1)
+			c = abs32(int32(full[y1*e.pstride+x1]) - int32(full[y0*e.pstride+x0]))
+		}
 		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
 	}
 }

@@ -73,13 +73,17 @@ type EdgeBlur struct {
 
 	strengths [2*255 + 1]int32  // histogram of the edges' strengths
 	sigmas    [ratioCount]int32 // histogram of their blur, in ratioStep bins
+	// The same for the aligned edges.
+	alignedStrengths [2*255 + 1]int32
+	alignedSigmas    [ratioCount]int32
 }
 
 // edge is one edge's strength (the central difference's peak, 0..510) and
 // its re-blurred difference (at least 1), whose ratio gives its blur.
 type edge struct {
-	strength, reblurred int32
-	aligned             bool // the gradient lies within 22.5 degrees of the line
+	reblurred int32
+	strength  int16
+	aligned   bool // the gradient lies within 22.5 degrees of the line
 }
 
 // The motion measure's parameters (see EdgeBlur.Motion), calibrated on the
@@ -185,16 +189,12 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	nDiag := len(e.found)
 	e.px, e.py = 1, 1
 	e.scanDiagonals(p, r, step, true)
-	e.Rows = e.quantileSigma(e.found[:nRows])
-	e.Cols = e.quantileSigma(e.found[nRows:nCols])
-	e.Diag = e.quantileSigma(e.found[nCols:nDiag]) * math.Sqrt2
-	e.AntiDiag = e.quantileSigma(e.found[nDiag:]) * math.Sqrt2
+	e.Rows, e.Aligned[0] = e.directionSigmas(e.found[:nRows], 1)
+	e.Cols, e.Aligned[1] = e.directionSigmas(e.found[nRows:nCols], 1)
+	e.Diag, e.Aligned[2] = e.directionSigmas(e.found[nCols:nDiag], math.Sqrt2)
+	e.AntiDiag, e.Aligned[3] = e.directionSigmas(e.found[nDiag:], math.Sqrt2)
 	e.Sigma = max(e.Rows, e.Cols, e.Diag, e.AntiDiag)
 	e.Edges = len(e.found)
-	e.Aligned[0] = e.alignedSigma(e.found[:nRows], e.Rows, 1)
-	e.Aligned[1] = e.alignedSigma(e.found[nRows:nCols], e.Cols, 1)
-	e.Aligned[2] = e.alignedSigma(e.found[nCols:nDiag], e.Diag, math.Sqrt2)
-	e.Aligned[3] = e.alignedSigma(e.found[nDiag:], e.AntiDiag, math.Sqrt2)
 	e.Motion = motionExcess(e.Aligned)
 	return nil
 }
@@ -223,7 +223,7 @@ func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool
 
 // scanLine finds the edges of the line of n >= 3 pixels pix[o], pix[o+st],
 // ... and appends their strength and re-blurred difference (the blur is
-// looked up for the edges quantileSigma keeps only).
+// looked up for the edges directionSigmas keeps only).
 func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 	d, m := e.diff[:n], e.mag[:n]
 	full := pix
@@ -268,85 +268,86 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 			x1, y1 := min(max(x+e.px, 0), e.pw-1), min(max(y+e.py, 0), e.ph-1)
 			c = abs32(int32(full[y1*e.pstride+x1]) - int32(full[y0*e.pstride+x0]))
 		}
-		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
+		e.found = append(e.found, edge{strength: int16(a), reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
 	}
 }
 
-// quantileSigma is the edgeQuantile quantile of the blur of the stronger
-// half of es (by strength; edges as strong as the weakest of that half are
-// in it too), counted in histograms.
-func (e *EdgeBlur) quantileSigma(es []edge) float64 {
+// directionSigmas is one direction's estimates, counted in histograms:
+// all, the edgeQuantile quantile of the blur of the stronger half of es
+// (by strength; edges as strong as the weakest of that half are in it
+// too), and aligned, the median blur of the stronger half of its aligned
+// edges (all when fewer than alignedMinEdges are aligned); both times
+// scale, the pixel spacing of es's lines. One pass counts both strength
+// histograms, one more both blur histograms, each edge's blur looked up
+// once.
+func (e *EdgeBlur) directionSigmas(es []edge, scale float64) (all, aligned float64) {
 	if len(es) == 0 {
-		return 0
+		return 0, 0
 	}
 	clear(e.strengths[:])
+	clear(e.alignedStrengths[:])
+	var na int32
 	for _, x := range es {
 		e.strengths[x.strength]++
+		if x.aligned {
+			e.alignedStrengths[x.strength]++
+			na++
+		}
 	}
-	half := int32((len(es) + 1) / 2)
-	cut, n := int32(len(e.strengths)-1), int32(0)
+	cut := strongerHalf(&e.strengths, int32(len(es)))
+	acut := int32(len(e.strengths)) // above every strength: no aligned edge counted
+	if na >= alignedMinEdges {
+		acut = strongerHalf(&e.alignedStrengths, na)
+	}
+	clear(e.sigmas[:])
+	clear(e.alignedSigmas[:])
+	var n, nal int32
+	for _, x := range es {
+		st := int32(x.strength)
+		inAll, inAligned := st >= cut, x.aligned && st >= acut
+		if !inAll && !inAligned {
+			continue
+		}
+		b := sigmaBin(float64(x.strength) * 4096 / float64(x.reblurred))
+		if inAll {
+			e.sigmas[b]++
+			n++
+		}
+		if inAligned {
+			e.alignedSigmas[b]++
+			nal++
+		}
+	}
+	all = binQuantile(&e.sigmas, int32(float64(n-1)*edgeQuantile)+1) * scale
+	if na < alignedMinEdges {
+		return all, all
+	}
+	return all, binQuantile(&e.alignedSigmas, (nal-1)/2+1) * scale // the median
+}
+
+// strongerHalf is the strength from which (counting down from the
+// strongest) the histogram h of count edges holds at least half of them.
+func strongerHalf(h *[2*255 + 1]int32, count int32) int32 {
+	half := (count + 1) / 2
+	cut, n := int32(len(h)-1), int32(0)
 	for ; cut > 0; cut-- {
-		if n += e.strengths[cut]; n >= half {
+		if n += h[cut]; n >= half {
 			break
 		}
 	}
-	clear(e.sigmas[:])
-	n = 0
-	for _, x := range es {
-		if x.strength >= cut {
-			e.sigmas[sigmaBin(float64(x.strength)*4096/float64(x.reblurred))]++
-			n++
-		}
-	}
-	rank := int32(float64(n-1)*edgeQuantile) + 1 // 1-based
+	return cut
+}
+
+// binQuantile is the blur, in pixels, of the edge of 1-based rank in the
+// blur histogram h.
+func binQuantile(h *[ratioCount]int32, rank int32) float64 {
 	var c int32
-	for b, k := range e.sigmas {
+	for b, k := range h {
 		if c += k; c >= rank {
 			return float64(b) * ratioStep
 		}
 	}
 	return edgeMaxSigma
-}
-
-// alignedSigma is the median blur of the stronger half (by strength) of
-// the aligned edges of es, counted in histograms, times scale (the pixel
-// spacing of es's lines); all when fewer than alignedMinEdges are
-// aligned.
-func (e *EdgeBlur) alignedSigma(es []edge, all float64, scale float64) float64 {
-	clear(e.strengths[:])
-	var na int32
-	for _, x := range es {
-		if x.aligned {
-			e.strengths[x.strength]++
-			na++
-		}
-	}
-	if na < alignedMinEdges {
-		return all
-	}
-	half := (na + 1) / 2
-	cut, n := int32(len(e.strengths)-1), int32(0)
-	for ; cut > 0; cut-- {
-		if n += e.strengths[cut]; n >= half {
-			break
-		}
-	}
-	clear(e.sigmas[:])
-	n = 0
-	for _, x := range es {
-		if x.aligned && x.strength >= cut {
-			e.sigmas[sigmaBin(float64(x.strength)*4096/float64(x.reblurred))]++
-			n++
-		}
-	}
-	rank := (n-1)/2 + 1 // 1-based: the median
-	var c int32
-	for b, k := range e.sigmas {
-		if c += k; c >= rank {
-			return float64(b) * ratioStep * scale
-		}
-	}
-	return edgeMaxSigma * scale
 }
 
 // motionExcess is EdgeBlur.Motion from the four directions' aligned

@@ -1093,7 +1093,13 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}
 	if reg := FaceRegion(f.Rect, bounds); !reg.Empty() {
-		if err := pl.meter.measure(&r.Quality, luma, reg); err == nil {
+		// The motion excess is left out for a face found by a profile
+		// cascade and for one the dense scan found with an unsure pose:
+		// both are most often turned faces, anisotropic by themselves
+		// (on the calibrate part, three profiles read an excess above
+		// the threshold). Their Blur is the edge blur's alone.
+		motion := f.Profile == 0 && !(r.DenseScan && f.Pose.Confidence < denseMinPoseConfidence)
+		if err := pl.meter.measure(&r.Quality, luma, reg, motion); err == nil {
 			q := &r.Quality
 			if q.Blur >= p.MaxBlur {
 				v.add(Reason{Code: Blurred, Value: q.Blur, Threshold: p.MaxBlur})

@@ -400,3 +400,47 @@ func TestRolledFace(t *testing.T) {
 		}
 	}
 }
+
+// rowBlur blurs m's RGB channels along its rows by a box of length pixels
+// (a horizontal motion line), edges clamped.
+func rowBlur(m *image.RGBA, length int) *image.RGBA {
+	out := image.NewRGBA(m.Rect)
+	copy(out.Pix, m.Pix)
+	w, h := m.Rect.Dx(), m.Rect.Dy()
+	for y := range h {
+		for x := range w {
+			for c := range 3 {
+				var s int
+				for k := -length / 2; k < length-length/2; k++ {
+					s += int(m.Pix[y*m.Stride+min(max(x+k, 0), w-1)*4+c])
+				}
+				out.Pix[y*out.Stride+x*4+c] = byte((s + length/2) / length)
+			}
+		}
+	}
+	return out
+}
+
+// A motion blur of 10 px (standard deviation 2.9 px, a blur the service
+// rejects) leaves the edges along it sharp, so the edge blur alone reads
+// the face as sharp enough; the motion excess gives it the blurred reason.
+// A 3 px line (standard deviation 0.9 px) is accepted.
+func TestMotionBlurGate(t *testing.T) {
+	face := loadRGBA(t, "faces/pigo-sample.jpg")
+	p := facegate.DefaultPolicy()
+	res := process(t, newPipeline(t, p, nil), rowBlur(face, 10))
+	q := res.Quality
+	t.Logf("line 10: blur %.2f, edge blur %.2f px, motion excess %.2f px", q.Blur, q.BlurSigma, q.MotionBlur)
+	if q.BlurSigma/facegate.BlurFullSigma >= p.MaxBlur {
+		t.Fatalf("edge blur %.2f px already over the threshold: the test needs a blur that only the motion excess catches", q.BlurSigma)
+	}
+	if !res.Verdict.Has(facegate.Blurred) || q.Blur < p.MaxBlur || !errors.Is(res.Verdict.Err(), payload.RuleFaceBlurred) {
+		t.Errorf("line 10: reasons %v, blur %.2f; want blurred, at least %.2f", res.Verdict.Reasons(), q.Blur, p.MaxBlur)
+	}
+	res = process(t, newPipeline(t, p, nil), rowBlur(face, 3))
+	q = res.Quality
+	t.Logf("line 3: blur %.2f, edge blur %.2f px, motion excess %.2f px", q.Blur, q.BlurSigma, q.MotionBlur)
+	if !res.Verdict.Accept || q.Blur >= 0.25 {
+		t.Errorf("line 3: reasons %v, blur %.2f; want accepted, below 0.25", res.Verdict.Reasons(), q.Blur)
+	}
+}

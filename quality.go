@@ -14,8 +14,12 @@ import (
 type Quality struct {
 	// Blur is 0 for a sharp face and 1 for a face blurred by a Gaussian of
 	// BlurFullSigma pixels or more at capture resolution: BlurSigma /
-	// BlurFullSigma, clamped. The default policy's 0.75 is a blur of 2.5
-	// px; see the calibration tables in the README.
+	// BlurFullSigma, or (MotionBlur - MotionBlurFloor) / (MotionBlurFull -
+	// MotionBlurFloor) when that is larger, clamped. The Pipeline leaves
+	// MotionBlur out for a face found by a profile cascade, or by the
+	// dense scan with an unsure pose: turned faces are anisotropic by
+	// themselves. The default policy's 0.75 is a blur of 2.5 px, or a
+	// motion excess of 1.7 px; see the calibration tables in the README.
 	Blur float64
 	// BlurSigma is the blur of the face's edges in pixels of the frame
 	// (preprocess.EdgeBlur over the face region at full resolution): the
@@ -23,6 +27,12 @@ type Quality struct {
 	// them. A blur of a few pixels at capture resolution shows in it
 	// whatever the face's size.
 	BlurSigma float64
+	// MotionBlur is how much more the face's edges are blurred in one
+	// direction than across it, in pixels of the frame
+	// (preprocess.EdgeBlur.Motion): a motion blur smears the edges across
+	// its direction only, and leaves those along it sharp, which hold
+	// BlurSigma (the sharper edges' blur) down.
+	MotionBlur float64
 	// Exposure is 0.5, lowered when even the brighter part of the face is
 	// dark or its middle is very dark, and raised when even its middle is
 	// bright or much of it is clipped: 0.5 - 0.25*max((128-min(q75,
@@ -65,6 +75,20 @@ const QualitySide = 64
 // rejection corpus labels good and the 3 px it labels blurred.
 const BlurFullSigma = 10.0 / 3
 
+// MotionBlurFloor and MotionBlurFull are the motion excess
+// (Quality.MotionBlur), in pixels at capture resolution, at which Blur is 0
+// and 1: a face is anisotropic by itself, and sharp faces read an excess
+// of up to about MotionBlurFloor (the upper quartile on the calibrate part
+// of the rejection corpus, go run ./bench/rejection, is 1.01 px).
+// Calibrated so that Blur 0.75, the default MaxBlur, is an excess of 1.7
+// px: between the largest read on the calibrate part's good frames (1.51
+// px) and the smallest on its motion blurs of 10 px and more that the
+// edge blur alone misses (1.94 px).
+const (
+	MotionBlurFloor = 1.0
+	MotionBlurFull  = MotionBlurFloor + (1.7-MotionBlurFloor)/0.75
+)
+
 const (
 	contrastFloor = 25 // added to the luma variance (a standard deviation of 5)
 	// regionShare and regionDrop place FaceRegion in a detector box: a
@@ -103,14 +127,18 @@ type Meter struct {
 }
 
 // Measure fills q for the face box face (luma's coordinates); it measures
-// FaceRegion(face), which must not be empty. Errors wrap
+// FaceRegion(face), which must not be empty. Its Blur includes the motion
+// excess, as the Pipeline's does for faces found by a frontal cascade.
+// Errors wrap
 // preprocess.ErrGeometry or preprocess.ErrInvalidFrame.
 func (m *Meter) Measure(q *Quality, luma preprocess.Plane, face image.Rectangle) error {
 	r := FaceRegion(face, image.Rect(0, 0, luma.Width, luma.Height))
-	return m.measure(q, luma, r)
+	return m.measure(q, luma, r, true)
 }
 
-func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) error {
+// measure fills q for the face region r; Blur includes the motion excess
+// when motion is set.
+func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle, motion bool) error {
 	patch, err := m.measureExposure(q, luma, r)
 	if err != nil {
 		return err
@@ -130,8 +158,12 @@ func (m *Meter) measure(q *Quality, luma preprocess.Plane, r image.Rectangle) er
 	if err := m.edges.Measure(luma, r); err != nil {
 		return err
 	}
-	q.BlurSigma = m.edges.Sigma
-	q.Blur = clamp01(q.BlurSigma / BlurFullSigma)
+	q.BlurSigma, q.MotionBlur = m.edges.Sigma, m.edges.Motion
+	q.Blur = q.BlurSigma / BlurFullSigma
+	if motion {
+		q.Blur = max(q.Blur, (q.MotionBlur-MotionBlurFloor)/(MotionBlurFull-MotionBlurFloor))
+	}
+	q.Blur = clamp01(q.Blur)
 	return nil
 }
 

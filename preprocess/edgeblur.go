@@ -43,6 +43,29 @@ type EdgeBlur struct {
 	// Edges counts the edges found.
 	Rows, Cols, Diag, AntiDiag float64
 	Edges                      int
+	// Aligned are the estimates along rows, columns, the diagonal and the
+	// anti-diagonal (in that order) from the edges whose gradient lies
+	// within 22.5 degrees of the line, so that each reads the blur across
+	// the edges of its own 45-degree sector of orientations: over the
+	// stronger half of those edges, the median blur. Where fewer than
+	// alignedMinEdges such edges were found (a strong motion blur can
+	// flatten all the edges across it), the direction's estimate over all
+	// its edges (Rows, Cols, Diag or AntiDiag).
+	Aligned [4]float64
+	// Motion is how much more the region is blurred in one direction than
+	// across it, the mark of a motion blur (a line PSF smears the edges
+	// across its direction and leaves those along it sharp, where a
+	// defocus or a Gaussian blurs all alike): the largest, over the four
+	// directions, of Aligned[d] - 0.6*Aligned[perpendicular of d], the
+	// rows' estimate weighted by 0.8 (motionRowWeight); in pixels. The
+	// region's own anisotropy reads too (a face's, a profile's), so
+	// Motion tells a motion blur only beyond what sharp faces read; see
+	// facegate.MotionBlurFull.
+	Motion float64
+
+	pw, ph, pstride int  // the plane's geometry
+	px, py          int  // the direction across the current scan's lines
+	inside          bool // every pixel across from the region's is in the plane
 
 	diff  []int32 // a line's central differences
 	mag   []int32 // and their magnitudes
@@ -50,13 +73,39 @@ type EdgeBlur struct {
 
 	strengths [2*255 + 1]int32  // histogram of the edges' strengths
 	sigmas    [ratioCount]int32 // histogram of their blur, in ratioStep bins
+	// The same for the aligned edges.
+	alignedStrengths [2*255 + 1]int32
+	alignedSigmas    [ratioCount]int32
 }
 
 // edge is one edge's strength (the central difference's peak, 0..510) and
 // its re-blurred difference (at least 1), whose ratio gives its blur.
 type edge struct {
-	strength, reblurred int32
+	reblurred int32
+	strength  int16
+	aligned   bool // the gradient lies within 22.5 degrees of the line
 }
+
+// The motion measure's parameters (see EdgeBlur.Motion), calibrated on the
+// calibrate part of the rejection corpus (go run ./bench/rejection): an
+// edge is aligned with its line when the central difference across the
+// line is at most alignedGate (tan 22.5 degrees, in 1/1024) of the one
+// along it; a direction's estimate needs alignedMinEdges aligned edges.
+// The rows' estimate is weighted by motionRowWeight because a sharp face's
+// vertical edges (the sides of the nose, the cheeks' contours) are largely
+// shading and read softer than its horizontal features (eyes, brows,
+// mouth): on the calibrate part's good frames the rows' aligned estimate
+// is 0.3 px above the columns' (median), and the faces that read most
+// anisotropic are read so along rows. motionAcross is the share of the
+// perpendicular direction's estimate subtracted: of 0.5 to 0.65, the one
+// that best separates the calibrate part's good frames from its motion
+// blurs of 10 px and more.
+const (
+	alignedGate     = 424 // tan(22.5°) * 1024
+	alignedMinEdges = 8
+	motionRowWeight = 0.8
+	motionAcross    = 0.6
+)
 
 // Edge detection parameters: an edge's central difference must reach
 // edgeMinStep grey levels (over two pixels) and edgeNoiseShare of the
@@ -101,6 +150,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		return err
 	}
 	e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, e.Edges = 0, 0, 0, 0, 0, 0
+	e.Aligned, e.Motion = [4]float64{}, 0
 	w, h := r.Dx(), r.Dy()
 	if w < 16 || h < 16 {
 		return nil
@@ -115,13 +165,17 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		e.found = make([]edge, 0, c)
 	}
 	e.found = e.found[:0]
+	e.pw, e.ph, e.pstride = p.Width, p.Height, p.Stride
+	e.inside = r.Inset(-1).In(image.Rect(0, 0, p.Width, p.Height))
 	// Rows: vertical edges.
+	e.px, e.py = 0, 1
 	o := r.Min.Y*p.Stride + r.Min.X
 	step := (h + edgeMaxLines - 1) / edgeMaxLines
 	for y := step / 2; y < h; y += step {
 		e.scanLine(p.Pix, o+y*p.Stride, 1, w)
 	}
 	nRows := len(e.found)
+	e.px, e.py = 1, 0
 	step = (w + edgeMaxLines - 1) / edgeMaxLines
 	for x := step / 2; x < w; x += step {
 		e.scanLine(p.Pix, o+x, p.Stride, h)
@@ -130,15 +184,18 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	// Diagonals, evenly spaced over the w+h-1 of each direction; lines
 	// too short to hold an edge and its re-blur window are skipped.
 	step = (w + h + edgeMaxLines - 1) / edgeMaxLines
+	e.px, e.py = 1, -1
 	e.scanDiagonals(p, r, step, false)
 	nDiag := len(e.found)
+	e.px, e.py = 1, 1
 	e.scanDiagonals(p, r, step, true)
-	e.Rows = e.quantileSigma(e.found[:nRows])
-	e.Cols = e.quantileSigma(e.found[nRows:nCols])
-	e.Diag = e.quantileSigma(e.found[nCols:nDiag]) * math.Sqrt2
-	e.AntiDiag = e.quantileSigma(e.found[nDiag:]) * math.Sqrt2
+	e.Rows, e.Aligned[0] = e.directionSigmas(e.found[:nRows], 1)
+	e.Cols, e.Aligned[1] = e.directionSigmas(e.found[nRows:nCols], 1)
+	e.Diag, e.Aligned[2] = e.directionSigmas(e.found[nCols:nDiag], math.Sqrt2)
+	e.AntiDiag, e.Aligned[3] = e.directionSigmas(e.found[nDiag:], math.Sqrt2)
 	e.Sigma = max(e.Rows, e.Cols, e.Diag, e.AntiDiag)
 	e.Edges = len(e.found)
+	e.Motion = motionExcess(e.Aligned)
 	return nil
 }
 
@@ -166,9 +223,10 @@ func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool
 
 // scanLine finds the edges of the line of n >= 3 pixels pix[o], pix[o+st],
 // ... and appends their strength and re-blurred difference (the blur is
-// looked up for the edges quantileSigma keeps only).
+// looked up for the edges directionSigmas keeps only).
 func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 	d, m := e.diff[:n], e.mag[:n]
+	full := pix
 	pix = pix[o : o+(n-1)*st+1]
 	var peak int32
 	d[0], d[n-1], m[0], m[n-1] = 0, 0, 0, 0
@@ -197,44 +255,111 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 		if win[reblurRadius] < 0 {
 			b = -b
 		}
-		e.found = append(e.found, edge{strength: a, reblurred: max(b, 1)})
+		// The difference across the line at the edge, the plane's
+		// border pixels repeated.
+		q := o + i*st
+		var c int32
+		if e.inside {
+			off := e.py*e.pstride + e.px
+			c = abs32(int32(full[q+off]) - int32(full[q-off]))
+		} else {
+			x, y := q%e.pstride, q/e.pstride
+			x0, y0 := min(max(x-e.px, 0), e.pw-1), min(max(y-e.py, 0), e.ph-1)
+			x1, y1 := min(max(x+e.px, 0), e.pw-1), min(max(y+e.py, 0), e.ph-1)
+			c = abs32(int32(full[y1*e.pstride+x1]) - int32(full[y0*e.pstride+x0]))
+		}
+		e.found = append(e.found, edge{strength: int16(a), reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
 	}
 }
 
-// quantileSigma is the edgeQuantile quantile of the blur of the stronger
-// half of es (by strength; edges as strong as the weakest of that half are
-// in it too), counted in histograms.
-func (e *EdgeBlur) quantileSigma(es []edge) float64 {
+// directionSigmas is one direction's estimates, counted in histograms:
+// all, the edgeQuantile quantile of the blur of the stronger half of es
+// (by strength; edges as strong as the weakest of that half are in it
+// too), and aligned, the median blur of the stronger half of its aligned
+// edges (all when fewer than alignedMinEdges are aligned); both times
+// scale, the pixel spacing of es's lines. One pass counts both strength
+// histograms, one more both blur histograms, each edge's blur looked up
+// once.
+func (e *EdgeBlur) directionSigmas(es []edge, scale float64) (all, aligned float64) {
 	if len(es) == 0 {
-		return 0
+		return 0, 0
 	}
 	clear(e.strengths[:])
+	clear(e.alignedStrengths[:])
+	var na int32
 	for _, x := range es {
 		e.strengths[x.strength]++
+		if x.aligned {
+			e.alignedStrengths[x.strength]++
+			na++
+		}
 	}
-	half := int32((len(es) + 1) / 2)
-	cut, n := int32(len(e.strengths)-1), int32(0)
+	cut := strongerHalf(&e.strengths, int32(len(es)))
+	acut := int32(len(e.strengths)) // above every strength: no aligned edge counted
+	if na >= alignedMinEdges {
+		acut = strongerHalf(&e.alignedStrengths, na)
+	}
+	clear(e.sigmas[:])
+	clear(e.alignedSigmas[:])
+	var n, nal int32
+	for _, x := range es {
+		st := int32(x.strength)
+		inAll, inAligned := st >= cut, x.aligned && st >= acut
+		if !inAll && !inAligned {
+			continue
+		}
+		b := sigmaBin(float64(x.strength) * 4096 / float64(x.reblurred))
+		if inAll {
+			e.sigmas[b]++
+			n++
+		}
+		if inAligned {
+			e.alignedSigmas[b]++
+			nal++
+		}
+	}
+	all = binQuantile(&e.sigmas, int32(float64(n-1)*edgeQuantile)+1) * scale
+	if na < alignedMinEdges {
+		return all, all
+	}
+	return all, binQuantile(&e.alignedSigmas, (nal-1)/2+1) * scale // the median
+}
+
+// strongerHalf is the strength from which (counting down from the
+// strongest) the histogram h of count edges holds at least half of them.
+func strongerHalf(h *[2*255 + 1]int32, count int32) int32 {
+	half := (count + 1) / 2
+	cut, n := int32(len(h)-1), int32(0)
 	for ; cut > 0; cut-- {
-		if n += e.strengths[cut]; n >= half {
+		if n += h[cut]; n >= half {
 			break
 		}
 	}
-	clear(e.sigmas[:])
-	n = 0
-	for _, x := range es {
-		if x.strength >= cut {
-			e.sigmas[sigmaBin(float64(x.strength)*4096/float64(x.reblurred))]++
-			n++
-		}
-	}
-	rank := int32(float64(n-1)*edgeQuantile) + 1 // 1-based
+	return cut
+}
+
+// binQuantile is the blur, in pixels, of the edge of 1-based rank in the
+// blur histogram h.
+func binQuantile(h *[ratioCount]int32, rank int32) float64 {
 	var c int32
-	for b, k := range e.sigmas {
+	for b, k := range h {
 		if c += k; c >= rank {
 			return float64(b) * ratioStep
 		}
 	}
 	return edgeMaxSigma
+}
+
+// motionExcess is EdgeBlur.Motion from the four directions' aligned
+// estimates (rows, columns, diagonal, anti-diagonal).
+func motionExcess(a [4]float64) float64 {
+	w := [4]float64{motionRowWeight, 1, 1, 1}
+	perp := [4]int{1, 0, 3, 2}
+	var m float64
+	for d := range a {
+		m = max(m, w[d]*a[d]-motionAcross*a[perp[d]])
+	}
+	return m
 }
 
 func abs32(v int32) int32 {

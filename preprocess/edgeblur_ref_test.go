@@ -4,18 +4,26 @@ import (
 	"image"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // refEdgeBlur is EdgeBlur as it was before its loops were tuned (a copy of
-// its code then): the optimised Measure must give its results bit for bit.
+// its code then), with the aligned estimates and the motion excess written
+// plainly (each line's pixel coordinates kept, the aligned edges sorted):
+// the optimised Measure must give its results bit for bit.
 type refEdgeBlur struct {
 	Sigma, Rows, Cols, Diag, AntiDiag float64
 	Edges                             int
+	Aligned                           [4]float64
+	Motion                            float64
 
-	line  []int32
-	diff  []int32
-	found []refEdge
+	p      Plane
+	across image.Point // the direction across the current lines
+	line   []int32
+	pts    []image.Point // the line's pixels, in p's coordinates
+	diff   []int32
+	found  []refEdge
 
 	strengths [2*255 + 1]int32
 	sigmas    [ratioCount]int32
@@ -23,6 +31,7 @@ type refEdgeBlur struct {
 
 type refEdge struct {
 	strength, sigma uint16
+	aligned         bool
 }
 
 // Measure estimates the blur of the edges inside r (p's coordinates; p has
@@ -33,36 +42,43 @@ func (e *refEdgeBlur) Measure(p Plane, r image.Rectangle) error {
 		return err
 	}
 	e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, e.Edges = 0, 0, 0, 0, 0, 0
+	e.Aligned, e.Motion = [4]float64{}, 0
 	w, h := r.Dx(), r.Dy()
 	if w < 16 || h < 16 {
 		return nil
 	}
+	e.p = p
 	n := max(w, h)
 	if cap(e.line) < n {
 		e.line = make([]int32, n)
 		e.diff = make([]int32, n)
+		e.pts = make([]image.Point, n)
 	}
 	if c := 4 * edgeMaxLines * (n/2 + 1); cap(e.found) < c {
 		e.found = make([]refEdge, 0, c)
 	}
 	e.found = e.found[:0]
 	// Rows: vertical edges.
+	e.across = image.Pt(0, 1)
 	step := (h + edgeMaxLines - 1) / edgeMaxLines
 	for y := r.Min.Y + step/2; y < r.Max.Y; y += step {
 		row := p.Row(y)[r.Min.X:r.Max.X]
 		line := e.line[:w]
 		for i, v := range row {
 			line[i] = int32(v)
+			e.pts[i] = image.Pt(r.Min.X+i, y)
 		}
 		e.scanLine(line)
 	}
 	nRows := len(e.found)
+	e.across = image.Pt(1, 0)
 	step = (w + edgeMaxLines - 1) / edgeMaxLines
 	for x := r.Min.X + step/2; x < r.Max.X; x += step {
 		line := e.line[:h]
 		o := r.Min.Y*p.Stride + x
 		for i := range line {
 			line[i] = int32(p.Pix[o])
+			e.pts[i] = image.Pt(x, r.Min.Y+i)
 			o += p.Stride
 		}
 		e.scanLine(line)
@@ -71,8 +87,10 @@ func (e *refEdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	// Diagonals, evenly spaced over the w+h-1 of each direction; lines
 	// too short to hold an edge and its re-blur window are skipped.
 	step = (w + h + edgeMaxLines - 1) / edgeMaxLines
+	e.across = image.Pt(1, -1)
 	e.scanDiagonals(p, r, step, false)
 	nDiag := len(e.found)
+	e.across = image.Pt(1, 1)
 	e.scanDiagonals(p, r, step, true)
 	e.Rows = e.quantileSigma(e.found[:nRows])
 	e.Cols = e.quantileSigma(e.found[nRows:nCols])
@@ -80,7 +98,41 @@ func (e *refEdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	e.AntiDiag = e.quantileSigma(e.found[nDiag:]) * math.Sqrt2
 	e.Sigma = max(e.Rows, e.Cols, e.Diag, e.AntiDiag)
 	e.Edges = len(e.found)
+	e.Aligned = [4]float64{
+		refAlignedSigma(e.found[:nRows], e.Rows, 1),
+		refAlignedSigma(e.found[nRows:nCols], e.Cols, 1),
+		refAlignedSigma(e.found[nCols:nDiag], e.Diag, math.Sqrt2),
+		refAlignedSigma(e.found[nDiag:], e.AntiDiag, math.Sqrt2),
+	}
+	a := e.Aligned
+	e.Motion = max(0, motionRowWeight*a[0]-motionAcross*a[1], a[1]-motionAcross*a[0],
+		a[2]-motionAcross*a[3], a[3]-motionAcross*a[2])
 	return nil
+}
+
+// refAlignedSigma is the median blur of the stronger half of the aligned
+// edges, in pixels of lines spaced scale apart; all (the estimate over all
+// the edges) for fewer than alignedMinEdges of them.
+func refAlignedSigma(es []refEdge, all, scale float64) float64 {
+	var al []refEdge
+	for _, x := range es {
+		if x.aligned {
+			al = append(al, x)
+		}
+	}
+	if len(al) < alignedMinEdges {
+		return all
+	}
+	slices.SortFunc(al, func(a, b refEdge) int { return int(b.strength) - int(a.strength) })
+	cut := al[(len(al)+1)/2-1].strength
+	var sig []uint16
+	for _, x := range al {
+		if x.strength >= cut {
+			sig = append(sig, x.sigma)
+		}
+	}
+	slices.Sort(sig)
+	return float64(sig[(len(sig)-1)/2]) * ratioStep * scale
 }
 
 // scanDiagonals scans r's diagonals (down and right; down and left when
@@ -98,6 +150,7 @@ func (e *refEdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti b
 		}
 		line := e.line[:0]
 		for ; x >= 0 && x < w && y < h; x, y = x+dx, y+1 {
+			e.pts[len(line)] = image.Pt(r.Min.X+x, r.Min.Y+y)
 			line = append(line, int32(p.Pix[(r.Min.Y+y)*p.Stride+r.Min.X+x]))
 		}
 		if len(line) > 2*reblurRadius+2 {
@@ -130,7 +183,14 @@ func (e *refEdgeBlur) scanLine(v []int32) {
 		if d[i] < 0 {
 			b = -b
 		}
-		e.found = append(e.found, refEdge{strength: uint16(a), sigma: sigmaBinOfRatio(float64(a) * 4096 / float64(max(b, 1)))})
+		// The central difference across the line, border pixels
+		// repeated; aligned within tan(22.5°), in 1/1024.
+		at := func(q image.Point) int32 {
+			q.X, q.Y = min(max(q.X, 0), e.p.Width-1), min(max(q.Y, 0), e.p.Height-1)
+			return int32(e.p.Row(q.Y)[q.X])
+		}
+		c := abs32(at(e.pts[i].Add(e.across)) - at(e.pts[i].Sub(e.across)))
+		e.found = append(e.found, refEdge{strength: uint16(a), sigma: sigmaBinOfRatio(float64(a) * 4096 / float64(max(b, 1))), aligned: c*1024 <= a*alignedGate})
 	}
 }
 
@@ -184,10 +244,16 @@ func TestEdgeBlurMatchesReference(t *testing.T) {
 	for i := range noise.Pix {
 		noise.Pix[i] = byte(rng.IntN(256))
 	}
-	planes := []Plane{noise, steps(1, 300, 300), gaussianPlane(steps(2, 211, 199), 1.5), gaussianPlane(steps(3, 160, 240), 4)}
+	planes := []Plane{noise, steps(1, 300, 300), gaussianPlane(steps(2, 211, 199), 1.5), gaussianPlane(steps(3, 160, 240), 4), linePlane(steps(4, 190, 170), 9, 30)}
 	planes = append(planes, testGray(t, "faces/obama-1080p.jpg"))
 	var e EdgeBlur
 	var ref refEdgeBlur
+	motions := 0
+	defer func() {
+		if motions == 0 {
+			t.Error("no region read a motion excess: the comparison of the aligned estimates is empty")
+		}
+	}()
 	for pi, p := range planes {
 		rects := []image.Rectangle{image.Rect(0, 0, p.Width, p.Height)}
 		for range 40 {
@@ -203,10 +269,13 @@ func TestEdgeBlurMatchesReference(t *testing.T) {
 			if err := ref.Measure(p, r); err != nil {
 				t.Fatal(err)
 			}
-			got := [6]float64{e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, float64(e.Edges)}
-			want := [6]float64{ref.Sigma, ref.Rows, ref.Cols, ref.Diag, ref.AntiDiag, float64(ref.Edges)}
+			got := [11]float64{e.Sigma, e.Rows, e.Cols, e.Diag, e.AntiDiag, float64(e.Edges), e.Aligned[0], e.Aligned[1], e.Aligned[2], e.Aligned[3], e.Motion}
+			want := [11]float64{ref.Sigma, ref.Rows, ref.Cols, ref.Diag, ref.AntiDiag, float64(ref.Edges), ref.Aligned[0], ref.Aligned[1], ref.Aligned[2], ref.Aligned[3], ref.Motion}
 			if got != want {
-				t.Errorf("plane %d, region %v: sigma, rows, cols, diag, anti, edges %v, want %v", pi, r, got, want)
+				t.Errorf("plane %d, region %v: sigma, rows, cols, diag, anti, edges, aligned, motion %v, want %v", pi, r, got, want)
+			}
+			if e.Motion > 0 {
+				motions++
 			}
 		}
 	}

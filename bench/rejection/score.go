@@ -31,11 +31,14 @@ type Measured struct {
 	Target *Box    `json:"target"`
 	Side   int     `json:"side"`
 	Score  float64 `json:"score"`
-	// The target's Quality.
-	Blur      float64 `json:"blur"`
-	Exposure  float64 `json:"exposure"`
-	Sharpness float64 `json:"sharpness"`
-	MeanLuma  float64 `json:"mean_luma"`
+	// The target's Quality; BlurSigma and MotionBlur (pixels) are the
+	// edge blur and the motion excess behind Blur.
+	Blur       float64 `json:"blur"`
+	BlurSigma  float64 `json:"blur_sigma"`
+	MotionBlur float64 `json:"motion_blur"`
+	Exposure   float64 `json:"exposure"`
+	Sharpness  float64 `json:"sharpness"`
+	MeanLuma   float64 `json:"mean_luma"`
 	// LumaQuartiles are the face region's luma quartiles.
 	LumaQuartiles [3]float64 `json:"luma_quartiles"`
 	// DarkShare and BrightShare are the face region's crushed and clipped
@@ -115,6 +118,7 @@ func measuredOf(res *facegate.Result) *Measured {
 		}
 		q := res.Quality
 		m.Blur, m.Exposure, m.Sharpness, m.MeanLuma = q.Blur, q.Exposure, q.Sharpness, q.MeanLuma
+		m.BlurSigma, m.MotionBlur = q.BlurSigma, q.MotionBlur
 		m.LumaQuartiles, m.DarkShare, m.BrightShare = q.LumaQuartiles, q.DarkShare, q.BrightShare
 	}
 	return m

@@ -45,7 +45,7 @@ func TestDenseScanFindsFaceBetweenWindows(t *testing.T) {
 		m, want := placed(t, c.scale, c.off)
 		for _, off := range []bool{false, true} {
 			pl := newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoDenseScan: off,
-				NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true})
+				NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseProfileScan: true})
 			res := process(t, pl, m)
 			if off {
 				if len(res.Faces) != 0 {

@@ -382,7 +382,7 @@ func TestRolledFace(t *testing.T) {
 		found := map[bool]bool{}
 		for _, off := range []bool{false, true} {
 			pl, err := facegate.NewWithOptions(nil, &facegate.Options{NoRolledScan: off,
-				NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true, NoDenseScan: true})
+				NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true})
 			if err != nil {
 				t.Fatal(err)
 			}

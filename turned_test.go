@@ -30,14 +30,15 @@ func turnedCrop(t *testing.T, name string, box image.Rectangle) *image.RGBA {
 // leftmost face but one), tilted a further 25 degrees: the frontal scans
 // do not find it, a profile scan does, and the face is called not frontal
 // rather than absent. Without the profile scans (and the dense scan,
-// which takes it for a frontal face of unknown pose) it is no face.
+// which takes it for a frontal face of unknown pose, and the dense profile
+// scan) it is no face.
 func TestTurnedTiltedFaceIsNotFrontal(t *testing.T) {
 	m := rotated(turnedCrop(t, "dlib-2008_002079.jpg", image.Rect(62, 134, 99, 171)), -25)
 	res := process(t, newPipeline(t, facegate.DefaultPolicy(), nil), m)
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NotFrontal) || errors.Is(err, facegate.NoFace) {
 		t.Fatalf("verdict %v, want not frontal and not no face", err)
 	}
-	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true, NoDenseScan: true}), m)
+	res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoProfileScan: true, NoProfileLBPScan: true, NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true}), m)
 	if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) {
 		t.Fatalf("without the profile scans: verdict %v, want no face", err)
 	}
@@ -120,8 +121,8 @@ func TestTurnedCheckKeepsFrontalPoses(t *testing.T) {
 // it, the turned profile scan does, and the face is called not frontal,
 // turned towards its nose's side as the other profile scans' faces are.
 // Its mirror image tilted the other way gives the mirrored box, turned
-// the other way. Without the turned scan (and the dense scan) both are no
-// face.
+// the other way. Without the turned scan (and the dense scan and the dense
+// profile scan, which find it too) both are no face.
 func TestTurnedProfileScanFindsTiltedProfile(t *testing.T) {
 	m := turnedCrop(t, "dlib-2008_002079.jpg", image.Rect(33, 190, 85, 242))
 	var boxes [2]image.Rectangle
@@ -145,7 +146,7 @@ func TestTurnedProfileScanFindsTiltedProfile(t *testing.T) {
 			t.Errorf("%d: profile %v, pose %+v (found %v), want profile %v, yaw %v", i, f.Profile, f.Pose, f.PoseFound, c.profile, c.yaw)
 		}
 		boxes[i] = f.Rect
-		res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoTurnedProfileScan: true, NoDenseScan: true}), c.m)
+		res = process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true}), c.m)
 		if err := res.Verdict.Err(); !errors.Is(err, facegate.NoFace) {
 			t.Errorf("%d: without the turned scan: verdict %v, want no face", i, err)
 		}

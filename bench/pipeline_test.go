@@ -137,7 +137,9 @@ func BenchmarkGates(b *testing.B) {
 // cat photograph of testdata/negatives scaled to 1920x1080): "still" is a
 // first frame (Reset before each), a full scan followed by every fallback
 // scan (contrast-normalised, frontal Haar, rolled, profile Haar and LBP,
-// turned profile); "stream" a run of
+// turned profile, dense, dense profile); "still-no-dense-profile" the
+// same without the dense profile scan (Options.NoDenseProfileScan);
+// "stream" a run of
 // such frames, where the Haar scans run on every 15th frame only;
 // "plain-scan" the still with the fallbacks off, what a face-free frame
 // cost before them.
@@ -162,8 +164,9 @@ func BenchmarkNoFace(b *testing.B) {
 	}{
 		{"still", facegate.Options{}, true},
 		{"still-no-dense", facegate.Options{NoDenseScan: true}, true},
+		{"still-no-dense-profile", facegate.Options{NoDenseProfileScan: true}, true},
 		{"stream", facegate.Options{}, false},
-		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseScan: true}, true},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true}, true},
 	} {
 		b.Run("facegate/"+c.name, func(b *testing.B) {
 			pl, err := facegate.NewWithOptions(nil, &c.opts)

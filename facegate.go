@@ -89,6 +89,13 @@ type Options struct {
 	// default only the target face gets them (each face costs about a
 	// millisecond at 1080p).
 	LocaliseAll bool
+	// FullLocalisation localises the target with all the Detector's
+	// perturbed starts on every frame. By default a target that continues
+	// the last frame's target, whose pupils that frame found, is localised
+	// with detect.Detector.LocaliseTracked (an early exit where the first
+	// starts agree); the first frame after New, Reset or a scene cut (a
+	// still) always gets the full localisation.
+	FullLocalisation bool
 	// When a full scan finds no face that passes the policy's
 	// MinFaceScore, the pipeline looks again, in this order, until one
 	// finds a face: on a contrast-normalised image
@@ -297,6 +304,10 @@ type Pipeline struct {
 	regionBuf []detect.Face
 	turnBuf   []detect.Face // the turned check's profile faces
 	sinceScan int
+	// lastTarget is the last frame's target ID when its pupils were found
+	// (0 otherwise): the target that continues it is localised with the
+	// early exit (see Options.FullLocalisation).
+	lastTarget uint64
 	// emptyScans counts the consecutive full scans that found no face,
 	// fallbacks included; haarScan says whether this frame's ran the Haar
 	// cascades.
@@ -413,7 +424,7 @@ func (pl *Pipeline) SetTarget(r image.Rectangle) { pl.tgt.SetRect(r) }
 func (pl *Pipeline) Reset() {
 	pl.trk.Reset()
 	pl.tgt.Reset()
-	pl.sinceScan, pl.emptyScans, pl.smallScans = 0, 0, 0
+	pl.sinceScan, pl.emptyScans, pl.smallScans, pl.lastTarget = 0, 0, 0, 0
 	pl.sceneOK, pl.sceneDiff = false, 0
 	pl.tracks = nil
 	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Similar: pl.res.Similar[:0], Index: -1, Target: -1}
@@ -496,12 +507,17 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	r.TargetID = pl.tgt.ID()
 	// Pupils, landmarks and pose: for the target only (they cost more
 	// than a local search), or for every face with LocaliseAll.
+	tracked := r.Target >= 0 && !cut && !pl.opts.FullLocalisation && pl.lastTarget != 0 && r.TargetID == pl.lastTarget
 	for i := range faces {
 		if i == r.Target || pl.opts.LocaliseAll {
-			if err := pl.localise(&faces[i], f, luma); err != nil {
+			if err := pl.localise(&faces[i], f, luma, tracked && i == r.Target); err != nil {
 				return nil, err
 			}
 		}
+	}
+	pl.lastTarget = 0
+	if r.Target >= 0 && faces[r.Target].PupilsFound {
+		pl.lastTarget = r.TargetID
 	}
 	r.Quality = Quality{}
 	pl.judge(r, luma)
@@ -561,8 +577,9 @@ func (pl *Pipeline) fullLuma(f *preprocess.Frame) error {
 }
 
 // localise finds a face's pupils, landmarks and pose, converting the luma
-// they read first when the frame is RGB and was searched locally.
-func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane) error {
+// they read first when the frame is RGB and was searched locally; tracked
+// says the face continues the last frame's target (LocaliseTracked).
+func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane, tracked bool) error {
 	if face.Profile != 0 {
 		// The frontal cascades' pupils and landmarks do not apply; the
 		// profile cascade tells the pose.
@@ -573,10 +590,78 @@ func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma prepro
 	if err := pl.lumaFor(f, luma, face.Rect.Inset(-int(float64(s)*localiseMargin)-1)); err != nil {
 		return err
 	}
-	if err := pl.det.Localise(face, luma); err != nil {
+	var err error
+	if tracked {
+		err = pl.det.LocaliseTracked(face, luma)
+		if err == nil && pl.nearLimit(face) {
+			err = pl.det.Localise(face, luma)
+		}
+	} else {
+		err = pl.det.Localise(face, luma)
+	}
+	if err != nil {
 		return err
 	}
 	return pl.checkTurned(face, f, luma)
+}
+
+// trackedTolerance is the tolerance of detect.Detector.LocaliseTracked's
+// points where it takes its early exit: within this share of the eye
+// distance of the full localisation's (asserted by
+// TestTrackedLocalisationVerdicts on the webcam clip and by detect's
+// TestLocaliseTracked; on the clips of the shared facedata collection
+// the largest difference is 0.041).
+const trackedTolerance = 0.05
+
+// nearLimit reports whether a measure of the policy that the pupils and
+// pose landmarks of a face localised with LocaliseTracked give (yaw, pitch
+// and roll, the face size, the eye distance) is so near its limit that
+// the full localisation might put it on the other side: whether it could
+// cross the limit, to first order, when each of those points moved by up
+// to trackedTolerance of the eye distance along each axis. Such a target
+// is localised again in full, so that the early exit does not change the
+// verdict.
+func (pl *Pipeline) nearLimit(f *detect.Face) bool {
+	if !f.PupilsFound {
+		return false // LocaliseTracked localised in full
+	}
+	e := trackedTolerance * f.EyeDistance
+	v0 := pl.limitMeasures(f)
+	var m [5]float64
+	g := *f
+	for i := range 10 {
+		pt := &g.Pupils[min(i/2, 1)]
+		if i >= 4 {
+			pt = &g.Landmarks[detect.PoseLandmarks[i/2-2]]
+		}
+		old := *pt
+		if i%2 == 0 {
+			pt.X += e
+		} else {
+			pt.Y += e
+		}
+		g.EyeDistance = math.Hypot(g.Pupils[0].X-g.Pupils[1].X, g.Pupils[0].Y-g.Pupils[1].Y)
+		v := pl.limitMeasures(&g)
+		for k := range m {
+			m[k] += math.Abs(v[k] - v0[k])
+		}
+		*pt = old
+	}
+	p := &pl.policy
+	near := func(v, lim, margin float64) bool { return math.Abs(v-lim) <= margin }
+	return f.PoseFound && (near(v0[0], p.MaxYaw, m[0]) || near(v0[1], p.MaxPitch, m[1]) || near(v0[2], p.MaxRoll, m[2])) ||
+		near(v0[3], float64(pl.res.MinFaceSize), m[3]) || (p.OptimalFaceSize > 0 && near(v0[3], float64(p.OptimalFaceSize), m[3])) ||
+		near(v0[4], p.OptimalEyeDistance, m[4])
+}
+
+// limitMeasures returns the measures nearLimit looks at: |yaw|, |pitch|,
+// |roll| (zero without a pose), the face size and the eye distance.
+func (pl *Pipeline) limitMeasures(f *detect.Face) [5]float64 {
+	var a detect.Pose
+	if f.PoseFound {
+		a = detect.EstimatePose(f)
+	}
+	return [5]float64{math.Abs(a.Yaw), math.Abs(a.Pitch), math.Abs(a.Roll), faceSize(f, pl.opts.FaceSizeScale), f.EyeDistance}
 }
 
 // The turned check (see Options.NoTurnedCheck): it runs below a pose

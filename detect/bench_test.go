@@ -117,7 +117,7 @@ func BenchmarkLocalise(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var f Face
-			d.localise(&f, &p, cy, cx, side)
+			d.localise(&f, &p, cy, cx, side, noEarlyExit)
 			if !f.LandmarksFound {
 				b.Fatal("landmarks lost")
 			}

@@ -458,10 +458,11 @@ const (
 	// interquartile range of the estimates' rows plus that of their
 	// columns, over the search scale) up to which LocaliseTracked takes
 	// the medians of TrackedPerturbs starts, for a pupil and for a
-	// landmark. Both are below the spreads where Pose.Confidence starts to
-	// fall (confidentSpread, and that plus pupilSlack for the pupils).
-	TrackedPupilSpread = 0.10
-	TrackedMarkSpread  = 0.04
+	// landmark: those up to which Pose.Confidence is 1 (confidentSpread,
+	// and that plus pupilSlack for the pupils). The early exit is taken
+	// where the first starts are as sure as the pose estimate gets.
+	TrackedPupilSpread = confidentSpread + pupilSlack
+	TrackedMarkSpread  = confidentSpread
 )
 
 // earlyExit is localise's early exit: how many starts, and the spreads up

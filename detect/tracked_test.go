@@ -14,9 +14,11 @@ import (
 // LocaliseTracked stops after TrackedPerturbs starts where they agree: on
 // every frame of the webcam clip (one face, 60 frames) all five
 // localisations do, and the pupils and pose landmarks stay within
-// trackedTolerance of the eye distance of Localise's, the pose within
+// trackedTolerance of the eye distance of Localise's (or 2 px, where that
+// is more: the points are whole pixels), the pose within
 // trackedPoseTolerance degrees and the confidence the same. Where the
-// starts disagree (a plane of noise), it finds what Localise finds.
+// starts disagree (a plane of noise), it starts again and finds what
+// Localise finds.
 func TestLocaliseTracked(t *testing.T) {
 	const (
 		trackedTolerance     = 0.05
@@ -53,8 +55,8 @@ func TestLocaliseTracked(t *testing.T) {
 			pairs = append(pairs, [2]Point{got.Landmarks[l], full.Landmarks[l]})
 		}
 		for i, q := range pairs {
-			if e := math.Hypot(q[0].X-q[1].X, q[0].Y-q[1].Y) / full.EyeDistance; e > trackedTolerance {
-				t.Errorf("%s: point %d at %v, Localise's at %v: %.3f of the eye distance", name, i, q[0], q[1], e)
+			if e := math.Hypot(q[0].X-q[1].X, q[0].Y-q[1].Y); e > max(2, trackedTolerance*full.EyeDistance) {
+				t.Errorf("%s: point %d at %v, Localise's at %v: %.3f of the eye distance", name, i, q[0], q[1], e/full.EyeDistance)
 			}
 		}
 		g, w := got.Pose, full.Pose
@@ -64,7 +66,7 @@ func TestLocaliseTracked(t *testing.T) {
 		}
 	}
 
-	// Noise: the starts scatter, and every localisation runs them all.
+	// Noise: the starts scatter, and LocaliseTracked starts again.
 	rng := rand.New(rand.NewPCG(1, 2))
 	p := preprocess.GrayPlane(make([]byte, 400*400), 400, 400, 400)
 	for i := range p.Pix {
@@ -82,7 +84,7 @@ func TestLocaliseTracked(t *testing.T) {
 	if got != want {
 		t.Errorf("noise: LocaliseTracked %+v, Localise %+v", got, want)
 	}
-	if d.loc.walked <= 2*TrackedPerturbs+3*MaxPerturbs/2 {
-		t.Errorf("noise: %d starts walked, want most of %d", d.loc.walked, 5*MaxPerturbs)
+	if d.loc.walked < TrackedPerturbs+MaxPerturbs {
+		t.Errorf("noise: %d starts walked, want at least %d", d.loc.walked, TrackedPerturbs+MaxPerturbs)
 	}
 }

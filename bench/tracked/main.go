@@ -13,7 +13,7 @@
 // frames that took the early exit: the others were localised in full, or
 // the exit found the same points), the largest distance between the two runs' pupils and pose
 // landmarks on each frame relative to the full run's eye distance (median
-// and maximum over the frames), the largest differences of yaw, pitch,
+// and maximum over the frames; and the maximum in pixels), the largest differences of yaw, pitch,
 // roll and pose confidence, and the frames whose verdicts differ.
 package main
 
@@ -41,7 +41,7 @@ func main() {
 	if flag.NArg() == 0 {
 		log.Fatal("usage: tracked [-scale F] DIR...")
 	}
-	fmt.Printf("%-40s %6s %7s %5s %8s %8s %6s %6s %6s %6s %s\n", "sequence", "target", "tracked", "moved", "rel med", "rel max", "dyaw", "dpitch", "droll", "dconf", "verdicts differ")
+	fmt.Printf("%-40s %6s %7s %5s %8s %8s %6s %6s %6s %6s %6s %s\n", "sequence", "target", "tracked", "moved", "rel med", "rel max", "px max", "dyaw", "dpitch", "droll", "dconf", "verdicts differ")
 	for _, dir := range flag.Args() {
 		if err := compare(dir, *scale); err != nil {
 			log.Fatal(err)
@@ -64,6 +64,7 @@ func compare(dir string, scale float64) error {
 		return err
 	}
 	var rel []float64
+	pxMax := 0.0
 	var dyaw, dpitch, droll, dconf float64
 	targets, tracked, differ, moved := 0, 0, 0, 0
 	var lastID uint64
@@ -118,6 +119,7 @@ func compare(dir string, scale float64) error {
 			m = max(m, dist(fa.Landmarks[l], fb.Landmarks[l]))
 		}
 		rel = append(rel, m/fb.EyeDistance)
+		pxMax = max(pxMax, m)
 		if os.Getenv("TRACKED_DEBUG") != "" && (m/fb.EyeDistance > 0.05 || math.Abs(fa.Pose.Confidence-fb.Pose.Confidence) > 0.01 || !slices.Equal(codes(a.Verdict), codes(b.Verdict))) {
 			fmt.Printf("  %s eye %.0f rel %.3f fast %+.1f/%+.1f/%+.1f c%.2f full %+.1f/%+.1f/%+.1f c%.2f\n", filepath.Base(name), fb.EyeDistance, m/fb.EyeDistance, fa.Pose.Yaw, fa.Pose.Pitch, fa.Pose.Roll, fa.Pose.Confidence, fb.Pose.Yaw, fb.Pose.Pitch, fb.Pose.Roll, fb.Pose.Confidence)
 		}
@@ -133,7 +135,7 @@ func compare(dir string, scale float64) error {
 	if len(rel) > 0 {
 		med, mx = rel[len(rel)/2], rel[len(rel)-1]
 	}
-	fmt.Printf("%-40s %6d %7d %5d %8.4f %8.4f %6.2f %6.2f %6.2f %6.3f %d %v\n", filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), targets, tracked, moved, med, mx, dyaw, dpitch, droll, dconf, differ, diffFrames)
+	fmt.Printf("%-40s %6d %7d %5d %8.4f %8.4f %6.2f %6.2f %6.2f %6.2f %6.3f %d %v\n", filepath.Base(filepath.Dir(dir))+"/"+filepath.Base(dir), targets, tracked, moved, med, mx, pxMax, dyaw, dpitch, droll, dconf, differ, diffFrames)
 	return nil
 }
 

@@ -69,7 +69,7 @@ func ExampleSequence() {
 		held, seen, len(seq.Captures), seq.Verdict(facegate.DefaultPolicy()).Accept)
 	// Output:
 	// frame 0: accept false, target 1, face 107 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
-	// frame 1: accept false, target 1, face 107 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
-	// frame 2: accept false, target 1, face 105 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
+	// frame 1: accept false, target 1, face 106 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
+	// frame 2: accept false, target 1, face 106 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
 	// target in 3 of 3 frames, 0 captures, sequence accepted: false
 }

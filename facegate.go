@@ -89,6 +89,19 @@ type Options struct {
 	// default only the target face gets them (each face costs about a
 	// millisecond at 1080p).
 	LocaliseAll bool
+	// FullLocalisation localises the target with all the Detector's
+	// perturbed starts on every frame. By default a target that continues
+	// the last frame's target, whose pupils that frame found, is localised
+	// with detect.Detector.LocaliseTracked: 16 starts per point where they
+	// agree, about a third of the cost, its points within 5% of the eye
+	// distance (or 2 px) of the full localisation's. It is localised again
+	// in full when a pose angle or the face size is so near the policy's
+	// limit that this tolerance could put it on the other side, so that
+	// the rejections are the full localisation's (the warnings
+	// BelowOptimalSize and BelowOptimalEyeDistance may differ near their
+	// thresholds). The first frame after New, Reset or a scene cut (a
+	// still) always gets the full localisation.
+	FullLocalisation bool
 	// When a full scan finds no face that passes the policy's
 	// MinFaceScore, the pipeline looks again, in this order, until one
 	// finds a face: on a contrast-normalised image
@@ -318,6 +331,10 @@ type Pipeline struct {
 	regionBuf []detect.Face
 	turnBuf   []detect.Face // the turned check's profile faces
 	sinceScan int
+	// lastTarget is the last frame's target ID when its pupils were found
+	// (0 otherwise): the target that continues it is localised with the
+	// early exit (see Options.FullLocalisation).
+	lastTarget uint64
 	// emptyScans counts the consecutive full scans that found no face,
 	// fallbacks included; haarScan says whether this frame's ran the Haar
 	// cascades.
@@ -443,7 +460,7 @@ func (pl *Pipeline) SetTarget(r image.Rectangle) { pl.tgt.SetRect(r) }
 func (pl *Pipeline) Reset() {
 	pl.trk.Reset()
 	pl.tgt.Reset()
-	pl.sinceScan, pl.emptyScans, pl.smallScans = 0, 0, 0
+	pl.sinceScan, pl.emptyScans, pl.smallScans, pl.lastTarget = 0, 0, 0, 0
 	pl.sceneOK, pl.sceneDiff = false, 0
 	pl.tracks = nil
 	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Similar: pl.res.Similar[:0], Index: -1, Target: -1}
@@ -526,12 +543,17 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	r.TargetID = pl.tgt.ID()
 	// Pupils, landmarks and pose: for the target only (they cost more
 	// than a local search), or for every face with LocaliseAll.
+	tracked := r.Target >= 0 && !cut && !pl.opts.FullLocalisation && pl.lastTarget != 0 && r.TargetID == pl.lastTarget
 	for i := range faces {
 		if i == r.Target || pl.opts.LocaliseAll {
-			if err := pl.localise(&faces[i], f, luma); err != nil {
+			if err := pl.localise(&faces[i], f, luma, tracked && i == r.Target); err != nil {
 				return nil, err
 			}
 		}
+	}
+	pl.lastTarget = 0
+	if r.Target >= 0 && faces[r.Target].PupilsFound {
+		pl.lastTarget = r.TargetID
 	}
 	r.Quality = Quality{}
 	pl.judge(r, luma)
@@ -591,8 +613,9 @@ func (pl *Pipeline) fullLuma(f *preprocess.Frame) error {
 }
 
 // localise finds a face's pupils, landmarks and pose, converting the luma
-// they read first when the frame is RGB and was searched locally.
-func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane) error {
+// they read first when the frame is RGB and was searched locally; tracked
+// says the face continues the last frame's target (LocaliseTracked).
+func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma preprocess.Plane, tracked bool) error {
 	if face.Profile != 0 {
 		// The frontal cascades' pupils and landmarks do not apply; the
 		// profile cascade tells the pose.
@@ -603,10 +626,91 @@ func (pl *Pipeline) localise(face *detect.Face, f *preprocess.Frame, luma prepro
 	if err := pl.lumaFor(f, luma, face.Rect.Inset(-int(float64(s)*localiseMargin)-1)); err != nil {
 		return err
 	}
-	if err := pl.det.Localise(face, luma); err != nil {
+	var err error
+	if tracked {
+		err = pl.det.LocaliseTracked(face, luma)
+		if err == nil && pl.nearLimit(face) {
+			err = pl.det.Localise(face, luma)
+		}
+	} else {
+		err = pl.det.Localise(face, luma)
+	}
+	if err != nil {
 		return err
 	}
 	return pl.checkTurned(face, f, luma)
+}
+
+// trackedTolerance and trackedTolerancePx are the tolerance of
+// detect.Detector.LocaliseTracked's points where it takes its early exit:
+// each within this share of the eye distance of the full localisation's,
+// or within trackedTolerancePx pixels where that is more (the points are
+// whole pixels: on small faces a pixel is a large share). Asserted by
+// TestTrackedLocalisationVerdicts on the webcam clip; on the clips of the
+// shared facedata collection (go run ./bench/tracked) the largest
+// difference is 1.9 px, 0.051 of an eye distance of 36 px.
+const (
+	trackedTolerance   = 0.05
+	trackedTolerancePx = 2
+)
+
+// trackedMargin is how far the early exit may move each point of f.
+func trackedMargin(f *detect.Face) float64 {
+	return max(trackedTolerancePx, trackedTolerance*f.EyeDistance)
+}
+
+// nearLimit reports whether a measure that the pupils and pose landmarks
+// of a face localised with LocaliseTracked give, and that a rejection
+// of the policy compares with its limit (yaw, pitch and roll for
+// NotFrontal, the face size for FaceTooSmall), is so near that limit that
+// the full localisation might put it on the other side: whether it could
+// cross the limit, to first order, when each of those points moved by up
+// to trackedMargin along each axis. Such a target
+// is localised again in full, so that the early exit does not change a
+// rejection. The warnings' measures (BelowOptimalSize,
+// BelowOptimalEyeDistance) are not guarded: a face near the optimal size
+// keeps the early exit, and its warnings may differ from the full
+// localisation's on frames within the tolerance of their thresholds.
+func (pl *Pipeline) nearLimit(f *detect.Face) bool {
+	if !f.PupilsFound {
+		return false // LocaliseTracked localised in full
+	}
+	e := trackedMargin(f)
+	v0 := pl.limitMeasures(f)
+	var m [4]float64
+	g := *f
+	for i := range 10 {
+		pt := &g.Pupils[min(i/2, 1)]
+		if i >= 4 {
+			pt = &g.Landmarks[detect.PoseLandmarks[i/2-2]]
+		}
+		old := *pt
+		if i%2 == 0 {
+			pt.X += e
+		} else {
+			pt.Y += e
+		}
+		g.EyeDistance = math.Hypot(g.Pupils[0].X-g.Pupils[1].X, g.Pupils[0].Y-g.Pupils[1].Y)
+		v := pl.limitMeasures(&g)
+		for k := range m {
+			m[k] += math.Abs(v[k] - v0[k])
+		}
+		*pt = old
+	}
+	p := &pl.policy
+	near := func(v, lim, margin float64) bool { return math.Abs(v-lim) <= margin }
+	return f.PoseFound && (near(v0[0], p.MaxYaw, m[0]) || near(v0[1], p.MaxPitch, m[1]) || near(v0[2], p.MaxRoll, m[2])) ||
+		near(v0[3], float64(pl.res.MinFaceSize), m[3])
+}
+
+// limitMeasures returns the measures nearLimit looks at: |yaw|, |pitch|,
+// |roll| (zero without a pose) and the face size.
+func (pl *Pipeline) limitMeasures(f *detect.Face) [4]float64 {
+	var a detect.Pose
+	if f.PoseFound {
+		a = detect.EstimatePose(f)
+	}
+	return [4]float64{math.Abs(a.Yaw), math.Abs(a.Pitch), math.Abs(a.Roll), faceSize(f, pl.opts.FaceSizeScale)}
 }
 
 // The turned check (see Options.NoTurnedCheck): it runs below a pose

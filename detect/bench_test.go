@@ -110,16 +110,27 @@ func localiseCase(b *testing.B) (d *Detector, p preprocess.Plane, cx, cy, side i
 
 // BenchmarkLocalise: pupils, landmarks and pose of one face found at
 // 1080p (no scan), facegate against pigo's puploc and flploc with the same
-// perturbations.
+// perturbations; facegate-tracked is LocaliseTracked's early exit on the
+// same face.
 func BenchmarkLocalise(b *testing.B) {
 	d, p, cx, cy, side := localiseCase(b)
 	b.Run("facegate/1080p", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			var f Face
-			d.localise(&f, &p, cy, cx, side)
+			d.localise(&f, &p, cy, cx, side, noEarlyExit)
 			if !f.LandmarksFound {
 				b.Fatal("landmarks lost")
+			}
+		}
+	})
+	// LocaliseTracked's early exit (TrackedPerturbs starts each).
+	b.Run("facegate-tracked/1080p", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var f Face
+			if !d.localise(&f, &p, cy, cx, side, trackedEarlyExit) || !f.LandmarksFound {
+				b.Fatal("no early exit")
 			}
 		}
 	})

@@ -50,6 +50,8 @@ type locScratch struct {
 	// (rows plus columns) over its scale: how much the perturbed starts
 	// disagree (see Pose.Confidence).
 	spread float32
+	// walked counts the starts regressed (for tests).
+	walked int
 }
 
 // Point is a location in a plane, in (fractional) pixels.
@@ -66,6 +68,7 @@ func (lc *LocCascade) locate(p *preprocess.Plane, row, col int, scale float32, n
 		s.cols[i] = float32(col) + scale*0.15*(0.5-u[1])
 		s.scales[i] = scale * (0.925 + 0.15*u[2])
 	}
+	s.walked += n
 	lc.regress(p, n, flip, s)
 	rows, cols, scales := s.rows[:n], s.cols[:n], s.scales[:n]
 	m := int(math.Round(float64(n) / 2))

@@ -222,7 +222,7 @@ func BenchmarkLocaliseKernels(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				var f Face
-				d.localise(&f, &p, cy, cx, side)
+				d.localise(&f, &p, cy, cx, side, noEarlyExit)
 				if !f.LandmarksFound {
 					b.Fatal("landmarks lost")
 				}

@@ -113,6 +113,12 @@ func PoseGeometry(f *Face) (yawSine, noseHeight, roll float64, ok bool) {
 	return yawSine, nose.Y / mouth.Y, roll, true
 }
 
+// EstimatePose returns the yaw, pitch and roll that a face's pupils,
+// EyeDistance and PoseLandmarks give, as Detect estimates them
+// (Confidence 0: it comes from the localisation, not the points). It
+// suits a caller that asks how the angles move with the points.
+func EstimatePose(f *Face) Pose { return estimatePose(f) }
+
 // estimatePose derives yaw, pitch and roll from the pupils, the nose tip and
 // the mouth corners (see PoseGeometry): yaw from the asin of yawSine, pitch
 // from the nose's height between the eye line and the mouth line.

@@ -62,14 +62,15 @@ func ExampleSequence() {
 			panic(err)
 		}
 		seq.Add(res)
-		fmt.Printf("frame %d: accept %v, target %d, face %d px: %v\n", res.Index, res.Verdict.Accept, res.TargetID, res.FaceSize, res.Verdict.Err())
+		fmt.Printf("frame %d: accept %v, target %d, face under %d px: %v: %v\n",
+			res.Index, res.Verdict.Accept, res.TargetID, res.MinFaceSize, res.FaceSize < res.MinFaceSize, res.Verdict.Err())
 	}
 	held, seen := seq.Coverage()
 	fmt.Printf("target in %d of %d frames, %d captures, sequence accepted: %v\n",
 		held, seen, len(seq.Captures), seq.Verdict(facegate.DefaultPolicy()).Accept)
 	// Output:
-	// frame 0: accept false, target 1, face 107 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
-	// frame 1: accept false, target 1, face 106 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
-	// frame 2: accept false, target 1, face 106 px: facegate: rejected: face-too-small (Face not found within target rectangle.)
+	// frame 0: accept false, target 1, face under 128 px: true: facegate: rejected: face-too-small (Face not found within target rectangle.)
+	// frame 1: accept false, target 1, face under 128 px: true: facegate: rejected: face-too-small (Face not found within target rectangle.)
+	// frame 2: accept false, target 1, face under 128 px: true: facegate: rejected: face-too-small (Face not found within target rectangle.)
 	// target in 3 of 3 frames, 0 captures, sequence accepted: false
 }

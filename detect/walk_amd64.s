@@ -6,7 +6,7 @@
 
 // func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
 // Requires: SSE
-TEXT ·step9(SB), NOSPLIT, $112-176
+TEXT ·step9(SB), NOSPLIT, $104-176
 	MOVQ preds_base+104(FP), AX
 	MOVQ depth+160(FP), CX
 	MOVL $0x00000004, DX
@@ -102,83 +102,82 @@ group:
 	MOVQ    probes_base+80(FP), AX
 	MOVQ    depth+160(FP), CX
 	DECQ    CX
-	MOVQ    CX, 104(SP)
 	JZ      walked
 
 level:
-	MOVQ    (SP), CX
-	MOVQ    (AX)(SI*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    (SP), DX
+	MOVQ    (AX)(SI*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    SI, SI
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, SI
-	MOVQ    8(SP), CX
-	MOVQ    (AX)(DI*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    8(SP), DX
+	MOVQ    (AX)(DI*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    DI, DI
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, DI
-	MOVQ    16(SP), CX
-	MOVQ    (AX)(R8*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    16(SP), DX
+	MOVQ    (AX)(R8*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R8, R8
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R8
-	MOVQ    24(SP), CX
-	MOVQ    (AX)(R9*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    24(SP), DX
+	MOVQ    (AX)(R9*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R9, R9
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R9
-	MOVQ    32(SP), CX
-	MOVQ    (AX)(R10*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    32(SP), DX
+	MOVQ    (AX)(R10*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R10, R10
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R10
-	MOVQ    40(SP), CX
-	MOVQ    (AX)(R11*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    40(SP), DX
+	MOVQ    (AX)(R11*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R11, R11
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R11
-	MOVQ    48(SP), CX
-	MOVQ    (AX)(R12*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    48(SP), DX
+	MOVQ    (AX)(R12*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R12, R12
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R12
-	MOVQ    56(SP), CX
-	MOVQ    (AX)(R13*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    56(SP), DX
+	MOVQ    (AX)(R13*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R13, R13
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, R13
-	MOVQ    64(SP), CX
-	MOVQ    (AX)(BX*8), R14
-	MOVLQSX R14, DX
-	SARQ    $0x20, R14
-	MOVBLZX (CX)(R14*1), R14
+	MOVQ    64(SP), DX
+	MOVQ    (AX)(BX*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    BX, BX
-	CMPB    R14, (CX)(DX*1)
+	CMPB    R15, (DX)(R14*1)
 	SBBQ    $-1, BX
-	DECQ    104(SP)
+	DECQ    CX
 	JNZ     level
 
 walked:

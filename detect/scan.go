@@ -87,10 +87,10 @@ type rowBatch struct {
 // reset readies b for n windows: centre, win and out of length n, win
 // numbered from 0 and out zero.
 func (b *rowBatch) reset(n int) {
-	if cap(b.centre) < n+7 {
-		// Seven spare slots let treeStep pad the last group of eight.
-		b.centre, b.win = make([]int32, n+7), make([]int32, n+7)
-		b.out, b.idx = make([]float32, n+7), make([]int32, n+7)
+	if cap(b.centre) < n+stepPad {
+		// The spare slots let treeStep pad its last group of windows.
+		b.centre, b.win = make([]int32, n+stepPad), make([]int32, n+stepPad)
+		b.out, b.idx = make([]float32, n+stepPad), make([]int32, n+stepPad)
 		b.ramp = make([]int32, n)
 		for k := range b.ramp {
 			b.ramp[k] = int32(k)
@@ -100,6 +100,10 @@ func (b *rowBatch) reset(n int) {
 	copy(b.win, b.ramp)
 	clear(b.out)
 }
+
+// stepPad is the spare capacity rowBatch keeps past its windows, enough
+// for treeStep to pad the last group of its kernel (at most 16 windows).
+const stepPad = 15
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {

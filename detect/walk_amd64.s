@@ -4,27 +4,24 @@
 
 #include "textflag.h"
 
-// func step8(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
+// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
 // Requires: SSE
-TEXT ·step8(SB), NOSPLIT, $104-176
+TEXT ·step9(SB), NOSPLIT, $104-176
 	MOVQ preds_base+104(FP), AX
 	MOVQ depth+160(FP), CX
 	MOVL $0x00000004, DX
 	SHLQ CL, DX
 	SUBQ DX, AX
-	MOVQ AX, 88(SP)
-	XORQ AX, AX
-	MOVQ AX, 64(SP)
-	MOVQ AX, 72(SP)
-	MOVQ n+72(FP), AX
-	MOVQ AX, 80(SP)
-	ADDQ $0x07, AX
-	ANDQ $-8, AX
 	MOVQ AX, 96(SP)
+	XORQ AX, AX
+	MOVQ AX, 72(SP)
+	MOVQ AX, 80(SP)
+	MOVQ n+72(FP), AX
+	MOVQ AX, 88(SP)
 
 group:
 	MOVQ    centre_base+0(FP), AX
-	MOVQ    64(SP), CX
+	MOVQ    72(SP), CX
 	MOVQ    pix_base+136(FP), DX
 	MOVLQSX (AX)(CX*4), BX
 	ADDQ    DX, BX
@@ -47,124 +44,165 @@ group:
 	MOVLQSX 24(AX)(CX*4), BX
 	ADDQ    DX, BX
 	MOVQ    BX, 48(SP)
-	MOVLQSX 28(AX)(CX*4), AX
+	MOVLQSX 28(AX)(CX*4), BX
+	ADDQ    DX, BX
+	MOVQ    BX, 56(SP)
+	MOVLQSX 32(AX)(CX*4), AX
 	ADDQ    DX, AX
-	MOVQ    AX, 56(SP)
-	MOVL    $0x00000008, AX
-	MOVL    $0x00000008, CX
-	MOVL    $0x00000008, DX
-	MOVL    $0x00000008, BX
-	MOVL    $0x00000008, SI
-	MOVL    $0x00000008, DI
-	MOVL    $0x00000008, R8
-	MOVL    $0x00000008, R9
-	MOVQ    probes_base+80(FP), R10
-	MOVQ    depth+160(FP), R11
+	MOVQ    AX, 64(SP)
+	MOVQ    probes_base+80(FP), AX
+	MOVQ    8(AX), CX
+	MOVLQSX CX, AX
+	SARQ    $0x20, CX
+	MOVQ    (SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, SI
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, SI
+	MOVQ    8(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, DI
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, DI
+	MOVQ    16(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R8
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R8
+	MOVQ    24(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R9
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R9
+	MOVQ    32(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R10
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R10
+	MOVQ    40(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R11
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R11
+	MOVQ    48(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R12
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R12
+	MOVQ    56(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R13
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R13
+	MOVQ    64(SP), DX
+	MOVBLZX (DX)(CX*1), CX
+	MOVL    $0x00000003, BX
+	CMPB    CL, (DX)(AX*1)
+	SBBQ    $0x00, BX
+	MOVQ    probes_base+80(FP), AX
+	MOVQ    depth+160(FP), CX
+	DECQ    CX
+	JZ      walked
 
 level:
-	MOVQ    (SP), R12
-	MOVLQSX (R10)(AX*1), R13
-	MOVLQSX 4(R10)(AX*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
-	ADDQ    AX, AX
-	LEAQ    8(AX)(R14*8), AX
-	MOVQ    8(SP), R12
-	MOVLQSX (R10)(CX*1), R13
-	MOVLQSX 4(R10)(CX*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
-	ADDQ    CX, CX
-	LEAQ    8(CX)(R14*8), CX
-	MOVQ    16(SP), R12
-	MOVLQSX (R10)(DX*1), R13
-	MOVLQSX 4(R10)(DX*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
-	ADDQ    DX, DX
-	LEAQ    8(DX)(R14*8), DX
-	MOVQ    24(SP), R12
-	MOVLQSX (R10)(BX*1), R13
-	MOVLQSX 4(R10)(BX*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
-	ADDQ    BX, BX
-	LEAQ    8(BX)(R14*8), BX
-	MOVQ    32(SP), R12
-	MOVLQSX (R10)(SI*1), R13
-	MOVLQSX 4(R10)(SI*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
+	MOVQ    (SP), DX
+	MOVQ    (AX)(SI*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    SI, SI
-	LEAQ    8(SI)(R14*8), SI
-	MOVQ    40(SP), R12
-	MOVLQSX (R10)(DI*1), R13
-	MOVLQSX 4(R10)(DI*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, SI
+	MOVQ    8(SP), DX
+	MOVQ    (AX)(DI*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    DI, DI
-	LEAQ    8(DI)(R14*8), DI
-	MOVQ    48(SP), R12
-	MOVLQSX (R10)(R8*1), R13
-	MOVLQSX 4(R10)(R8*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, DI
+	MOVQ    16(SP), DX
+	MOVQ    (AX)(R8*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R8, R8
-	LEAQ    8(R8)(R14*8), R8
-	MOVQ    56(SP), R12
-	MOVLQSX (R10)(R9*1), R13
-	MOVLQSX 4(R10)(R9*1), R14
-	MOVBQZX (R12)(R13*1), R13
-	MOVBQZX (R12)(R14*1), R14
-	SUBQ    R13, R14
-	SARQ    $0x3f, R14
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R8
+	MOVQ    24(SP), DX
+	MOVQ    (AX)(R9*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
 	ADDQ    R9, R9
-	LEAQ    8(R9)(R14*8), R9
-	DECQ    R11
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R9
+	MOVQ    32(SP), DX
+	MOVQ    (AX)(R10*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
+	ADDQ    R10, R10
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R10
+	MOVQ    40(SP), DX
+	MOVQ    (AX)(R11*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
+	ADDQ    R11, R11
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R11
+	MOVQ    48(SP), DX
+	MOVQ    (AX)(R12*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
+	ADDQ    R12, R12
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R12
+	MOVQ    56(SP), DX
+	MOVQ    (AX)(R13*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
+	ADDQ    R13, R13
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, R13
+	MOVQ    64(SP), DX
+	MOVQ    (AX)(BX*8), R15
+	MOVLQSX R15, R14
+	SARQ    $0x20, R15
+	MOVBLZX (DX)(R15*1), R15
+	ADDQ    BX, BX
+	CMPB    R15, (DX)(R14*1)
+	SBBQ    $-1, BX
+	DECQ    CX
 	JNZ     level
-	SHRQ    $0x01, AX
-	MOVQ    AX, (SP)
-	SHRQ    $0x01, CX
-	MOVQ    CX, 8(SP)
-	SHRQ    $0x01, DX
-	MOVQ    DX, 16(SP)
-	SHRQ    $0x01, BX
-	MOVQ    BX, 24(SP)
-	SHRQ    $0x01, SI
-	MOVQ    SI, 32(SP)
-	SHRQ    $0x01, DI
-	MOVQ    DI, 40(SP)
-	SHRQ    $0x01, R8
-	MOVQ    R8, 48(SP)
-	SHRQ    $0x01, R9
-	MOVQ    R9, 56(SP)
+
+walked:
+	MOVQ    SI, (SP)
+	MOVQ    DI, 8(SP)
+	MOVQ    R8, 16(SP)
+	MOVQ    R9, 24(SP)
+	MOVQ    R10, 32(SP)
+	MOVQ    R11, 40(SP)
+	MOVQ    R12, 48(SP)
+	MOVQ    R13, 56(SP)
+	MOVQ    BX, 64(SP)
 	MOVQ    centre_base+0(FP), AX
 	MOVQ    win_base+24(FP), CX
 	MOVQ    out_base+48(FP), DX
-	MOVQ    88(SP), BX
-	MOVQ    64(SP), SI
-	MOVQ    72(SP), DI
-	MOVQ    80(SP), R8
+	MOVQ    96(SP), BX
+	MOVQ    72(SP), SI
+	MOVQ    80(SP), DI
+	MOVQ    88(SP), R8
 	MOVSS   thr+128(FP), X0
 	CMPQ    R8, $0x00
 	JLE     kept
 	MOVQ    (SP), R9
 	MOVSS   (DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    (AX)(SI*4), R9
 	MOVL    (CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -178,7 +216,7 @@ level:
 	JLE     kept
 	MOVQ    8(SP), R9
 	MOVSS   4(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    4(AX)(SI*4), R9
 	MOVL    4(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -192,7 +230,7 @@ level:
 	JLE     kept
 	MOVQ    16(SP), R9
 	MOVSS   8(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    8(AX)(SI*4), R9
 	MOVL    8(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -206,7 +244,7 @@ level:
 	JLE     kept
 	MOVQ    24(SP), R9
 	MOVSS   12(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    12(AX)(SI*4), R9
 	MOVL    12(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -220,7 +258,7 @@ level:
 	JLE     kept
 	MOVQ    32(SP), R9
 	MOVSS   16(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    16(AX)(SI*4), R9
 	MOVL    16(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -234,7 +272,7 @@ level:
 	JLE     kept
 	MOVQ    40(SP), R9
 	MOVSS   20(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    20(AX)(SI*4), R9
 	MOVL    20(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -248,7 +286,7 @@ level:
 	JLE     kept
 	MOVQ    48(SP), R9
 	MOVSS   24(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
+	ADDSS   (BX)(R9*4), X1
 	MOVL    24(AX)(SI*4), R9
 	MOVL    24(CX)(SI*4), R10
 	MOVL    R9, (AX)(DI*4)
@@ -262,9 +300,23 @@ level:
 	JLE     kept
 	MOVQ    56(SP), R9
 	MOVSS   28(DX)(SI*4), X1
-	ADDSS   (BX)(R9*1), X1
-	MOVL    28(AX)(SI*4), BX
-	MOVL    28(CX)(SI*4), R9
+	ADDSS   (BX)(R9*4), X1
+	MOVL    28(AX)(SI*4), R9
+	MOVL    28(CX)(SI*4), R10
+	MOVL    R9, (AX)(DI*4)
+	MOVL    R10, (CX)(DI*4)
+	MOVSS   X1, (DX)(DI*4)
+	XORL    R9, R9
+	UCOMISS X0, X1
+	SETHI   R9
+	ADDQ    R9, DI
+	CMPQ    R8, $0x08
+	JLE     kept
+	MOVQ    64(SP), R9
+	MOVSS   32(DX)(SI*4), X1
+	ADDSS   (BX)(R9*4), X1
+	MOVL    32(AX)(SI*4), BX
+	MOVL    32(CX)(SI*4), R9
 	MOVL    BX, (AX)(DI*4)
 	MOVL    R9, (CX)(DI*4)
 	MOVSS   X1, (DX)(DI*4)
@@ -274,13 +326,12 @@ level:
 	ADDQ    AX, DI
 
 kept:
-	MOVQ DI, 72(SP)
-	ADDQ $0x08, SI
-	MOVQ SI, 64(SP)
-	SUBQ $0x08, R8
-	MOVQ R8, 80(SP)
-	CMPQ SI, 96(SP)
-	JB   group
+	MOVQ DI, 80(SP)
+	ADDQ $0x09, SI
+	MOVQ SI, 72(SP)
+	SUBQ $0x09, R8
+	MOVQ R8, 88(SP)
+	JG   group
 	MOVQ DI, ret+168(FP)
 	RET
 

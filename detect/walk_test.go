@@ -69,10 +69,10 @@ func checkStep(t *testing.T, s *Scanner, p preprocess.Plane, scale, i int, c ste
 	return stepCase{g.centre[:lg], g.win[:lg], g.out[:lg]}
 }
 
-// TestTreeStepTwins checks that the tree step the scan uses (step8 on amd64)
+// TestTreeStepTwins checks that the tree step the scan uses (step9 on amd64)
 // keeps exactly the windows, in the same order and with the same scores, as
 // the pure-Go twin: on random and real planes, strided planes, window
-// counts around multiples of eight (padded and unpadded tails), and every
+// counts around multiples of eight and nine (padded and unpadded tails), and every
 // tree of the cascade in turn.
 func TestTreeStepTwins(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
@@ -88,8 +88,8 @@ func TestTreeStepTwins(t *testing.T) {
 		p    preprocess.Plane
 	}{{"random", random}, {"real", real}} {
 		p := pc.p
-		for _, n := range []int{1, 2, 7, 8, 9, 15, 16, 17, 31, 100, 333} {
-			for _, spare := range []int{0, 7} {
+		for _, n := range []int{1, 2, 7, 8, 9, 10, 15, 16, 17, 18, 19, 31, 100, 333} {
+			for _, spare := range []int{0, stepPad} {
 				scale := 20 + rng.IntN(min(p.Width, p.Height)-22)
 				c := randomWindows(rng, p, scale, n)
 				i := rng.IntN(s.c.trees)
@@ -116,7 +116,7 @@ func TestTreeStepTwins(t *testing.T) {
 			if ties == 0 {
 				t.Fatal("no exact ties made")
 			}
-			checkStep(t, s, p, scale, i, c, 7, pc.name+" ties")
+			checkStep(t, s, p, scale, i, c, stepPad, pc.name+" ties")
 		}
 		// A batch through the whole cascade, as a scan runs it.
 		scale := 24 + rng.IntN(min(p.Width, p.Height)/2)
@@ -125,7 +125,7 @@ func TestTreeStepTwins(t *testing.T) {
 			if len(c.centre) == 0 {
 				break
 			}
-			c = checkStep(t, s, p, scale, i, c, 7, pc.name+" cascade")
+			c = checkStep(t, s, p, scale, i, c, stepPad, pc.name+" cascade")
 		}
 	}
 
@@ -146,7 +146,7 @@ func TestTreeStepTwins(t *testing.T) {
 		if len(c.centre) == 0 {
 			break
 		}
-		c = checkStep(t, s, real, scale, i, c, 7, "real grid")
+		c = checkStep(t, s, real, scale, i, c, stepPad, "real grid")
 		deepest = i
 	}
 	if deepest < s.c.trees-1 {
@@ -162,7 +162,7 @@ func TestTreeStepAllocs(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
 	p := testLuma(t, "faces/pigo-sample.jpg")
 	rng := rand.New(rand.NewPCG(1, 2))
-	c := randomWindows(rng, p, 60, 123).clone(7)
+	c := randomWindows(rng, p, 60, 123).clone(stepPad)
 	tab := s.table(p.Stride, 60)[:1<<s.c.depth]
 	idx := make([]int32, len(c.centre))
 	allocs := testing.AllocsPerRun(50, func() {
@@ -170,5 +170,52 @@ func TestTreeStepAllocs(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Errorf("treeStep: %v allocations, want 0", allocs)
+	}
+}
+
+// TestTreeStepDepths checks treeStep against treeStepGeneric on random
+// trees of every depth from 1 (where step9 walks only the first level) to
+// maxTreeDepth, random pixels, probes and leaf predictions, and window
+// counts around the kernel's group size.
+func TestTreeStepDepths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	const w, h, stride, r = 61, 53, 67, 12 // probes within r pixels of a centre
+	pix := make([]byte, h*stride)
+	for k := range pix {
+		pix[k] = byte(rng.IntN(8)) // few levels: many ties
+	}
+	for depth := 1; depth <= maxTreeDepth; depth++ {
+		leaves := 1 << depth
+		probes := make([]uint64, leaves)
+		for k := 1; k < leaves; k++ {
+			a := int32((rng.IntN(2*r+1)-r)*stride + rng.IntN(2*r+1) - r)
+			b := int32((rng.IntN(2*r+1)-r)*stride + rng.IntN(2*r+1) - r)
+			probes[k] = uint64(uint32(a)) | uint64(uint32(b))<<32
+		}
+		preds := make([]float32, leaves)
+		for k := range preds {
+			preds[k] = float32(rng.NormFloat64())
+		}
+		for _, n := range []int{1, 8, 9, 10, 17, 18, 19, 100} {
+			c := stepCase{make([]int32, n), make([]int32, n), make([]float32, n)}
+			for k := range n {
+				c.centre[k] = int32((r+rng.IntN(h-2*r))*stride + r + rng.IntN(w-2*r))
+				c.win[k] = int32(k)
+				c.out[k] = float32(rng.NormFloat64())
+			}
+			a, g := c.clone(stepPad), c.clone(0)
+			idx := make([]int32, n)
+			la := treeStep(a.centre, a.win, a.out, idx, probes, preds, 0, pix, depth)
+			lg := treeStepGeneric(g.centre, g.win, g.out, idx, probes, preds, 0, pix, depth)
+			if la != lg {
+				t.Fatalf("depth %d, %d windows: treeStep kept %d, generic %d", depth, n, la, lg)
+			}
+			for k := range lg {
+				if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
+					t.Fatalf("depth %d, %d windows, kept window %d: treeStep (%d, %d, %v), generic (%d, %d, %v)",
+						depth, n, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+				}
+			}
+		}
 	}
 }

@@ -3,9 +3,9 @@
 //	cd detect/_gen && go run . -out ../walk_amd64.s -stubs ../walk_amd64.go -pkg detect
 //
 // The detector's walk is plain x86-64, no SIMD: each window's walk is a chain of
-// dependent loads, eight chains overlap, and what limits them is the number
-// of instructions per node, which the Go compiler's register allocation
-// about doubles for eight chains at once. The localisation's stage is
+// dependent loads, nine chains overlap (each node in a register), and what
+// limits them is the loads and instructions per node, which the Go
+// compiler's register allocation about doubles for that many chains at once. The localisation's stage is
 // AVX2, eight estimates per register, in two forms: locStage8 fetches
 // codes and pixels with gathers; locStage8L fetches codes, pixels and the
 // leaves' offsets lane by lane with plain loads, which on AMD's Zen 5 cost
@@ -23,26 +23,40 @@ import (
 
 func main() {
 	ConstraintExpr("!purego,!noasm")
-	step8()
+	step9()
 	locStage8()
 	locStage8L()
 	Generate()
 }
 
-// step8 runs one tree for windows in groups of eight, each window's node in
+// stepW is the number of windows step9 walks at once, each window's node in
+// a register: with the node's probe offsets, the window's pixel pointer, the
+// table and the level count, nine use all 14 registers. Nine and ten (the
+// count on the stack) walked the scan's trees about as fast, eight about 5%
+// slower (on a Zen 5 EPYC).
+const stepW = 9
+
+// step9 runs one tree for windows in groups of stepW, each window's node in
 // a register, and then keeps the windows still above the tree's threshold,
-// as treeStepGeneric.
-func step8() {
-	TEXT("step8", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int")
+// as treeStepGeneric. Per window and level it loads the window's pointer
+// (kept on the stack), the node's two probe offsets with one 8-byte load
+// split in registers (two 4-byte loads were about 4% slower), and the two
+// pixels, the second as the operand of a CMPB whose borrow picks the child
+// (SBB), 4 loads and 8 instructions against 5 and 9 before. The first
+// level, whose node is 1 for every window, is walked when the pointers are
+// made.
+func step9() {
+	w := stepW
+	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int")
 	Pragma("noescape")
-	Doc("step8 is treeStepGeneric for n >= 1 windows and depth >= 1; centre, win",
-		"and out have length n rounded up to a multiple of 8 (the windows past n",
+	Doc("step9 is treeStepGeneric for n >= 1 windows and depth >= 1; centre, win",
+		fmt.Sprintf("and out have length n rounded up to a multiple of %d (the windows past n", w),
 		"are copies whose results are dropped); the caller has checked that",
 		"len(probes) >= 1<<depth, len(preds) >= 1<<depth, and that every probe of",
 		"every window is inside pix.")
-	loc := AllocLocal(8*8 + 5*8)
+	loc := AllocLocal(w*8 + 4*8)
 	ptr := func(j int) Mem { return loc.Offset(8 * j) }
-	kLoc, liveLoc, remLoc, adjLoc, endLoc := loc.Offset(64), loc.Offset(72), loc.Offset(80), loc.Offset(88), loc.Offset(96)
+	kLoc, liveLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16), loc.Offset(8*w+24)
 
 	// adj + node*4 is the address of node's prediction (node >= 1<<depth).
 	{
@@ -61,51 +75,63 @@ func step8() {
 		MOVQ(z, liveLoc)
 		n := Load(Param("n"), GP64())
 		MOVQ(n, remLoc)
-		// end: the number of windows walked, n rounded up to 8.
-		ADDQ(Imm(7), n)
-		ANDQ(I32(-8), n)
-		MOVQ(n, endLoc)
 	}
 
 	Label("group")
+	node := make([]GPVirtual, w)
 	{
+		// Every walk starts at node 1, whose probes (a1, b1) are the same
+		// for all: the first level is walked here, from each window's
+		// pointer, which is kept for the next levels.
 		cb, k := GP64(), GP64()
 		Load(Param("centre").Base(), cb)
 		MOVQ(kLoc, k)
 		pix := Load(Param("pix").Base(), GP64())
-		for j := 0; j < 8; j++ {
+		for j := 0; j < w; j++ {
 			t := GP64()
 			MOVLQSX(Mem{Base: cb, Index: k, Scale: 4, Disp: 4 * j}, t)
 			ADDQ(pix, t)
 			MOVQ(t, ptr(j))
 		}
-	}
-	var node [8]GPVirtual
-	for j := range node {
-		node[j] = GP64()
-		MOVL(U32(8), node[j].As32())
+		tab := Load(Param("probes").Base(), GP64())
+		a1, b1 := GP64(), GP64()
+		MOVQ(Mem{Base: tab, Disp: 8}, b1)
+		MOVLQSX(b1.As32(), a1)
+		SARQ(Imm(32), b1)
+		for j := 0; j < w; j++ {
+			p, x := GP64(), GP64()
+			MOVQ(ptr(j), p)
+			node[j] = GP64()
+			MOVBLZX(Mem{Base: p, Index: b1, Scale: 1}, x.As32())
+			MOVL(U32(3), node[j].As32())
+			CMPB(x.As8(), Mem{Base: p, Index: a1, Scale: 1})
+			SBBQ(Imm(0), node[j])
+		}
 	}
 	tab := Load(Param("probes").Base(), GP64())
 	lvl := Load(Param("depth"), GP64())
+	DECQ(lvl)
+	JZ(LabelRef("walked"))
 	Label("level")
-	for j := 0; j < 8; j++ {
+	// At node n, the pixels p1 at a and p2 at b (probes[n] = (a, b)): the
+	// next node is 2n + 1 - (p2 < p1), the borrow of p2 - p1.
+	for j := 0; j < w; j++ {
 		p, a, b := GP64(), GP64(), GP64()
 		MOVQ(ptr(j), p)
-		MOVLQSX(Mem{Base: tab, Index: node[j], Scale: 1}, a)
-		MOVLQSX(Mem{Base: tab, Index: node[j], Scale: 1, Disp: 4}, b)
-		MOVBQZX(Mem{Base: p, Index: a, Scale: 1}, a)
-		MOVBQZX(Mem{Base: p, Index: b, Scale: 1}, b)
-		SUBQ(a, b)
-		SARQ(Imm(63), b)
+		MOVQ(Mem{Base: tab, Index: node[j], Scale: 8}, b)
+		MOVLQSX(b.As32(), a)
+		SARQ(Imm(32), b)
+		MOVBLZX(Mem{Base: p, Index: b, Scale: 1}, b.As32())
 		ADDQ(node[j], node[j])
-		LEAQ(Mem{Base: node[j], Index: b, Scale: 8, Disp: 8}, node[j])
+		CMPB(b.As8(), Mem{Base: p, Index: a, Scale: 1})
+		SBBQ(I8(-1), node[j])
 	}
 	DECQ(lvl)
 	JNZ(LabelRef("level"))
+	Label("walked")
 
 	// The window pointers are spent: keep the nodes there instead.
-	for j := 0; j < 8; j++ {
-		SHRQ(Imm(1), node[j])
+	for j := 0; j < w; j++ {
 		MOVQ(node[j], ptr(j))
 	}
 	// Keep the survivors: window k+j moves to slot live (live <= k+j, and
@@ -122,18 +148,18 @@ func step8() {
 		MOVQ(liveLoc, live)
 		MOVQ(remLoc, rem)
 		thr := Load(Param("thr"), XMM())
-		for j := 0; j < 8; j++ {
+		for j := 0; j < w; j++ {
 			CMPQ(rem, Imm(uint64(j)))
 			JLE(LabelRef("kept"))
-			o, c, w, up, nd := XMM(), GP32(), GP32(), GP64(), GP64()
-			// The saved node is 4*node: its prediction is at adj + 4*node.
+			o, c, wn, up, nd := XMM(), GP32(), GP32(), GP64(), GP64()
+			// The saved node is the leaf: its prediction is at adj + 4*node.
 			MOVQ(ptr(j), nd)
 			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, o)
-			ADDSS(Mem{Base: adj, Index: nd, Scale: 1}, o)
+			ADDSS(Mem{Base: adj, Index: nd, Scale: 4}, o)
 			MOVL(Mem{Base: cb, Index: k, Scale: 4, Disp: 4 * j}, c)
-			MOVL(Mem{Base: wb, Index: k, Scale: 4, Disp: 4 * j}, w)
+			MOVL(Mem{Base: wb, Index: k, Scale: 4, Disp: 4 * j}, wn)
 			MOVL(c, Mem{Base: cb, Index: live, Scale: 4})
-			MOVL(w, Mem{Base: wb, Index: live, Scale: 4})
+			MOVL(wn, Mem{Base: wb, Index: live, Scale: 4})
 			MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
 			XORL(up.As32(), up.As32())
 			UCOMISS(thr, o)
@@ -142,12 +168,11 @@ func step8() {
 		}
 		Label("kept")
 		MOVQ(live, liveLoc)
-		ADDQ(Imm(8), k)
+		ADDQ(Imm(uint64(w)), k)
 		MOVQ(k, kLoc)
-		SUBQ(Imm(8), rem)
+		SUBQ(Imm(uint64(w)), rem)
 		MOVQ(rem, remLoc)
-		CMPQ(k, endLoc)
-		JB(LabelRef("group"))
+		JG(LabelRef("group"))
 		Store(live, ReturnIndex(0))
 	}
 	RET()

@@ -230,3 +230,45 @@ func BenchmarkLocaliseKernels(b *testing.B) {
 		})
 	}
 }
+
+// TestLocStageLanes checks that locStage gives its kernels the estimates
+// in whole groups of eight lanes and that they touch no lane past them: a
+// kernel walking lanes past the padded count would read stale estimates
+// (of another plane, outside this one) and write their offsets.
+func TestLocStageLanes(t *testing.T) {
+	ks := kernels()
+	if len(ks) == 0 {
+		t.Log("no AVX2: locStage runs the Go twin only")
+		return
+	}
+	defer func() { locKernel = bestLocKernel() }()
+	rng := rand.New(rand.NewPCG(3, 17))
+	p := testLuma(t, testImages[0])
+	lc := mustCascades(t).Pupil
+	leaves := 1 << lc.depth
+	per := 4*leaves - 4
+	codes, preds := lc.codes[:lc.trees*per], lc.preds[:2*lc.trees*leaves]
+	const sentinel = -12345
+	for _, kern := range ks {
+		locKernel = kern
+		for n := 1; n <= MaxPerturbs; n++ {
+			var s locScratch
+			ir, ic, is := insideLanes(rng, p, n, 40)
+			copy(s.ir[:], ir)
+			copy(s.ic[:], ic)
+			copy(s.is[:], is)
+			for k := range s.dr {
+				s.dr[k], s.dc[k] = sentinel, sentinel
+			}
+			if !locStage(codes, preds, &p, lc.depth, lc.trees, false, &s, n) {
+				t.Fatalf("%s, %d estimates: locStage declined estimates inside the plane", kernelName[kern], n)
+			}
+			m := (n + 7) &^ 7
+			for k := range s.dr {
+				if touched := s.dr[k] != sentinel || s.dc[k] != sentinel; touched != (k < m) {
+					t.Fatalf("%s, %d estimates: lane %d touched %v, want lanes below %d only", kernelName[kern], n, k, touched, m)
+				}
+			}
+		}
+	}
+}

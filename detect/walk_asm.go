@@ -105,7 +105,9 @@ func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees i
 			return false
 		}
 	}
-	m := (n + stepWindows - 1) / stepWindows * stepWindows
+	// locStage8 and locStage8L take the estimates eight lanes at a time
+	// (not the tree step's stepWindows).
+	m := (n + 7) &^ 7
 	for k := range m {
 		j := min(k, n-1)
 		s.ir32[k], s.ic32[k], s.is32[k] = int32(s.ir[j]), int32(s.ic[j]), int32(s.is[j])

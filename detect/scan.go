@@ -221,9 +221,16 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 		si++
 		// Rows are classified in batches of about batchWindows windows:
 		// the deep trees, which few windows of a row reach, then still
-		// have many independent walks to overlap.
+		// have many independent walks to overlap. The rows are shared out
+		// evenly between the batches, so no batch is a short remainder.
 		perRow := (cols-2*offset)/step + 1
+		nrows := (rows-2*offset)/step + 1
+		if parity >= 0 {
+			nrows = max(1, (nrows+1-parity)/2)
+		}
 		chunk := max(1, batchWindows/perRow)
+		batches := (nrows + chunk - 1) / chunk
+		chunk = (nrows + batches - 1) / batches
 		s.rows = s.rows[:0]
 		i := 0
 		for row := offset; row <= rows-offset; row, i = row+step, i+1 {
@@ -243,8 +250,15 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 	return dst, rowEnd
 }
 
-// batchWindows is the number of windows scanRows aims to classify at once.
-const batchWindows = 2048
+// batchWindows is the most windows scanRows classifies at once. Every
+// call of the tree step has a fixed cost, and the last group of windows
+// it walks is padded (stepWindows): the deep trees, which a few windows
+// reach, cost about the same per batch whatever its size, so the fewer
+// batches the better. A 1080p frame downscaled for 96 px faces (480x270)
+// scans each scale in one batch: 28 batches instead of 101 at 2048,
+// 7.6k tree steps instead of 19.6k, 13% fewer groups of windows walked.
+// The batch's scratch is 16 bytes a window (512 KB), which stays in L2.
+const batchWindows = 32768
 
 // scanRows classifies the windows of some rows (ascending) of one scale,
 // breadth-first: each tree is walked for every live window (treeStep)

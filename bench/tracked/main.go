@@ -5,7 +5,7 @@
 // with FullLocalisation, and compares the target's pupils, pose landmarks,
 // pose and verdict frame by frame.
 //
-//	go run ./bench/tracked [-scale 1.5] DIR...
+//	go run ./bench/tracked [-scale 1.5] [-v] DIR...
 //
 // For each directory it prints the frames with a target, how many of them
 // continued the last frame's target (the frames the early exit applies
@@ -14,7 +14,10 @@
 // the exit found the same points), the largest distance between the two runs' pupils and pose
 // landmarks on each frame relative to the full run's eye distance (median
 // and maximum over the frames; and the maximum in pixels), the largest differences of yaw, pitch,
-// roll and pose confidence, and the frames whose verdicts differ.
+// roll and pose confidence, and the frames whose verdicts differ. With -v
+// it also lists each frame whose points differ by more than 5% of the eye
+// distance, whose pose confidence differs, or whose verdict differs, with
+// both runs' angles and confidences.
 package main
 
 import (
@@ -37,6 +40,7 @@ import (
 
 func main() {
 	scale := flag.Float64("scale", 1, "resize every frame by this factor first (bilinear)")
+	flag.BoolVar(&verbose, "v", false, "list the frames whose points, pose confidence or verdict differ")
 	flag.Parse()
 	if flag.NArg() == 0 {
 		log.Fatal("usage: tracked [-scale F] DIR...")
@@ -48,6 +52,9 @@ func main() {
 		}
 	}
 }
+
+// verbose is the -v flag.
+var verbose bool
 
 func compare(dir string, scale float64) error {
 	names, err := filepath.Glob(filepath.Join(dir, "*"))
@@ -120,7 +127,7 @@ func compare(dir string, scale float64) error {
 		}
 		rel = append(rel, m/fb.EyeDistance)
 		pxMax = max(pxMax, m)
-		if os.Getenv("TRACKED_DEBUG") != "" && (m/fb.EyeDistance > 0.05 || math.Abs(fa.Pose.Confidence-fb.Pose.Confidence) > 0.01 || !slices.Equal(codes(a.Verdict), codes(b.Verdict))) {
+		if verbose && (m/fb.EyeDistance > 0.05 || math.Abs(fa.Pose.Confidence-fb.Pose.Confidence) > 0.01 || !slices.Equal(codes(a.Verdict), codes(b.Verdict))) {
 			fmt.Printf("  %s eye %.0f rel %.3f fast %+.1f/%+.1f/%+.1f c%.2f full %+.1f/%+.1f/%+.1f c%.2f\n", filepath.Base(name), fb.EyeDistance, m/fb.EyeDistance, fa.Pose.Yaw, fa.Pose.Pitch, fa.Pose.Roll, fa.Pose.Confidence, fb.Pose.Yaw, fb.Pose.Pitch, fb.Pose.Roll, fb.Pose.Confidence)
 		}
 		if fb.PoseFound {

@@ -267,11 +267,12 @@ type Result struct {
 	// HaarScan is true when the full scan found no face and the frame was
 	// scanned again with the Haar cascades (see Options.NoFrontalHaarScan).
 	HaarScan bool
-	// DenseScan is true when the faces were found by the dense scan, the
-	// last fallback (see Options.NoDenseScan). Such a target's pose counts
-	// as unknown below a confidence of 0.5, whatever the policy's
-	// MinPoseConfidence: the dense scan also takes turned faces that
-	// the profile scans missed for frontal ones.
+	// DenseScan is true when the dense scan (see Options.NoDenseScan)
+	// found this frame's faces, or, beside faces all too small, the larger
+	// face that is the target. Such a target's pose counts as unknown
+	// below a confidence of 0.5, whatever the policy's MinPoseConfidence:
+	// the dense scan also takes turned faces that the profile scans missed
+	// for frontal ones.
 	DenseScan bool
 	// SceneChange is the frame's scene-change measure against the previous
 	// frame (0 on the first frame and with Options.NoSceneCut), and

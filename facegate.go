@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
 
 	"github.com/facegate/facegate/detect"
 	"github.com/facegate/facegate/preprocess"
@@ -267,12 +268,11 @@ type Result struct {
 	// HaarScan is true when the full scan found no face and the frame was
 	// scanned again with the Haar cascades (see Options.NoFrontalHaarScan).
 	HaarScan bool
-	// DenseScan is true when the dense scan (see Options.NoDenseScan)
-	// found this frame's faces, or, beside faces all too small, the larger
-	// face that is the target. Such a target's pose counts as unknown
-	// below a confidence of 0.5, whatever the policy's MinPoseConfidence:
-	// the dense scan also takes turned faces that the profile scans missed
-	// for frontal ones.
+	// DenseScan is true when the target was found by the dense scan (see
+	// Options.NoDenseScan) on this frame. Such a target's pose counts as
+	// unknown below a confidence of 0.5, whatever the policy's
+	// MinPoseConfidence: the dense scan also takes turned faces that the
+	// profile scans missed for frontal ones.
 	DenseScan bool
 	// SceneChange is the frame's scene-change measure against the previous
 	// frame (0 on the first frame and with Options.NoSceneCut), and
@@ -344,7 +344,9 @@ type Pipeline struct {
 	// too small (see largerDense).
 	smallScans int
 	haarScan   bool
-	denseScan  bool // the faces of this frame came from the dense scan
+	// denseRects are the boxes of this frame's faces that the dense scan
+	// found (Result.DenseScan).
+	denseRects []image.Rectangle
 	// The scene-cut measure: thumbnails of this frame and the last
 	// (scene[sceneCur] is written next), whether there is a last, and the
 	// last measure.
@@ -521,7 +523,7 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 	faces = mergeDuplicates(faces)
 	r.Faces = faces
 	r.Index++
-	r.Width, r.Height, r.MinFaceSize, r.FullScan, r.HaarScan, r.DenseScan = w, h, minFace, full, pl.haarScan, pl.denseScan
+	r.Width, r.Height, r.MinFaceSize, r.FullScan, r.HaarScan = w, h, minFace, full, pl.haarScan
 
 	pl.boxes = pl.boxes[:0]
 	for i := range faces {
@@ -542,6 +544,7 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 		r.Target = tracks[t].Detection
 	}
 	r.TargetID = pl.tgt.ID()
+	r.DenseScan = r.Target >= 0 && slices.Contains(pl.denseRects, faces[r.Target].Rect)
 	// Pupils, landmarks and pose: for the target only (they cost more
 	// than a local search), or for every face with LocaliseAll.
 	tracked := r.Target >= 0 && !cut && !pl.opts.FullLocalisation && pl.lastTarget != 0 && r.TargetID == pl.lastTarget
@@ -764,7 +767,7 @@ func (pl *Pipeline) checkTurned(face *detect.Face, f *preprocess.Frame, luma pre
 func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess.Plane, detectMin int) ([]detect.Face, bool, error) {
 	maxFace := min(luma.Width, luma.Height)
 	tracks := pl.tracks
-	pl.haarScan, pl.denseScan = false, false
+	pl.haarScan, pl.denseRects = false, pl.denseRects[:0]
 	local := pl.opts.RescanEvery > 1 && pl.sinceScan+1 < pl.opts.RescanEvery && len(tracks) > 0
 	if local {
 		pl.sinceScan++
@@ -864,7 +867,9 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		if dst, err = pl.scanDense(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 			return dst, true, err
 		}
-		pl.denseScan = len(dst) > n0
+		for _, f := range dst[n0:] {
+			pl.denseRects = append(pl.denseRects, f.Rect)
+		}
 	} else if len(dst) > n0 && pl.dense != nil {
 		if dst, err = pl.largerDense(dst, n0, luma, detectMin, maxFace); err != nil {
 			return dst, true, err
@@ -917,9 +922,8 @@ const (
 // target is the largest face, and a face the scans missed beside a small
 // one (a second person further away) would otherwise make the frame too
 // small. It runs the dense scan for faces larger than the largest found
-// and keeps those that overlap none of them; when it keeps one, the
-// frame's faces count as the dense scan's (Result.DenseScan), since the
-// target is the largest. On a stream of such frames it runs on every
+// and keeps those that overlap none of them (Result.DenseScan says when
+// the target is one of them). On a stream of such frames it runs on every
 // RescanEvery-th full scan only. On the calibrate part of the rejection
 // corpus it finds a face in 3 frames, and takes 2 good frames, whose
 // larger face no other scan finds, from too small to accepted.
@@ -949,7 +953,9 @@ func (pl *Pipeline) largerDense(dst []detect.Face, n0 int, luma preprocess.Plane
 			keep = append(keep, f)
 		}
 	}
-	pl.denseScan = len(keep) > m
+	for _, f := range keep[m:] {
+		pl.denseRects = append(pl.denseRects, f.Rect)
+	}
 	return keep, nil
 }
 

@@ -810,12 +810,12 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 	if dst, err = pl.det.DetectRegion(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 		return dst, true, err
 	}
-	dst = pl.dropWeak(dst, n0)
+	dst = dropBelow(dst, n0, pl.policy.MinFaceScore)
 	if len(dst) == n0 && !pl.opts.NoEqualizedScan {
 		if dst, err = pl.det.DetectRegionEqualized(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 			return dst, true, err
 		}
-		dst = pl.dropWeak(dst, n0)
+		dst = dropBelow(dst, n0, pl.policy.MinFaceScore)
 	}
 	// The fallback scans cost about 120 plain scans: on a stream whose frames
 	// hold no face, they run on every RescanEvery-th frame only.
@@ -840,7 +840,7 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 		if dst, err = pl.rolled.DetectRegion(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
 			return dst, true, err
 		}
-		dst = pl.dropWeak(dst, n0)
+		dst = dropBelow(dst, n0, pl.policy.MinFaceScore)
 	}
 	if haar && len(dst) == n0 && pl.prof != nil {
 		if dst, err = pl.prof.Detect(dst, luma, all, detectMin, max(detectMin, maxFace)); err != nil {
@@ -909,11 +909,11 @@ func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess
 // TestTurnedProfileScanFindsTiltedProfile when the turned scan is off),
 // and their landmarks scatter. It is the turned check's threshold.
 const (
-	denseMinPoseConfidence         = turnedCheckConfidence
-	denseShift                     = 0.05
-	denseScale                     = 1.05
-	denseSide                      = 32
-	denseMinScore          float32 = 25
+	denseMinPoseConfidence = turnedCheckConfidence
+	denseShift             = 0.05
+	denseScale             = 1.05
+	denseSide              = 32
+	denseMinScore          = 25.0
 )
 
 // largerDense looks for a face larger than those of dst[n0:], the faces a
@@ -967,13 +967,7 @@ func (pl *Pipeline) scanDense(dst []detect.Face, luma preprocess.Plane, region i
 	if err != nil {
 		return dst, err
 	}
-	keep := dst[:n0]
-	for _, f := range dst[n0:] {
-		if f.Score >= denseMinScore {
-			keep = append(keep, f)
-		}
-	}
-	return keep, nil
+	return dropBelow(dst, n0, denseMinScore), nil
 }
 
 // The turned profile scan (turnedProfiles): the turns, in steps of
@@ -1108,12 +1102,12 @@ func bestOverlap(fs []detect.Face, r image.Rectangle, least float64) int {
 	return best
 }
 
-// dropWeak removes from fs[n0:] the detections scoring below the policy's
-// MinFaceScore.
-func (pl *Pipeline) dropWeak(fs []detect.Face, n0 int) []detect.Face {
+// dropBelow removes from fs[n0:] the detections scoring below least (the
+// policy's MinFaceScore, or the dense scan's denseMinScore).
+func dropBelow(fs []detect.Face, n0 int, least float64) []detect.Face {
 	keep := fs[:n0]
 	for _, f := range fs[n0:] {
-		if float64(f.Score) >= pl.policy.MinFaceScore {
+		if float64(f.Score) >= least {
 			keep = append(keep, f)
 		}
 	}
@@ -1284,13 +1278,17 @@ func (pl *Pipeline) judge(r *Result, luma preprocess.Plane) {
 	if r.FaceSize < r.MinFaceSize {
 		v.add(Reason{Code: FaceTooSmall, Value: float64(r.FaceSize), Threshold: float64(r.MinFaceSize)})
 	}
+	// A target of the dense scan whose pose is less sure than
+	// denseMinPoseConfidence: its Blur leaves the motion excess out (and
+	// its pose counts as unknown, minConf below).
+	unsureDense := r.DenseScan && f.Pose.Confidence < denseMinPoseConfidence
 	if reg := FaceRegion(f.Rect, bounds); !reg.Empty() {
 		// The motion excess is left out for a face found by a profile
 		// cascade and for one the dense scan found with an unsure pose:
 		// both are most often turned faces, anisotropic by themselves
 		// (on the calibrate part, three profiles read an excess above
 		// the threshold). Their Blur is the edge blur's alone.
-		motion := f.Profile == 0 && !(r.DenseScan && f.Pose.Confidence < denseMinPoseConfidence)
+		motion := f.Profile == 0 && !unsureDense
 		if err := pl.meter.measure(&r.Quality, luma, reg, motion); err == nil {
 			q := &r.Quality
 			if q.Blur >= p.MaxBlur {

@@ -102,8 +102,9 @@ func (b *rowBatch) reset(n int) {
 }
 
 // stepPad is the spare capacity rowBatch keeps past its windows, enough
-// for treeStep to pad the last group of its kernel (at most 16 windows).
-const stepPad = 15
+// for treeStep to pad the last group of its kernel: up to stepWindows-1
+// copies of the last window (walk_asm.go checks it at compile time).
+const stepPad = 8
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {

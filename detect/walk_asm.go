@@ -36,6 +36,9 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 // generator): centre, win and out need capacity for n rounded up to it.
 const stepWindows = 9
 
+// stepPad must cover the padding of step9's last group.
+var _ [stepPad - (stepWindows - 1)]struct{}
+
 // The kernels locStage can run: none (regress walks the trees in Go),
 // locStage8 (AVX2, codes and pixels gathered) and locStage8L (AVX2, the
 // same with plain loads instead of gathers). The results are the same bit

@@ -40,6 +40,56 @@ type poseDumpLine struct {
 	// for -fit; GeomOK is false when it was not available.
 	YawSine, NoseHeight float64
 	GeomOK              bool
+	// What the pose estimate reads, in image pixels, for -fit to try other
+	// models on: the detector's box (x0, y0, x1, y1), the pupils (image
+	// left, then right), the nose tip and the mouth corners (left, right),
+	// and the eye distance.
+	Rect        [4]int        `json:",omitempty"`
+	Pupils      [2][2]float64 `json:",omitempty"`
+	Nose        [2]float64    `json:",omitempty"`
+	Mouth       [2][2]float64 `json:",omitempty"`
+	EyeDistance float64       `json:",omitempty"`
+	// Mirrored marks a calibrate face run again mirrored left to right
+	// (labels: yaw and roll negated), for -fit's augmentation; such lines
+	// are not in the tables.
+	Mirrored bool `json:",omitempty"`
+}
+
+// poseDumpOf is the -posedump line of a face as the pipeline saw it.
+func poseDumpOf(file, part string, yaw, pitch, roll float64, res *facegate.Result, box image.Rectangle) poseDumpLine {
+	l := poseDumpLine{File: file, Part: part, Yaw: yaw, Pitch: pitch, Roll: roll}
+	f, ok := res.TargetFace()
+	if !ok || !center(box).In(f.Rect) {
+		return l
+	}
+	l.Found, l.Profile = true, f.Profile != 0
+	l.EstYaw, l.EstPitch, l.EstRoll = f.Pose.Yaw, f.Pose.Pitch, f.Pose.Roll
+	if l.Profile || !f.PoseFound {
+		return l
+	}
+	l.Confidence = f.Pose.Confidence
+	l.YawSine, l.NoseHeight, _, l.GeomOK = detect.PoseGeometry(&f)
+	l.Rect = [4]int{f.Rect.Min.X, f.Rect.Min.Y, f.Rect.Max.X, f.Rect.Max.Y}
+	for i, q := range f.Pupils {
+		l.Pupils[i] = [2]float64{q.X, q.Y}
+	}
+	n := f.Landmarks[detect.NoseTip]
+	ml, mr := f.Landmarks[detect.MouthCornerLeft], f.Landmarks[detect.MouthCornerRight]
+	l.Nose, l.Mouth = [2]float64{n.X, n.Y}, [2][2]float64{{ml.X, ml.Y}, {mr.X, mr.Y}}
+	l.EyeDistance = f.EyeDistance
+	return l
+}
+
+// mirror returns g flipped left to right.
+func mirror(g *image.Gray) *image.Gray {
+	b := g.Bounds()
+	m := image.NewGray(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			m.SetGray(b.Max.X-1-(x-b.Min.X), y, g.GrayAt(x, y))
+		}
+	}
+	return m
 }
 
 // poseBinsTable runs the pipeline on every face of aflw2000_3d_pose (each
@@ -86,15 +136,21 @@ func poseBinsTable(data, dump string) error {
 		}
 		faces = append(faces, pf)
 		if dump != "" {
-			var conf, ys, nh float64
-			var geomOK bool
-			if f, ok := res.TargetFace(); ok && pf.found && !pf.profile && f.PoseFound {
-				conf = f.Pose.Confidence
-				ys, nh, _, geomOK = detect.PoseGeometry(&f)
-			}
-			line, _ := json.Marshal(poseDumpLine{im.File, pf.part, pf.yaw, pf.pitch, pf.roll, pf.found, pf.profile,
-				conf, pf.estYaw, pf.estP, pf.estR, ys, nh, geomOK})
+			line, _ := json.Marshal(poseDumpOf(im.File, pf.part, pf.yaw, pf.pitch, pf.roll, res, box))
 			dumped = append(append(dumped, line...), '\n')
+			if pf.part == facedata.PartCalibrate {
+				pl.Reset()
+				mres, err := pl.ProcessImage(mirror(g))
+				if err != nil {
+					return err
+				}
+				b := g.Bounds()
+				mbox := image.Rect(b.Min.X+b.Max.X-box.Max.X, box.Min.Y, b.Min.X+b.Max.X-box.Min.X, box.Max.Y)
+				ml := poseDumpOf(im.File, pf.part, -pf.yaw, pf.pitch, -pf.roll, mres, mbox)
+				ml.Mirrored = true
+				line, _ := json.Marshal(ml)
+				dumped = append(append(dumped, line...), '\n')
+			}
 		}
 	}
 	if dump != "" {

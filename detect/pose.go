@@ -67,31 +67,31 @@ func ProfilePose(p Profile, conf float64) Pose {
 	return Pose{Yaw: yaw, Confidence: conf}
 }
 
-// Calibration of the geometric model; see estimatePose. Two refits on the
-// calibrate part of aflw2000_3d_pose (go run ./bench/calibrate -tables
-// posebins -posedump F, then go run ./bench/calibrate -fit F) were tried
-// and not kept. A least-squares yawGain of 0.73 with pitchGain 56 and
-// pitchRest 0.50 lowered the mean errors (|yaw| 9.5 to 8.9 degrees, pitch
-// 8.4 to 7.2) but agreed no better with the labels' frontal verdict (175
-// and 176 of 231, against 178). The mapping -fit fits now, by least
-// absolute deviations on the faces within +-60 degrees of yaw and their
-// mirror images,
+// The pose mapping; see estimatePose. Fitted by least absolute
+// deviations (iteratively reweighted least squares) on the faces of the
+// calibrate part of aflw2000_3d_pose found by the frontal cascade within
+// +-60 degrees of yaw, each also run mirrored left to right (yaw and roll
+// negated), so that the fit is symmetric and twice as large:
 //
-//	yaw   = 55.4*s - 6.60*s*|s|                (s: YawSine)
-//	pitch = 42.1 - 68.0*NoseHeight - 8.01*MouthDrop
+//	go run ./bench/calibrate -tables posebins -posedump F
+//	go run ./bench/calibrate -fit F
 //
-// lowered the |yaw| error within +-60 degrees to 8.4 / 4.5 (mean / median)
-// on the calibrate part and 9.0 / 4.7 on the report part (from 9.9 / 5.4
-// and 10.2 / 7.0), and the good frames of the rejection corpus rejected
-// from 6 to 5 (calibrate) and 15 to 10 (report), but its frontal agreement
-// was 202 of 252 on the calibrate part (unchanged) and 211 of 261 on the
-// report part (213 with these values): it reads faces labelled 31 to 35
-// degrees, and strongly turned faces whose landmarks fail, just under 30.
-// The values below were kept.
+// Absolute deviations rather than squares because the outliers are
+// landmark failures (a nose found on the wrong side of a face turned 45
+// degrees), which would drag a squared fit's gain down. On that part the
+// labels' median yaw grows about linearly with yawSine (about 55 degrees
+// per unit up to 0.6) and more slowly beyond; the former model, the asin
+// of yawSine, read faces at 10 to 25 degrees 5 to 15 degrees too far, and
+// its pitch (90 degrees per unit of noseHeight) read strong pitches half
+// as much again as they are. Cross-validated on that part (two folds by
+// source image), |yaw| error 9.9 to 8.4 degrees and pitch 8.4 to 7.3
+// within +-60 degrees of yaw.
 const (
-	yawGain    = 1.0  // degrees of yaw per degree of the asin model
-	pitchRest  = 0.48 // the nose's height between the eye and mouth lines of a level head
-	pitchGain  = 90.0 // degrees of pitch per unit of that height
+	yawLinear  = 55.4  // degrees of yaw per unit of yawSine, near frontal
+	yawCurve   = -6.60 // degrees per unit of yawSine*|yawSine|: the slope falls as the head turns
+	pitchRest  = 42.1  // degrees of pitch at noseHeight 0 and mouthDrop 0
+	pitchNose  = -68.0 // degrees of pitch per unit of noseHeight
+	pitchMouth = -8.01 // degrees of pitch per unit of mouthDrop
 	maxPoseDeg = 90.0
 )
 
@@ -156,8 +156,9 @@ func PoseGeometry(f *Face) (yawSine, noseHeight, roll float64, ok bool) {
 func EstimatePose(f *Face) Pose { return estimatePose(f) }
 
 // estimatePose derives yaw, pitch and roll from the pupils, the nose tip and
-// the mouth corners (see MeasurePose): yaw from the asin of YawSine, pitch
-// from the nose's height between the eye line and the mouth line.
+// the mouth corners (see MeasurePose): yaw from YawSine and its square
+// (sign kept), pitch from NoseHeight and MouthDrop, with the fitted
+// constants above, in degrees clamped to +-maxPoseDeg.
 func estimatePose(f *Face) Pose {
 	m, ok := MeasurePose(f)
 	var p Pose
@@ -165,8 +166,9 @@ func estimatePose(f *Face) Pose {
 	if !ok {
 		return p
 	}
-	p.Yaw = clampDeg(yawGain * math.Asin(m.YawSine) * 180 / math.Pi)
-	p.Pitch = clampDeg(pitchGain * (pitchRest - m.NoseHeight))
+	s := m.YawSine
+	p.Yaw = clampDeg(yawLinear*s + yawCurve*s*math.Abs(s))
+	p.Pitch = clampDeg(pitchRest + pitchNose*m.NoseHeight + pitchMouth*m.MouthDrop)
 	return p
 }
 

@@ -18,7 +18,7 @@ func TestPoseGeometry(t *testing.T) {
 		t.Errorf("PoseGeometry = %v, %v, %v, %v; want MeasurePose's %+v", s, h, roll, ok, m)
 	}
 	p := estimatePose(f)
-	if math.Abs(p.Yaw-30*yawGain) > 1e-9 || math.Abs(p.Pitch-pitchGain*(pitchRest-0.5)) > 1e-9 || p.Roll != 0 {
+	if math.Abs(p.Yaw-(0.5*yawLinear+0.25*yawCurve)) > 1e-9 || math.Abs(p.Pitch-(pitchRest+0.5*pitchNose+pitchMouth)) > 1e-9 || p.Roll != 0 {
 		t.Errorf("estimatePose = %+v", p)
 	}
 	if EstimatePose(f) != p {
@@ -90,14 +90,25 @@ func TestEstimatePoseBehaviour(t *testing.T) {
 		}
 	}
 	// The nose at a pupil (yawSine 1) reads turned well beyond the
-	// default gate's 30 degrees.
+	// default gate's 30 degrees; half way there (yawSine 0.5), within it:
+	// the former asin model's 30 degrees there over-read faces turned 10
+	// to 25 degrees.
 	if y := estimatePose(poseFace(20, 21, 0)).Yaw; y < 45 {
 		t.Errorf("nose at the right pupil: yaw %.1f, want >= 45", y)
 	}
+	if y := estimatePose(poseFace(10, 21, 0)).Yaw; y < 15 || y > 30 {
+		t.Errorf("yawSine 0.5: yaw %.1f, want 15..30", y)
+	}
 
 	// Pitch falls as the nose drops towards the mouth (the head nods
-	// down).
+	// down), and rises as the mouth comes nearer the eyes at the same
+	// nose height share (the face foreshortened).
 	if a, b := estimatePose(poseFace(0, 12, 0)).Pitch, estimatePose(poseFace(0, 30, 0)).Pitch; !(a > 10 && b < -10) {
 		t.Errorf("nose high: pitch %.1f, low: %.1f; want > 10 and < -10", a, b)
+	}
+	f, g := poseFace(0, 21, 0), poseFace(0, 21*0.8, 0)
+	g.Landmarks[MouthCornerLeft].Y, g.Landmarks[MouthCornerRight].Y = 100+44*0.8, 100+44*0.8
+	if a, b := estimatePose(f).Pitch, estimatePose(g).Pitch; !(b > a) {
+		t.Errorf("mouth nearer the eyes: pitch %.2f, want above %.2f", b, a)
 	}
 }

@@ -11,12 +11,11 @@ import (
 	"github.com/facegate/facegate/detect"
 )
 
-// fitPose reads a -posedump file and fits a mapping of detect's pose
-// measures to angles (the candidate described at detect's calibration
-// constants, which keep the asin model) on the faces of the calibrate part
-// found by the frontal cascade within +-60 degrees of yaw (the range the
-// mapping is meant for), each face also taken mirrored left to right
-// (posebins runs the calibrate images mirrored too when it dumps):
+// fitPose reads a -posedump file and fits detect's pose mapping (see
+// detect.estimatePose) on the faces of the calibrate part found by the
+// frontal cascade within +-60 degrees of yaw (the range the mapping is
+// meant for), each face also taken mirrored left to right (posebins runs
+// the calibrate images mirrored too when it dumps):
 //
 //	yaw   = yawLinear*s + yawCurve*s*|s|             (s: YawSine)
 //	pitch = pitchRest + pitchNose*h + pitchMouth*d   (h: NoseHeight, d: MouthDrop)

@@ -38,8 +38,8 @@ func main() {
 	data := flag.String("data", "../shared/facedata", "the shared facedata directory")
 	minSide := flag.Int("min", 64, "smallest face side, in pixels, to calibrate on")
 	sizeImage := flag.String("size-image", "testdata/faces/obama-1080p.jpg", "the real face scaled for the size check")
-	poseDump := flag.String("posedump", "", "with the posebins table: write each face's labels, points and estimates to `FILE` as JSON Lines (the calibrate part's images also mirrored, for -fit)")
-	fit := flag.String("fit", "", "fit a pose mapping (least absolute deviations) on the calibrate part of a -posedump `FILE`, print the coefficients and exit")
+	poseDump := flag.String("posedump", "", "with the posebins table: write each face's labels and estimates to `FILE` as JSON Lines")
+	fit := flag.String("fit", "", "fit detect's pose mapping by least squares on the calibrate part of a -posedump `FILE`, print the coefficients and exit")
 	tables := flag.String("tables", "all", "the tables to print: all, or a comma-separated list of blur, exposure, pose, posebins, size, track")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "usage: calibrate [-data DIR] [-min N] [-size-image FILE] [-tables LIST] [-posedump FILE] [-fit FILE]\n\n")

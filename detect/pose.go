@@ -14,8 +14,8 @@ import "math"
 // Against labelled sets (go run ./bench/accuracy): Roll's sign agrees with
 // both AFLW2000-3D's and GENKI-4K's labels; Yaw's agrees with GENKI-4K's
 // and is the opposite of AFLW2000-3D's (the two sets disagree with each
-// other). Mean absolute errors there: |Yaw| 4.1° and 4.7°, Roll 2.4° and
-// 1.7°, Pitch 9.7° and 13.1° (pitch is the roughest: the nose's height
+// other). Mean absolute errors there: |Yaw| 5.1° and 4.0°, Roll 2.4° and
+// 1.7°, Pitch 8.9° and 9.8° (pitch is the roughest: the nose's height
 // between eyes and mouth varies between faces).
 //
 // Confidence (0..1) says how far the estimate can be trusted: pigo's
@@ -85,7 +85,9 @@ func ProfilePose(p Profile, conf float64) Pose {
 // its pitch (90 degrees per unit of noseHeight) read strong pitches half
 // as much again as they are. Cross-validated on that part (two folds by
 // source image), |yaw| error 9.9 to 8.4 degrees and pitch 8.4 to 7.3
-// within +-60 degrees of yaw.
+// within +-60 degrees of yaw. The mapping reads at most 48.8 degrees (the
+// nose at a pupil), beyond MaxYaw's 30: faces turned further are judged
+// by it as not frontal, or are the profile cascade's (ProfilePose).
 const (
 	yawLinear  = 55.4  // degrees of yaw per unit of yawSine, near frontal
 	yawCurve   = -6.60 // degrees per unit of yawSine*|yawSine|: the slope falls as the head turns

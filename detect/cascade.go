@@ -29,6 +29,7 @@ type FaceCascade struct {
 	codes      []int8    // per tree 4*(1<<depth) codes: node i's four at 4*i (node 0 unused)
 	preds      []float32 // per tree 1<<depth leaf predictions
 	thresholds []float32 // per tree
+	ends       []int32   // the trees whose threshold can reject a window (see stageEnds)
 }
 
 // Trees returns the number of trees in the cascade.
@@ -73,7 +74,38 @@ func ParseFaceCascade(b []byte) (*FaceCascade, error) {
 	if r.err != nil {
 		return nil, r.fail("trees")
 	}
+	c.ends = c.stageEnds()
 	return c, nil
+}
+
+// stageEnds returns, ascending, the trees whose threshold can reject a
+// window that passed the trees before it, and the last tree. A window that
+// passed tree e's threshold has a score above it; after the trees up to i
+// its score is at least lo, the float32 sum of that threshold and of each
+// later tree's lowest prediction in the same order (rounding is monotone,
+// so every sum the scan forms is at least the bound's). Tree i cannot
+// reject when lo is above its threshold: the scan need not apply it. A NaN
+// among the predictions makes lo NaN, and the tree an end. pigo's
+// facefinder has 125 ends among 468 trees (most intermediate thresholds
+// are -15).
+func (c *FaceCascade) stageEnds() []int32 {
+	leaves := 1 << c.depth
+	var ends []int32
+	var lo float32
+	for i, thr := range c.thresholds {
+		m := c.preds[leaves*i]
+		for _, p := range c.preds[leaves*i : leaves*(i+1)] {
+			if !(p >= m) {
+				m = p
+			}
+		}
+		lo += m
+		if !(lo > thr) || i == c.trees-1 {
+			ends = append(ends, int32(i))
+			lo = thr
+		}
+	}
+	return ends
 }
 
 // LocCascade is a parsed pigo localisation cascade (the format of pigo's

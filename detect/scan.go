@@ -283,12 +283,17 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 		}
 	}
 	leaves := 1 << c.depth
-	for i, thr := range c.thresholds {
+	// The trees of a stage (up to the next that can reject a window) are
+	// walked in one step.
+	first := 0
+	for _, e := range c.ends {
 		if len(b.centre) == 0 {
 			break
 		}
-		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*i:leaves*(i+1)], c.preds[leaves*i:leaves*(i+1)], thr, p.Pix, c.depth)
+		i := int(e)
+		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*first:leaves*(i+1)], c.preds[leaves*first:leaves*(i+1)], c.thresholds[i], p.Pix, c.depth, i+1-first)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
+		first = i + 1
 	}
 	last := c.thresholds[c.trees-1]
 	k := 0
@@ -307,22 +312,34 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	return dst, rowEnd
 }
 
-// treeStepGeneric runs one tree for the windows of centre, win and out
-// (equal lengths): it walks the tree (treeLevelsGeneric, with idx as
-// scratch), adds each window's leaf prediction to its score, and keeps, in
-// order at the front of the three slices, the windows whose score is above
-// thr. It returns how many it kept.
-func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int {
+// treeStepGeneric runs trees consecutive trees (probes and preds hold
+// theirs, one after the other) for the windows of centre, win and out
+// (equal lengths): it walks each tree (treeLevelsGeneric, with idx as
+// scratch) and adds each window's leaf prediction to its score, tree after
+// tree, and then keeps, in order at the front of the three slices, the
+// windows whose score is above thr. It returns how many it kept. Only the
+// last tree's threshold is applied: the caller passes trees whose own
+// thresholds cannot reject (FaceCascade.ends), so that the result is the
+// same as applying each.
+func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth, trees int) int {
 	n := len(centre)
 	idx = idx[:n]
-	treeLevelsGeneric(idx, centre, probes, pix, depth)
 	leaves := 1 << depth
+	win, out = win[:n], out[:n]
+	for range trees - 1 {
+		treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
+		pr := preds[:leaves]
+		for k := range out {
+			out[k] += pr[int(idx[k])&(leaves-1)]
+		}
+		probes, preds = probes[leaves:], preds[leaves:]
+	}
+	treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
 	preds = preds[:leaves]
 	// Branch-free: every window is written at the next free slot, and the
 	// slot advances only for a survivor (about a quarter, at random, after
 	// the first tree: a branch would be mispredicted often).
 	live := 0
-	win, out = win[:n], out[:n]
 	for k, ctr := range centre {
 		o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
 		centre[live], win[live], out[live] = ctr, win[k], o

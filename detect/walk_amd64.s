@@ -4,15 +4,18 @@
 
 #include "textflag.h"
 
-// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
+// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
 // Requires: SSE
-TEXT ·step9(SB), NOSPLIT, $104-176
+TEXT ·step9(SB), NOSPLIT, $144-184
 	MOVQ preds_base+104(FP), AX
 	MOVQ depth+160(FP), CX
 	MOVL $0x00000004, DX
 	SHLQ CL, DX
+	MOVQ DX, 128(SP)
 	SUBQ DX, AX
-	MOVQ AX, 96(SP)
+	MOVQ AX, 104(SP)
+	ADDQ DX, DX
+	MOVQ DX, 136(SP)
 	XORQ AX, AX
 	MOVQ AX, 72(SP)
 	MOVQ AX, 80(SP)
@@ -51,6 +54,14 @@ group:
 	ADDQ    DX, AX
 	MOVQ    AX, 64(SP)
 	MOVQ    probes_base+80(FP), AX
+	MOVQ    AX, 112(SP)
+	MOVQ    104(SP), AX
+	MOVQ    AX, 96(SP)
+	MOVQ    trees+168(FP), AX
+	MOVQ    AX, 120(SP)
+
+tree:
+	MOVQ    112(SP), AX
 	MOVQ    8(AX), CX
 	MOVLQSX CX, AX
 	SARQ    $0x20, CX
@@ -99,7 +110,7 @@ group:
 	MOVL    $0x00000003, BX
 	CMPB    CL, (DX)(AX*1)
 	SBBQ    $0x00, BX
-	MOVQ    probes_base+80(FP), AX
+	MOVQ    112(SP), AX
 	MOVQ    depth+160(FP), CX
 	DECQ    CX
 	JZ      walked
@@ -181,6 +192,48 @@ level:
 	JNZ     level
 
 walked:
+	MOVQ  120(SP), AX
+	CMPQ  AX, $0x01
+	JE    last
+	MOVQ  out_base+48(FP), AX
+	MOVQ  72(SP), CX
+	MOVQ  96(SP), DX
+	MOVSS (AX)(CX*4), X0
+	ADDSS (DX)(SI*4), X0
+	MOVSS X0, (AX)(CX*4)
+	MOVSS 4(AX)(CX*4), X0
+	ADDSS (DX)(DI*4), X0
+	MOVSS X0, 4(AX)(CX*4)
+	MOVSS 8(AX)(CX*4), X0
+	ADDSS (DX)(R8*4), X0
+	MOVSS X0, 8(AX)(CX*4)
+	MOVSS 12(AX)(CX*4), X0
+	ADDSS (DX)(R9*4), X0
+	MOVSS X0, 12(AX)(CX*4)
+	MOVSS 16(AX)(CX*4), X0
+	ADDSS (DX)(R10*4), X0
+	MOVSS X0, 16(AX)(CX*4)
+	MOVSS 20(AX)(CX*4), X0
+	ADDSS (DX)(R11*4), X0
+	MOVSS X0, 20(AX)(CX*4)
+	MOVSS 24(AX)(CX*4), X0
+	ADDSS (DX)(R12*4), X0
+	MOVSS X0, 24(AX)(CX*4)
+	MOVSS 28(AX)(CX*4), X0
+	ADDSS (DX)(R13*4), X0
+	MOVSS X0, 28(AX)(CX*4)
+	MOVSS 32(AX)(CX*4), X0
+	ADDSS (DX)(BX*4), X0
+	MOVSS X0, 32(AX)(CX*4)
+	ADDQ  128(SP), DX
+	MOVQ  DX, 96(SP)
+	MOVQ  112(SP), AX
+	ADDQ  136(SP), AX
+	MOVQ  AX, 112(SP)
+	DECQ  120(SP)
+	JMP   tree
+
+last:
 	MOVQ    SI, (SP)
 	MOVQ    DI, 8(SP)
 	MOVQ    R8, 16(SP)
@@ -332,7 +385,7 @@ kept:
 	SUBQ $0x09, R8
 	MOVQ R8, 88(SP)
 	JG   group
-	MOVQ DI, ret+168(FP)
+	MOVQ DI, ret+176(FP)
 	RET
 
 // func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)

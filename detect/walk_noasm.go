@@ -5,8 +5,8 @@ package detect
 import "github.com/facegate/facegate/preprocess"
 
 // treeStep is treeStepGeneric where there is no assembly.
-func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int {
-	return treeStepGeneric(centre, win, out, idx, probes, preds, thr, pix, depth)
+func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth, trees int) int {
+	return treeStepGeneric(centre, win, out, idx, probes, preds, thr, pix, depth, trees)
 }
 
 // locStage reports that it did not run the stage: regress walks the trees

@@ -36,37 +36,47 @@ func main() {
 // slower (on a Zen 5 EPYC).
 const stepW = 9
 
-// step9 runs one tree for windows in groups of stepW, each window's node in
-// a register, and then keeps the windows still above the tree's threshold,
-// as treeStepGeneric. Per window and level it loads the window's pointer
-// (kept on the stack), the node's two probe offsets with one 8-byte load
-// split in registers (two 4-byte loads were about 4% slower), and the two
-// pixels, the second as the operand of a CMPB whose borrow picks the child
-// (SBB), 4 loads and 8 instructions against 5 and 9 before. The first
-// level, whose node is 1 for every window, is walked when the pointers are
-// made.
+// step9 runs trees consecutive trees for windows in groups of stepW, each
+// window's node in a register, and then keeps the windows still above the
+// last tree's threshold, as treeStepGeneric. Per window and level it loads
+// the window's pointer (kept on the stack), the node's two probe offsets
+// with one 8-byte load split in registers (two 4-byte loads were about 4%
+// slower), and the two pixels, the second as the operand of a CMPB whose
+// borrow picks the child (SBB), 4 loads and 8 instructions against 5 and 9
+// before. The first level, whose node is 1 for every window, is walked
+// from the pointers. A tree before the last adds its leaves' predictions
+// to the scores in place and the group walks the next tree from the same
+// pointers: the trees of a stage of the cascade whose thresholds cannot
+// reject a window (see FaceCascade.ends) cost no pass over the windows.
 func step9() {
 	w := stepW
-	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int")
+	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int")
 	Pragma("noescape")
-	Doc("step9 is treeStepGeneric for n >= 1 windows and depth >= 1; centre, win",
-		fmt.Sprintf("and out have length n rounded up to a multiple of %d (the windows past n", w),
-		"are copies whose results are dropped); the caller has checked that",
-		"len(probes) >= 1<<depth, len(preds) >= 1<<depth, and that every probe of",
-		"every window is inside pix.")
-	loc := AllocLocal(w*8 + 4*8)
+	Doc("step9 is treeStepGeneric for n >= 1 windows, depth >= 1 and trees >= 1;",
+		fmt.Sprintf("centre, win and out have length n rounded up to a multiple of %d (the", w),
+		"windows past n are copies whose results are dropped, their scores",
+		"finite); the caller has checked that len(probes) >= trees<<depth,",
+		"len(preds) >= trees<<depth, and that every probe of every window is",
+		"inside pix.")
+	loc := AllocLocal(w*8 + 9*8)
 	ptr := func(j int) Mem { return loc.Offset(8 * j) }
 	kLoc, liveLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16), loc.Offset(8*w+24)
+	adj0Loc, tabLoc, tLoc, pStrLoc, tStrLoc := loc.Offset(8*w+32), loc.Offset(8*w+40), loc.Offset(8*w+48), loc.Offset(8*w+56), loc.Offset(8*w+64)
 
-	// adj + node*4 is the address of node's prediction (node >= 1<<depth).
+	// adj + node*4 is the address of node's prediction (node >= 1<<depth)
+	// in the first tree; each tree's predictions are 4<<depth bytes on,
+	// its probes 8<<depth.
 	{
 		adj, l := GP64(), GP64()
 		Load(Param("preds").Base(), adj)
 		Load(Param("depth"), RCX)
 		MOVL(U32(4), l.As32())
 		SHLQ(CL, l) // 4<<depth
+		MOVQ(l, pStrLoc)
 		SUBQ(l, adj)
-		MOVQ(adj, adjLoc)
+		MOVQ(adj, adj0Loc)
+		ADDQ(l, l)
+		MOVQ(l, tStrLoc)
 	}
 	{
 		z := GP64()
@@ -80,9 +90,7 @@ func step9() {
 	Label("group")
 	node := make([]GPVirtual, w)
 	{
-		// Every walk starts at node 1, whose probes (a1, b1) are the same
-		// for all: the first level is walked here, from each window's
-		// pointer, which is kept for the next levels.
+		// Each window's pointer (its centre in pix), kept for every tree.
 		cb, k := GP64(), GP64()
 		Load(Param("centre").Base(), cb)
 		MOVQ(kLoc, k)
@@ -93,7 +101,20 @@ func step9() {
 			ADDQ(pix, t)
 			MOVQ(t, ptr(j))
 		}
-		tab := Load(Param("probes").Base(), GP64())
+		tab, adj, tr := GP64(), GP64(), GP64()
+		Load(Param("probes").Base(), tab)
+		MOVQ(tab, tabLoc)
+		MOVQ(adj0Loc, adj)
+		MOVQ(adj, adjLoc)
+		Load(Param("trees"), tr)
+		MOVQ(tr, tLoc)
+	}
+	Label("tree")
+	{
+		// Every walk starts at node 1, whose probes (a1, b1) are the same
+		// for all.
+		tab := GP64()
+		MOVQ(tabLoc, tab)
 		a1, b1 := GP64(), GP64()
 		MOVQ(Mem{Base: tab, Disp: 8}, b1)
 		MOVLQSX(b1.As32(), a1)
@@ -108,7 +129,8 @@ func step9() {
 			SBBQ(Imm(0), node[j])
 		}
 	}
-	tab := Load(Param("probes").Base(), GP64())
+	tab := GP64()
+	MOVQ(tabLoc, tab)
 	lvl := Load(Param("depth"), GP64())
 	DECQ(lvl)
 	JZ(LabelRef("walked"))
@@ -129,6 +151,33 @@ func step9() {
 	DECQ(lvl)
 	JNZ(LabelRef("level"))
 	Label("walked")
+	{
+		// A tree before the last: add the leaves' predictions to the
+		// scores in place, and walk the next tree.
+		tr := GP64()
+		MOVQ(tLoc, tr)
+		CMPQ(tr, Imm(1))
+		JE(LabelRef("last"))
+		ob, k, adj := GP64(), GP64(), GP64()
+		Load(Param("out").Base(), ob)
+		MOVQ(kLoc, k)
+		MOVQ(adjLoc, adj)
+		for j := 0; j < w; j++ {
+			o := XMM()
+			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, o)
+			ADDSS(Mem{Base: adj, Index: node[j], Scale: 4}, o)
+			MOVSS(o, Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j})
+		}
+		ADDQ(pStrLoc, adj)
+		MOVQ(adj, adjLoc)
+		t2 := GP64()
+		MOVQ(tabLoc, t2)
+		ADDQ(tStrLoc, t2)
+		MOVQ(t2, tabLoc)
+		DECQ(tLoc)
+		JMP(LabelRef("tree"))
+	}
+	Label("last")
 
 	// The window pointers are spent: keep the nodes there instead.
 	for j := 0; j < w; j++ {

@@ -46,16 +46,24 @@ func TestScanEqualsPigo(t *testing.T) {
 				continue // pigo needs seconds there; the smaller images cover small sizes
 			}
 			t.Run(fmt.Sprintf("%s/%d-%d/%v/%v", name, sp.MinSize, sp.MaxSize, sp.ShiftFactor, sp.ScaleFactor), func(t *testing.T) {
-				want := pg.RunCascade(pigoParams(p, sp), 0)
-				got, err := sc.Scan(nil, p, sp)
-				if err != nil {
-					t.Fatal(err)
+				dets := pg.RunCascade(pigoParams(p, sp), 0)
+				want := toWindows(dets)
+				wantC := toWindows(pg.ClusterDetections(dets, 0.2)) // sorts dets
+				// With and without the first tree along the rows
+				// (firstTreeRow: first32, or firstGeneric without AVX2).
+				defer func(v bool) { leafRows = v }(leafRows)
+				for _, rows := range []bool{false, true} {
+					leafRows = rows
+					what := fmt.Sprintf("leafRows %v", rows)
+					got, err := sc.Scan(nil, p, sp)
+					if err != nil {
+						t.Fatal(err)
+					}
+					compareWindows(t, what+": raw", got, want)
+					gotC := sc.Cluster(nil, got, 0.2)
+					compareWindows(t, what+": clustered", gotC, wantC)
+					t.Logf("%s: %d windows, %d clusters", what, len(got), len(gotC))
 				}
-				compareWindows(t, "raw", got, toWindows(want))
-				wantC := toWindows(pg.ClusterDetections(want, 0.2))
-				gotC := sc.Cluster(nil, got, 0.2)
-				compareWindows(t, "clustered", gotC, wantC)
-				t.Logf("%d windows, %d clusters", len(got), len(gotC))
 			})
 		}
 	}

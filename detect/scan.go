@@ -72,6 +72,10 @@ type Scanner struct {
 	assigned []bool                // Cluster scratch
 	row      rowBatch              // Scan scratch: a batch of windows
 	rows     []int32               // Scan scratch: the rows of a batch
+	lut      [16]byte              // the first tree's verdicts (firstLUT), for firstTree
+	lutOK    bool                  // whether firstTree can serve the cascade
+	pat      []uint32              // Scan scratch: rowPattern's masks, for windows patStep apart
+	patStep  int
 }
 
 // rowBatch holds the windows of a batch of rows while the cascade runs over
@@ -101,6 +105,14 @@ func (b *rowBatch) reset(n int) {
 	clear(b.out)
 }
 
+// grow readies b for up to n windows, without numbering or clearing them.
+func (b *rowBatch) grow(n int) {
+	if cap(b.centre) < n+stepPad {
+		b.reset(n)
+	}
+	b.centre, b.win, b.out = b.centre[:n], b.win[:n], b.out[:n]
+}
+
 // stepPad is the spare capacity rowBatch keeps past its windows, enough
 // for treeStep to pad the last group of its kernel: up to stepWindows-1
 // copies of the last window (walk_asm.go checks it at compile time).
@@ -108,7 +120,9 @@ const stepPad = 8
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	return &Scanner{c: c, tables: map[tableKey][]uint64{}}
+	s := &Scanner{c: c, tables: map[tableKey][]uint64{}}
+	s.lut, s.lutOK = c.firstLUT()
+	return s
 }
 
 // tableKey names the offset table of one plane stride and window scale.
@@ -273,24 +287,44 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	c := s.c
 	b := &s.row
 	perRow := (c1-c0)/step + 1
-	b.reset(perRow * len(rowList))
-	for r, row := range rowList {
-		ctr := b.centre[r*perRow : (r+1)*perRow]
-		v, dv := row*int32(p.Stride)+int32(c0), int32(step)
-		for k := range ctr {
-			ctr[k] = v
-			v += dv
+	leaves := 1 << c.depth
+	first := 0 // the first tree left to walk
+	// Window number n of the batch is in row n/ws, column c0 + n%ws*cs.
+	ws, cs := perRow, step
+	if leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
+		// The first tree, which every window walks, along each row's
+		// positions (firstTreeRow), keeping the windows that pass it;
+		// they are numbered by position.
+		npos := c1 - c0 + 1
+		ws, cs = npos, 1
+		b.grow(perRow * len(rowList))
+		live := 0
+		for r, row := range rowList {
+			live = s.firstTreeRow(live, p, t[:leaves], int(row)*p.Stride+c0, npos, step, r*npos)
+		}
+		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
+		first = 1
+	} else {
+		b.reset(perRow * len(rowList))
+		for r, row := range rowList {
+			ctr := b.centre[r*perRow : (r+1)*perRow]
+			v, dv := row*int32(p.Stride)+int32(c0), int32(step)
+			for k := range ctr {
+				ctr[k] = v
+				v += dv
+			}
 		}
 	}
-	leaves := 1 << c.depth
 	// The trees of a stage (up to the next that can reject a window) are
 	// walked in one step.
-	first := 0
 	for _, e := range c.ends {
+		i := int(e)
+		if i < first {
+			continue
+		}
 		if len(b.centre) == 0 {
 			break
 		}
-		i := int(e)
 		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*first:leaves*(i+1)], c.preds[leaves*first:leaves*(i+1)], c.thresholds[i], p.Pix, c.depth, i+1-first)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
 		first = i + 1
@@ -299,9 +333,9 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	k := 0
 	for r, row := range rowList {
 		// Survivors keep their order: those of row r are next.
-		for ; k < len(b.win) && int(b.win[k])/perRow == r; k++ {
+		for ; k < len(b.win) && int(b.win[k])/ws == r; k++ {
 			if q := b.out[k] - last; q > 0 {
-				col := c0 + int(b.win[k])%perRow*step
+				col := c0 + int(b.win[k])%ws*cs
 				dst = append(dst, Window{int(row), col, scale, q})
 			}
 		}
@@ -310,6 +344,113 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 		}
 	}
 	return dst, rowEnd
+}
+
+// leafDepth is the tree depth of firstTree's kernel (first32), pigo's
+// facefinder's; leafMaxStep is the largest window step at which a scale's
+// first tree is walked along the rows' positions (firstTreeRow) rather
+// than window by window: at a step of s, s positions are walked for each
+// window.
+const (
+	leafDepth   = 6
+	leafMaxStep = 3
+)
+
+// firstLUT returns the verdicts of the first tree's leaves on a window
+// that starts at score 0, for first32: bit v>>4 of lut[v&15] is set when
+// leaf v's score, 0 plus its prediction, is above the tree's threshold.
+// ok is false where first32 cannot serve c: trees of another depth than
+// leafDepth, or a first tree whose threshold is not applied (ends[0] > 0).
+func (c *FaceCascade) firstLUT() (lut [16]byte, ok bool) {
+	if c.depth != leafDepth || c.ends[0] != 0 {
+		return lut, false
+	}
+	var zero float32
+	for v, p := range c.preds[:1<<leafDepth] {
+		if zero+p > c.thresholds[0] {
+			lut[v&15] |= 1 << (v >> 4)
+		}
+	}
+	return lut, true
+}
+
+// rowPattern returns, for a run of n positions (a multiple of 32) of
+// which every step-th from the first is a window, the windows of each 32
+// positions as a bit mask, in a slice the Scanner reuses.
+func (s *Scanner) rowPattern(n, step int) []uint32 {
+	if s.patStep == step && len(s.pat) >= n/32 {
+		return s.pat[:n/32]
+	}
+	s.pat = s.pat[:0]
+	for b := 0; b < n; b += 32 {
+		var m uint32
+		for i := range 32 {
+			if (b+i)%step == 0 {
+				m |= 1 << i
+			}
+		}
+		s.pat = append(s.pat, m)
+	}
+	s.patStep = step
+	return s.pat
+}
+
+// firstTreeRow walks the first tree (its probes) for the windows of one
+// row, npos positions from base (its first window's centre), every step,
+// and appends those that pass it at slot live of s.row, in order: their
+// centres, their numbers (winBase plus their position in the run) and
+// their scores (0 plus their leaf's prediction). firstTree walks the
+// positions, 32 at a time; the windows past the last whole 32 are walked
+// one by one. It returns the new live.
+func (s *Scanner) firstTreeRow(live int, p preprocess.Plane, probes []uint64, base, npos, step, winBase int) int {
+	c := s.c
+	nv := npos &^ 31
+	b := &s.row
+	if nv > 0 {
+		live = firstTree(b.centre, b.win, b.out, live, p.Pix, base, nv, winBase, probes, c.preds, &s.lut, s.rowPattern(nv, step))
+	}
+	leaves := 1 << c.depth
+	preds := c.preds[:leaves]
+	thr := c.thresholds[0]
+	centre, win, out := b.centre, b.win, b.out // room for every window of the batch
+	var zero float32                           // the scores start at 0: 0 + pred, as treeStepGeneric adds
+	var ctr, idx [1]int32
+	for pos := (nv + step - 1) / step * step; pos < npos; pos += step {
+		ctr[0] = int32(base + pos)
+		treeLevelsGeneric(idx[:], ctr[:], probes, p.Pix, c.depth)
+		o := zero + preds[idx[0]&int32(leaves-1)]
+		centre[live], win[live], out[live] = ctr[0], int32(winBase+pos), o
+		live += b2i(o > thr)
+	}
+	return live
+}
+
+// firstGeneric is first32's twin: it walks the first tree (probes, preds
+// and lut: see firstLUT) of depth leafDepth for the positions i < n (a
+// multiple of 32) that pat marks (bit i%32 of pat[i/32]), the windows
+// centred at pix[base+i], and writes those whose leaf passes at slot live
+// of centre, win and out, in order: base+i, winBase+i, and 0 plus the
+// leaf's prediction. It returns the new live. Every probe of every
+// position must be inside pix.
+func firstGeneric(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
+	var ctr, idx [32]int32
+	var zero float32
+	for blk := 0; blk < n/32; blk++ {
+		m := pat[blk]
+		for j := range ctr {
+			ctr[j] = int32(base + 32*blk + j)
+		}
+		treeLevelsGeneric(idx[:], ctr[:], probes, pix, leafDepth)
+		for j := range 32 {
+			v := idx[j] - 1<<leafDepth
+			if m>>j&1 == 0 || lut[v&15]>>(v>>4)&1 == 0 {
+				continue
+			}
+			centre[live], win[live], out[live] = ctr[j], int32(winBase+32*blk+j), zero+preds[v]
+			live++
+		}
+	}
+	return live
 }
 
 // treeStepGeneric runs trees consecutive trees (probes and preds hold

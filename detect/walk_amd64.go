@@ -14,6 +14,14 @@ package detect
 //go:noescape
 func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
 
+// first32 is firstGeneric for n >= 32, a multiple of 32: len(pat) >= n/32,
+// centre, win and out have room for live plus the windows pat marks, and
+// the caller has checked len(probes) >= 64, len(preds) >= 64, and that
+// every probe of every position is inside pix.
+//
+//go:noescape
+func first32(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+
 // locStage8 is one stage of regress's tree loop (walkInside and the sums
 // of the leaves' offsets into dr and dc, which it adds to) with AVX2, for
 // n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last

@@ -3,6 +3,8 @@
 package detect
 
 import (
+	"math/bits"
+
 	"github.com/facegate/facegate/preprocess"
 	"github.com/klauspost/cpuid/v2"
 )
@@ -31,6 +33,23 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 		centre[k], out[k] = centre[n-1], 0
 	}
 	return step9(centre, win, out, n, probes, preds, thr, pix, depth, trees)
+}
+
+// leafRows is whether scans walk the first tree along the rows
+// (firstTreeRow) where they can; tests switch it.
+var leafRows = cpuid.CPU.Supports(cpuid.AVX2)
+
+// firstTree is firstGeneric, run by first32 when the CPU has AVX2.
+func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
+	windows := 0
+	for _, m := range pat[:n/32] {
+		windows += bits.OnesCount32(m)
+	}
+	if !cpuid.CPU.Supports(cpuid.AVX2) || n < 32 || n%32 != 0 || len(probes) < 1<<leafDepth || len(preds) < 1<<leafDepth ||
+		live+windows > len(centre) || live+windows > len(win) || live+windows > len(out) {
+		return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
+	}
+	return first32(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 }
 
 // stepWindows is the number of windows step9 walks at once (stepW in the

@@ -9,6 +9,16 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 	return treeStepGeneric(centre, win, out, idx, probes, preds, thr, pix, depth, trees)
 }
 
+// leafRows is whether scans walk the first tree along the rows
+// (firstTreeRow): not by default without assembly, where it is
+// firstGeneric; tests switch it.
+var leafRows = false
+
+// firstTree is firstGeneric where there is no assembly.
+func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
+	return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
+}
+
 // locStage reports that it did not run the stage: regress walks the trees
 // in Go (walkInside) where there is no assembly.
 func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees int, flip bool, s *locScratch, n int) bool {

@@ -257,3 +257,88 @@ func TestTreeStepDepths(t *testing.T) {
 		}
 	}
 }
+
+// TestFirstTreeTwins checks the first tree along a row (firstTree: first32
+// on amd64 with AVX2) against firstGeneric: on random and real planes, at
+// scales whose windows are 1 to 3 positions apart and random patterns of
+// windows, runs of 32 to 320 positions, from a slot after earlier
+// survivors; and firstTreeRow, whose odd tails are walked one by one,
+// against treeStepGeneric on the row's windows.
+func TestFirstTreeTwins(t *testing.T) {
+	s := NewScanner(mustCascades(t).Face)
+	if !s.lutOK {
+		t.Fatalf("the face cascade has no first-tree table (depth %d, first end %d)", s.c.depth, s.c.ends[0])
+	}
+	rng := rand.New(rand.NewPCG(13, 17))
+	random := preprocess.GrayPlane(make([]byte, 431*211), 431, 419, 211) // stride > width
+	for k := range random.Pix {
+		random.Pix[k] = byte(rng.Uint32())
+	}
+	real := testLuma(t, "faces/pigo-sample.jpg")
+	leaves := 1 << s.c.depth
+	for _, pc := range []struct {
+		name string
+		p    preprocess.Plane
+	}{{"random", random}, {"real", real}} {
+		p := pc.p
+		for trial := range 60 {
+			scale := 20 + rng.IntN(min(p.Width, p.Height)/3)
+			off := scale/2 + 1
+			npos := p.Width - 2*off + 1
+			n := min(npos&^31, 32*(1+rng.IntN(10)))
+			if n < 32 {
+				continue
+			}
+			row := off + rng.IntN(p.Height-2*off+1)
+			c0 := off + rng.IntN(npos-n+1)
+			base := row*p.Stride + c0
+			pat := make([]uint32, n/32)
+			step := 1 + trial%4
+			for b := range pat {
+				if step == 4 {
+					pat[b] = rng.Uint32() // any pattern
+					continue
+				}
+				for i := range 32 {
+					if (32*b+i)%step == 0 {
+						pat[b] |= 1 << i
+					}
+				}
+			}
+			probes := s.table(p.Stride, scale)[:leaves]
+			live := rng.IntN(5)
+			mk := func() stepCase {
+				return stepCase{make([]int32, live+n), make([]int32, live+n), make([]float32, live+n)}
+			}
+			a, g := mk(), mk()
+			winBase := rng.IntN(1000)
+			la := firstTree(a.centre, a.win, a.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+			lg := firstGeneric(g.centre, g.win, g.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+			if la != lg {
+				t.Fatalf("%s: scale %d, %d positions: firstTree kept %d, firstGeneric %d", pc.name, scale, n, la, lg)
+			}
+			for k := range lg {
+				if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
+					t.Fatalf("%s: scale %d, kept window %d: firstTree (%d, %d, %v), firstGeneric (%d, %d, %v)",
+						pc.name, scale, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+				}
+			}
+
+			// firstTreeRow over the whole row (an odd tail past the last
+			// 32 positions) against the first tree window by window.
+			step = 1 + trial%3
+			perRow := (npos-1)/step + 1
+			s.row.grow(perRow)
+			got := s.firstTreeRow(0, p, probes, row*p.Stride+off, npos, step, 0)
+			w := stepCase{make([]int32, perRow, perRow+stepPad), make([]int32, perRow, perRow+stepPad), make([]float32, perRow, perRow+stepPad)}
+			for k := range perRow {
+				w.centre[k], w.win[k] = int32(row*p.Stride+off+k*step), int32(k*step)
+			}
+			idx := make([]int32, perRow)
+			want := treeStepGeneric(w.centre, w.win, w.out, idx, probes, s.c.preds[:leaves], s.c.thresholds[0], p.Pix, s.c.depth, 1)
+			if got != want || !slices.Equal(s.row.centre[:got], w.centre[:want]) || !slices.Equal(s.row.win[:got], w.win[:want]) || !slices.Equal(s.row.out[:got], w.out[:want]) {
+				t.Fatalf("%s: scale %d, step %d, %d positions: firstTreeRow kept %d, the first tree %d", pc.name, scale, step, npos, got, want)
+			}
+		}
+	}
+}

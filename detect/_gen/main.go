@@ -24,6 +24,7 @@ import (
 func main() {
 	ConstraintExpr("!purego,!noasm")
 	step9()
+	first32()
 	locStage8()
 	locStage8L()
 	Generate()
@@ -224,6 +225,164 @@ func step9() {
 		JG(LabelRef("group"))
 		Store(live, ReturnIndex(0))
 	}
+	RET()
+}
+
+// leafDepth is the tree depth first32 walks (pigo's facefinder's).
+const leafDepth = 6
+
+// first32 walks the first tree of the cascade, of depth leafDepth, for
+// every position of a run of a row, 32 positions to a register (AVX2):
+// all 63 nodes are compared for every position (an unaligned load, a max
+// with the other pixel loaded and a compare: p1 <= p2 where
+// max(p1, p2) == p2), and each level's branch is picked from its nodes'
+// results by a tree of blends on the branches above (2^(l-1) - 1 blends at
+// level l, 57 in all). The leaves' bits build up as acc = 2*acc - branch.
+// Whether a leaf passes the tree is two table lookups (VPSHUFB) into a
+// byte table of the 64 leaves' verdicts; the positions that are windows
+// and pass are a bit mask, and only they are written out, one by one.
+// Where the windows of a scale are 2 or 3 pixels apart the run's
+// positions cost fewer instructions than the scalar walk of its windows.
+func first32() {
+	TEXT("first32", NOSPLIT, "func(centre, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int")
+	Pragma("noescape")
+	Doc("first32 is firstGeneric for n >= 32, a multiple of 32: len(pat) >= n/32,",
+		"centre, win and out have room for live plus the windows pat marks, and",
+		"the caller has checked len(probes) >= 64, len(preds) >= 64, and that",
+		"every probe of every position is inside pix.")
+	leafLoc := AllocLocal(32)
+	loc := AllocLocal(8 * 3)
+	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
+	{
+		cnt := Load(Param("n"), GP64())
+		SHRQ(Imm(5), cnt)
+		MOVQ(cnt, cntLoc)
+		live := Load(Param("live"), GP64())
+		MOVQ(live, liveLoc)
+		z := GP64()
+		XORQ(z, z)
+		MOVQ(z, posLoc)
+	}
+
+	Label("block")
+	p, tab := GP64(), GP64()
+	{
+		Load(Param("pix").Base(), p)
+		bs, pos := GP64(), GP64()
+		Load(Param("base"), bs)
+		MOVQ(posLoc, pos)
+		ADDQ(bs, p)
+		ADDQ(pos, p)
+		Load(Param("probes").Base(), tab)
+	}
+	// cmp returns node n's comparison for the 32 positions: 0xff where
+	// the pixel at a is not brighter than the one at b.
+	cmp := func(n int) VecVirtual {
+		a, b := GP64(), GP64()
+		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
+		MOVLQSX(b.As32(), a)
+		SARQ(Imm(32), b)
+		pb, mx := YMM(), YMM()
+		VMOVDQU(Mem{Base: p, Index: b, Scale: 1}, pb)
+		VPMAXUB(Mem{Base: p, Index: a, Scale: 1}, pb, mx)
+		VPCMPEQB(pb, mx, mx)
+		return mx
+	}
+	s := make([]VecVirtual, leafDepth+1) // s[l]: the branch taken at level l
+	s[1] = cmp(1)
+	for l := 2; l <= leafDepth; l++ {
+		// The nodes of level l in order, reduced pairwise: a block of 2^h
+		// nodes shares the branches above level l-h, and two blocks are
+		// merged by the branch at level l-1-h.
+		type blk struct {
+			v VecVirtual
+			h int
+		}
+		var stack []blk
+		for j := 0; j < 1<<(l-1); j++ {
+			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
+			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
+				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
+				m := YMM()
+				VPBLENDVB(s[l-1-lo.h], hi.v, lo.v, m)
+				stack = append(stack[:len(stack)-2], blk{m, lo.h + 1})
+			}
+		}
+		s[l] = stack[0].v
+	}
+	// The leaf's bits from the branches (0xff is -1): acc = 2*acc - s[l].
+	acc := YMM()
+	VPXOR(acc, acc, acc)
+	for l := 1; l <= leafDepth; l++ {
+		VPADDB(acc, acc, acc)
+		VPSUBB(s[l], acc, acc)
+	}
+	VMOVDQU(acc, leafLoc)
+	// The verdict of leaf v (< 64) is bit v>>4 of lut[v&15].
+	m := GP64()
+	{
+		lp := Load(Param("lut"), GP64())
+		lut, hi, bits, x, c0f := YMM(), YMM(), YMM(), YMM(), YMM()
+		VBROADCASTI128(Mem{Base: lp}, lut)
+		VPSHUFB(acc, lut, x) // lut[v&15]: v < 64 has bit 7 clear
+		t := GP64()
+		MOVL(U32(0x0f0f0f0f), t.As32())
+		MOVQ(t, hi.AsX())
+		VPBROADCASTD(hi.AsX(), c0f)
+		VPSRLW(Imm(4), acc, hi)
+		VPAND(c0f, hi, hi)
+		MOVQ(U64(0x0000000008040201), t)
+		MOVQ(t, bits.AsX())
+		VPBROADCASTQ(bits.AsX(), bits)
+		VPSHUFB(hi, bits, bits) // 1 << (v>>4)
+		VPAND(bits, x, x)
+		VPCMPEQB(bits, x, x)
+		VPMOVMSKB(x, m.As32())
+		pt, blk := GP64(), GP64()
+		Load(Param("pat").Base(), pt)
+		MOVQ(posLoc, blk)
+		SHRQ(Imm(5), blk)
+		ANDL(Mem{Base: pt, Index: blk, Scale: 4}, m.As32())
+	}
+	JZ(LabelRef("next"))
+	{
+		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		Load(Param("centre").Base(), cb)
+		Load(Param("win").Base(), wb)
+		Load(Param("out").Base(), ob)
+		Load(Param("preds").Base(), pr)
+		MOVQ(liveLoc, live)
+		MOVQ(posLoc, pos)
+		Load(Param("base"), bs)
+		Load(Param("winBase"), wbs)
+		ADDQ(pos, bs)
+		ADDQ(pos, wbs)
+		Label("window")
+		i, lf, c := GP64(), GP64(), GP64()
+		o := XMM()
+		TZCNTL(m.As32(), i.As32())
+		BLSRL(m.As32(), m.As32())
+		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
+		XORPS(o, o)
+		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
+		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
+		LEAQ(Mem{Base: bs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: cb, Index: live, Scale: 4})
+		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
+		INCQ(live)
+		TESTL(m.As32(), m.As32())
+		JNZ(LabelRef("window"))
+		MOVQ(live, liveLoc)
+	}
+	Label("next")
+	ADDQ(Imm(32), posLoc)
+	DECQ(cntLoc)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(liveLoc, r)
+	Store(r, ReturnIndex(0))
 	RET()
 }
 

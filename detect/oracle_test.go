@@ -49,12 +49,13 @@ func TestScanEqualsPigo(t *testing.T) {
 				dets := pg.RunCascade(pigoParams(p, sp), 0)
 				want := toWindows(dets)
 				wantC := toWindows(pg.ClusterDetections(dets, 0.2)) // sorts dets
-				// With and without the first tree along the rows
-				// (firstTreeRow: first32, or firstGeneric without AVX2).
-				defer func(v bool) { leafRows = v }(leafRows)
-				for _, rows := range []bool{false, true} {
-					leafRows = rows
-					what := fmt.Sprintf("leafRows %v", rows)
+				// Without and with the first tree along the rows
+				// (firstTreeRow), by each kernel the CPU can run
+				// (first64, first32, firstGeneric).
+				defer func(v bool, k int) { leafRows, firstKernel = v, k }(leafRows, firstKernel)
+				for _, kern := range append([]int{-1}, firstKernels()...) {
+					leafRows, firstKernel = kern >= 0, max(kern, 0)
+					what := fmt.Sprintf("first-tree kernel %d", kern)
 					got, err := sc.Scan(nil, p, sp)
 					if err != nil {
 						t.Fatal(err)

@@ -67,14 +67,14 @@ func nextScale(scale int, factor float64) int {
 // concurrent use.
 type Scanner struct {
 	c        *FaceCascade
-	tables   map[tableKey][]uint64 // per tree, per node, the two pixels it compares (offsets a, b; see probePair)
-	tabs     [][]uint64            // Scan scratch: the tables of one scan's scales
-	assigned []bool                // Cluster scratch
-	row      rowBatch              // Scan scratch: a batch of windows
-	rows     []int32               // Scan scratch: the rows of a batch
-	lut      [16]byte              // the first tree's verdicts (firstLUT), for firstTree
-	lutOK    bool                  // whether firstTree can serve the cascade
-	pat      []uint32              // Scan scratch: rowPattern's masks, for windows patStep apart
+	tables   map[tableKey]*probeTable // per stride and scale, the offsets of the probes
+	tabs     []*probeTable            // Scan scratch: the tables of one scan's scales
+	assigned []bool                   // Cluster scratch
+	row      rowBatch                 // Scan scratch: a batch of windows
+	rows     []int32                  // Scan scratch: the rows of a batch
+	lut      [16]byte                 // the first tree's verdicts (firstLUT), for firstTree
+	lutOK    bool                     // whether firstTree can serve the cascade
+	pat      []uint32                 // Scan scratch: rowPattern's masks, for windows patStep apart
 	patStep  int
 }
 
@@ -120,7 +120,7 @@ const stepPad = 8
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	s := &Scanner{c: c, tables: map[tableKey][]uint64{}}
+	s := &Scanner{c: c, tables: map[tableKey]*probeTable{}}
 	s.lut, s.lutOK = c.firstLUT()
 	return s
 }
@@ -137,29 +137,65 @@ const maxTables = 64
 // loads them at once: a in the low half, b in the high half.
 func probePair(a, b int32) uint64 { return uint64(uint32(a)) | uint64(uint32(b))<<32 }
 
-// table returns the offsets for windows of the given scale on planes of the
-// given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
-// probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
-// r*stride + c.
-func (s *Scanner) table(stride, scale int) []uint64 {
+// probeTable holds the offsets for windows of one scale on planes of one
+// stride: per tree, per node, the two pixels it compares (offsets a, b;
+// see probePair). The trees are filled on first use, in order (upTo): a
+// table is 240 KB for facefinder, and the deep trees of many scales are
+// walked by few windows or none, so a scan's first frame writes (and the
+// system maps) only the part it uses.
+type probeTable struct {
+	t              []uint64
+	trees          int // the trees filled
+	rowOff, colOff [256]int32
+}
+
+// table returns the probe table for windows of the given scale on planes of
+// the given stride, filled up to the trees already used. (256*r +
+// code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's probe at code
+// (dr, dc) of a window at (r, c) is at a fixed offset from r*stride + c.
+func (s *Scanner) table(stride, scale int) *probeTable {
 	key := tableKey{stride, scale}
-	if t, ok := s.tables[key]; ok {
-		return t
+	if pt, ok := s.tables[key]; ok {
+		return pt
 	}
 	if len(s.tables) >= maxTables {
 		clear(s.tables)
 	}
-	c := s.c
+	pt := &probeTable{t: make([]uint64, s.c.trees<<s.c.depth)}
+	// The row and column offsets of each code (as a byte) at this scale:
+	// an entry is then two lookups and an add per probe.
+	for v := range 256 {
+		d := (int(int8(v)) * scale) >> 8
+		pt.rowOff[v], pt.colOff[v] = int32(d*stride), int32(d)
+	}
+	s.tables[key] = pt
+	return pt
+}
+
+// upTo fills the table's first trees trees (of c, the cascade it was made
+// for) if they are not yet, and returns the table. A table in use by
+// more than one goroutine must have been filled before.
+func (pt *probeTable) upTo(c *FaceCascade, trees int) []uint64 {
+	if trees <= pt.trees {
+		return pt.t
+	}
 	leaves := 1 << c.depth
-	t := make([]uint64, leaves*c.trees)
+	t := pt.t[pt.trees*leaves : trees*leaves]
+	codes := c.codes[4*pt.trees*leaves : 4*trees*leaves]
 	for i := range t {
-		code := c.codes[4*i : 4*i+4]
-		a := int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
-		b := int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
+		code := codes[4*i : 4*i+4 : 4*i+4]
+		a := pt.rowOff[uint8(code[0])] + pt.colOff[uint8(code[1])]
+		b := pt.rowOff[uint8(code[2])] + pt.colOff[uint8(code[3])]
 		t[i] = probePair(a, b)
 	}
-	s.tables[key] = t
-	return t
+	pt.trees = trees
+	return pt.t
+}
+
+// fullTable returns the whole probe table for windows of the given scale
+// on planes of the given stride.
+func (s *Scanner) fullTable(stride, scale int) []uint64 {
+	return s.table(stride, scale).upTo(s.c, s.c.trees)
 }
 
 // Scan slides the window over p (one channel) at every scale and position of
@@ -180,7 +216,7 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	if sp.Angle > 0 {
 		return s.scanRotated(dst, p, &sp), nil
 	}
-	tabs := s.scanTables(p, &sp)
+	tabs := s.scanTables(p, &sp, false)
 	dst, _ = s.scanUpright(dst, p, &sp, tabs, -1, nil)
 	return dst, nil
 }
@@ -206,15 +242,20 @@ func (s *Scanner) scanRotated(dst []Window, p preprocess.Plane, sp *ScanParams) 
 }
 
 // scanTables returns the offset tables of the scales an upright scan of p
-// visits, in order, in a slice the Scanner reuses.
-func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]uint64 {
+// visits, in order, in a slice the Scanner reuses; filled, with full, so
+// that two goroutines may share them.
+func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams, full bool) []*probeTable {
 	s.tabs = s.tabs[:0]
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
 		offset := scale/2 + 1
 		if scale < sp.SkipBelow || p.Height-offset < offset || p.Width-offset < offset {
 			continue
 		}
-		s.tabs = append(s.tabs, s.table(p.Stride, scale))
+		pt := s.table(p.Stride, scale)
+		if full {
+			pt.upTo(s.c, s.c.trees)
+		}
+		s.tabs = append(s.tabs, pt)
 	}
 	return s.tabs
 }
@@ -223,7 +264,7 @@ func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]uint64 {
 // (scanTables'), appending accepted windows to dst in pigo's order. With
 // parity 0 or 1 it scans only the rows of that parity (numbering each
 // scale's rows from 0), and appends len(dst) after each row to rowEnd.
-func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs [][]uint64, parity int, rowEnd []int32) ([]Window, []int32) {
+func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs []*probeTable, parity int, rowEnd []int32) ([]Window, []int32) {
 	rows, cols := p.Height, p.Width
 	si := 0
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
@@ -232,7 +273,7 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 		if scale < sp.SkipBelow || rows-offset < offset || cols-offset < offset {
 			continue
 		}
-		t := tabs[si]
+		pt := tabs[si]
 		si++
 		// Rows are classified in batches of about batchWindows windows:
 		// the deep trees, which few windows of a row reach, then still
@@ -254,12 +295,12 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 			}
 			s.rows = append(s.rows, int32(row))
 			if len(s.rows) == chunk {
-				dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
+				dst, rowEnd = s.scanRows(dst, p, pt, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
 				s.rows = s.rows[:0]
 			}
 		}
 		if len(s.rows) > 0 {
-			dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
+			dst, rowEnd = s.scanRows(dst, p, pt, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
 		}
 	}
 	return dst, rowEnd
@@ -283,7 +324,7 @@ const batchWindows = 32768
 // same order as pigo's classifyRegion, and windows are appended in pigo's
 // order (row, then column). With ends, it appends len(dst) after each
 // row's windows to rowEnd.
-func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
+func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
 	c := s.c
 	b := &s.row
 	perRow := (c1-c0)/step + 1
@@ -299,6 +340,7 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 		ws, cs = npos, 1
 		b.grow(perRow * len(rowList))
 		live := 0
+		t := pt.upTo(c, 1)
 		for r, row := range rowList {
 			live = s.firstTreeRow(live, p, t[:leaves], int(row)*p.Stride+c0, npos, step, r*npos)
 		}
@@ -325,6 +367,7 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 		if len(b.centre) == 0 {
 			break
 		}
+		t := pt.upTo(c, i+1)
 		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*first:leaves*(i+1)], c.preds[leaves*first:leaves*(i+1)], c.thresholds[i], p.Pix, c.depth, i+1-first)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
 		first = i + 1

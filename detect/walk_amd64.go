@@ -22,6 +22,14 @@ func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, p
 //go:noescape
 func first32(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
 
+// first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)
+// >= n/32, centre, win and out have room for live plus the windows pat
+// marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,
+// and that every probe of every position is inside pix.
+//
+//go:noescape
+func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+
 // locStage8 is one stage of regress's tree loop (walkInside and the sums
 // of the leaves' offsets into dr and dc, which it adds to) with AVX2, for
 // n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last

@@ -911,6 +911,526 @@ next:
 	MOVQ AX, ret+208(FP)
 	RET
 
+// func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+// Requires: AVX, AVX512BW, AVX512F, BMI, SSE
+TEXT ·first64(SB), NOSPLIT, $88-216
+	MOVQ n+112(FP), AX
+	SHRQ $0x06, AX
+	MOVQ AX, 64(SP)
+	MOVQ live+72(FP), AX
+	MOVQ AX, 72(SP)
+	XORQ AX, AX
+	MOVQ AX, 80(SP)
+
+block:
+	MOVQ            pix_base+80(FP), AX
+	MOVQ            base+104(FP), CX
+	MOVQ            80(SP), DX
+	ADDQ            CX, AX
+	ADDQ            DX, AX
+	MOVQ            probes_base+128(FP), CX
+	MOVQ            8(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z0
+	VPCMPUB         $0x05, (AX)(DX*1), Z0, K1
+	VPMOVM2B        K1, Z0
+	MOVQ            16(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z2
+	VPCMPUB         $0x05, (AX)(DX*1), Z2, K1
+	VPMOVM2B        K1, Z2
+	MOVQ            24(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z3
+	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
+	VPMOVM2B        K1, Z3
+	VPTERNLOGD      $0xd8, Z0, Z3, Z2
+	MOVQ            32(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z3
+	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
+	VPMOVM2B        K1, Z3
+	MOVQ            40(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	VPTERNLOGD      $0xd8, Z2, Z4, Z3
+	MOVQ            48(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	MOVQ            56(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	VPTERNLOGD      $0xd8, Z2, Z5, Z4
+	VPTERNLOGD      $0xd8, Z0, Z4, Z3
+	MOVQ            64(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	MOVQ            72(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	VPTERNLOGD      $0xd8, Z3, Z5, Z4
+	MOVQ            80(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            88(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	VPTERNLOGD      $0xd8, Z2, Z5, Z4
+	MOVQ            96(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            104(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	MOVQ            112(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            120(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	VPTERNLOGD      $0xd8, Z2, Z6, Z5
+	VPTERNLOGD      $0xd8, Z0, Z5, Z4
+	MOVQ            128(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            136(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z4, Z6, Z5
+	MOVQ            144(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            152(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	MOVQ            160(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            168(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            176(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            184(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	VPTERNLOGD      $0xd8, Z2, Z6, Z5
+	MOVQ            192(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            200(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            208(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            216(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	MOVQ            224(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            232(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            240(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            248(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	VPTERNLOGD      $0xd8, Z2, Z7, Z6
+	VPTERNLOGD      $0xd8, Z0, Z6, Z5
+	MOVQ            256(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            264(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z5, Z7, Z6
+	MOVQ            272(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            280(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            288(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            296(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            304(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            312(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	MOVQ            320(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            328(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            336(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            344(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            352(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            360(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            368(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            376(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	VPTERNLOGD      $0xd8, Z2, Z7, Z6
+	MOVQ            384(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            392(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            400(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            408(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            416(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            424(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            432(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            440(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	MOVQ            448(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            456(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            464(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            472(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	MOVQ            480(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            488(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	MOVQ            496(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	MOVQ            504(CX), DX
+	MOVLQSX         DX, CX
+	SARQ            $0x20, DX
+	VMOVDQU64       (AX)(DX*1), Z11
+	VPCMPUB         $0x05, (AX)(CX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z5, Z11, Z10
+	VPTERNLOGD      $0xd8, Z4, Z10, Z9
+	VPTERNLOGD      $0xd8, Z3, Z9, Z8
+	VPTERNLOGD      $0xd8, Z2, Z8, Z7
+	VPTERNLOGD      $0xd8, Z0, Z7, Z6
+	VPXORD          Z1, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z0, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z2, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z3, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z4, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z5, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z6, Z1, Z1
+	VMOVDQU64       Z1, (SP)
+	MOVQ            lut+176(FP), AX
+	VBROADCASTI32X4 (AX), Z0
+	VPSHUFB         Z1, Z0, Z3
+	MOVL            $0x0f0f0f0f, AX
+	VPBROADCASTD    AX, Z2
+	VPSRLW          $0x04, Z1, Z0
+	VPANDD          Z2, Z0, Z0
+	MOVQ            $0x0000000008040201, AX
+	VPBROADCASTQ    AX, Z2
+	VPSHUFB         Z0, Z2, Z2
+	VPTESTMB        Z3, Z2, K1
+	KMOVQ           K1, AX
+	MOVQ            pat_base+184(FP), CX
+	MOVQ            80(SP), DX
+	SHRQ            $0x05, DX
+	ANDQ            (CX)(DX*4), AX
+	JZ              next
+	MOVQ            centre_base+0(FP), CX
+	MOVQ            win_base+24(FP), DX
+	MOVQ            out_base+48(FP), BX
+	MOVQ            preds_base+152(FP), SI
+	MOVQ            72(SP), DI
+	MOVQ            80(SP), R8
+	MOVQ            base+104(FP), R9
+	MOVQ            winBase+120(FP), R10
+	ADDQ            R8, R9
+	ADDQ            R8, R10
+
+window:
+	TZCNTQ  AX, R8
+	BLSRQ   AX, AX
+	MOVBLZX (SP)(R8*1), R11
+	XORPS   X0, X0
+	ADDSS   (SI)(R11*4), X0
+	MOVSS   X0, (BX)(DI*4)
+	LEAQ    (R9)(R8*1), R11
+	MOVL    R11, (CX)(DI*4)
+	LEAQ    (R10)(R8*1), R11
+	MOVL    R11, (DX)(DI*4)
+	INCQ    DI
+	TESTQ   AX, AX
+	JNZ     window
+	MOVQ    DI, 72(SP)
+
+next:
+	ADDQ $0x40, 80(SP)
+	DECQ 64(SP)
+	JNZ  block
+	VZEROUPPER
+	MOVQ 72(SP), AX
+	MOVQ AX, ret+208(FP)
+	RET
+
 // func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
 // Requires: AVX, AVX2, MMX+, SSE2
 TEXT ·locStage8(SB), NOSPLIT, $32-256

@@ -37,17 +37,49 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 
 // leafRows is whether scans walk the first tree along the rows
 // (firstTreeRow) where they can; tests switch it.
-var leafRows = cpuid.CPU.Supports(cpuid.AVX2)
+var leafRows = firstKernel != firstGo
 
-// firstTree is firstGeneric, run by first32 when the CPU has AVX2.
+// The kernels firstTree can run: none (firstGeneric), first32 (AVX2) and
+// first64 (AVX-512 F and BW, with first32 for a last 32 positions). The
+// results are the same.
+const (
+	firstGo = iota
+	firstAVX2
+	firstAVX512
+)
+
+// firstKernel is the kernel firstTree runs, the best the CPU has (tests
+// set it to each in turn).
+var firstKernel = firstKernels()[0]
+
+// firstKernels are the kernels this CPU can run, the best first.
+func firstKernels() []int {
+	switch {
+	case cpuid.CPU.Supports(cpuid.AVX2, cpuid.AVX512F, cpuid.AVX512BW):
+		return []int{firstAVX512, firstAVX2, firstGo}
+	case cpuid.CPU.Supports(cpuid.AVX2):
+		return []int{firstAVX2, firstGo}
+	}
+	return []int{firstGo}
+}
+
+// firstTree is firstGeneric, run by first64 or first32 (firstKernel).
 func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
 	windows := 0
 	for _, m := range pat[:n/32] {
 		windows += bits.OnesCount32(m)
 	}
-	if !cpuid.CPU.Supports(cpuid.AVX2) || n < 32 || n%32 != 0 || len(probes) < 1<<leafDepth || len(preds) < 1<<leafDepth ||
+	if firstKernel == firstGo || n < 32 || n%32 != 0 || len(probes) < 1<<leafDepth || len(preds) < 1<<leafDepth ||
 		live+windows > len(centre) || live+windows > len(win) || live+windows > len(out) {
 		return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
+	}
+	if firstKernel == firstAVX512 && n >= 64 {
+		n64 := n &^ 63
+		live = first64(centre, win, out, live, pix, base, n64, winBase, probes, preds, lut, pat)
+		if n64 == n {
+			return live
+		}
+		base, n, winBase, pat = base+n64, n-n64, winBase+n64, pat[n64/32:]
 	}
 	return first32(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 }

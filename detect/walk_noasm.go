@@ -14,6 +14,16 @@ func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, 
 // firstGeneric; tests switch it.
 var leafRows = false
 
+// firstKernel is firstGo, the only kernel without assembly (see
+// walk_asm.go).
+var firstKernel = firstGo
+
+// firstGo is firstGeneric, the kernel firstTree runs without assembly.
+const firstGo = 0
+
+// firstKernels are the kernels firstTree can run.
+func firstKernels() []int { return []int{firstGo} }
+
 // firstTree is firstGeneric where there is no assembly.
 func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
 	return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)

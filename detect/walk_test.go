@@ -51,7 +51,7 @@ func checkStep(t *testing.T, s *Scanner, p preprocess.Plane, scale, i, trees int
 	t.Helper()
 	fc := s.c
 	leaves := 1 << fc.depth
-	tab := s.table(p.Stride, scale)[leaves*i : leaves*(i+trees)]
+	tab := s.fullTable(p.Stride, scale)[leaves*i : leaves*(i+trees)]
 	preds := fc.preds[leaves*i : leaves*(i+trees)]
 	thr := fc.thresholds[i+trees-1]
 	a, g := c.clone(spare), c.clone(0)
@@ -107,7 +107,7 @@ func TestTreeStepTwins(t *testing.T) {
 			i := rng.IntN(s.c.trees)
 			leaves := 1 << s.c.depth
 			idx := make([]int32, len(c.centre))
-			treeLevelsGeneric(idx, c.centre, s.table(p.Stride, scale)[leaves*i:leaves*(i+1)], p.Pix, s.c.depth)
+			treeLevelsGeneric(idx, c.centre, s.fullTable(p.Stride, scale)[leaves*i:leaves*(i+1)], p.Pix, s.c.depth)
 			thr, ties := s.c.thresholds[i], 0
 			for k := range c.out {
 				pred := s.c.preds[leaves*i+int(idx[k])-leaves]
@@ -197,7 +197,7 @@ func TestTreeStepAllocs(t *testing.T) {
 	p := testLuma(t, "faces/pigo-sample.jpg")
 	rng := rand.New(rand.NewPCG(1, 2))
 	c := randomWindows(rng, p, 60, 123).clone(stepPad)
-	tab := s.table(p.Stride, 60)[:1<<s.c.depth]
+	tab := s.fullTable(p.Stride, 60)[:1<<s.c.depth]
 	idx := make([]int32, len(c.centre))
 	allocs := testing.AllocsPerRun(50, func() {
 		treeStep(c.centre, c.win, c.out, idx, tab, s.c.preds[:1<<s.c.depth], -100, p.Pix, s.c.depth, 1)
@@ -258,8 +258,9 @@ func TestTreeStepDepths(t *testing.T) {
 	}
 }
 
-// TestFirstTreeTwins checks the first tree along a row (firstTree: first32
-// on amd64 with AVX2) against firstGeneric: on random and real planes, at
+// TestFirstTreeTwins checks the first tree along a row (firstTree: each of
+// first64 and first32 the CPU can run) against firstGeneric: on random and
+// real planes, at
 // scales whose windows are 1 to 3 positions apart and random patterns of
 // windows, runs of 32 to 320 positions, from a slot after earlier
 // survivors; and firstTreeRow, whose odd tails are walked one by one,
@@ -305,24 +306,29 @@ func TestFirstTreeTwins(t *testing.T) {
 					}
 				}
 			}
-			probes := s.table(p.Stride, scale)[:leaves]
+			probes := s.fullTable(p.Stride, scale)[:leaves]
 			live := rng.IntN(5)
 			mk := func() stepCase {
 				return stepCase{make([]int32, live+n), make([]int32, live+n), make([]float32, live+n)}
 			}
-			a, g := mk(), mk()
 			winBase := rng.IntN(1000)
-			la := firstTree(a.centre, a.win, a.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+			g := mk()
 			lg := firstGeneric(g.centre, g.win, g.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
-			if la != lg {
-				t.Fatalf("%s: scale %d, %d positions: firstTree kept %d, firstGeneric %d", pc.name, scale, n, la, lg)
-			}
-			for k := range lg {
-				if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
-					t.Fatalf("%s: scale %d, kept window %d: firstTree (%d, %d, %v), firstGeneric (%d, %d, %v)",
-						pc.name, scale, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+			for _, kern := range firstKernels() {
+				firstKernel = kern
+				a := mk()
+				la := firstTree(a.centre, a.win, a.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+				if la != lg {
+					t.Fatalf("%s: kernel %d, scale %d, %d positions: firstTree kept %d, firstGeneric %d", pc.name, kern, scale, n, la, lg)
+				}
+				for k := range lg {
+					if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
+						t.Fatalf("%s: kernel %d, scale %d, kept window %d: firstTree (%d, %d, %v), firstGeneric (%d, %d, %v)",
+							pc.name, kern, scale, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+					}
 				}
 			}
+			firstKernel = firstKernels()[0]
 
 			// firstTreeRow over the whole row (an odd tail past the last
 			// 32 positions) against the first tree window by window.

@@ -25,6 +25,7 @@ func main() {
 	ConstraintExpr("!purego,!noasm")
 	step9()
 	first32()
+	first64()
 	locStage8()
 	locStage8L()
 	Generate()
@@ -377,6 +378,146 @@ func first32() {
 	}
 	Label("next")
 	ADDQ(Imm(32), posLoc)
+	DECQ(cntLoc)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(liveLoc, r)
+	Store(r, ReturnIndex(0))
+	RET()
+}
+
+// first64 is first32 with AVX-512 (F and BW), 64 positions to a register:
+// each node's compare (VPCMPUB, p2 >= p1) gives a mask, widened to bytes
+// (VPMOVM2B) for the blends, which are one VPTERNLOGD each (s ? hi : lo),
+// and the verdicts are a mask from VPTESTMB.
+func first64() {
+	TEXT("first64", NOSPLIT, "func(centre, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int")
+	Pragma("noescape")
+	Doc("first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)",
+		">= n/32, centre, win and out have room for live plus the windows pat",
+		"marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,",
+		"and that every probe of every position is inside pix.")
+	leafLoc := AllocLocal(64)
+	loc := AllocLocal(8 * 3)
+	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
+	{
+		cnt := Load(Param("n"), GP64())
+		SHRQ(Imm(6), cnt)
+		MOVQ(cnt, cntLoc)
+		live := Load(Param("live"), GP64())
+		MOVQ(live, liveLoc)
+		z := GP64()
+		XORQ(z, z)
+		MOVQ(z, posLoc)
+	}
+
+	Label("block")
+	p, tab := GP64(), GP64()
+	{
+		Load(Param("pix").Base(), p)
+		bs, pos := GP64(), GP64()
+		Load(Param("base"), bs)
+		MOVQ(posLoc, pos)
+		ADDQ(bs, p)
+		ADDQ(pos, p)
+		Load(Param("probes").Base(), tab)
+	}
+	// cmp returns node n's comparison for the 64 positions: 0xff where
+	// the pixel at a is not brighter than the one at b.
+	cmp := func(n int) VecVirtual {
+		a, b := GP64(), GP64()
+		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
+		MOVLQSX(b.As32(), a)
+		SARQ(Imm(32), b)
+		pb, v := ZMM(), ZMM()
+		k := K()
+		VMOVDQU64(Mem{Base: p, Index: b, Scale: 1}, pb)
+		VPCMPUB(Imm(5), Mem{Base: p, Index: a, Scale: 1}, pb, k) // p2 >= p1
+		VPMOVM2B(k, v)
+		return v
+	}
+	s := make([]VecVirtual, leafDepth+1)
+	s[1] = cmp(1)
+	for l := 2; l <= leafDepth; l++ {
+		type blk struct {
+			v VecVirtual
+			h int
+		}
+		var stack []blk
+		for j := 0; j < 1<<(l-1); j++ {
+			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
+			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
+				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
+				VPTERNLOGD(Imm(0xd8), s[l-1-lo.h], hi.v, lo.v) // lo = s ? hi : lo
+				stack = append(stack[:len(stack)-2], blk{lo.v, lo.h + 1})
+			}
+		}
+		s[l] = stack[0].v
+	}
+	acc := ZMM()
+	VPXORD(acc, acc, acc)
+	for l := 1; l <= leafDepth; l++ {
+		VPADDB(acc, acc, acc)
+		VPSUBB(s[l], acc, acc)
+	}
+	VMOVDQU64(acc, leafLoc)
+	m := GP64()
+	{
+		lp := Load(Param("lut"), GP64())
+		lut, hi, bits, x, c0f := ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+		VBROADCASTI32X4(Mem{Base: lp}, lut)
+		VPSHUFB(acc, lut, x) // lut[v&15]: v < 64 has bit 7 clear
+		t := GP64()
+		MOVL(U32(0x0f0f0f0f), t.As32())
+		VPBROADCASTD(t.As32(), c0f)
+		VPSRLW(Imm(4), acc, hi)
+		VPANDD(c0f, hi, hi)
+		MOVQ(U64(0x0000000008040201), t)
+		VPBROADCASTQ(t, bits)
+		VPSHUFB(hi, bits, bits) // 1 << (v>>4)
+		k := K()
+		VPTESTMB(x, bits, k)
+		KMOVQ(k, m)
+		pt, blk := GP64(), GP64()
+		Load(Param("pat").Base(), pt)
+		MOVQ(posLoc, blk)
+		SHRQ(Imm(5), blk)
+		ANDQ(Mem{Base: pt, Index: blk, Scale: 4}, m) // pat[blk] and pat[blk+1]
+	}
+	JZ(LabelRef("next"))
+	{
+		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		Load(Param("centre").Base(), cb)
+		Load(Param("win").Base(), wb)
+		Load(Param("out").Base(), ob)
+		Load(Param("preds").Base(), pr)
+		MOVQ(liveLoc, live)
+		MOVQ(posLoc, pos)
+		Load(Param("base"), bs)
+		Load(Param("winBase"), wbs)
+		ADDQ(pos, bs)
+		ADDQ(pos, wbs)
+		Label("window")
+		i, lf, c := GP64(), GP64(), GP64()
+		o := XMM()
+		TZCNTQ(m, i)
+		BLSRQ(m, m)
+		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
+		XORPS(o, o)
+		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
+		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
+		LEAQ(Mem{Base: bs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: cb, Index: live, Scale: 4})
+		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
+		INCQ(live)
+		TESTQ(m, m)
+		JNZ(LabelRef("window"))
+		MOVQ(live, liveLoc)
+	}
+	Label("next")
+	ADDQ(Imm(64), posLoc)
 	DECQ(cntLoc)
 	JNZ(LabelRef("block"))
 	VZEROUPPER()

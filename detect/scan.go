@@ -105,6 +105,11 @@ func (b *rowBatch) reset(n int) {
 	clear(b.out)
 }
 
+// minScoreWindows is the most live windows whose lowest score scanRows
+// finds to bound the next stage: with more, the pass costs more than the
+// longer stages save (the early trees' thresholds reject often anyway).
+const minScoreWindows = 512
+
 // grow readies b for up to n windows, without numbering or clearing them.
 func (b *rowBatch) grow(n int) {
 	if cap(b.centre) < n+stepPad {
@@ -357,16 +362,23 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 			}
 		}
 	}
-	// The trees of a stage (up to the next that can reject a window) are
-	// walked in one step.
-	for _, e := range c.ends {
-		i := int(e)
-		if i < first {
-			continue
+	// The trees of a stage (up to the next that can reject one of the live
+	// windows, FaceCascade.stageEnd) are walked in one step. Every live
+	// window's score is above the last threshold applied (0 before the
+	// first tree); once they are few, their lowest score bounds them
+	// closer, and the stages run longer.
+	for first < c.trees && len(b.centre) > 0 {
+		var lo float32
+		if first > 0 {
+			lo = c.thresholds[first-1]
 		}
-		if len(b.centre) == 0 {
-			break
+		if len(b.out) <= minScoreWindows {
+			lo = b.out[0]
+			for _, o := range b.out[1:] {
+				lo = min(lo, o)
+			}
 		}
+		i := c.stageEnd(first, lo)
 		t := pt.upTo(c, i+1)
 		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*first:leaves*(i+1)], c.preds[leaves*first:leaves*(i+1)], c.thresholds[i], p.Pix, c.depth, i+1-first)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]

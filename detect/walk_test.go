@@ -183,11 +183,24 @@ func checkStages(t *testing.T, s *Scanner, p preprocess.Plane, scale int, c0, wa
 		c = checkStep(t, s, p, scale, first, int(e)+1-first, c, stepPad, what+" stages")
 		first = int(e) + 1
 	}
-	if len(c.centre) == 0 && len(want.centre) == 0 {
-		return
-	}
 	if !slices.Equal(c.centre, want.centre) || !slices.Equal(c.win, want.win) || !slices.Equal(c.out, want.out) {
 		t.Fatalf("%s: by stages %d survivors %v %v, tree by tree %d %v %v", what, len(c.win), c.win, c.out, len(want.win), want.win, want.out)
+	}
+	// Stages from the live windows' lowest score (as scanRows bounds few
+	// windows): longer, and the same survivors.
+	c, first = c0, 0
+	steps := 0
+	for first < s.c.trees && len(c.centre) > 0 {
+		lo := float32(0)
+		if len(c.out) > 0 {
+			lo = slices.Min(c.out)
+		}
+		e := s.c.stageEnd(first, lo)
+		c = checkStep(t, s, p, scale, first, e+1-first, c, stepPad, what+" lowest-score stages")
+		first, steps = e+1, steps+1
+	}
+	if !slices.Equal(c.centre, want.centre) || !slices.Equal(c.win, want.win) || !slices.Equal(c.out, want.out) {
+		t.Fatalf("%s: by lowest-score stages (%d steps) %d survivors %v %v, tree by tree %d %v %v", what, steps, len(c.win), c.win, c.out, len(want.win), want.win, want.out)
 	}
 }
 

@@ -76,6 +76,9 @@ type Scanner struct {
 	lutOK    bool                     // whether firstTree can serve the cascade
 	pat      []uint32                 // Scan scratch: rowPattern's masks, for windows patStep apart
 	patStep  int
+	tailPat  [1]uint32 // Scan scratch: tailPattern's mask, for tailNpos positions tailStep apart
+	tailNpos int
+	tailStep int
 }
 
 // rowBatch holds the windows of a batch of rows while the cascade runs over
@@ -451,33 +454,40 @@ func (s *Scanner) rowPattern(n, step int) []uint32 {
 }
 
 // firstTreeRow walks the first tree (its probes) for the windows of one
-// row, npos positions from base (its first window's centre), every step,
-// and appends those that pass it at slot live of s.row, in order: their
-// centres, their numbers (winBase plus their position in the run) and
-// their scores (0 plus their leaf's prediction). firstTree walks the
-// positions, 32 at a time; the windows past the last whole 32 are walked
-// one by one. It returns the new live.
+// row, npos >= 32 positions from base (its first window's centre), every
+// step, and appends those that pass it at slot live of s.row, in order:
+// their centres, their numbers (winBase plus their position in the run)
+// and their scores (0 plus their leaf's prediction). firstTree walks the
+// positions, 32 at a time, and the windows past the last whole 32 in a
+// last 32 that ends at the run's end (tailPattern). It returns the new
+// live.
 func (s *Scanner) firstTreeRow(live int, p preprocess.Plane, probes []uint64, base, npos, step, winBase int) int {
 	c := s.c
 	nv := npos &^ 31
 	b := &s.row
-	if nv > 0 {
-		live = firstTree(b.centre, b.win, b.out, live, p.Pix, base, nv, winBase, probes, c.preds, &s.lut, s.rowPattern(nv, step))
-	}
-	leaves := 1 << c.depth
-	preds := c.preds[:leaves]
-	thr := c.thresholds[0]
-	centre, win, out := b.centre, b.win, b.out // room for every window of the batch
-	var zero float32                           // the scores start at 0: 0 + pred, as treeStepGeneric adds
-	var ctr, idx [1]int32
-	for pos := (nv + step - 1) / step * step; pos < npos; pos += step {
-		ctr[0] = int32(base + pos)
-		treeLevelsGeneric(idx[:], ctr[:], probes, p.Pix, c.depth)
-		o := zero + preds[idx[0]&int32(leaves-1)]
-		centre[live], win[live], out[live] = ctr[0], int32(winBase+pos), o
-		live += b2i(o > thr)
+	live = firstTree(b.centre, b.win, b.out, live, p.Pix, base, nv, winBase, probes, c.preds, &s.lut, s.rowPattern(nv, step))
+	if nv < npos {
+		t := npos - 32
+		live = firstTree(b.centre, b.win, b.out, live, p.Pix, base+t, 32, winBase+t, probes, c.preds, &s.lut, s.tailPattern(npos, step))
 	}
 	return live
+}
+
+// tailPattern returns, for a run of npos >= 32 positions of which every
+// step-th from the first is a window, the windows among its last 32
+// positions that are not in its first npos &^ 31, as rowPattern's mask.
+func (s *Scanner) tailPattern(npos, step int) []uint32 {
+	if s.tailNpos != npos || s.tailStep != step {
+		nv, t := npos&^31, npos-32
+		var m uint32
+		for i := range 32 {
+			if pos := t + i; pos >= nv && pos%step == 0 {
+				m |= 1 << i
+			}
+		}
+		s.tailPat[0], s.tailNpos, s.tailStep = m, npos, step
+	}
+	return s.tailPat[:]
 }
 
 // firstGeneric is first32's twin: it walks the first tree (probes, preds

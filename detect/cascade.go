@@ -29,6 +29,8 @@ type FaceCascade struct {
 	codes      []int8    // per tree 4*(1<<depth) codes: node i's four at 4*i (node 0 unused)
 	preds      []float32 // per tree 1<<depth leaf predictions
 	thresholds []float32 // per tree
+	ends       []int32   // the trees whose threshold can reject a window (see stageEnds)
+	minPred    []float32 // per tree, its lowest prediction
 }
 
 // Trees returns the number of trees in the cascade.
@@ -73,7 +75,52 @@ func ParseFaceCascade(b []byte) (*FaceCascade, error) {
 	if r.err != nil {
 		return nil, r.fail("trees")
 	}
+	c.ends = c.stageEnds()
 	return c, nil
+}
+
+// stageEnds returns, ascending, the trees whose threshold can reject a
+// window that passed the trees before it, and the last tree: from tree 0,
+// each next stageEnd from the threshold of the one before. pigo's
+// facefinder has 125 ends among 468 trees (most intermediate thresholds
+// are -15). It also fills minPred.
+func (c *FaceCascade) stageEnds() []int32 {
+	leaves := 1 << c.depth
+	c.minPred = make([]float32, c.trees)
+	for i := range c.minPred {
+		m := c.preds[leaves*i]
+		for _, p := range c.preds[leaves*i : leaves*(i+1)] {
+			if !(p >= m) {
+				m = p // a NaN too
+			}
+		}
+		c.minPred[i] = m
+	}
+	var ends []int32
+	for i, lo := 0, float32(0); i < c.trees; i++ {
+		i = c.stageEnd(i, lo)
+		ends = append(ends, int32(i))
+		lo = c.thresholds[i]
+	}
+	return ends
+}
+
+// stageEnd returns the first tree from first whose threshold can reject
+// one of some windows whose scores are all at least lo, or the last tree.
+// After the trees first to i, such a window's score is at least lo plus
+// each tree's lowest prediction, summed in the same order in float32
+// (rounding is monotone, so every sum the scan forms is at least the
+// bound's); tree i cannot reject it when that bound is above its
+// threshold. A NaN among the predictions makes the bound NaN, and the tree
+// an end.
+func (c *FaceCascade) stageEnd(first int, lo float32) int {
+	for i := first; i < c.trees-1; i++ {
+		lo += c.minPred[i]
+		if !(lo > c.thresholds[i]) {
+			return i
+		}
+	}
+	return c.trees - 1
 }
 
 // LocCascade is a parsed pigo localisation cascade (the format of pigo's

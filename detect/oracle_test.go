@@ -46,16 +46,25 @@ func TestScanEqualsPigo(t *testing.T) {
 				continue // pigo needs seconds there; the smaller images cover small sizes
 			}
 			t.Run(fmt.Sprintf("%s/%d-%d/%v/%v", name, sp.MinSize, sp.MaxSize, sp.ShiftFactor, sp.ScaleFactor), func(t *testing.T) {
-				want := pg.RunCascade(pigoParams(p, sp), 0)
-				got, err := sc.Scan(nil, p, sp)
-				if err != nil {
-					t.Fatal(err)
+				dets := pg.RunCascade(pigoParams(p, sp), 0)
+				want := toWindows(dets)
+				wantC := toWindows(pg.ClusterDetections(dets, 0.2)) // sorts dets
+				// Without and with the first tree along the rows
+				// (firstTreeRow), by each kernel the CPU can run
+				// (first64, first32, firstGeneric).
+				defer func(v bool, k int) { leafRows, firstKernel = v, k }(leafRows, firstKernel)
+				for _, kern := range append([]int{-1}, firstKernels()...) {
+					leafRows, firstKernel = kern >= 0, max(kern, 0)
+					what := fmt.Sprintf("first-tree kernel %d", kern)
+					got, err := sc.Scan(nil, p, sp)
+					if err != nil {
+						t.Fatal(err)
+					}
+					compareWindows(t, what+": raw", got, want)
+					gotC := sc.Cluster(nil, got, 0.2)
+					compareWindows(t, what+": clustered", gotC, wantC)
+					t.Logf("%s: %d windows, %d clusters", what, len(got), len(gotC))
 				}
-				compareWindows(t, "raw", got, toWindows(want))
-				wantC := toWindows(pg.ClusterDetections(want, 0.2))
-				gotC := sc.Cluster(nil, got, 0.2)
-				compareWindows(t, "clustered", gotC, wantC)
-				t.Logf("%d windows, %d clusters", len(got), len(gotC))
 			})
 		}
 	}

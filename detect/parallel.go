@@ -19,7 +19,7 @@ type scanJob struct {
 	s      *Scanner // the helper's scratch; tables come in tabs
 	p      preprocess.Plane
 	sp     ScanParams
-	tabs   [][]uint64
+	tabs   []*probeTable
 	out    []Window
 	rowEnd []int32
 }
@@ -54,7 +54,7 @@ func (d *Detector) parallelScan(dst []Window, p preprocess.Plane, sp ScanParams)
 		runtime.AddCleanup(d, func(jobs chan *scanJob) { close(jobs) }, jobs)
 	}
 	// The tables are made here, before the helper starts: it only reads.
-	tabs := d.scan.scanTables(p, &sp)
+	tabs := d.scan.scanTables(p, &sp, true) // shared: filled first
 	j := d.job
 	j.p, j.sp, j.tabs = p, sp, tabs
 	d.jobs <- j

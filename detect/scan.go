@@ -67,11 +67,18 @@ func nextScale(scale int, factor float64) int {
 // concurrent use.
 type Scanner struct {
 	c        *FaceCascade
-	tables   map[tableKey][]uint64 // per tree, per node, the two pixels it compares (offsets a, b; see probePair)
-	tabs     [][]uint64            // Scan scratch: the tables of one scan's scales
-	assigned []bool                // Cluster scratch
-	row      rowBatch              // Scan scratch: a batch of windows
-	rows     []int32               // Scan scratch: the rows of a batch
+	tables   map[tableKey]*probeTable // per stride and scale, the offsets of the probes
+	tabs     []*probeTable            // Scan scratch: the tables of one scan's scales
+	assigned []bool                   // Cluster scratch
+	row      rowBatch                 // Scan scratch: a batch of windows
+	rows     []int32                  // Scan scratch: the rows of a batch
+	lut      [16]byte                 // the first tree's verdicts (firstLUT), for firstTree
+	lutOK    bool                     // whether firstTree can serve the cascade
+	pat      []uint32                 // Scan scratch: rowPattern's masks, for windows patStep apart
+	patStep  int
+	tailPat  [1]uint32 // Scan scratch: tailPattern's mask, for tailNpos positions tailStep apart
+	tailNpos int
+	tailStep int
 }
 
 // rowBatch holds the windows of a batch of rows while the cascade runs over
@@ -101,6 +108,19 @@ func (b *rowBatch) reset(n int) {
 	clear(b.out)
 }
 
+// minScoreWindows is the most live windows whose lowest score scanRows
+// finds to bound the next stage: with more, the pass costs more than the
+// longer stages save (the early trees' thresholds reject often anyway).
+const minScoreWindows = 512
+
+// grow readies b for up to n windows, without numbering or clearing them.
+func (b *rowBatch) grow(n int) {
+	if cap(b.centre) < n+stepPad {
+		b.reset(n)
+	}
+	b.centre, b.win, b.out = b.centre[:n], b.win[:n], b.out[:n]
+}
+
 // stepPad is the spare capacity rowBatch keeps past its windows, enough
 // for treeStep to pad the last group of its kernel: up to stepWindows-1
 // copies of the last window (walk_asm.go checks it at compile time).
@@ -108,7 +128,9 @@ const stepPad = 8
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
-	return &Scanner{c: c, tables: map[tableKey][]uint64{}}
+	s := &Scanner{c: c, tables: map[tableKey]*probeTable{}}
+	s.lut, s.lutOK = c.firstLUT()
+	return s
 }
 
 // tableKey names the offset table of one plane stride and window scale.
@@ -123,29 +145,65 @@ const maxTables = 64
 // loads them at once: a in the low half, b in the high half.
 func probePair(a, b int32) uint64 { return uint64(uint32(a)) | uint64(uint32(b))<<32 }
 
-// table returns the offsets for windows of the given scale on planes of the
-// given stride. (256*r + code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's
-// probe at code (dr, dc) of a window at (r, c) is at a fixed offset from
-// r*stride + c.
-func (s *Scanner) table(stride, scale int) []uint64 {
+// probeTable holds the offsets for windows of one scale on planes of one
+// stride: per tree, per node, the two pixels it compares (offsets a, b;
+// see probePair). The trees are filled on first use, in order (upTo): a
+// table is 240 KB for facefinder, and the deep trees of many scales are
+// walked by few windows or none, so a scan's first frame writes (and the
+// system maps) only the part it uses.
+type probeTable struct {
+	t              []uint64
+	trees          int // the trees filled
+	rowOff, colOff [256]int32
+}
+
+// table returns the probe table for windows of the given scale on planes of
+// the given stride, filled up to the trees already used. (256*r +
+// code*s) >> 8 is r + (code*s) >> 8 exactly, so pigo's probe at code
+// (dr, dc) of a window at (r, c) is at a fixed offset from r*stride + c.
+func (s *Scanner) table(stride, scale int) *probeTable {
 	key := tableKey{stride, scale}
-	if t, ok := s.tables[key]; ok {
-		return t
+	if pt, ok := s.tables[key]; ok {
+		return pt
 	}
 	if len(s.tables) >= maxTables {
 		clear(s.tables)
 	}
-	c := s.c
+	pt := &probeTable{t: make([]uint64, s.c.trees<<s.c.depth)}
+	// The row and column offsets of each code (as a byte) at this scale:
+	// an entry is then two lookups and an add per probe.
+	for v := range 256 {
+		d := (int(int8(v)) * scale) >> 8
+		pt.rowOff[v], pt.colOff[v] = int32(d*stride), int32(d)
+	}
+	s.tables[key] = pt
+	return pt
+}
+
+// upTo fills the table's first trees trees (of c, the cascade it was made
+// for) if they are not yet, and returns the table. A table in use by
+// more than one goroutine must have been filled before.
+func (pt *probeTable) upTo(c *FaceCascade, trees int) []uint64 {
+	if trees <= pt.trees {
+		return pt.t
+	}
 	leaves := 1 << c.depth
-	t := make([]uint64, leaves*c.trees)
+	t := pt.t[pt.trees*leaves : trees*leaves]
+	codes := c.codes[4*pt.trees*leaves : 4*trees*leaves]
 	for i := range t {
-		code := c.codes[4*i : 4*i+4]
-		a := int32(((int(code[0])*scale)>>8)*stride + (int(code[1])*scale)>>8)
-		b := int32(((int(code[2])*scale)>>8)*stride + (int(code[3])*scale)>>8)
+		code := codes[4*i : 4*i+4 : 4*i+4]
+		a := pt.rowOff[uint8(code[0])] + pt.colOff[uint8(code[1])]
+		b := pt.rowOff[uint8(code[2])] + pt.colOff[uint8(code[3])]
 		t[i] = probePair(a, b)
 	}
-	s.tables[key] = t
-	return t
+	pt.trees = trees
+	return pt.t
+}
+
+// fullTable returns the whole probe table for windows of the given scale
+// on planes of the given stride.
+func (s *Scanner) fullTable(stride, scale int) []uint64 {
+	return s.table(stride, scale).upTo(s.c, s.c.trees)
 }
 
 // Scan slides the window over p (one channel) at every scale and position of
@@ -166,7 +224,7 @@ func (s *Scanner) Scan(dst []Window, p preprocess.Plane, sp ScanParams) ([]Windo
 	if sp.Angle > 0 {
 		return s.scanRotated(dst, p, &sp), nil
 	}
-	tabs := s.scanTables(p, &sp)
+	tabs := s.scanTables(p, &sp, false)
 	dst, _ = s.scanUpright(dst, p, &sp, tabs, -1, nil)
 	return dst, nil
 }
@@ -192,15 +250,20 @@ func (s *Scanner) scanRotated(dst []Window, p preprocess.Plane, sp *ScanParams) 
 }
 
 // scanTables returns the offset tables of the scales an upright scan of p
-// visits, in order, in a slice the Scanner reuses.
-func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]uint64 {
+// visits, in order, in a slice the Scanner reuses; filled, with full, so
+// that two goroutines may share them.
+func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams, full bool) []*probeTable {
 	s.tabs = s.tabs[:0]
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
 		offset := scale/2 + 1
 		if scale < sp.SkipBelow || p.Height-offset < offset || p.Width-offset < offset {
 			continue
 		}
-		s.tabs = append(s.tabs, s.table(p.Stride, scale))
+		pt := s.table(p.Stride, scale)
+		if full {
+			pt.upTo(s.c, s.c.trees)
+		}
+		s.tabs = append(s.tabs, pt)
 	}
 	return s.tabs
 }
@@ -209,7 +272,7 @@ func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams) [][]uint64 {
 // (scanTables'), appending accepted windows to dst in pigo's order. With
 // parity 0 or 1 it scans only the rows of that parity (numbering each
 // scale's rows from 0), and appends len(dst) after each row to rowEnd.
-func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs [][]uint64, parity int, rowEnd []int32) ([]Window, []int32) {
+func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs []*probeTable, parity int, rowEnd []int32) ([]Window, []int32) {
 	rows, cols := p.Height, p.Width
 	si := 0
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
@@ -218,7 +281,7 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 		if scale < sp.SkipBelow || rows-offset < offset || cols-offset < offset {
 			continue
 		}
-		t := tabs[si]
+		pt := tabs[si]
 		si++
 		// Rows are classified in batches of about batchWindows windows:
 		// the deep trees, which few windows of a row reach, then still
@@ -240,12 +303,12 @@ func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, 
 			}
 			s.rows = append(s.rows, int32(row))
 			if len(s.rows) == chunk {
-				dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
+				dst, rowEnd = s.scanRows(dst, p, pt, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
 				s.rows = s.rows[:0]
 			}
 		}
 		if len(s.rows) > 0 {
-			dst, rowEnd = s.scanRows(dst, p, t, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
+			dst, rowEnd = s.scanRows(dst, p, pt, s.rows, offset, cols-offset, step, scale, rowEnd, parity >= 0)
 		}
 	}
 	return dst, rowEnd
@@ -269,34 +332,68 @@ const batchWindows = 32768
 // same order as pigo's classifyRegion, and windows are appended in pigo's
 // order (row, then column). With ends, it appends len(dst) after each
 // row's windows to rowEnd.
-func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
+func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, rowList []int32, c0, c1, step, scale int, rowEnd []int32, ends bool) ([]Window, []int32) {
 	c := s.c
 	b := &s.row
 	perRow := (c1-c0)/step + 1
-	b.reset(perRow * len(rowList))
-	for r, row := range rowList {
-		ctr := b.centre[r*perRow : (r+1)*perRow]
-		v, dv := row*int32(p.Stride)+int32(c0), int32(step)
-		for k := range ctr {
-			ctr[k] = v
-			v += dv
+	leaves := 1 << c.depth
+	first := 0 // the first tree left to walk
+	// Window number n of the batch is in row n/ws, column c0 + n%ws*cs.
+	ws, cs := perRow, step
+	if leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
+		// The first tree, which every window walks, along each row's
+		// positions (firstTreeRow), keeping the windows that pass it;
+		// they are numbered by position.
+		npos := c1 - c0 + 1
+		ws, cs = npos, 1
+		b.grow(perRow * len(rowList))
+		live := 0
+		t := pt.upTo(c, 1)
+		for r, row := range rowList {
+			live = s.firstTreeRow(live, p, t[:leaves], int(row)*p.Stride+c0, npos, step, r*npos)
+		}
+		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
+		first = 1
+	} else {
+		b.reset(perRow * len(rowList))
+		for r, row := range rowList {
+			ctr := b.centre[r*perRow : (r+1)*perRow]
+			v, dv := row*int32(p.Stride)+int32(c0), int32(step)
+			for k := range ctr {
+				ctr[k] = v
+				v += dv
+			}
 		}
 	}
-	leaves := 1 << c.depth
-	for i, thr := range c.thresholds {
-		if len(b.centre) == 0 {
-			break
+	// The trees of a stage (up to the next that can reject one of the live
+	// windows, FaceCascade.stageEnd) are walked in one step. Every live
+	// window's score is above the last threshold applied (0 before the
+	// first tree); once they are few, their lowest score bounds them
+	// closer, and the stages run longer.
+	for first < c.trees && len(b.centre) > 0 {
+		var lo float32
+		if first > 0 {
+			lo = c.thresholds[first-1]
 		}
-		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*i:leaves*(i+1)], c.preds[leaves*i:leaves*(i+1)], thr, p.Pix, c.depth)
+		if len(b.out) <= minScoreWindows {
+			lo = b.out[0]
+			for _, o := range b.out[1:] {
+				lo = min(lo, o)
+			}
+		}
+		i := c.stageEnd(first, lo)
+		t := pt.upTo(c, i+1)
+		live := treeStep(b.centre, b.win, b.out, b.idx, t[leaves*first:leaves*(i+1)], c.preds[leaves*first:leaves*(i+1)], c.thresholds[i], p.Pix, c.depth, i+1-first)
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
+		first = i + 1
 	}
 	last := c.thresholds[c.trees-1]
 	k := 0
 	for r, row := range rowList {
 		// Survivors keep their order: those of row r are next.
-		for ; k < len(b.win) && int(b.win[k])/perRow == r; k++ {
+		for ; k < len(b.win) && int(b.win[k])/ws == r; k++ {
 			if q := b.out[k] - last; q > 0 {
-				col := c0 + int(b.win[k])%perRow*step
+				col := c0 + int(b.win[k])%ws*cs
 				dst = append(dst, Window{int(row), col, scale, q})
 			}
 		}
@@ -307,22 +404,148 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, t []uint64, rowList
 	return dst, rowEnd
 }
 
-// treeStepGeneric runs one tree for the windows of centre, win and out
-// (equal lengths): it walks the tree (treeLevelsGeneric, with idx as
-// scratch), adds each window's leaf prediction to its score, and keeps, in
-// order at the front of the three slices, the windows whose score is above
-// thr. It returns how many it kept.
-func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int {
+// leafDepth is the tree depth of firstTree's kernel (first32), pigo's
+// facefinder's; leafMaxStep is the largest window step at which a scale's
+// first tree is walked along the rows' positions (firstTreeRow) rather
+// than window by window: at a step of s, s positions are walked for each
+// window.
+const (
+	leafDepth   = 6
+	leafMaxStep = 3
+)
+
+// firstLUT returns the verdicts of the first tree's leaves on a window
+// that starts at score 0, for first32: bit v>>4 of lut[v&15] is set when
+// leaf v's score, 0 plus its prediction, is above the tree's threshold.
+// ok is false where first32 cannot serve c: trees of another depth than
+// leafDepth, or a first tree whose threshold is not applied (ends[0] > 0).
+func (c *FaceCascade) firstLUT() (lut [16]byte, ok bool) {
+	if c.depth != leafDepth || c.ends[0] != 0 {
+		return lut, false
+	}
+	var zero float32
+	for v, p := range c.preds[:1<<leafDepth] {
+		if zero+p > c.thresholds[0] {
+			lut[v&15] |= 1 << (v >> 4)
+		}
+	}
+	return lut, true
+}
+
+// rowPattern returns, for a run of n positions (a multiple of 32) of
+// which every step-th from the first is a window, the windows of each 32
+// positions as a bit mask, in a slice the Scanner reuses.
+func (s *Scanner) rowPattern(n, step int) []uint32 {
+	if s.patStep == step && len(s.pat) >= n/32 {
+		return s.pat[:n/32]
+	}
+	s.pat = s.pat[:0]
+	for b := 0; b < n; b += 32 {
+		var m uint32
+		for i := range 32 {
+			if (b+i)%step == 0 {
+				m |= 1 << i
+			}
+		}
+		s.pat = append(s.pat, m)
+	}
+	s.patStep = step
+	return s.pat
+}
+
+// firstTreeRow walks the first tree (its probes) for the windows of one
+// row, npos >= 32 positions from base (its first window's centre), every
+// step, and appends those that pass it at slot live of s.row, in order:
+// their centres, their numbers (winBase plus their position in the run)
+// and their scores (0 plus their leaf's prediction). firstTree walks the
+// positions, 32 at a time, and the windows past the last whole 32 in a
+// last 32 that ends at the run's end (tailPattern). It returns the new
+// live.
+func (s *Scanner) firstTreeRow(live int, p preprocess.Plane, probes []uint64, base, npos, step, winBase int) int {
+	c := s.c
+	nv := npos &^ 31
+	b := &s.row
+	live = firstTree(b.centre, b.win, b.out, live, p.Pix, base, nv, winBase, probes, c.preds, &s.lut, s.rowPattern(nv, step))
+	if nv < npos {
+		t := npos - 32
+		live = firstTree(b.centre, b.win, b.out, live, p.Pix, base+t, 32, winBase+t, probes, c.preds, &s.lut, s.tailPattern(npos, step))
+	}
+	return live
+}
+
+// tailPattern returns, for a run of npos >= 32 positions of which every
+// step-th from the first is a window, the windows among its last 32
+// positions that are not in its first npos &^ 31, as rowPattern's mask.
+func (s *Scanner) tailPattern(npos, step int) []uint32 {
+	if s.tailNpos != npos || s.tailStep != step {
+		nv, t := npos&^31, npos-32
+		var m uint32
+		for i := range 32 {
+			if pos := t + i; pos >= nv && pos%step == 0 {
+				m |= 1 << i
+			}
+		}
+		s.tailPat[0], s.tailNpos, s.tailStep = m, npos, step
+	}
+	return s.tailPat[:]
+}
+
+// firstGeneric is first32's twin: it walks the first tree (probes, preds
+// and lut: see firstLUT) of depth leafDepth for the positions i < n (a
+// multiple of 32) that pat marks (bit i%32 of pat[i/32]), the windows
+// centred at pix[base+i], and writes those whose leaf passes at slot live
+// of centre, win and out, in order: base+i, winBase+i, and 0 plus the
+// leaf's prediction. It returns the new live. Every probe of every
+// position must be inside pix.
+func firstGeneric(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
+	var ctr, idx [32]int32
+	var zero float32
+	for blk := 0; blk < n/32; blk++ {
+		m := pat[blk]
+		for j := range ctr {
+			ctr[j] = int32(base + 32*blk + j)
+		}
+		treeLevelsGeneric(idx[:], ctr[:], probes, pix, leafDepth)
+		for j := range 32 {
+			v := idx[j] - 1<<leafDepth
+			if m>>j&1 == 0 || lut[v&15]>>(v>>4)&1 == 0 {
+				continue
+			}
+			centre[live], win[live], out[live] = ctr[j], int32(winBase+32*blk+j), zero+preds[v]
+			live++
+		}
+	}
+	return live
+}
+
+// treeStepGeneric runs trees consecutive trees (probes and preds hold
+// theirs, one after the other) for the windows of centre, win and out
+// (equal lengths): it walks each tree (treeLevelsGeneric, with idx as
+// scratch) and adds each window's leaf prediction to its score, tree after
+// tree, and then keeps, in order at the front of the three slices, the
+// windows whose score is above thr. It returns how many it kept. Only the
+// last tree's threshold is applied: the caller passes trees whose own
+// thresholds cannot reject (FaceCascade.ends), so that the result is the
+// same as applying each.
+func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth, trees int) int {
 	n := len(centre)
 	idx = idx[:n]
-	treeLevelsGeneric(idx, centre, probes, pix, depth)
 	leaves := 1 << depth
+	win, out = win[:n], out[:n]
+	for range trees - 1 {
+		treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
+		pr := preds[:leaves]
+		for k := range out {
+			out[k] += pr[int(idx[k])&(leaves-1)]
+		}
+		probes, preds = probes[leaves:], preds[leaves:]
+	}
+	treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
 	preds = preds[:leaves]
 	// Branch-free: every window is written at the next free slot, and the
 	// slot advances only for a survivor (about a quarter, at random, after
 	// the first tree: a branch would be mispredicted often).
 	live := 0
-	win, out = win[:n], out[:n]
 	for k, ctr := range centre {
 		o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
 		centre[live], win[live], out[live] = ctr, win[k], o

@@ -4,14 +4,31 @@
 
 package detect
 
-// step9 is treeStepGeneric for n >= 1 windows and depth >= 1; centre, win
-// and out have length n rounded up to a multiple of 9 (the windows past n
-// are copies whose results are dropped); the caller has checked that
-// len(probes) >= 1<<depth, len(preds) >= 1<<depth, and that every probe of
-// every window is inside pix.
+// step9 is treeStepGeneric for n >= 1 windows, depth >= 1 and trees >= 1;
+// centre, win and out have length n rounded up to a multiple of 9 (the
+// windows past n are copies whose results are dropped, their scores
+// finite); the caller has checked that len(probes) >= trees<<depth,
+// len(preds) >= trees<<depth, and that every probe of every window is
+// inside pix.
 //
 //go:noescape
-func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
+func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
+
+// first32 is firstGeneric for n >= 32, a multiple of 32: len(pat) >= n/32,
+// centre, win and out have room for live plus the windows pat marks, and
+// the caller has checked len(probes) >= 64, len(preds) >= 64, and that
+// every probe of every position is inside pix.
+//
+//go:noescape
+func first32(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+
+// first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)
+// >= n/32, centre, win and out have room for live plus the windows pat
+// marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,
+// and that every probe of every position is inside pix.
+//
+//go:noescape
+func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
 
 // locStage8 is one stage of regress's tree loop (walkInside and the sums
 // of the leaves' offsets into dr and dc, which it adds to) with AVX2, for

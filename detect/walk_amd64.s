@@ -4,15 +4,18 @@
 
 #include "textflag.h"
 
-// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int
+// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
 // Requires: SSE
-TEXT ·step9(SB), NOSPLIT, $104-176
+TEXT ·step9(SB), NOSPLIT, $144-184
 	MOVQ preds_base+104(FP), AX
 	MOVQ depth+160(FP), CX
 	MOVL $0x00000004, DX
 	SHLQ CL, DX
+	MOVQ DX, 128(SP)
 	SUBQ DX, AX
-	MOVQ AX, 96(SP)
+	MOVQ AX, 104(SP)
+	ADDQ DX, DX
+	MOVQ DX, 136(SP)
 	XORQ AX, AX
 	MOVQ AX, 72(SP)
 	MOVQ AX, 80(SP)
@@ -51,6 +54,14 @@ group:
 	ADDQ    DX, AX
 	MOVQ    AX, 64(SP)
 	MOVQ    probes_base+80(FP), AX
+	MOVQ    AX, 112(SP)
+	MOVQ    104(SP), AX
+	MOVQ    AX, 96(SP)
+	MOVQ    trees+168(FP), AX
+	MOVQ    AX, 120(SP)
+
+tree:
+	MOVQ    112(SP), AX
 	MOVQ    8(AX), CX
 	MOVLQSX CX, AX
 	SARQ    $0x20, CX
@@ -99,7 +110,7 @@ group:
 	MOVL    $0x00000003, BX
 	CMPB    CL, (DX)(AX*1)
 	SBBQ    $0x00, BX
-	MOVQ    probes_base+80(FP), AX
+	MOVQ    112(SP), AX
 	MOVQ    depth+160(FP), CX
 	DECQ    CX
 	JZ      walked
@@ -181,6 +192,48 @@ level:
 	JNZ     level
 
 walked:
+	MOVQ  120(SP), AX
+	CMPQ  AX, $0x01
+	JE    last
+	MOVQ  out_base+48(FP), AX
+	MOVQ  72(SP), CX
+	MOVQ  96(SP), DX
+	MOVSS (AX)(CX*4), X0
+	ADDSS (DX)(SI*4), X0
+	MOVSS X0, (AX)(CX*4)
+	MOVSS 4(AX)(CX*4), X0
+	ADDSS (DX)(DI*4), X0
+	MOVSS X0, 4(AX)(CX*4)
+	MOVSS 8(AX)(CX*4), X0
+	ADDSS (DX)(R8*4), X0
+	MOVSS X0, 8(AX)(CX*4)
+	MOVSS 12(AX)(CX*4), X0
+	ADDSS (DX)(R9*4), X0
+	MOVSS X0, 12(AX)(CX*4)
+	MOVSS 16(AX)(CX*4), X0
+	ADDSS (DX)(R10*4), X0
+	MOVSS X0, 16(AX)(CX*4)
+	MOVSS 20(AX)(CX*4), X0
+	ADDSS (DX)(R11*4), X0
+	MOVSS X0, 20(AX)(CX*4)
+	MOVSS 24(AX)(CX*4), X0
+	ADDSS (DX)(R12*4), X0
+	MOVSS X0, 24(AX)(CX*4)
+	MOVSS 28(AX)(CX*4), X0
+	ADDSS (DX)(R13*4), X0
+	MOVSS X0, 28(AX)(CX*4)
+	MOVSS 32(AX)(CX*4), X0
+	ADDSS (DX)(BX*4), X0
+	MOVSS X0, 32(AX)(CX*4)
+	ADDQ  128(SP), DX
+	MOVQ  DX, 96(SP)
+	MOVQ  112(SP), AX
+	ADDQ  136(SP), AX
+	MOVQ  AX, 112(SP)
+	DECQ  120(SP)
+	JMP   tree
+
+last:
 	MOVQ    SI, (SP)
 	MOVQ    DI, 8(SP)
 	MOVQ    R8, 16(SP)
@@ -332,7 +385,1050 @@ kept:
 	SUBQ $0x09, R8
 	MOVQ R8, 88(SP)
 	JG   group
-	MOVQ DI, ret+168(FP)
+	MOVQ DI, ret+176(FP)
+	RET
+
+// func first32(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+// Requires: AVX, AVX2, BMI, SSE, SSE2
+TEXT ·first32(SB), NOSPLIT, $56-216
+	MOVQ n+112(FP), AX
+	SHRQ $0x05, AX
+	MOVQ AX, 32(SP)
+	MOVQ live+72(FP), AX
+	MOVQ AX, 40(SP)
+	XORQ AX, AX
+	MOVQ AX, 48(SP)
+
+block:
+	MOVQ           pix_base+80(FP), AX
+	MOVQ           base+104(FP), CX
+	MOVQ           48(SP), DX
+	ADDQ           CX, AX
+	ADDQ           DX, AX
+	MOVQ           probes_base+128(FP), CX
+	MOVQ           8(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y0
+	VPMAXUB        (AX)(DX*1), Y0, Y1
+	VPCMPEQB       Y0, Y1, Y1
+	MOVQ           16(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y0
+	VPMAXUB        (AX)(DX*1), Y0, Y2
+	VPCMPEQB       Y0, Y2, Y2
+	MOVQ           24(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y0
+	VPMAXUB        (AX)(DX*1), Y0, Y3
+	VPCMPEQB       Y0, Y3, Y3
+	VPBLENDVB      Y1, Y3, Y2, Y0
+	MOVQ           32(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y2
+	VPMAXUB        (AX)(DX*1), Y2, Y3
+	VPCMPEQB       Y2, Y3, Y3
+	MOVQ           40(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y2
+	VPMAXUB        (AX)(DX*1), Y2, Y4
+	VPCMPEQB       Y2, Y4, Y4
+	VPBLENDVB      Y0, Y4, Y3, Y2
+	MOVQ           48(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y3
+	VPMAXUB        (AX)(DX*1), Y3, Y4
+	VPCMPEQB       Y3, Y4, Y4
+	MOVQ           56(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y3
+	VPMAXUB        (AX)(DX*1), Y3, Y5
+	VPCMPEQB       Y3, Y5, Y5
+	VPBLENDVB      Y0, Y5, Y4, Y3
+	VPBLENDVB      Y1, Y3, Y2, Y2
+	MOVQ           64(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y3
+	VPMAXUB        (AX)(DX*1), Y3, Y4
+	VPCMPEQB       Y3, Y4, Y4
+	MOVQ           72(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y3
+	VPMAXUB        (AX)(DX*1), Y3, Y5
+	VPCMPEQB       Y3, Y5, Y5
+	VPBLENDVB      Y2, Y5, Y4, Y3
+	MOVQ           80(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y5
+	VPCMPEQB       Y4, Y5, Y5
+	MOVQ           88(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y6
+	VPCMPEQB       Y4, Y6, Y6
+	VPBLENDVB      Y2, Y6, Y5, Y4
+	VPBLENDVB      Y0, Y4, Y3, Y3
+	MOVQ           96(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y5
+	VPCMPEQB       Y4, Y5, Y5
+	MOVQ           104(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y6
+	VPCMPEQB       Y4, Y6, Y6
+	VPBLENDVB      Y2, Y6, Y5, Y4
+	MOVQ           112(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y6
+	VPCMPEQB       Y5, Y6, Y6
+	MOVQ           120(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y7
+	VPCMPEQB       Y5, Y7, Y7
+	VPBLENDVB      Y2, Y7, Y6, Y5
+	VPBLENDVB      Y0, Y5, Y4, Y4
+	VPBLENDVB      Y1, Y4, Y3, Y3
+	MOVQ           128(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y5
+	VPCMPEQB       Y4, Y5, Y5
+	MOVQ           136(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y4
+	VPMAXUB        (AX)(DX*1), Y4, Y6
+	VPCMPEQB       Y4, Y6, Y6
+	VPBLENDVB      Y3, Y6, Y5, Y4
+	MOVQ           144(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y6
+	VPCMPEQB       Y5, Y6, Y6
+	MOVQ           152(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y7
+	VPCMPEQB       Y5, Y7, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y5
+	VPBLENDVB      Y2, Y5, Y4, Y4
+	MOVQ           160(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y6
+	VPCMPEQB       Y5, Y6, Y6
+	MOVQ           168(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y7
+	VPCMPEQB       Y5, Y7, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y5
+	MOVQ           176(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           184(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y6
+	VPBLENDVB      Y2, Y6, Y5, Y5
+	VPBLENDVB      Y0, Y5, Y4, Y4
+	MOVQ           192(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y6
+	VPCMPEQB       Y5, Y6, Y6
+	MOVQ           200(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y7
+	VPCMPEQB       Y5, Y7, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y5
+	MOVQ           208(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           216(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y6
+	VPBLENDVB      Y2, Y6, Y5, Y5
+	MOVQ           224(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           232(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y6
+	MOVQ           240(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           248(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y3, Y9, Y8, Y7
+	VPBLENDVB      Y2, Y7, Y6, Y6
+	VPBLENDVB      Y0, Y6, Y5, Y5
+	VPBLENDVB      Y1, Y5, Y4, Y4
+	MOVQ           256(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y6
+	VPCMPEQB       Y5, Y6, Y6
+	MOVQ           264(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y5
+	VPMAXUB        (AX)(DX*1), Y5, Y7
+	VPCMPEQB       Y5, Y7, Y7
+	VPBLENDVB      Y4, Y7, Y6, Y5
+	MOVQ           272(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           280(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y4, Y8, Y7, Y6
+	VPBLENDVB      Y3, Y6, Y5, Y5
+	MOVQ           288(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           296(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y4, Y8, Y7, Y6
+	MOVQ           304(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           312(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y6
+	VPBLENDVB      Y2, Y6, Y5, Y5
+	MOVQ           320(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           328(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y4, Y8, Y7, Y6
+	MOVQ           336(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           344(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y6
+	MOVQ           352(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           360(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	MOVQ           368(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y9
+	VPCMPEQB       Y8, Y9, Y9
+	MOVQ           376(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y10
+	VPCMPEQB       Y8, Y10, Y10
+	VPBLENDVB      Y4, Y10, Y9, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y7
+	VPBLENDVB      Y2, Y7, Y6, Y6
+	VPBLENDVB      Y0, Y6, Y5, Y5
+	MOVQ           384(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y7
+	VPCMPEQB       Y6, Y7, Y7
+	MOVQ           392(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y6
+	VPMAXUB        (AX)(DX*1), Y6, Y8
+	VPCMPEQB       Y6, Y8, Y8
+	VPBLENDVB      Y4, Y8, Y7, Y6
+	MOVQ           400(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           408(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	VPBLENDVB      Y3, Y7, Y6, Y6
+	MOVQ           416(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           424(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	MOVQ           432(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y9
+	VPCMPEQB       Y8, Y9, Y9
+	MOVQ           440(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y10
+	VPCMPEQB       Y8, Y10, Y10
+	VPBLENDVB      Y4, Y10, Y9, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y7
+	VPBLENDVB      Y2, Y7, Y6, Y6
+	MOVQ           448(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y8
+	VPCMPEQB       Y7, Y8, Y8
+	MOVQ           456(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y7
+	VPMAXUB        (AX)(DX*1), Y7, Y9
+	VPCMPEQB       Y7, Y9, Y9
+	VPBLENDVB      Y4, Y9, Y8, Y7
+	MOVQ           464(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y9
+	VPCMPEQB       Y8, Y9, Y9
+	MOVQ           472(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y10
+	VPCMPEQB       Y8, Y10, Y10
+	VPBLENDVB      Y4, Y10, Y9, Y8
+	VPBLENDVB      Y3, Y8, Y7, Y7
+	MOVQ           480(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y9
+	VPCMPEQB       Y8, Y9, Y9
+	MOVQ           488(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y8
+	VPMAXUB        (AX)(DX*1), Y8, Y10
+	VPCMPEQB       Y8, Y10, Y10
+	VPBLENDVB      Y4, Y10, Y9, Y8
+	MOVQ           496(CX), BX
+	MOVLQSX        BX, DX
+	SARQ           $0x20, BX
+	VMOVDQU        (AX)(BX*1), Y9
+	VPMAXUB        (AX)(DX*1), Y9, Y10
+	VPCMPEQB       Y9, Y10, Y10
+	MOVQ           504(CX), DX
+	MOVLQSX        DX, CX
+	SARQ           $0x20, DX
+	VMOVDQU        (AX)(DX*1), Y9
+	VPMAXUB        (AX)(CX*1), Y9, Y11
+	VPCMPEQB       Y9, Y11, Y11
+	VPBLENDVB      Y4, Y11, Y10, Y9
+	VPBLENDVB      Y3, Y9, Y8, Y8
+	VPBLENDVB      Y2, Y8, Y7, Y7
+	VPBLENDVB      Y0, Y7, Y6, Y6
+	VPBLENDVB      Y1, Y6, Y5, Y5
+	VPXOR          Y6, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y1, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y0, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y2, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y3, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y4, Y6, Y6
+	VPADDB         Y6, Y6, Y6
+	VPSUBB         Y5, Y6, Y6
+	VMOVDQU        Y6, (SP)
+	MOVQ           lut+176(FP), AX
+	VBROADCASTI128 (AX), Y0
+	VPSHUFB        Y6, Y0, Y1
+	MOVL           $0x0f0f0f0f, AX
+	MOVQ           AX, X0
+	VPBROADCASTD   X0, Y2
+	VPSRLW         $0x04, Y6, Y0
+	VPAND          Y2, Y0, Y0
+	MOVQ           $0x0000000008040201, AX
+	MOVQ           AX, X2
+	VPBROADCASTQ   X2, Y2
+	VPSHUFB        Y0, Y2, Y2
+	VPAND          Y2, Y1, Y1
+	VPCMPEQB       Y2, Y1, Y1
+	VPMOVMSKB      Y1, AX
+	MOVQ           pat_base+184(FP), CX
+	MOVQ           48(SP), DX
+	SHRQ           $0x05, DX
+	ANDL           (CX)(DX*4), AX
+	JZ             next
+	MOVQ           centre_base+0(FP), CX
+	MOVQ           win_base+24(FP), DX
+	MOVQ           out_base+48(FP), BX
+	MOVQ           preds_base+152(FP), SI
+	MOVQ           40(SP), DI
+	MOVQ           48(SP), R8
+	MOVQ           base+104(FP), R9
+	MOVQ           winBase+120(FP), R10
+	ADDQ           R8, R9
+	ADDQ           R8, R10
+
+window:
+	TZCNTL  AX, R8
+	BLSRL   AX, AX
+	MOVBLZX (SP)(R8*1), R11
+	XORPS   X0, X0
+	ADDSS   (SI)(R11*4), X0
+	MOVSS   X0, (BX)(DI*4)
+	LEAQ    (R9)(R8*1), R11
+	MOVL    R11, (CX)(DI*4)
+	LEAQ    (R10)(R8*1), R11
+	MOVL    R11, (DX)(DI*4)
+	INCQ    DI
+	TESTL   AX, AX
+	JNZ     window
+	MOVQ    DI, 40(SP)
+
+next:
+	ADDQ $0x20, 48(SP)
+	DECQ 32(SP)
+	JNZ  block
+	VZEROUPPER
+	MOVQ 40(SP), AX
+	MOVQ AX, ret+208(FP)
+	RET
+
+// func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
+// Requires: AVX, AVX512BW, AVX512F, BMI, SSE
+TEXT ·first64(SB), NOSPLIT, $88-216
+	MOVQ n+112(FP), AX
+	SHRQ $0x06, AX
+	MOVQ AX, 64(SP)
+	MOVQ live+72(FP), AX
+	MOVQ AX, 72(SP)
+	XORQ AX, AX
+	MOVQ AX, 80(SP)
+
+block:
+	MOVQ            pix_base+80(FP), AX
+	MOVQ            base+104(FP), CX
+	MOVQ            80(SP), DX
+	ADDQ            CX, AX
+	ADDQ            DX, AX
+	MOVQ            probes_base+128(FP), CX
+	MOVQ            8(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z0
+	VPCMPUB         $0x05, (AX)(DX*1), Z0, K1
+	VPMOVM2B        K1, Z0
+	MOVQ            16(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z2
+	VPCMPUB         $0x05, (AX)(DX*1), Z2, K1
+	VPMOVM2B        K1, Z2
+	MOVQ            24(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z3
+	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
+	VPMOVM2B        K1, Z3
+	VPTERNLOGD      $0xd8, Z0, Z3, Z2
+	MOVQ            32(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z3
+	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
+	VPMOVM2B        K1, Z3
+	MOVQ            40(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	VPTERNLOGD      $0xd8, Z2, Z4, Z3
+	MOVQ            48(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	MOVQ            56(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	VPTERNLOGD      $0xd8, Z2, Z5, Z4
+	VPTERNLOGD      $0xd8, Z0, Z4, Z3
+	MOVQ            64(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	MOVQ            72(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	VPTERNLOGD      $0xd8, Z3, Z5, Z4
+	MOVQ            80(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            88(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	VPTERNLOGD      $0xd8, Z2, Z5, Z4
+	MOVQ            96(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            104(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	MOVQ            112(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            120(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	VPTERNLOGD      $0xd8, Z2, Z6, Z5
+	VPTERNLOGD      $0xd8, Z0, Z5, Z4
+	MOVQ            128(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z5
+	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
+	VPMOVM2B        K1, Z5
+	MOVQ            136(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	VPTERNLOGD      $0xd8, Z4, Z6, Z5
+	MOVQ            144(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            152(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	VPTERNLOGD      $0xd8, Z3, Z6, Z5
+	MOVQ            160(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            168(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            176(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            184(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	VPTERNLOGD      $0xd8, Z2, Z6, Z5
+	MOVQ            192(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            200(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            208(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            216(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	MOVQ            224(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            232(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            240(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            248(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	VPTERNLOGD      $0xd8, Z2, Z7, Z6
+	VPTERNLOGD      $0xd8, Z0, Z6, Z5
+	MOVQ            256(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z6
+	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
+	VPMOVM2B        K1, Z6
+	MOVQ            264(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	VPTERNLOGD      $0xd8, Z5, Z7, Z6
+	MOVQ            272(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            280(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	VPTERNLOGD      $0xd8, Z4, Z7, Z6
+	MOVQ            288(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            296(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            304(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            312(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	MOVQ            320(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            328(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            336(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            344(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            352(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            360(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            368(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            376(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	VPTERNLOGD      $0xd8, Z2, Z7, Z6
+	MOVQ            384(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            392(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            400(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            408(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            416(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            424(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            432(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            440(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	MOVQ            448(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            456(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            464(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            472(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	MOVQ            480(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            488(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	MOVQ            496(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	MOVQ            504(CX), DX
+	MOVLQSX         DX, CX
+	SARQ            $0x20, DX
+	VMOVDQU64       (AX)(DX*1), Z11
+	VPCMPUB         $0x05, (AX)(CX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z5, Z11, Z10
+	VPTERNLOGD      $0xd8, Z4, Z10, Z9
+	VPTERNLOGD      $0xd8, Z3, Z9, Z8
+	VPTERNLOGD      $0xd8, Z2, Z8, Z7
+	VPTERNLOGD      $0xd8, Z0, Z7, Z6
+	VPXORD          Z1, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z0, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z2, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z3, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z4, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z5, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z6, Z1, Z1
+	VMOVDQU64       Z1, (SP)
+	MOVQ            lut+176(FP), AX
+	VBROADCASTI32X4 (AX), Z0
+	VPSHUFB         Z1, Z0, Z3
+	MOVL            $0x0f0f0f0f, AX
+	VPBROADCASTD    AX, Z2
+	VPSRLW          $0x04, Z1, Z0
+	VPANDD          Z2, Z0, Z0
+	MOVQ            $0x0000000008040201, AX
+	VPBROADCASTQ    AX, Z2
+	VPSHUFB         Z0, Z2, Z2
+	VPTESTMB        Z3, Z2, K1
+	KMOVQ           K1, AX
+	MOVQ            pat_base+184(FP), CX
+	MOVQ            80(SP), DX
+	SHRQ            $0x05, DX
+	ANDQ            (CX)(DX*4), AX
+	JZ              next
+	MOVQ            centre_base+0(FP), CX
+	MOVQ            win_base+24(FP), DX
+	MOVQ            out_base+48(FP), BX
+	MOVQ            preds_base+152(FP), SI
+	MOVQ            72(SP), DI
+	MOVQ            80(SP), R8
+	MOVQ            base+104(FP), R9
+	MOVQ            winBase+120(FP), R10
+	ADDQ            R8, R9
+	ADDQ            R8, R10
+
+window:
+	TZCNTQ  AX, R8
+	BLSRQ   AX, AX
+	MOVBLZX (SP)(R8*1), R11
+	XORPS   X0, X0
+	ADDSS   (SI)(R11*4), X0
+	MOVSS   X0, (BX)(DI*4)
+	LEAQ    (R9)(R8*1), R11
+	MOVL    R11, (CX)(DI*4)
+	LEAQ    (R10)(R8*1), R11
+	MOVL    R11, (DX)(DI*4)
+	INCQ    DI
+	TESTQ   AX, AX
+	JNZ     window
+	MOVQ    DI, 72(SP)
+
+next:
+	ADDQ $0x40, 80(SP)
+	DECQ 64(SP)
+	JNZ  block
+	VZEROUPPER
+	MOVQ 72(SP), AX
+	MOVQ AX, ret+208(FP)
 	RET
 
 // func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)

@@ -42,21 +42,22 @@ func randomWindows(rng *rand.Rand, p preprocess.Plane, scale, n int) stepCase {
 	return c
 }
 
-// checkStep runs tree i of the face cascade on the windows of c with
-// treeStep (given spare capacity) and with treeStepGeneric, and fails
-// unless both keep the same windows with bit-identical scores. It returns
-// the generic result, for chaining trees.
-func checkStep(t *testing.T, s *Scanner, p preprocess.Plane, scale, i int, c stepCase, spare int, what string) stepCase {
+// checkStep runs trees i to i+trees-1 of the face cascade, with the last
+// one's threshold, on the windows of c with treeStep (given spare
+// capacity) and with treeStepGeneric, and fails unless both keep the same
+// windows with bit-identical scores. It returns the generic result, for
+// chaining trees.
+func checkStep(t *testing.T, s *Scanner, p preprocess.Plane, scale, i, trees int, c stepCase, spare int, what string) stepCase {
 	t.Helper()
 	fc := s.c
 	leaves := 1 << fc.depth
-	tab := s.table(p.Stride, scale)[leaves*i : leaves*(i+1)]
-	preds := fc.preds[leaves*i : leaves*(i+1)]
-	thr := fc.thresholds[i]
+	tab := s.fullTable(p.Stride, scale)[leaves*i : leaves*(i+trees)]
+	preds := fc.preds[leaves*i : leaves*(i+trees)]
+	thr := fc.thresholds[i+trees-1]
 	a, g := c.clone(spare), c.clone(0)
 	idx := make([]int32, len(c.centre))
-	la := treeStep(a.centre, a.win, a.out, idx, tab, preds, thr, p.Pix, fc.depth)
-	lg := treeStepGeneric(g.centre, g.win, g.out, idx, tab, preds, thr, p.Pix, fc.depth)
+	la := treeStep(a.centre, a.win, a.out, idx, tab, preds, thr, p.Pix, fc.depth, trees)
+	lg := treeStepGeneric(g.centre, g.win, g.out, idx, tab, preds, thr, p.Pix, fc.depth, trees)
 	if la != lg {
 		t.Fatalf("%s: tree %d of %d windows: treeStep kept %d, generic %d", what, i, len(c.centre), la, lg)
 	}
@@ -93,7 +94,9 @@ func TestTreeStepTwins(t *testing.T) {
 				scale := 20 + rng.IntN(min(p.Width, p.Height)-22)
 				c := randomWindows(rng, p, scale, n)
 				i := rng.IntN(s.c.trees)
-				checkStep(t, s, p, scale, i, c, spare, pc.name)
+				trees := 1 + rng.IntN(min(12, s.c.trees-i))
+				checkStep(t, s, p, scale, i, 1, c, spare, pc.name)
+				checkStep(t, s, p, scale, i, trees, c, spare, pc.name+" trees")
 			}
 		}
 		// Ties: windows whose score lands exactly on the threshold are
@@ -104,7 +107,7 @@ func TestTreeStepTwins(t *testing.T) {
 			i := rng.IntN(s.c.trees)
 			leaves := 1 << s.c.depth
 			idx := make([]int32, len(c.centre))
-			treeLevelsGeneric(idx, c.centre, s.table(p.Stride, scale)[leaves*i:leaves*(i+1)], p.Pix, s.c.depth)
+			treeLevelsGeneric(idx, c.centre, s.fullTable(p.Stride, scale)[leaves*i:leaves*(i+1)], p.Pix, s.c.depth)
 			thr, ties := s.c.thresholds[i], 0
 			for k := range c.out {
 				pred := s.c.preds[leaves*i+int(idx[k])-leaves]
@@ -116,17 +119,21 @@ func TestTreeStepTwins(t *testing.T) {
 			if ties == 0 {
 				t.Fatal("no exact ties made")
 			}
-			checkStep(t, s, p, scale, i, c, stepPad, pc.name+" ties")
+			checkStep(t, s, p, scale, i, 1, c, stepPad, pc.name+" ties")
 		}
 		// A batch through the whole cascade, as a scan runs it.
 		scale := 24 + rng.IntN(min(p.Width, p.Height)/2)
 		c := randomWindows(rng, p, scale, 2051)
+		c0 := c.clone(0)
 		for i := range s.c.trees {
 			if len(c.centre) == 0 {
 				break
 			}
-			c = checkStep(t, s, p, scale, i, c, stepPad, pc.name+" cascade")
+			c = checkStep(t, s, p, scale, i, 1, c, stepPad, pc.name+" cascade")
 		}
+		// The same batch by stages (FaceCascade.ends), as the scan runs
+		// it: the same survivors with the same scores as tree by tree.
+		checkStages(t, s, p, scale, c0, c, pc.name)
 	}
 
 	// The real plane's every window at one scale, from a zero score: the
@@ -142,11 +149,12 @@ func TestTreeStepTwins(t *testing.T) {
 		}
 	}
 	deepest := 0
+	c0 := c.clone(0)
 	for i := range s.c.trees {
 		if len(c.centre) == 0 {
 			break
 		}
-		c = checkStep(t, s, real, scale, i, c, stepPad, "real grid")
+		c = checkStep(t, s, real, scale, i, 1, c, stepPad, "real grid")
 		deepest = i
 	}
 	if deepest < s.c.trees-1 {
@@ -154,6 +162,45 @@ func TestTreeStepTwins(t *testing.T) {
 	}
 	if !slices.IsSorted(c.win) {
 		t.Errorf("survivors out of order: %v", c.win)
+	}
+	checkStages(t, s, real, scale, c0, c, "real grid")
+}
+
+// checkStages runs the windows of c0 through the cascade by stages (the
+// trees up to each of FaceCascade.ends in one treeStep, checked against
+// treeStepGeneric) and fails unless the survivors are want's, the windows
+// and bit-identical scores tree by tree with every threshold.
+func checkStages(t *testing.T, s *Scanner, p preprocess.Plane, scale int, c0, want stepCase, what string) {
+	t.Helper()
+	if len(s.c.ends) >= s.c.trees || s.c.ends[len(s.c.ends)-1] != int32(s.c.trees-1) {
+		t.Fatalf("stage ends %v of %d trees: none skipped, or the last missing", s.c.ends, s.c.trees)
+	}
+	c, first := c0, 0
+	for _, e := range s.c.ends {
+		if len(c.centre) == 0 {
+			break
+		}
+		c = checkStep(t, s, p, scale, first, int(e)+1-first, c, stepPad, what+" stages")
+		first = int(e) + 1
+	}
+	if !slices.Equal(c.centre, want.centre) || !slices.Equal(c.win, want.win) || !slices.Equal(c.out, want.out) {
+		t.Fatalf("%s: by stages %d survivors %v %v, tree by tree %d %v %v", what, len(c.win), c.win, c.out, len(want.win), want.win, want.out)
+	}
+	// Stages from the live windows' lowest score (as scanRows bounds few
+	// windows): longer, and the same survivors.
+	c, first = c0, 0
+	steps := 0
+	for first < s.c.trees && len(c.centre) > 0 {
+		lo := float32(0)
+		if len(c.out) > 0 {
+			lo = slices.Min(c.out)
+		}
+		e := s.c.stageEnd(first, lo)
+		c = checkStep(t, s, p, scale, first, e+1-first, c, stepPad, what+" lowest-score stages")
+		first, steps = e+1, steps+1
+	}
+	if !slices.Equal(c.centre, want.centre) || !slices.Equal(c.win, want.win) || !slices.Equal(c.out, want.out) {
+		t.Fatalf("%s: by lowest-score stages (%d steps) %d survivors %v %v, tree by tree %d %v %v", what, steps, len(c.win), c.win, c.out, len(want.win), want.win, want.out)
 	}
 }
 
@@ -163,10 +210,10 @@ func TestTreeStepAllocs(t *testing.T) {
 	p := testLuma(t, "faces/pigo-sample.jpg")
 	rng := rand.New(rand.NewPCG(1, 2))
 	c := randomWindows(rng, p, 60, 123).clone(stepPad)
-	tab := s.table(p.Stride, 60)[:1<<s.c.depth]
+	tab := s.fullTable(p.Stride, 60)[:1<<s.c.depth]
 	idx := make([]int32, len(c.centre))
 	allocs := testing.AllocsPerRun(50, func() {
-		treeStep(c.centre, c.win, c.out, idx, tab, s.c.preds[:1<<s.c.depth], -100, p.Pix, s.c.depth)
+		treeStep(c.centre, c.win, c.out, idx, tab, s.c.preds[:1<<s.c.depth], -100, p.Pix, s.c.depth, 1)
 	})
 	if allocs != 0 {
 		t.Errorf("treeStep: %v allocations, want 0", allocs)
@@ -186,13 +233,17 @@ func TestTreeStepDepths(t *testing.T) {
 	}
 	for depth := 1; depth <= maxTreeDepth; depth++ {
 		leaves := 1 << depth
-		probes := make([]uint64, leaves)
-		for k := 1; k < leaves; k++ {
+		trees := 1 + depth%4 // 1 to 4 trees in one step
+		probes := make([]uint64, trees*leaves)
+		for k := range probes {
+			if k%leaves == 0 {
+				continue // node 0 is unused
+			}
 			a := int32((rng.IntN(2*r+1)-r)*stride + rng.IntN(2*r+1) - r)
 			b := int32((rng.IntN(2*r+1)-r)*stride + rng.IntN(2*r+1) - r)
 			probes[k] = uint64(uint32(a)) | uint64(uint32(b))<<32
 		}
-		preds := make([]float32, leaves)
+		preds := make([]float32, trees*leaves)
 		for k := range preds {
 			preds[k] = float32(rng.NormFloat64())
 		}
@@ -205,8 +256,8 @@ func TestTreeStepDepths(t *testing.T) {
 			}
 			a, g := c.clone(stepPad), c.clone(0)
 			idx := make([]int32, n)
-			la := treeStep(a.centre, a.win, a.out, idx, probes, preds, 0, pix, depth)
-			lg := treeStepGeneric(g.centre, g.win, g.out, idx, probes, preds, 0, pix, depth)
+			la := treeStep(a.centre, a.win, a.out, idx, probes, preds, 0, pix, depth, trees)
+			lg := treeStepGeneric(g.centre, g.win, g.out, idx, probes, preds, 0, pix, depth, trees)
 			if la != lg {
 				t.Fatalf("depth %d, %d windows: treeStep kept %d, generic %d", depth, n, la, lg)
 			}
@@ -215,6 +266,97 @@ func TestTreeStepDepths(t *testing.T) {
 					t.Fatalf("depth %d, %d windows, kept window %d: treeStep (%d, %d, %v), generic (%d, %d, %v)",
 						depth, n, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
 				}
+			}
+		}
+	}
+}
+
+// TestFirstTreeTwins checks the first tree along a row (firstTree: each of
+// first64 and first32 the CPU can run) against firstGeneric: on random and
+// real planes, at
+// scales whose windows are 1 to 3 positions apart and random patterns of
+// windows, runs of 32 to 320 positions, from a slot after earlier
+// survivors; and firstTreeRow, whose odd tails are walked one by one,
+// against treeStepGeneric on the row's windows.
+func TestFirstTreeTwins(t *testing.T) {
+	s := NewScanner(mustCascades(t).Face)
+	if !s.lutOK {
+		t.Fatalf("the face cascade has no first-tree table (depth %d, first end %d)", s.c.depth, s.c.ends[0])
+	}
+	rng := rand.New(rand.NewPCG(13, 17))
+	random := preprocess.GrayPlane(make([]byte, 431*211), 431, 419, 211) // stride > width
+	for k := range random.Pix {
+		random.Pix[k] = byte(rng.Uint32())
+	}
+	real := testLuma(t, "faces/pigo-sample.jpg")
+	leaves := 1 << s.c.depth
+	for _, pc := range []struct {
+		name string
+		p    preprocess.Plane
+	}{{"random", random}, {"real", real}} {
+		p := pc.p
+		for trial := range 60 {
+			scale := 20 + rng.IntN(min(p.Width, p.Height)/3)
+			off := scale/2 + 1
+			npos := p.Width - 2*off + 1
+			n := min(npos&^31, 32*(1+rng.IntN(10)))
+			if n < 32 {
+				continue
+			}
+			row := off + rng.IntN(p.Height-2*off+1)
+			c0 := off + rng.IntN(npos-n+1)
+			base := row*p.Stride + c0
+			pat := make([]uint32, n/32)
+			step := 1 + trial%4
+			for b := range pat {
+				if step == 4 {
+					pat[b] = rng.Uint32() // any pattern
+					continue
+				}
+				for i := range 32 {
+					if (32*b+i)%step == 0 {
+						pat[b] |= 1 << i
+					}
+				}
+			}
+			probes := s.fullTable(p.Stride, scale)[:leaves]
+			live := rng.IntN(5)
+			mk := func() stepCase {
+				return stepCase{make([]int32, live+n), make([]int32, live+n), make([]float32, live+n)}
+			}
+			winBase := rng.IntN(1000)
+			g := mk()
+			lg := firstGeneric(g.centre, g.win, g.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+			for _, kern := range firstKernels() {
+				firstKernel = kern
+				a := mk()
+				la := firstTree(a.centre, a.win, a.out, live, p.Pix, base, n, winBase, probes, s.c.preds, &s.lut, pat)
+				if la != lg {
+					t.Fatalf("%s: kernel %d, scale %d, %d positions: firstTree kept %d, firstGeneric %d", pc.name, kern, scale, n, la, lg)
+				}
+				for k := range lg {
+					if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
+						t.Fatalf("%s: kernel %d, scale %d, kept window %d: firstTree (%d, %d, %v), firstGeneric (%d, %d, %v)",
+							pc.name, kern, scale, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+					}
+				}
+			}
+			firstKernel = firstKernels()[0]
+
+			// firstTreeRow over the whole row (an odd tail past the last
+			// 32 positions) against the first tree window by window.
+			step = 1 + trial%3
+			perRow := (npos-1)/step + 1
+			s.row.grow(perRow)
+			got := s.firstTreeRow(0, p, probes, row*p.Stride+off, npos, step, 0)
+			w := stepCase{make([]int32, perRow, perRow+stepPad), make([]int32, perRow, perRow+stepPad), make([]float32, perRow, perRow+stepPad)}
+			for k := range perRow {
+				w.centre[k], w.win[k] = int32(row*p.Stride+off+k*step), int32(k*step)
+			}
+			idx := make([]int32, perRow)
+			want := treeStepGeneric(w.centre, w.win, w.out, idx, probes, s.c.preds[:leaves], s.c.thresholds[0], p.Pix, s.c.depth, 1)
+			if got != want || !slices.Equal(s.row.centre[:got], w.centre[:want]) || !slices.Equal(s.row.win[:got], w.win[:want]) || !slices.Equal(s.row.out[:got], w.out[:want]) {
+				t.Fatalf("%s: scale %d, step %d, %d positions: firstTreeRow kept %d, the first tree %d", pc.name, scale, step, npos, got, want)
 			}
 		}
 	}

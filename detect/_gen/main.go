@@ -24,6 +24,8 @@ import (
 func main() {
 	ConstraintExpr("!purego,!noasm")
 	step9()
+	first32()
+	first64()
 	locStage8()
 	locStage8L()
 	Generate()
@@ -36,37 +38,47 @@ func main() {
 // slower (on a Zen 5 EPYC).
 const stepW = 9
 
-// step9 runs one tree for windows in groups of stepW, each window's node in
-// a register, and then keeps the windows still above the tree's threshold,
-// as treeStepGeneric. Per window and level it loads the window's pointer
-// (kept on the stack), the node's two probe offsets with one 8-byte load
-// split in registers (two 4-byte loads were about 4% slower), and the two
-// pixels, the second as the operand of a CMPB whose borrow picks the child
-// (SBB), 4 loads and 8 instructions against 5 and 9 before. The first
-// level, whose node is 1 for every window, is walked when the pointers are
-// made.
+// step9 runs trees consecutive trees for windows in groups of stepW, each
+// window's node in a register, and then keeps the windows still above the
+// last tree's threshold, as treeStepGeneric. Per window and level it loads
+// the window's pointer (kept on the stack), the node's two probe offsets
+// with one 8-byte load split in registers (two 4-byte loads were about 4%
+// slower), and the two pixels, the second as the operand of a CMPB whose
+// borrow picks the child (SBB), 4 loads and 8 instructions against 5 and 9
+// before. The first level, whose node is 1 for every window, is walked
+// from the pointers. A tree before the last adds its leaves' predictions
+// to the scores in place and the group walks the next tree from the same
+// pointers: the trees of a stage of the cascade whose thresholds cannot
+// reject a window (see FaceCascade.ends) cost no pass over the windows.
 func step9() {
 	w := stepW
-	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int) int")
+	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int")
 	Pragma("noescape")
-	Doc("step9 is treeStepGeneric for n >= 1 windows and depth >= 1; centre, win",
-		fmt.Sprintf("and out have length n rounded up to a multiple of %d (the windows past n", w),
-		"are copies whose results are dropped); the caller has checked that",
-		"len(probes) >= 1<<depth, len(preds) >= 1<<depth, and that every probe of",
-		"every window is inside pix.")
-	loc := AllocLocal(w*8 + 4*8)
+	Doc("step9 is treeStepGeneric for n >= 1 windows, depth >= 1 and trees >= 1;",
+		fmt.Sprintf("centre, win and out have length n rounded up to a multiple of %d (the", w),
+		"windows past n are copies whose results are dropped, their scores",
+		"finite); the caller has checked that len(probes) >= trees<<depth,",
+		"len(preds) >= trees<<depth, and that every probe of every window is",
+		"inside pix.")
+	loc := AllocLocal(w*8 + 9*8)
 	ptr := func(j int) Mem { return loc.Offset(8 * j) }
 	kLoc, liveLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16), loc.Offset(8*w+24)
+	adj0Loc, tabLoc, tLoc, pStrLoc, tStrLoc := loc.Offset(8*w+32), loc.Offset(8*w+40), loc.Offset(8*w+48), loc.Offset(8*w+56), loc.Offset(8*w+64)
 
-	// adj + node*4 is the address of node's prediction (node >= 1<<depth).
+	// adj + node*4 is the address of node's prediction (node >= 1<<depth)
+	// in the first tree; each tree's predictions are 4<<depth bytes on,
+	// its probes 8<<depth.
 	{
 		adj, l := GP64(), GP64()
 		Load(Param("preds").Base(), adj)
 		Load(Param("depth"), RCX)
 		MOVL(U32(4), l.As32())
 		SHLQ(CL, l) // 4<<depth
+		MOVQ(l, pStrLoc)
 		SUBQ(l, adj)
-		MOVQ(adj, adjLoc)
+		MOVQ(adj, adj0Loc)
+		ADDQ(l, l)
+		MOVQ(l, tStrLoc)
 	}
 	{
 		z := GP64()
@@ -80,9 +92,7 @@ func step9() {
 	Label("group")
 	node := make([]GPVirtual, w)
 	{
-		// Every walk starts at node 1, whose probes (a1, b1) are the same
-		// for all: the first level is walked here, from each window's
-		// pointer, which is kept for the next levels.
+		// Each window's pointer (its centre in pix), kept for every tree.
 		cb, k := GP64(), GP64()
 		Load(Param("centre").Base(), cb)
 		MOVQ(kLoc, k)
@@ -93,7 +103,20 @@ func step9() {
 			ADDQ(pix, t)
 			MOVQ(t, ptr(j))
 		}
-		tab := Load(Param("probes").Base(), GP64())
+		tab, adj, tr := GP64(), GP64(), GP64()
+		Load(Param("probes").Base(), tab)
+		MOVQ(tab, tabLoc)
+		MOVQ(adj0Loc, adj)
+		MOVQ(adj, adjLoc)
+		Load(Param("trees"), tr)
+		MOVQ(tr, tLoc)
+	}
+	Label("tree")
+	{
+		// Every walk starts at node 1, whose probes (a1, b1) are the same
+		// for all.
+		tab := GP64()
+		MOVQ(tabLoc, tab)
 		a1, b1 := GP64(), GP64()
 		MOVQ(Mem{Base: tab, Disp: 8}, b1)
 		MOVLQSX(b1.As32(), a1)
@@ -108,7 +131,8 @@ func step9() {
 			SBBQ(Imm(0), node[j])
 		}
 	}
-	tab := Load(Param("probes").Base(), GP64())
+	tab := GP64()
+	MOVQ(tabLoc, tab)
 	lvl := Load(Param("depth"), GP64())
 	DECQ(lvl)
 	JZ(LabelRef("walked"))
@@ -129,6 +153,33 @@ func step9() {
 	DECQ(lvl)
 	JNZ(LabelRef("level"))
 	Label("walked")
+	{
+		// A tree before the last: add the leaves' predictions to the
+		// scores in place, and walk the next tree.
+		tr := GP64()
+		MOVQ(tLoc, tr)
+		CMPQ(tr, Imm(1))
+		JE(LabelRef("last"))
+		ob, k, adj := GP64(), GP64(), GP64()
+		Load(Param("out").Base(), ob)
+		MOVQ(kLoc, k)
+		MOVQ(adjLoc, adj)
+		for j := 0; j < w; j++ {
+			o := XMM()
+			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, o)
+			ADDSS(Mem{Base: adj, Index: node[j], Scale: 4}, o)
+			MOVSS(o, Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j})
+		}
+		ADDQ(pStrLoc, adj)
+		MOVQ(adj, adjLoc)
+		t2 := GP64()
+		MOVQ(tabLoc, t2)
+		ADDQ(tStrLoc, t2)
+		MOVQ(t2, tabLoc)
+		DECQ(tLoc)
+		JMP(LabelRef("tree"))
+	}
+	Label("last")
 
 	// The window pointers are spent: keep the nodes there instead.
 	for j := 0; j < w; j++ {
@@ -175,6 +226,304 @@ func step9() {
 		JG(LabelRef("group"))
 		Store(live, ReturnIndex(0))
 	}
+	RET()
+}
+
+// leafDepth is the tree depth first32 walks (pigo's facefinder's).
+const leafDepth = 6
+
+// first32 walks the first tree of the cascade, of depth leafDepth, for
+// every position of a run of a row, 32 positions to a register (AVX2):
+// all 63 nodes are compared for every position (an unaligned load, a max
+// with the other pixel loaded and a compare: p1 <= p2 where
+// max(p1, p2) == p2), and each level's branch is picked from its nodes'
+// results by a tree of blends on the branches above (2^(l-1) - 1 blends at
+// level l, 57 in all). The leaves' bits build up as acc = 2*acc - branch.
+// Whether a leaf passes the tree is two table lookups (VPSHUFB) into a
+// byte table of the 64 leaves' verdicts; the positions that are windows
+// and pass are a bit mask, and only they are written out, one by one.
+// Where the windows of a scale are 2 or 3 pixels apart the run's
+// positions cost fewer instructions than the scalar walk of its windows.
+func first32() {
+	TEXT("first32", NOSPLIT, "func(centre, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int")
+	Pragma("noescape")
+	Doc("first32 is firstGeneric for n >= 32, a multiple of 32: len(pat) >= n/32,",
+		"centre, win and out have room for live plus the windows pat marks, and",
+		"the caller has checked len(probes) >= 64, len(preds) >= 64, and that",
+		"every probe of every position is inside pix.")
+	leafLoc := AllocLocal(32)
+	loc := AllocLocal(8 * 3)
+	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
+	{
+		cnt := Load(Param("n"), GP64())
+		SHRQ(Imm(5), cnt)
+		MOVQ(cnt, cntLoc)
+		live := Load(Param("live"), GP64())
+		MOVQ(live, liveLoc)
+		z := GP64()
+		XORQ(z, z)
+		MOVQ(z, posLoc)
+	}
+
+	Label("block")
+	p, tab := GP64(), GP64()
+	{
+		Load(Param("pix").Base(), p)
+		bs, pos := GP64(), GP64()
+		Load(Param("base"), bs)
+		MOVQ(posLoc, pos)
+		ADDQ(bs, p)
+		ADDQ(pos, p)
+		Load(Param("probes").Base(), tab)
+	}
+	// cmp returns node n's comparison for the 32 positions: 0xff where
+	// the pixel at a is not brighter than the one at b.
+	cmp := func(n int) VecVirtual {
+		a, b := GP64(), GP64()
+		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
+		MOVLQSX(b.As32(), a)
+		SARQ(Imm(32), b)
+		pb, mx := YMM(), YMM()
+		VMOVDQU(Mem{Base: p, Index: b, Scale: 1}, pb)
+		VPMAXUB(Mem{Base: p, Index: a, Scale: 1}, pb, mx)
+		VPCMPEQB(pb, mx, mx)
+		return mx
+	}
+	s := make([]VecVirtual, leafDepth+1) // s[l]: the branch taken at level l
+	s[1] = cmp(1)
+	for l := 2; l <= leafDepth; l++ {
+		// The nodes of level l in order, reduced pairwise: a block of 2^h
+		// nodes shares the branches above level l-h, and two blocks are
+		// merged by the branch at level l-1-h.
+		type blk struct {
+			v VecVirtual
+			h int
+		}
+		var stack []blk
+		for j := 0; j < 1<<(l-1); j++ {
+			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
+			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
+				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
+				m := YMM()
+				VPBLENDVB(s[l-1-lo.h], hi.v, lo.v, m)
+				stack = append(stack[:len(stack)-2], blk{m, lo.h + 1})
+			}
+		}
+		s[l] = stack[0].v
+	}
+	// The leaf's bits from the branches (0xff is -1): acc = 2*acc - s[l].
+	acc := YMM()
+	VPXOR(acc, acc, acc)
+	for l := 1; l <= leafDepth; l++ {
+		VPADDB(acc, acc, acc)
+		VPSUBB(s[l], acc, acc)
+	}
+	VMOVDQU(acc, leafLoc)
+	// The verdict of leaf v (< 64) is bit v>>4 of lut[v&15].
+	m := GP64()
+	{
+		lp := Load(Param("lut"), GP64())
+		lut, hi, bits, x, c0f := YMM(), YMM(), YMM(), YMM(), YMM()
+		VBROADCASTI128(Mem{Base: lp}, lut)
+		VPSHUFB(acc, lut, x) // lut[v&15]: v < 64 has bit 7 clear
+		t := GP64()
+		MOVL(U32(0x0f0f0f0f), t.As32())
+		MOVQ(t, hi.AsX())
+		VPBROADCASTD(hi.AsX(), c0f)
+		VPSRLW(Imm(4), acc, hi)
+		VPAND(c0f, hi, hi)
+		MOVQ(U64(0x0000000008040201), t)
+		MOVQ(t, bits.AsX())
+		VPBROADCASTQ(bits.AsX(), bits)
+		VPSHUFB(hi, bits, bits) // 1 << (v>>4)
+		VPAND(bits, x, x)
+		VPCMPEQB(bits, x, x)
+		VPMOVMSKB(x, m.As32())
+		pt, blk := GP64(), GP64()
+		Load(Param("pat").Base(), pt)
+		MOVQ(posLoc, blk)
+		SHRQ(Imm(5), blk)
+		ANDL(Mem{Base: pt, Index: blk, Scale: 4}, m.As32())
+	}
+	JZ(LabelRef("next"))
+	{
+		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		Load(Param("centre").Base(), cb)
+		Load(Param("win").Base(), wb)
+		Load(Param("out").Base(), ob)
+		Load(Param("preds").Base(), pr)
+		MOVQ(liveLoc, live)
+		MOVQ(posLoc, pos)
+		Load(Param("base"), bs)
+		Load(Param("winBase"), wbs)
+		ADDQ(pos, bs)
+		ADDQ(pos, wbs)
+		Label("window")
+		i, lf, c := GP64(), GP64(), GP64()
+		o := XMM()
+		TZCNTL(m.As32(), i.As32())
+		BLSRL(m.As32(), m.As32())
+		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
+		XORPS(o, o)
+		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
+		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
+		LEAQ(Mem{Base: bs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: cb, Index: live, Scale: 4})
+		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
+		INCQ(live)
+		TESTL(m.As32(), m.As32())
+		JNZ(LabelRef("window"))
+		MOVQ(live, liveLoc)
+	}
+	Label("next")
+	ADDQ(Imm(32), posLoc)
+	DECQ(cntLoc)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(liveLoc, r)
+	Store(r, ReturnIndex(0))
+	RET()
+}
+
+// first64 is first32 with AVX-512 (F and BW), 64 positions to a register:
+// each node's compare (VPCMPUB, p2 >= p1) gives a mask, widened to bytes
+// (VPMOVM2B) for the blends, which are one VPTERNLOGD each (s ? hi : lo),
+// and the verdicts are a mask from VPTESTMB.
+func first64() {
+	TEXT("first64", NOSPLIT, "func(centre, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int")
+	Pragma("noescape")
+	Doc("first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)",
+		">= n/32, centre, win and out have room for live plus the windows pat",
+		"marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,",
+		"and that every probe of every position is inside pix.")
+	leafLoc := AllocLocal(64)
+	loc := AllocLocal(8 * 3)
+	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
+	{
+		cnt := Load(Param("n"), GP64())
+		SHRQ(Imm(6), cnt)
+		MOVQ(cnt, cntLoc)
+		live := Load(Param("live"), GP64())
+		MOVQ(live, liveLoc)
+		z := GP64()
+		XORQ(z, z)
+		MOVQ(z, posLoc)
+	}
+
+	Label("block")
+	p, tab := GP64(), GP64()
+	{
+		Load(Param("pix").Base(), p)
+		bs, pos := GP64(), GP64()
+		Load(Param("base"), bs)
+		MOVQ(posLoc, pos)
+		ADDQ(bs, p)
+		ADDQ(pos, p)
+		Load(Param("probes").Base(), tab)
+	}
+	// cmp returns node n's comparison for the 64 positions: 0xff where
+	// the pixel at a is not brighter than the one at b.
+	cmp := func(n int) VecVirtual {
+		a, b := GP64(), GP64()
+		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
+		MOVLQSX(b.As32(), a)
+		SARQ(Imm(32), b)
+		pb, v := ZMM(), ZMM()
+		k := K()
+		VMOVDQU64(Mem{Base: p, Index: b, Scale: 1}, pb)
+		VPCMPUB(Imm(5), Mem{Base: p, Index: a, Scale: 1}, pb, k) // p2 >= p1
+		VPMOVM2B(k, v)
+		return v
+	}
+	s := make([]VecVirtual, leafDepth+1)
+	s[1] = cmp(1)
+	for l := 2; l <= leafDepth; l++ {
+		type blk struct {
+			v VecVirtual
+			h int
+		}
+		var stack []blk
+		for j := 0; j < 1<<(l-1); j++ {
+			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
+			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
+				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
+				VPTERNLOGD(Imm(0xd8), s[l-1-lo.h], hi.v, lo.v) // lo = s ? hi : lo
+				stack = append(stack[:len(stack)-2], blk{lo.v, lo.h + 1})
+			}
+		}
+		s[l] = stack[0].v
+	}
+	acc := ZMM()
+	VPXORD(acc, acc, acc)
+	for l := 1; l <= leafDepth; l++ {
+		VPADDB(acc, acc, acc)
+		VPSUBB(s[l], acc, acc)
+	}
+	VMOVDQU64(acc, leafLoc)
+	m := GP64()
+	{
+		lp := Load(Param("lut"), GP64())
+		lut, hi, bits, x, c0f := ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+		VBROADCASTI32X4(Mem{Base: lp}, lut)
+		VPSHUFB(acc, lut, x) // lut[v&15]: v < 64 has bit 7 clear
+		t := GP64()
+		MOVL(U32(0x0f0f0f0f), t.As32())
+		VPBROADCASTD(t.As32(), c0f)
+		VPSRLW(Imm(4), acc, hi)
+		VPANDD(c0f, hi, hi)
+		MOVQ(U64(0x0000000008040201), t)
+		VPBROADCASTQ(t, bits)
+		VPSHUFB(hi, bits, bits) // 1 << (v>>4)
+		k := K()
+		VPTESTMB(x, bits, k)
+		KMOVQ(k, m)
+		pt, blk := GP64(), GP64()
+		Load(Param("pat").Base(), pt)
+		MOVQ(posLoc, blk)
+		SHRQ(Imm(5), blk)
+		ANDQ(Mem{Base: pt, Index: blk, Scale: 4}, m) // pat[blk] and pat[blk+1]
+	}
+	JZ(LabelRef("next"))
+	{
+		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		Load(Param("centre").Base(), cb)
+		Load(Param("win").Base(), wb)
+		Load(Param("out").Base(), ob)
+		Load(Param("preds").Base(), pr)
+		MOVQ(liveLoc, live)
+		MOVQ(posLoc, pos)
+		Load(Param("base"), bs)
+		Load(Param("winBase"), wbs)
+		ADDQ(pos, bs)
+		ADDQ(pos, wbs)
+		Label("window")
+		i, lf, c := GP64(), GP64(), GP64()
+		o := XMM()
+		TZCNTQ(m, i)
+		BLSRQ(m, m)
+		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
+		XORPS(o, o)
+		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
+		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
+		LEAQ(Mem{Base: bs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: cb, Index: live, Scale: 4})
+		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
+		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
+		INCQ(live)
+		TESTQ(m, m)
+		JNZ(LabelRef("window"))
+		MOVQ(live, liveLoc)
+	}
+	Label("next")
+	ADDQ(Imm(64), posLoc)
+	DECQ(cntLoc)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(liveLoc, r)
+	Store(r, ReturnIndex(0))
 	RET()
 }
 

@@ -251,66 +251,23 @@ func first32() {
 		"centre, win and out have room for live plus the windows pat marks, and",
 		"the caller has checked len(probes) >= 64, len(preds) >= 64, and that",
 		"every probe of every position is inside pix.")
-	leafLoc := AllocLocal(32)
-	loc := AllocLocal(8 * 3)
-	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
-	{
-		cnt := Load(Param("n"), GP64())
-		SHRQ(Imm(5), cnt)
-		MOVQ(cnt, cntLoc)
-		live := Load(Param("live"), GP64())
-		MOVQ(live, liveLoc)
-		z := GP64()
-		XORQ(z, z)
-		MOVQ(z, posLoc)
-	}
-
-	Label("block")
-	p, tab := GP64(), GP64()
-	{
-		Load(Param("pix").Base(), p)
-		bs, pos := GP64(), GP64()
-		Load(Param("base"), bs)
-		MOVQ(posLoc, pos)
-		ADDQ(bs, p)
-		ADDQ(pos, p)
-		Load(Param("probes").Base(), tab)
-	}
+	f := firstPrologue(5)
+	p, tab := firstBlock(f)
 	// cmp returns node n's comparison for the 32 positions: 0xff where
 	// the pixel at a is not brighter than the one at b.
 	cmp := func(n int) VecVirtual {
-		a, b := GP64(), GP64()
-		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
-		MOVLQSX(b.As32(), a)
-		SARQ(Imm(32), b)
+		a, b := firstProbe(tab, n)
 		pb, mx := YMM(), YMM()
 		VMOVDQU(Mem{Base: p, Index: b, Scale: 1}, pb)
 		VPMAXUB(Mem{Base: p, Index: a, Scale: 1}, pb, mx)
 		VPCMPEQB(pb, mx, mx)
 		return mx
 	}
-	s := make([]VecVirtual, leafDepth+1) // s[l]: the branch taken at level l
-	s[1] = cmp(1)
-	for l := 2; l <= leafDepth; l++ {
-		// The nodes of level l in order, reduced pairwise: a block of 2^h
-		// nodes shares the branches above level l-h, and two blocks are
-		// merged by the branch at level l-1-h.
-		type blk struct {
-			v VecVirtual
-			h int
-		}
-		var stack []blk
-		for j := 0; j < 1<<(l-1); j++ {
-			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
-			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
-				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
-				m := YMM()
-				VPBLENDVB(s[l-1-lo.h], hi.v, lo.v, m)
-				stack = append(stack[:len(stack)-2], blk{m, lo.h + 1})
-			}
-		}
-		s[l] = stack[0].v
-	}
+	s := firstBranches(cmp, func(sel, hi, lo VecVirtual) VecVirtual {
+		m := YMM()
+		VPBLENDVB(sel, hi, lo, m)
+		return m
+	})
 	// The leaf's bits from the branches (0xff is -1): acc = 2*acc - s[l].
 	acc := YMM()
 	VPXOR(acc, acc, acc)
@@ -318,7 +275,7 @@ func first32() {
 		VPADDB(acc, acc, acc)
 		VPSUBB(s[l], acc, acc)
 	}
-	VMOVDQU(acc, leafLoc)
+	VMOVDQU(acc, f.leaf)
 	// The verdict of leaf v (< 64) is bit v>>4 of lut[v&15].
 	m := GP64()
 	{
@@ -341,10 +298,94 @@ func first32() {
 		VPMOVMSKB(x, m.As32())
 		pt, blk := GP64(), GP64()
 		Load(Param("pat").Base(), pt)
-		MOVQ(posLoc, blk)
+		MOVQ(f.pos, blk)
 		SHRQ(Imm(5), blk)
 		ANDL(Mem{Base: pt, Index: blk, Scale: 4}, m.As32())
 	}
+	firstEmit(f, m, false)
+}
+
+// firstLocals are first32's and first64's stack slots: the block's leaf
+// numbers, the blocks left, the windows written so far and the block's
+// first position.
+type firstLocals struct{ leaf, cnt, live, pos Mem }
+
+// firstPrologue allocates the locals for blocks of 1<<shift positions and
+// sets the blocks left (n>>shift), the windows written (live) and the
+// position (0).
+func firstPrologue(shift uint64) firstLocals {
+	var f firstLocals
+	f.leaf = AllocLocal(1 << shift)
+	loc := AllocLocal(8 * 3)
+	f.cnt, f.live, f.pos = loc.Offset(0), loc.Offset(8), loc.Offset(16)
+	cnt := Load(Param("n"), GP64())
+	SHRQ(Imm(shift), cnt)
+	MOVQ(cnt, f.cnt)
+	live := Load(Param("live"), GP64())
+	MOVQ(live, f.live)
+	z := GP64()
+	XORQ(z, z)
+	MOVQ(z, f.pos)
+	return f
+}
+
+// firstBlock starts a block (label "block"): p points at the block's
+// first position in pix (base + pos), tab at the probe table.
+func firstBlock(f firstLocals) (p, tab GPVirtual) {
+	Label("block")
+	p, tab = GP64(), GP64()
+	Load(Param("pix").Base(), p)
+	bs, pos := GP64(), GP64()
+	Load(Param("base"), bs)
+	MOVQ(f.pos, pos)
+	ADDQ(bs, p)
+	ADDQ(pos, p)
+	Load(Param("probes").Base(), tab)
+	return p, tab
+}
+
+// firstProbe loads node n's two probe offsets from the probe table (the
+// low and high halves of its word, sign-extended).
+func firstProbe(tab GPVirtual, n int) (a, b GPVirtual) {
+	a, b = GP64(), GP64()
+	MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
+	MOVLQSX(b.As32(), a)
+	SARQ(Imm(32), b)
+	return a, b
+}
+
+// firstBranches returns the branch taken at each level of the first tree
+// (s[1] to s[leafDepth]) for every position: cmp gives a node's
+// comparison, blend(sel, hi, lo) picks hi where sel is set.
+func firstBranches(cmp func(n int) VecVirtual, blend func(sel, hi, lo VecVirtual) VecVirtual) []VecVirtual {
+	s := make([]VecVirtual, leafDepth+1) // s[l]: the branch taken at level l
+	s[1] = cmp(1)
+	for l := 2; l <= leafDepth; l++ {
+		// The nodes of level l in order, reduced pairwise: a block of 2^h
+		// nodes shares the branches above level l-h, and two blocks are
+		// merged by the branch at level l-1-h.
+		type blk struct {
+			v VecVirtual
+			h int
+		}
+		var stack []blk
+		for j := 0; j < 1<<(l-1); j++ {
+			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
+			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
+				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
+				stack = append(stack[:len(stack)-2], blk{blend(s[l-1-lo.h], hi.v, lo.v), lo.h + 1})
+			}
+		}
+		s[l] = stack[0].v
+	}
+	return s
+}
+
+// firstEmit writes out the windows whose bits are set in m (the flags
+// set by the instruction that made m: zero skips the block), one by one,
+// then steps to the next block (32 positions, 64 when wide) and returns
+// the windows written.
+func firstEmit(f firstLocals, m GPVirtual, wide bool) {
 	JZ(LabelRef("next"))
 	{
 		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
@@ -352,8 +393,8 @@ func first32() {
 		Load(Param("win").Base(), wb)
 		Load(Param("out").Base(), ob)
 		Load(Param("preds").Base(), pr)
-		MOVQ(liveLoc, live)
-		MOVQ(posLoc, pos)
+		MOVQ(f.live, live)
+		MOVQ(f.pos, pos)
 		Load(Param("base"), bs)
 		Load(Param("winBase"), wbs)
 		ADDQ(pos, bs)
@@ -361,9 +402,14 @@ func first32() {
 		Label("window")
 		i, lf, c := GP64(), GP64(), GP64()
 		o := XMM()
-		TZCNTL(m.As32(), i.As32())
-		BLSRL(m.As32(), m.As32())
-		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
+		if wide {
+			TZCNTQ(m, i)
+			BLSRQ(m, m)
+		} else {
+			TZCNTL(m.As32(), i.As32())
+			BLSRL(m.As32(), m.As32())
+		}
+		MOVBLZX(f.leaf.Idx(i, 1), lf.As32())
 		XORPS(o, o)
 		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
 		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
@@ -372,17 +418,25 @@ func first32() {
 		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
 		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
 		INCQ(live)
-		TESTL(m.As32(), m.As32())
+		if wide {
+			TESTQ(m, m)
+		} else {
+			TESTL(m.As32(), m.As32())
+		}
 		JNZ(LabelRef("window"))
-		MOVQ(live, liveLoc)
+		MOVQ(live, f.live)
 	}
 	Label("next")
-	ADDQ(Imm(32), posLoc)
-	DECQ(cntLoc)
+	step := 32
+	if wide {
+		step = 64
+	}
+	ADDQ(Imm(uint64(step)), f.pos)
+	DECQ(f.cnt)
 	JNZ(LabelRef("block"))
 	VZEROUPPER()
 	r := GP64()
-	MOVQ(liveLoc, r)
+	MOVQ(f.live, r)
 	Store(r, ReturnIndex(0))
 	RET()
 }
@@ -398,38 +452,12 @@ func first64() {
 		">= n/32, centre, win and out have room for live plus the windows pat",
 		"marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,",
 		"and that every probe of every position is inside pix.")
-	leafLoc := AllocLocal(64)
-	loc := AllocLocal(8 * 3)
-	cntLoc, liveLoc, posLoc := loc.Offset(0), loc.Offset(8), loc.Offset(16)
-	{
-		cnt := Load(Param("n"), GP64())
-		SHRQ(Imm(6), cnt)
-		MOVQ(cnt, cntLoc)
-		live := Load(Param("live"), GP64())
-		MOVQ(live, liveLoc)
-		z := GP64()
-		XORQ(z, z)
-		MOVQ(z, posLoc)
-	}
-
-	Label("block")
-	p, tab := GP64(), GP64()
-	{
-		Load(Param("pix").Base(), p)
-		bs, pos := GP64(), GP64()
-		Load(Param("base"), bs)
-		MOVQ(posLoc, pos)
-		ADDQ(bs, p)
-		ADDQ(pos, p)
-		Load(Param("probes").Base(), tab)
-	}
+	f := firstPrologue(6)
+	p, tab := firstBlock(f)
 	// cmp returns node n's comparison for the 64 positions: 0xff where
 	// the pixel at a is not brighter than the one at b.
 	cmp := func(n int) VecVirtual {
-		a, b := GP64(), GP64()
-		MOVQ(Mem{Base: tab, Disp: 8 * n}, b)
-		MOVLQSX(b.As32(), a)
-		SARQ(Imm(32), b)
+		a, b := firstProbe(tab, n)
 		pb, v := ZMM(), ZMM()
 		k := K()
 		VMOVDQU64(Mem{Base: p, Index: b, Scale: 1}, pb)
@@ -437,31 +465,17 @@ func first64() {
 		VPMOVM2B(k, v)
 		return v
 	}
-	s := make([]VecVirtual, leafDepth+1)
-	s[1] = cmp(1)
-	for l := 2; l <= leafDepth; l++ {
-		type blk struct {
-			v VecVirtual
-			h int
-		}
-		var stack []blk
-		for j := 0; j < 1<<(l-1); j++ {
-			stack = append(stack, blk{cmp(1<<(l-1) + j), 0})
-			for len(stack) >= 2 && stack[len(stack)-1].h == stack[len(stack)-2].h {
-				lo, hi := stack[len(stack)-2], stack[len(stack)-1]
-				VPTERNLOGD(Imm(0xd8), s[l-1-lo.h], hi.v, lo.v) // lo = s ? hi : lo
-				stack = append(stack[:len(stack)-2], blk{lo.v, lo.h + 1})
-			}
-		}
-		s[l] = stack[0].v
-	}
+	s := firstBranches(cmp, func(sel, hi, lo VecVirtual) VecVirtual {
+		VPTERNLOGD(Imm(0xd8), sel, hi, lo) // lo = sel ? hi : lo
+		return lo
+	})
 	acc := ZMM()
 	VPXORD(acc, acc, acc)
 	for l := 1; l <= leafDepth; l++ {
 		VPADDB(acc, acc, acc)
 		VPSUBB(s[l], acc, acc)
 	}
-	VMOVDQU64(acc, leafLoc)
+	VMOVDQU64(acc, f.leaf)
 	m := GP64()
 	{
 		lp := Load(Param("lut"), GP64())
@@ -481,50 +495,11 @@ func first64() {
 		KMOVQ(k, m)
 		pt, blk := GP64(), GP64()
 		Load(Param("pat").Base(), pt)
-		MOVQ(posLoc, blk)
+		MOVQ(f.pos, blk)
 		SHRQ(Imm(5), blk)
 		ANDQ(Mem{Base: pt, Index: blk, Scale: 4}, m) // pat[blk] and pat[blk+1]
 	}
-	JZ(LabelRef("next"))
-	{
-		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-		Load(Param("centre").Base(), cb)
-		Load(Param("win").Base(), wb)
-		Load(Param("out").Base(), ob)
-		Load(Param("preds").Base(), pr)
-		MOVQ(liveLoc, live)
-		MOVQ(posLoc, pos)
-		Load(Param("base"), bs)
-		Load(Param("winBase"), wbs)
-		ADDQ(pos, bs)
-		ADDQ(pos, wbs)
-		Label("window")
-		i, lf, c := GP64(), GP64(), GP64()
-		o := XMM()
-		TZCNTQ(m, i)
-		BLSRQ(m, m)
-		MOVBLZX(leafLoc.Idx(i, 1), lf.As32())
-		XORPS(o, o)
-		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
-		MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
-		LEAQ(Mem{Base: bs, Index: i, Scale: 1}, c)
-		MOVL(c.As32(), Mem{Base: cb, Index: live, Scale: 4})
-		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
-		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
-		INCQ(live)
-		TESTQ(m, m)
-		JNZ(LabelRef("window"))
-		MOVQ(live, liveLoc)
-	}
-	Label("next")
-	ADDQ(Imm(64), posLoc)
-	DECQ(cntLoc)
-	JNZ(LabelRef("block"))
-	VZEROUPPER()
-	r := GP64()
-	MOVQ(liveLoc, r)
-	Store(r, ReturnIndex(0))
-	RET()
+	firstEmit(f, m, true)
 }
 
 // permLevels is the number of levels whose codes locStage8 picks from

@@ -194,3 +194,34 @@ func mirrored(m *image.RGBA) *image.RGBA {
 }
 
 func abs(v int) int { return max(v, -v) }
+
+// A real face turned from the camera and tilted (dlib's 2007_007763, the
+// lowest face, the woman with glasses), which no profile scan finds: the
+// frontal cascade does, but its landmarks fail (pose confidence 0) and
+// read a yaw within the policy's limit. Localised again on the mirror
+// image, the nose tip lands elsewhere, and the frontal Haar cascade does
+// not vouch for the face: the mirror check leaves its pose unmeasured,
+// and it is judged not frontal. Without the turned check the landmark
+// pose stays and passes the pose gate.
+func TestMirrorCheckRejectsFailedLandmarks(t *testing.T) {
+	m := turnedCrop(t, "dlib-2007_007763.jpg", image.Rect(309, 233, 354, 278))
+	off := process(t, newPipeline(t, facegate.DefaultPolicy(), &facegate.Options{NoTurnedCheck: true}), m)
+	f, ok := off.TargetFace()
+	if !ok || f.Profile != 0 || !f.PoseFound || f.Pose.Confidence >= 0.5 || math.Abs(f.Pose.Yaw) > 30 {
+		t.Fatalf("without the check: target found %v, profile %v, pose %+v (found %v); want a frontal-cascade face with an unsure pose within the yaw limit", ok, f.Profile, f.Pose, f.PoseFound)
+	}
+	if off.Verdict.Has(facegate.NotFrontal) {
+		t.Fatalf("without the check: verdict %v, want no not-frontal", off.Verdict.Err())
+	}
+	on := process(t, newPipeline(t, facegate.DefaultPolicy(), nil), m)
+	g, ok := on.TargetFace()
+	if !ok || g.Rect != f.Rect || g.Profile != 0 {
+		t.Fatalf("with the check: target %v (found %v, profile %v), want the same frontal-cascade box %v", g.Rect, ok, g.Profile, f.Rect)
+	}
+	if g.PoseFound || !g.LandmarksFound {
+		t.Errorf("with the check: pose found %v, landmarks found %v; want the landmarks without a pose", g.PoseFound, g.LandmarksFound)
+	}
+	if !on.Verdict.Has(facegate.NotFrontal) || !on.Verdict.Has(facegate.PoseUnknown) {
+		t.Errorf("with the check: verdict %v (warnings %v), want not frontal and pose unknown", on.Verdict.Err(), on.Verdict.Reasons())
+	}
+}

@@ -526,21 +526,26 @@ func (pl *Pipeline) Process(f *preprocess.Frame) (*Result, error) {
 		}
 		pl.lumaFull = true
 	}
-	cut := pl.detectCut(f, luma)
-	if cut {
-		// Another shot: no face of it continues a track of the last.
-		pl.trk.Cut()
-		pl.tgt.Cut()
-		pl.tracks = nil
+	// A frame that is searched in full whatever its cut (nothing tracked,
+	// or the RescanEvery-th) measures the cut after the scan, which does
+	// not look at the tracks: an RGB frame's samples are then read from
+	// the luma the scan converted (the same values), not from its pixels.
+	late := !pl.searchesLocally()
+	cut := false
+	if !late {
+		cut = pl.cutScene(f, luma)
 	}
 	r := &pl.res
-	r.SceneCut, r.SceneChange = cut, pl.sceneDiff
 	minFace := pl.policy.MinFaceFor(w, h)
 	detectMin := max(1, int(float64(minFace)*pl.opts.DetectShare))
 	faces, full, err := pl.find(r.Faces[:0], f, luma, detectMin)
 	if err != nil {
 		return nil, err
 	}
+	if late {
+		cut = pl.cutScene(f, luma)
+	}
+	r.SceneCut, r.SceneChange = cut, pl.sceneDiff
 	faces = mergeDuplicates(faces)
 	r.Faces = faces
 	r.Index++
@@ -900,14 +905,32 @@ func (pl *Pipeline) mirrorNose(face *detect.Face, luma preprocess.Plane) (d floa
 	return math.Hypot(dx, dy) / float64(s), true, nil
 }
 
+// searchesLocally reports whether find searches about the live tracks
+// (the frame is not a rescan and faces are tracked) before it looks
+// everywhere.
+func (pl *Pipeline) searchesLocally() bool {
+	return pl.opts.RescanEvery > 1 && pl.sinceScan+1 < pl.opts.RescanEvery && len(pl.tracks) > 0
+}
+
+// cutScene runs detectCut and, on a cut, forgets the tracks and the
+// target: no face of another shot continues a track of the last.
+func (pl *Pipeline) cutScene(f *preprocess.Frame, luma preprocess.Plane) bool {
+	cut := pl.detectCut(f, luma)
+	if cut {
+		pl.trk.Cut()
+		pl.tgt.Cut()
+		pl.tracks = nil
+	}
+	return cut
+}
+
 // find detects faces: in full on a rescan frame or when nothing is
 // tracked, else around each live track at its scale.
 func (pl *Pipeline) find(dst []detect.Face, f *preprocess.Frame, luma preprocess.Plane, detectMin int) ([]detect.Face, bool, error) {
 	maxFace := min(luma.Width, luma.Height)
 	tracks := pl.tracks
 	pl.haarScan, pl.denseRects = false, pl.denseRects[:0]
-	local := pl.opts.RescanEvery > 1 && pl.sinceScan+1 < pl.opts.RescanEvery && len(tracks) > 0
-	if local {
+	if pl.searchesLocally() {
 		pl.sinceScan++
 		n0 := len(dst)
 		for _, t := range tracks {

@@ -420,8 +420,18 @@ done:
 	VZEROUPPER
 	RET
 
+DATA lumaPerm<>+0(SB)/4, $0x00000000
+DATA lumaPerm<>+4(SB)/4, $0x00000004
+DATA lumaPerm<>+8(SB)/4, $0x00000001
+DATA lumaPerm<>+12(SB)/4, $0x00000005
+DATA lumaPerm<>+16(SB)/4, $0x00000002
+DATA lumaPerm<>+20(SB)/4, $0x00000006
+DATA lumaPerm<>+24(SB)/4, $0x00000003
+DATA lumaPerm<>+28(SB)/4, $0x00000007
+GLOBL lumaPerm<>(SB), RODATA|NOPTR, $32
+
 // func luma_RGBA_Gray_avx2(dst []byte, src []byte, coef uint32)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, SSE2, SSE4.1
 TEXT ·luma_RGBA_Gray_avx2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
@@ -436,39 +446,54 @@ TEXT ·luma_RGBA_Gray_avx2(SB), NOSPLIT, $0-52
 	VMOVD        BX, X2
 	VPBROADCASTD X2, Y2
 	MOVL         $0x00008000, BX
-	VMOVD        BX, X3
-	VPBROADCASTD X3, Y3
+	VMOVD        BX, X2
+	VPBROADCASTD X2, Y2
+	MOVQ         $0x8005800580018001, BX
+	MOVQ         $0x800d800d80098009, SI
+	MOVQ         BX, X3
+	PINSRQ       $0x01, SI, X3
+	VINSERTI128  $0x01, X3, Y3, Y3
+	MOVL         $0x4b234b23, BX
+	VMOVD        BX, X4
+	VPBROADCASTD X4, Y4
+	MOVQ         $0x808080800e0a0602, BX
+	MOVQ         $0x8080808080808080, SI
+	MOVQ         BX, X5
+	PINSRQ       $0x01, SI, X5
+	VINSERTI128  $0x01, X5, Y5, Y5
+	MOVQ         $0x0e0a060280808080, BX
+	MOVQ         $0x8080808080808080, SI
+	MOVQ         BX, X6
+	PINSRQ       $0x01, SI, X6
+	VINSERTI128  $0x01, X6, Y6, Y6
+	VMOVDQU      lumaPerm<>+0(SB), Y7
 	SHRQ         $0x04, CX
 	JZ           done
 
 loop:
-	VMOVDQU      (DX), Y4
-	VMOVDQU      32(DX), Y5
-	VPSRLW       $0x08, Y4, Y6
-	VPAND        Y0, Y4, Y4
-	VPMADDWD     Y1, Y4, Y4
-	VPMADDWD     Y2, Y6, Y6
-	VPSLLD       $0x01, Y6, Y6
-	VPADDD       Y6, Y4, Y4
-	VPADDD       Y3, Y4, Y4
-	VPSRLD       $0x10, Y4, Y4
-	VPSRLW       $0x08, Y5, Y6
-	VPAND        Y0, Y5, Y5
-	VPMADDWD     Y1, Y5, Y5
-	VPMADDWD     Y2, Y6, Y6
-	VPSLLD       $0x01, Y6, Y6
-	VPADDD       Y6, Y5, Y5
-	VPADDD       Y3, Y5, Y5
-	VPSRLD       $0x10, Y5, Y5
-	VPACKUSDW    Y5, Y4, Y4
-	VPERMQ       $0xd8, Y4, Y4
-	VEXTRACTI128 $0x01, Y4, X5
-	VPACKUSWB    X5, X4, X4
-	VMOVDQU      X4, (AX)
-	ADDQ         $0x40, DX
-	ADDQ         $0x10, AX
-	DECQ         CX
-	JNZ          loop
+	VMOVDQU  (DX), Y8
+	VPSHUFB  Y3, Y8, Y10
+	VPAND    Y0, Y8, Y8
+	VPMADDWD Y1, Y8, Y8
+	VPMADDWD Y4, Y10, Y10
+	VPADDD   Y10, Y8, Y8
+	VPADDD   Y2, Y8, Y8
+	VMOVDQU  32(DX), Y9
+	VPSHUFB  Y3, Y9, Y10
+	VPAND    Y0, Y9, Y9
+	VPMADDWD Y1, Y9, Y9
+	VPMADDWD Y4, Y10, Y10
+	VPADDD   Y10, Y9, Y9
+	VPADDD   Y2, Y9, Y9
+	VPSHUFB  Y5, Y8, Y8
+	VPSHUFB  Y6, Y9, Y9
+	VPOR     Y9, Y8, Y8
+	VPERMD   Y8, Y7, Y8
+	VMOVDQU  X8, (AX)
+	ADDQ     $0x40, DX
+	ADDQ     $0x10, AX
+	DECQ     CX
+	JNZ      loop
 
 done:
 	VZEROUPPER

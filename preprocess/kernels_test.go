@@ -252,6 +252,23 @@ func TestKernelLuma(t *testing.T) {
 				}
 			}
 		}
+		// A photograph's rows, whole and with odd tails.
+		img := testRGBA(t, "faces/obama-1080p.jpg")
+		for y := 0; y < img.Height; y += 7 {
+			for _, coef := range []uint32{lumaCoefRGBA, lumaCoefBGRA} {
+				for _, n := range []int{img.Width, img.Width - 3, 301} {
+					off := min(y%5, img.Width-n)
+					src := img.Row(y)[4*off : 4*(off+n)]
+					want := make([]byte, n)
+					luma_RGBA_Gray_generic(want, src, coef)
+					got := make([]byte, n)
+					lumaRow4(got, src, coef)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("photograph row %d, %d pixels: differs from the generic kernel", y, n)
+					}
+				}
+			}
+		}
 	})
 }
 

@@ -23,6 +23,7 @@ func main() {
 	}
 	blendRows()
 	linearRowGray()
+	lumaPerm = lumaPermData()
 	lumaRGBA()
 	lumaRGB24()
 	laplacian()
@@ -318,7 +319,24 @@ func lumaConsts() (maskEven, coefEven, coefOdd, round VecVirtual) {
 	return
 }
 
-// lumaRGBA: 16 pixels a block.
+// lumaPerm is lumaRGBA's VPERMD control (lumaPermData).
+var lumaPerm Mem
+
+// lumaPermData declares the VPERMD control that puts dwords 0, 4, 1, 5
+// first.
+func lumaPermData() Mem {
+	m := GLOBL("lumaPerm", RODATA|NOPTR)
+	for i, v := range [8]uint32{0, 4, 1, 5, 2, 6, 3, 7} {
+		DATA(4*i, U32(v))
+	}
+	return m
+}
+
+// lumaRGBA: 16 pixels a block. Each pixel's luma is lumaPixels' sum
+// L = c0*byte0 + 38470*G + c2*byte2 + 1<<15, with green as the word pair
+// (G, G) weighted 19235 each (one VPSHUFB instead of a shift and a
+// doubling); L>>16 is at most 255, so it is byte 2 of L's dword, which a
+// VPSHUFB per eight pixels gathers in place of the shifts and packs.
 func lumaRGBA() {
 	TEXT("luma_RGBA_Gray_avx2", NOSPLIT, "func(dst, src []byte, coef uint32)")
 	Pragma("noescape")
@@ -326,20 +344,33 @@ func lumaRGBA() {
 	dst := Load(Param("dst").Base(), GP64())
 	n := Load(Param("dst").Len(), GP64())
 	src := Load(Param("src").Base(), GP64())
-	maskEven, coefEven, coefOdd, round := lumaConsts()
+	maskEven, coefEven, _, round := lumaConsts()
+	greens := laneShuffle(0x8005800580018001, 0x800D800D80098009)
+	coefGG := broadcast32(38470/2 | (38470/2)<<16)
+	// Byte 2 of each dword of a lane to bytes 0-3 (the first eight
+	// pixels) or 4-7 (the next eight) of the lane, zeros elsewhere.
+	hiLo := laneShuffle(0x808080800e0a0602, 0x8080808080808080)
+	hiHi := laneShuffle(0x0e0a060280808080, 0x8080808080808080)
+	perm := YMM()
+	VMOVDQU(lumaPerm, perm)
 	SHRQ(Imm(4), n)
 	JZ(LabelRef("done"))
-	a, b := YMM(), YMM()
+	a, b, o := YMM(), YMM(), YMM()
 	Label("loop")
-	VMOVDQU(Mem{Base: src}, a)
-	VMOVDQU(Mem{Base: src, Disp: 32}, b)
-	lumaPixels(a, maskEven, coefEven, coefOdd, round)
-	lumaPixels(b, maskEven, coefEven, coefOdd, round)
-	VPACKUSDW(b, a, a)
-	VPERMQ(Imm(0xD8), a, a)
-	hi := XMM()
-	VEXTRACTI128(Imm(1), a, hi)
-	VPACKUSWB(hi, a.AsX(), a.AsX())
+	for k, v := range []VecVirtual{a, b} {
+		VMOVDQU(Mem{Base: src, Disp: 32 * k}, v)
+		VPSHUFB(greens, v, o)
+		VPAND(maskEven, v, v)
+		VPMADDWD(coefEven, v, v)
+		VPMADDWD(coefGG, o, o)
+		VPADDD(o, v, v)
+		VPADDD(round, v, v)
+	}
+	VPSHUFB(hiLo, a, a)
+	VPSHUFB(hiHi, b, b)
+	VPOR(b, a, a)
+	// Lanes [p0-3 p8-11 . .] [p4-7 p12-15 . .]: dwords 0, 4, 1, 5.
+	VPERMD(a, perm, a)
 	VMOVDQU(a.AsX(), Mem{Base: dst})
 	ADDQ(Imm(64), src)
 	ADDQ(Imm(16), dst)

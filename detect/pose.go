@@ -118,8 +118,9 @@ type PoseMeasures struct {
 }
 
 // MeasurePose returns the PoseMeasures of a face's pupils, EyeDistance and
-// PoseLandmarks. ok is false when they are degenerate (no eye distance, or
-// the mouth not below the eyes); Roll is set either way.
+// PoseLandmarks. ok is false when they are degenerate (no eye distance,
+// the mouth not below the eyes, or a point or the eye distance not finite;
+// the measures are then zero); Roll is set either way.
 func MeasurePose(f *Face) (m PoseMeasures, ok bool) {
 	l, r := f.Pupils[0], f.Pupils[1]
 	m.Roll = math.Atan2(r.Y-l.Y, r.X-l.X)
@@ -133,7 +134,9 @@ func MeasurePose(f *Face) (m PoseMeasures, ok bool) {
 	ml, mr := rot(f.Landmarks[MouthCornerLeft]), rot(f.Landmarks[MouthCornerRight])
 	mouth := Point{(ml.X + mr.X) / 2, (ml.Y + mr.Y) / 2}
 	half := f.EyeDistance / 2
-	if half <= 0 || mouth.Y <= 0 {
+	// Written so that a NaN fails too: such an estimate would compare
+	// false with every limit.
+	if !(half > 0) || !(mouth.Y > 0) || math.IsInf(half, 0) || !finite(nose.X, nose.Y, mouth.X, mouth.Y) {
 		return m, false
 	}
 	// The midline runs from the eyes' midpoint (the origin) to the mouth's.
@@ -141,7 +144,20 @@ func MeasurePose(f *Face) (m PoseMeasures, ok bool) {
 	m.YawSine = math.Max(-1, math.Min(1, (nose.X-midX)/half))
 	m.NoseHeight = nose.Y / mouth.Y
 	m.MouthDrop = mouth.Y / f.EyeDistance
+	if !finite(m.YawSine, m.NoseHeight, m.MouthDrop) {
+		return PoseMeasures{Roll: m.Roll}, false
+	}
 	return m, true
+}
+
+// finite reports whether every v is neither NaN nor infinite.
+func finite(v ...float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // PoseGeometry returns MeasurePose's yawSine, noseHeight and roll

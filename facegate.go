@@ -871,7 +871,8 @@ func (pl *Pipeline) mirrorFrontal(face *detect.Face, luma preprocess.Plane) (int
 // localisation reads (localiseMargin sides around its box, whose luma
 // localise prepared) and returns the distance between face's nose tip and
 // the one found there, mirrored back, over the box's side. ok is false
-// when the mirror image gives no pose.
+// when the mirror image gives no pose, or the mirror box is one Localise
+// refuses for it.
 func (pl *Pipeline) mirrorNose(face *detect.Face, luma preprocess.Plane) (d float64, ok bool, err error) {
 	s := face.Rect.Dx()
 	region := face.Rect.Inset(-int(float64(s)*localiseMargin) - 1).Intersect(image.Rect(0, 0, luma.Width, luma.Height))
@@ -896,6 +897,13 @@ func (pl *Pipeline) mirrorNose(face *detect.Face, luma preprocess.Plane) (d floa
 	c := w - 1 - (face.Rect.Min.X + s/2 - region.Min.X)
 	y0 := face.Rect.Min.Y - region.Min.Y
 	g := detect.Face{Rect: image.Rect(c-s/2, y0, c-s/2+s, y0+face.Rect.Dy())}
+	if !g.Rect.Overlaps(image.Rect(0, 0, w, h)) || g.Rect.Dx() > 2*max(w, h) || g.Rect.Dy() > 2*max(w, h) {
+		// A box of even side whose first column is the frame's last
+		// is mirrored off the plane (the centre column kept), and a box
+		// far larger than the frame may exceed the region: Localise would
+		// refuse either; the check gives no opinion.
+		return 0, false, nil
+	}
 	if err := pl.det.Localise(&g, m); err != nil || !g.PoseFound {
 		return 0, false, err
 	}

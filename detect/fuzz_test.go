@@ -85,7 +85,7 @@ func FuzzDetect(f *testing.F) {
 // FuzzLocalise: any face rectangle, however huge, inverted or far outside
 // the plane, gives ErrParams or a localisation, never a panic (issue 14: a
 // 2^33 px box overflowed the bounds arithmetic), and pupils found lie near
-// the plane.
+// the plane, and a pose found is a measured one.
 func FuzzLocalise(f *testing.F) {
 	f.Add(int64(40), int64(30), int64(160), int64(150), uint16(200), uint16(150))
 	f.Add(int64(0), int64(0), int64(1)<<33, int64(1)<<33, uint16(200), uint16(150))
@@ -115,6 +115,15 @@ func FuzzLocalise(f *testing.F) {
 		for _, q := range fc.Pupils {
 			if fc.PupilsFound && (math.Abs(q.X) > lim || math.Abs(q.Y) > lim) {
 				t.Fatalf("box %v in a %dx%d plane: pupil at %v", fc.Rect, w, h, q)
+			}
+		}
+		// A pose found is a measured one: finite angles within the
+		// mapping's range, from landmark geometry MeasurePose takes.
+		if fc.PoseFound {
+			_, ok := MeasurePose(&fc)
+			p := fc.Pose
+			if !ok || math.IsNaN(p.Yaw+p.Pitch+p.Roll) || math.Abs(p.Yaw) > yawLinear+yawCurve+1e-9 || math.Abs(p.Pitch) > maxPoseDeg || math.Abs(p.Roll) > 180 {
+				t.Fatalf("box %v in a %dx%d plane: pose %+v (measured %v)", fc.Rect, w, h, p, ok)
 			}
 		}
 	})

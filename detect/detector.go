@@ -133,7 +133,8 @@ type Face struct {
 	LandmarksFound bool
 
 	// Pose estimated from the pupils and the PoseLandmarks (valid when
-	// PoseFound).
+	// PoseFound: false when they were not all found, or MeasurePose
+	// rejects their geometry, such as a mouth not below the eyes).
 	Pose      Pose
 	PoseFound bool
 }
@@ -442,8 +443,15 @@ func (d *Detector) localise(f *Face, p *preprocess.Plane, row, col, side int, ea
 		f.PoseFound = f.PoseFound && slices.Contains(d.wanted, l)
 	}
 	if f.PoseFound {
-		f.Pose = estimatePose(f)
-		f.Pose.Confidence = poseConfidence(pupilSpread, markSpread)
+		// Landmarks MeasurePose rejects (the mouth not below the eyes)
+		// give no pose: estimatePose's yaw and pitch would be a frontal
+		// placeholder.
+		var ok bool
+		if f.Pose, ok = measuredPose(f); ok {
+			f.Pose.Confidence = poseConfidence(pupilSpread, markSpread)
+		} else {
+			f.Pose, f.PoseFound = Pose{}, false
+		}
 	}
 	return true
 }

@@ -178,16 +178,23 @@ func EstimatePose(f *Face) Pose { return estimatePose(f) }
 // (sign kept), pitch from NoseHeight and MouthDrop, with the fitted
 // constants above, in degrees clamped to +-maxPoseDeg.
 func estimatePose(f *Face) Pose {
+	p, _ := measuredPose(f)
+	return p
+}
+
+// measuredPose is estimatePose, and whether MeasurePose measured the
+// face (when not, only Roll is set).
+func measuredPose(f *Face) (Pose, bool) {
 	m, ok := MeasurePose(f)
 	var p Pose
 	p.Roll = m.Roll * 180 / math.Pi
 	if !ok {
-		return p
+		return p, false
 	}
 	s := m.YawSine
 	p.Yaw = clampDeg(yawLinear*s + yawCurve*s*math.Abs(s))
 	p.Pitch = clampDeg(pitchRest + pitchNose*m.NoseHeight + pitchMouth*m.MouthDrop)
-	return p
+	return p, true
 }
 
 func clampDeg(v float64) float64 { return math.Max(-maxPoseDeg, math.Min(maxPoseDeg, v)) }

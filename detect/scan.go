@@ -344,7 +344,8 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 	first := 0 // the first tree left to walk
 	// Window number n of the batch is in row n/ws, column c0 + n%ws*cs.
 	ws, cs := perRow, step
-	if leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
+	phase := leafRows && s.lutOK && step >= phaseMinStep && step <= phaseMaxStep && perRow >= 32
+	if !phase && leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
 		// The first tree, which every window walks, along each row's
 		// positions (firstTreeRow), keeping the windows that pass it;
 		// they are numbered by position.
@@ -358,11 +359,12 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 		}
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
 		first = 1
-	} else if leafRows && s.lutOK && step > leafMaxStep && step <= phaseMaxStep && perRow >= 32 {
-		// Wider apart, the first tree runs along the rows of the plane
-		// split by column phase (phasePlane), where the windows of a row
-		// are consecutive: each position walked is a window. The windows
-		// are numbered as below; their centres are set from their numbers.
+	} else if phase {
+		// The first tree along the rows of the plane split by column
+		// phase (phasePlane), where the windows of a row are consecutive:
+		// each position walked is a window, where along p's rows step
+		// positions are walked for each. The windows are numbered as
+		// below; their centres are set from their numbers.
 		b.grow(perRow * len(rowList))
 		q, qs := s.phasePlane(p, step)
 		probes := s.phaseProbes(scale, c0, step, qs)
@@ -432,15 +434,16 @@ const (
 	leafMaxStep = 3
 )
 
-// phaseMaxStep is the largest window step at which a scale's first tree
-// is walked along the rows of the plane split by column phase
-// (phasePlane), above leafMaxStep; tests set it to 0 to turn that off.
-var phaseMaxStep = dealMax
+// phaseMinStep and phaseMaxStep are the window steps at which a scale's
+// first tree is walked along the rows of the plane split by column phase
+// (phasePlane) rather than along p's rows (at steps up to leafMaxStep) or
+// window by window; tests set phaseMaxStep to 0 to turn that off.
+var phaseMinStep, phaseMaxStep = dealMin, dealMax
 
-// dealMin and dealMax are the steps the deal kernels serve (deal4 to
+// dealMin and dealMax are the steps the deal kernels serve (deal2 to
 // deal6, as _gen makes them).
 const (
-	dealMin = 4
+	dealMin = 2
 	dealMax = 6
 )
 

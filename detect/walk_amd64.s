@@ -1431,6 +1431,74 @@ next:
 	MOVQ AX, ret+208(FP)
 	RET
 
+// func deal2(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal2_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X2
+	VPSHUFB 16(SI), X1, X3
+	VPOR    X3, X2, X2
+	VMOVDQU X2, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 32(SI), X0, X0
+	VPSHUFB 48(SI), X1, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x20, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal2_block
+	RET
+
+// func deal3(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal3(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal3_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	VMOVDQU 32(CX), X2
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X3
+	VPSHUFB 16(SI), X1, X4
+	VPOR    X4, X3, X3
+	VPSHUFB 32(SI), X2, X4
+	VPOR    X4, X3, X3
+	VMOVDQU X3, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 48(SI), X0, X3
+	VPSHUFB 64(SI), X1, X4
+	VPOR    X4, X3, X3
+	VPSHUFB 80(SI), X2, X4
+	VPOR    X4, X3, X3
+	VMOVDQU X3, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 96(SI), X0, X0
+	VPSHUFB 112(SI), X1, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 128(SI), X2, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x30, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal3_block
+	RET
+
 // func deal4(dst []byte, src []byte, w int, blocks int, masks *byte)
 // Requires: AVX
 TEXT ·deal4(SB), NOSPLIT, $0-72

@@ -98,13 +98,17 @@ var dealTabs = func() (t [dealMax + 1][]byte) {
 
 // dealRow splits the row src by column phase modulo step into dst:
 // dst[j*w+m] = src[m*step+j] (j < step, m*step+j < len(src)); len(dst) >=
-// step*w and w >= ceil(len(src)/step). It runs deal4 to deal6 for the
+// step*w and w >= ceil(len(src)/step). It runs deal2 to deal6 for the
 // whole blocks of 16*step columns and dealGeneric for the rest.
 func dealRow(dst, src []byte, w, step int) {
 	m0 := 0
 	if blocks := len(src) / (16 * step); dealKernel && step >= dealMin && step <= dealMax && blocks > 0 &&
 		len(dst) >= step*w && w >= 16*blocks {
 		switch step {
+		case 2:
+			deal2(dst, src, w, blocks, &dealTabs[2][0])
+		case 3:
+			deal3(dst, src, w, blocks, &dealTabs[3][0])
 		case 4:
 			deal4(dst, src, w, blocks, &dealTabs[4][0])
 		case 5:

@@ -362,7 +362,7 @@ func TestFirstTreeTwins(t *testing.T) {
 	}
 }
 
-// TestDealTwins checks dealRow (deal4 to deal6 where the CPU runs them,
+// TestDealTwins checks dealRow (deal2 to deal6 where the CPU runs them,
 // dealGeneric past their whole blocks) against the split written out, on
 // random and real rows of every length from 1 to 300 (odd tails past the
 // last block of 16*step columns) and steps 1 to 9, kernels on and off.
@@ -413,7 +413,7 @@ func TestDealTwins(t *testing.T) {
 // TestPhaseRowTwins: the first tree walked on the plane split by phase
 // (phasePlane, phaseProbes, phaseRow, each first-tree kernel the CPU runs)
 // keeps the windows, numbers, centres and scores of treeStepGeneric's
-// first tree on the row's windows, on random and real planes, at steps 4
+// first tree on the row's windows, on random and real planes, at steps 2
 // to 12 (the deal kernels' and past them).
 func TestPhaseRowTwins(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
@@ -433,8 +433,8 @@ func TestPhaseRowTwins(t *testing.T) {
 		p    preprocess.Plane
 	}{{"random", random}, {"real", real}} {
 		p := pc.p
-		for trial := range 40 {
-			step := 4 + trial%9
+		for trial := range 66 {
+			step := 2 + trial%11
 			scale := int(float64(step) / 0.1)
 			scale += rng.IntN(int(float64(step+1)/0.1) - scale)
 			off := scale/2 + 1

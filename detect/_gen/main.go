@@ -1159,11 +1159,11 @@ func locStage8L() {
 	RET()
 }
 
-// dealMin and dealMax are the column steps deal is generated for (deal4 to
+// dealMin and dealMax are the column steps deal is generated for (deal2 to
 // deal6: the steps at which the scan walks the first tree on a plane split
 // by column phase).
 const (
-	dealMin = 4
+	dealMin = 2
 	dealMax = 6
 )
 

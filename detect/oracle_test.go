@@ -52,10 +52,26 @@ func TestScanEqualsPigo(t *testing.T) {
 				// Without and with the first tree along the rows
 				// (firstTreeRow), by each kernel the CPU can run
 				// (first64, first32, firstGeneric).
-				defer func(v bool, k int) { leafRows, firstKernel = v, k }(leafRows, firstKernel)
-				for _, kern := range append([]int{-1}, firstKernels()...) {
-					leafRows, firstKernel = kern >= 0, max(kern, 0)
-					what := fmt.Sprintf("first-tree kernel %d", kern)
+				// Then the best kernel with the first tree walked on the
+				// plane split by phase at no step, at steps up to 12, and
+				// with the split by dealGeneric only (phaseMaxStep,
+				// dealKernel).
+				defer func(v bool, k, m int, d bool) {
+					leafRows, firstKernel, phaseMaxStep, dealKernel = v, k, m, d
+				}(leafRows, firstKernel, phaseMaxStep, dealKernel)
+				type variant struct {
+					kern, phase int
+					deal        bool
+				}
+				best, deal := firstKernels()[0], dealKernel
+				vs := []variant{{-1, dealMax, deal}}
+				for _, k := range firstKernels() {
+					vs = append(vs, variant{k, dealMax, deal})
+				}
+				vs = append(vs, variant{best, 0, deal}, variant{best, 12, deal}, variant{best, 12, false})
+				for _, v := range vs {
+					leafRows, firstKernel, phaseMaxStep, dealKernel = v.kern >= 0, max(v.kern, 0), v.phase, v.deal
+					what := fmt.Sprintf("first-tree kernel %d, phase up to step %d, deal kernels %v", v.kern, v.phase, v.deal)
 					got, err := sc.Scan(nil, p, sp)
 					if err != nil {
 						t.Fatal(err)

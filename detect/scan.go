@@ -66,19 +66,22 @@ func nextScale(scale int, factor float64) int {
 // per-window work is loads and compares. A Scanner is not safe for
 // concurrent use.
 type Scanner struct {
-	c        *FaceCascade
-	tables   map[tableKey]*probeTable // per stride and scale, the offsets of the probes
-	tabs     []*probeTable            // Scan scratch: the tables of one scan's scales
-	assigned []bool                   // Cluster scratch
-	row      rowBatch                 // Scan scratch: a batch of windows
-	rows     []int32                  // Scan scratch: the rows of a batch
-	lut      [16]byte                 // the first tree's verdicts (firstLUT), for firstTree
-	lutOK    bool                     // whether firstTree can serve the cascade
-	pat      []uint32                 // Scan scratch: rowPattern's masks, for windows patStep apart
-	patStep  int
-	tailPat  [1]uint32 // Scan scratch: tailPattern's mask, for tailNpos positions tailStep apart
-	tailNpos int
-	tailStep int
+	c         *FaceCascade
+	tables    map[tableKey]*probeTable // per stride and scale, the offsets of the probes
+	tabs      []*probeTable            // Scan scratch: the tables of one scan's scales
+	assigned  []bool                   // Cluster scratch
+	row       rowBatch                 // Scan scratch: a batch of windows
+	rows      []int32                  // Scan scratch: the rows of a batch
+	lut       [16]byte                 // the first tree's verdicts (firstLUT), for firstTree
+	lutOK     bool                     // whether firstTree can serve the cascade
+	pat       []uint32                 // Scan scratch: rowPattern's masks, for windows patStep apart
+	patStep   int
+	tailPat   [1]uint32 // Scan scratch: tailPattern's mask, for tailNpos positions tailStep apart
+	tailNpos  int
+	tailStep  int
+	phase     []byte                 // Scan scratch: the plane split by column phase (phasePlane)
+	phaseStep int                    // the step phase was split for in this scan (0: none)
+	phaseT    [1 << leafDepth]uint64 // phaseProbes' first tree
 }
 
 // rowBatch holds the windows of a batch of rows while the cascade runs over
@@ -275,6 +278,7 @@ func (s *Scanner) scanTables(p preprocess.Plane, sp *ScanParams, full bool) []*p
 func (s *Scanner) scanUpright(dst []Window, p preprocess.Plane, sp *ScanParams, tabs []*probeTable, parity int, rowEnd []int32) ([]Window, []int32) {
 	rows, cols := p.Height, p.Width
 	si := 0
+	s.phaseStep = 0 // p's pixels are new
 	for scale := sp.MinSize; scale <= sp.MaxSize; scale = nextScale(scale, sp.ScaleFactor) {
 		step := int(math.Max(sp.ShiftFactor*float64(scale), 1))
 		offset := scale/2 + 1
@@ -340,7 +344,8 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 	first := 0 // the first tree left to walk
 	// Window number n of the batch is in row n/ws, column c0 + n%ws*cs.
 	ws, cs := perRow, step
-	if leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
+	phase := leafRows && s.lutOK && step >= phaseMinStep && step <= phaseMaxStep && perRow >= 32
+	if !phase && leafRows && s.lutOK && step <= leafMaxStep && c1-c0+1 >= 32 {
 		// The first tree, which every window walks, along each row's
 		// positions (firstTreeRow), keeping the windows that pass it;
 		// they are numbered by position.
@@ -351,6 +356,21 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 		t := pt.upTo(c, 1)
 		for r, row := range rowList {
 			live = s.firstTreeRow(live, p, t[:leaves], int(row)*p.Stride+c0, npos, step, r*npos)
+		}
+		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
+		first = 1
+	} else if phase {
+		// The first tree along the rows of the plane split by column
+		// phase (phasePlane), where the windows of a row are consecutive:
+		// each position walked is a window, where along p's rows step
+		// positions are walked for each. The windows are numbered as
+		// below; their centres are set from their numbers.
+		b.grow(perRow * len(rowList))
+		q, qs := s.phasePlane(p, step)
+		probes := s.phaseProbes(scale, c0, step, qs)
+		live := 0
+		for r, row := range rowList {
+			live = s.phaseRow(live, p.Stride, q, probes, int(row), c0, perRow, step, r*perRow)
 		}
 		b.centre, b.win, b.out = b.centre[:live], b.win[:live], b.out[:live]
 		first = 1
@@ -412,6 +432,19 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 const (
 	leafDepth   = 6
 	leafMaxStep = 3
+)
+
+// phaseMinStep and phaseMaxStep are the window steps at which a scale's
+// first tree is walked along the rows of the plane split by column phase
+// (phasePlane) rather than along p's rows (at steps up to leafMaxStep) or
+// window by window; tests set phaseMaxStep to 0 to turn that off.
+var phaseMinStep, phaseMaxStep = dealMin, dealMax
+
+// dealMin and dealMax are the steps the deal kernels serve (deal2 to
+// deal6, as _gen makes them).
+const (
+	dealMin = 2
+	dealMax = 6
 )
 
 // firstLUT returns the verdicts of the first tree's leaves on a window
@@ -665,4 +698,95 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// phasePlane returns p with each row's columns split by their phase
+// modulo step (dealRow): row r of the result, at r*qs, holds the pixels of
+// p's row r at columns j, j+step, j+2*step, ... from j*w on, for j = 0 to
+// step-1, w = ceil(p.Width/step) and qs = step*w. Windows step apart in p
+// are consecutive there. It is made once per scan and step (the scales of
+// one step share it).
+func (s *Scanner) phasePlane(p preprocess.Plane, step int) (q preprocess.Plane, qs int) {
+	w := (p.Width + step - 1) / step
+	qs = step * w
+	n := qs * p.Height
+	if s.phaseStep != step {
+		if cap(s.phase) < n {
+			s.phase = make([]byte, n)
+		}
+		for r := range p.Height {
+			dealRow(s.phase[r*qs:r*qs+qs], p.Pix[r*p.Stride:r*p.Stride+p.Width], w, step)
+		}
+		s.phaseStep = step
+	}
+	return preprocess.GrayPlane(s.phase[:n], qs, qs, p.Height), qs
+}
+
+// phaseRow is firstTreeRow for the perRow >= 32 windows of row row of a
+// plane of stride stride, from column c0, step apart, walked on q, the
+// plane split by phase (phasePlane), with phaseProbes' probes: it appends
+// those that pass the first tree at slot live of s.row, numbered winBase
+// on, with their centres in the plane. It returns the new live.
+func (s *Scanner) phaseRow(live, stride int, q preprocess.Plane, probes []uint64, row, c0, perRow, step, winBase int) int {
+	from := live
+	live = s.firstTreeRow(live, q, probes, row*q.Stride, perRow, 1, winBase)
+	b := &s.row
+	v := int32(row*stride+c0) - int32(winBase*step)
+	for j := from; j < live; j++ {
+		b.centre[j] = v + b.win[j]*int32(step)
+	}
+	return live
+}
+
+// phaseProbes returns the first tree's probes for the windows of one
+// scale, whose first column is c0 and which are step apart, on
+// phasePlane's plane of row stride qs: the probe at (dr, dc) of window k of
+// row r is at r*qs + k plus dr*qs + (c0+dc)%step*w + (c0+dc)/step, with w =
+// qs/step. c0+dc >= 0: every probe of a window is inside the plane.
+func (s *Scanner) phaseProbes(scale, c0, step, qs int) []uint64 {
+	codes := s.c.codes
+	w := qs / step
+	off := func(cr, cc int8) int32 {
+		dr := (int(cr) * scale) >> 8
+		u := c0 + (int(cc)*scale)>>8
+		return int32(dr*qs + u%step*w + u/step)
+	}
+	for i := 1; i < 1<<leafDepth; i++ {
+		code := codes[4*i : 4*i+4 : 4*i+4]
+		s.phaseT[i] = probePair(off(code[0], code[1]), off(code[2], code[3]))
+	}
+	return s.phaseT[:]
+}
+
+// dealGeneric is dealRow's twin from column m0 of each phase on: for j <
+// step, dst[j*w+m] = src[m*step+j] for every m >= m0 with m*step+j <
+// len(src). len(dst) >= step*w, w >= ceil(len(src)/step).
+func dealGeneric(dst, src []byte, w, step, m0 int) {
+	for j := range step {
+		d := dst[j*w : j*w+w]
+		for m, i := m0, m0*step+j; i < len(src); m, i = m+1, i+step {
+			d[m] = src[i]
+		}
+	}
+}
+
+// dealMasks returns the byte shuffles of the deal kernels for step: for
+// phase j and register i of a block of 16*step bytes, mask byte t is the
+// byte of the register that is column t of phase j (byte t*step+j of the
+// block), or 0x80 (giving 0) where that byte is in another register.
+func dealMasks(step int) []byte {
+	m := make([]byte, 16*step*step)
+	for j := range step {
+		for i := range step {
+			for t := range 16 {
+				b := t*step + j - 16*i
+				v := byte(0x80)
+				if b >= 0 && b < 16 {
+					v = byte(b)
+				}
+				m[16*(j*step+i)+t] = v
+			}
+		}
+	}
+	return m
 }

@@ -30,6 +30,46 @@ func first32(centre []int32, win []int32, out []float32, live int, pix []byte, b
 //go:noescape
 func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
 
+// deal2 is dealGeneric for step 2 and the first 16*blocks columns of each
+// phase (blocks >= 1), with AVX: dst[j*w+m] = src[m*step+j]. masks is
+// dealMasks' table for the step; the caller has checked that len(src) >=
+// 16*step*blocks and len(dst) >= (step-1)*w + 16*blocks.
+//
+//go:noescape
+func deal2(dst []byte, src []byte, w int, blocks int, masks *byte)
+
+// deal3 is dealGeneric for step 3 and the first 16*blocks columns of each
+// phase (blocks >= 1), with AVX: dst[j*w+m] = src[m*step+j]. masks is
+// dealMasks' table for the step; the caller has checked that len(src) >=
+// 16*step*blocks and len(dst) >= (step-1)*w + 16*blocks.
+//
+//go:noescape
+func deal3(dst []byte, src []byte, w int, blocks int, masks *byte)
+
+// deal4 is dealGeneric for step 4 and the first 16*blocks columns of each
+// phase (blocks >= 1), with AVX: dst[j*w+m] = src[m*step+j]. masks is
+// dealMasks' table for the step; the caller has checked that len(src) >=
+// 16*step*blocks and len(dst) >= (step-1)*w + 16*blocks.
+//
+//go:noescape
+func deal4(dst []byte, src []byte, w int, blocks int, masks *byte)
+
+// deal5 is dealGeneric for step 5 and the first 16*blocks columns of each
+// phase (blocks >= 1), with AVX: dst[j*w+m] = src[m*step+j]. masks is
+// dealMasks' table for the step; the caller has checked that len(src) >=
+// 16*step*blocks and len(dst) >= (step-1)*w + 16*blocks.
+//
+//go:noescape
+func deal5(dst []byte, src []byte, w int, blocks int, masks *byte)
+
+// deal6 is dealGeneric for step 6 and the first 16*blocks columns of each
+// phase (blocks >= 1), with AVX: dst[j*w+m] = src[m*step+j]. masks is
+// dealMasks' table for the step; the caller has checked that len(src) >=
+// 16*step*blocks and len(dst) >= (step-1)*w + 16*blocks.
+//
+//go:noescape
+func deal6(dst []byte, src []byte, w int, blocks int, masks *byte)
+
 // locStage8 is one stage of regress's tree loop (walkInside and the sums
 // of the leaves' offsets into dr and dc, which it adds to) with AVX2, for
 // n >= 8, a multiple of 8, estimates and depth >= 1; idx receives the last

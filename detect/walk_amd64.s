@@ -1431,6 +1431,306 @@ next:
 	MOVQ AX, ret+208(FP)
 	RET
 
+// func deal2(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal2(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal2_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X2
+	VPSHUFB 16(SI), X1, X3
+	VPOR    X3, X2, X2
+	VMOVDQU X2, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 32(SI), X0, X0
+	VPSHUFB 48(SI), X1, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x20, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal2_block
+	RET
+
+// func deal3(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal3(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal3_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	VMOVDQU 32(CX), X2
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X3
+	VPSHUFB 16(SI), X1, X4
+	VPOR    X4, X3, X3
+	VPSHUFB 32(SI), X2, X4
+	VPOR    X4, X3, X3
+	VMOVDQU X3, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 48(SI), X0, X3
+	VPSHUFB 64(SI), X1, X4
+	VPOR    X4, X3, X3
+	VPSHUFB 80(SI), X2, X4
+	VPOR    X4, X3, X3
+	VMOVDQU X3, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 96(SI), X0, X0
+	VPSHUFB 112(SI), X1, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 128(SI), X2, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x30, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal3_block
+	RET
+
+// func deal4(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal4(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal4_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	VMOVDQU 32(CX), X2
+	VMOVDQU 48(CX), X3
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X4
+	VPSHUFB 16(SI), X1, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 32(SI), X2, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 48(SI), X3, X5
+	VPOR    X5, X4, X4
+	VMOVDQU X4, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 64(SI), X0, X4
+	VPSHUFB 80(SI), X1, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 96(SI), X2, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 112(SI), X3, X5
+	VPOR    X5, X4, X4
+	VMOVDQU X4, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 128(SI), X0, X4
+	VPSHUFB 144(SI), X1, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 160(SI), X2, X5
+	VPOR    X5, X4, X4
+	VPSHUFB 176(SI), X3, X5
+	VPOR    X5, X4, X4
+	VMOVDQU X4, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 192(SI), X0, X0
+	VPSHUFB 208(SI), X1, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 224(SI), X2, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 240(SI), X3, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x40, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal4_block
+	RET
+
+// func deal5(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal5(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal5_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	VMOVDQU 32(CX), X2
+	VMOVDQU 48(CX), X3
+	VMOVDQU 64(CX), X4
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X5
+	VPSHUFB 16(SI), X1, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 32(SI), X2, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 48(SI), X3, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 64(SI), X4, X6
+	VPOR    X6, X5, X5
+	VMOVDQU X5, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 80(SI), X0, X5
+	VPSHUFB 96(SI), X1, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 112(SI), X2, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 128(SI), X3, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 144(SI), X4, X6
+	VPOR    X6, X5, X5
+	VMOVDQU X5, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 160(SI), X0, X5
+	VPSHUFB 176(SI), X1, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 192(SI), X2, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 208(SI), X3, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 224(SI), X4, X6
+	VPOR    X6, X5, X5
+	VMOVDQU X5, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 240(SI), X0, X5
+	VPSHUFB 256(SI), X1, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 272(SI), X2, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 288(SI), X3, X6
+	VPOR    X6, X5, X5
+	VPSHUFB 304(SI), X4, X6
+	VPOR    X6, X5, X5
+	VMOVDQU X5, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 320(SI), X0, X0
+	VPSHUFB 336(SI), X1, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 352(SI), X2, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 368(SI), X3, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 384(SI), X4, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x50, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal5_block
+	RET
+
+// func deal6(dst []byte, src []byte, w int, blocks int, masks *byte)
+// Requires: AVX
+TEXT ·deal6(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), AX
+	MOVQ src_base+24(FP), CX
+	MOVQ w+48(FP), DX
+	MOVQ blocks+56(FP), BX
+	MOVQ masks+64(FP), SI
+
+deal6_block:
+	VMOVDQU (CX), X0
+	VMOVDQU 16(CX), X1
+	VMOVDQU 32(CX), X2
+	VMOVDQU 48(CX), X3
+	VMOVDQU 64(CX), X4
+	VMOVDQU 80(CX), X5
+	MOVQ    AX, DI
+	VPSHUFB (SI), X0, X6
+	VPSHUFB 16(SI), X1, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 32(SI), X2, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 48(SI), X3, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 64(SI), X4, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 80(SI), X5, X7
+	VPOR    X7, X6, X6
+	VMOVDQU X6, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 96(SI), X0, X6
+	VPSHUFB 112(SI), X1, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 128(SI), X2, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 144(SI), X3, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 160(SI), X4, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 176(SI), X5, X7
+	VPOR    X7, X6, X6
+	VMOVDQU X6, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 192(SI), X0, X6
+	VPSHUFB 208(SI), X1, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 224(SI), X2, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 240(SI), X3, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 256(SI), X4, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 272(SI), X5, X7
+	VPOR    X7, X6, X6
+	VMOVDQU X6, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 288(SI), X0, X6
+	VPSHUFB 304(SI), X1, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 320(SI), X2, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 336(SI), X3, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 352(SI), X4, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 368(SI), X5, X7
+	VPOR    X7, X6, X6
+	VMOVDQU X6, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 384(SI), X0, X6
+	VPSHUFB 400(SI), X1, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 416(SI), X2, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 432(SI), X3, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 448(SI), X4, X7
+	VPOR    X7, X6, X6
+	VPSHUFB 464(SI), X5, X7
+	VPOR    X7, X6, X6
+	VMOVDQU X6, (DI)
+	ADDQ    DX, DI
+	VPSHUFB 480(SI), X0, X0
+	VPSHUFB 496(SI), X1, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 512(SI), X2, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 528(SI), X3, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 544(SI), X4, X1
+	VPOR    X1, X0, X0
+	VPSHUFB 560(SI), X5, X1
+	VPOR    X1, X0, X0
+	VMOVDQU X0, (DI)
+	ADDQ    $0x60, CX
+	ADDQ    $0x10, AX
+	DECQ    BX
+	JNZ     deal6_block
+	RET
+
 // func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
 // Requires: AVX, AVX2, MMX+, SSE2
 TEXT ·locStage8(SB), NOSPLIT, $32-256

@@ -84,6 +84,43 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 	return first32(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 }
 
+// dealKernel is whether dealRow runs the deal kernels (AVX) for the
+// steps they serve; tests switch it.
+var dealKernel = cpuid.CPU.Supports(cpuid.AVX)
+
+// dealTabs are dealMasks' tables for the steps dealMin to dealMax.
+var dealTabs = func() (t [dealMax + 1][]byte) {
+	for st := dealMin; st <= dealMax; st++ {
+		t[st] = dealMasks(st)
+	}
+	return t
+}()
+
+// dealRow splits the row src by column phase modulo step into dst:
+// dst[j*w+m] = src[m*step+j] (j < step, m*step+j < len(src)); len(dst) >=
+// step*w and w >= ceil(len(src)/step). It runs deal2 to deal6 for the
+// whole blocks of 16*step columns and dealGeneric for the rest.
+func dealRow(dst, src []byte, w, step int) {
+	m0 := 0
+	if blocks := len(src) / (16 * step); dealKernel && step >= dealMin && step <= dealMax && blocks > 0 &&
+		len(dst) >= step*w && w >= 16*blocks {
+		switch step {
+		case 2:
+			deal2(dst, src, w, blocks, &dealTabs[2][0])
+		case 3:
+			deal3(dst, src, w, blocks, &dealTabs[3][0])
+		case 4:
+			deal4(dst, src, w, blocks, &dealTabs[4][0])
+		case 5:
+			deal5(dst, src, w, blocks, &dealTabs[5][0])
+		case 6:
+			deal6(dst, src, w, blocks, &dealTabs[6][0])
+		}
+		m0 = 16 * blocks
+	}
+	dealGeneric(dst, src, w, step, m0)
+}
+
 // stepWindows is the number of windows step9 walks at once (stepW in the
 // generator): centre, win and out need capacity for n rounded up to it.
 const stepWindows = 9

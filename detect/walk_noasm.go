@@ -34,3 +34,10 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees int, flip bool, s *locScratch, n int) bool {
 	return false
 }
+
+// dealRow is dealGeneric for the whole row.
+func dealRow(dst, src []byte, w, step int) { dealGeneric(dst, src, w, step, 0) }
+
+// dealKernel is false: there are no deal kernels without assembly (tests
+// switch it).
+var dealKernel = false

@@ -361,3 +361,108 @@ func TestFirstTreeTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestDealTwins checks dealRow (deal2 to deal6 where the CPU runs them,
+// dealGeneric past their whole blocks) against the split written out, on
+// random and real rows of every length from 1 to 300 (odd tails past the
+// last block of 16*step columns) and steps 1 to 9, kernels on and off.
+func TestDealTwins(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	real := testLuma(t, "faces/pigo-sample.jpg")
+	defer func(v bool) { dealKernel = v }(dealKernel)
+	for _, kern := range []bool{true, false} {
+		dealKernel = kern && dealKernel
+		for n := 1; n <= min(300, real.Width); n++ {
+			src := make([]byte, n)
+			if n%2 == 0 {
+				copy(src, real.Row(rng.IntN(real.Height))[real.Width-n:])
+			} else {
+				for k := range src {
+					src[k] = byte(rng.Uint32())
+				}
+			}
+			for step := 1; step <= 9; step++ {
+				w := (n+step-1)/step + rng.IntN(3) // w may exceed ceil(n/step)
+				got := make([]byte, step*w)
+				want := make([]byte, step*w)
+				for k := range got {
+					got[k] = byte(k)
+					want[k] = byte(k) // columns past the row stay as they are
+				}
+				for m := 0; m*step < n; m++ {
+					for j := range step {
+						if m*step+j < n {
+							want[j*w+m] = src[m*step+j]
+						}
+					}
+				}
+				dealRow(got, src, w, step)
+				if !slices.Equal(got, want) {
+					t.Fatalf("kernels %v, %d columns, step %d, w %d: dealRow differs from the split", kern, n, step, w)
+				}
+				g2 := slices.Clone(want)
+				dealGeneric(g2, src, w, step, 0)
+				if !slices.Equal(g2, want) {
+					t.Fatalf("%d columns, step %d: dealGeneric differs from the split", n, step)
+				}
+			}
+		}
+	}
+}
+
+// TestPhaseRowTwins: the first tree walked on the plane split by phase
+// (phasePlane, phaseProbes, phaseRow, each first-tree kernel the CPU runs)
+// keeps the windows, numbers, centres and scores of treeStepGeneric's
+// first tree on the row's windows, on random and real planes, at steps 2
+// to 12 (the deal kernels' and past them).
+func TestPhaseRowTwins(t *testing.T) {
+	s := NewScanner(mustCascades(t).Face)
+	if !s.lutOK {
+		t.Fatal("the face cascade has no first-tree table")
+	}
+	rng := rand.New(rand.NewPCG(23, 29))
+	random := preprocess.GrayPlane(make([]byte, 733*301), 733, 727, 301) // stride > width
+	for k := range random.Pix {
+		random.Pix[k] = byte(rng.Uint32())
+	}
+	real := testLuma(t, "faces/pigo-sample.jpg")
+	leaves := 1 << s.c.depth
+	defer func(k int, d bool) { firstKernel, dealKernel = k, d }(firstKernel, dealKernel)
+	for _, pc := range []struct {
+		name string
+		p    preprocess.Plane
+	}{{"random", random}, {"real", real}} {
+		p := pc.p
+		for trial := range 66 {
+			step := 2 + trial%11
+			scale := int(float64(step) / 0.1)
+			scale += rng.IntN(int(float64(step+1)/0.1) - scale)
+			off := scale/2 + 1
+			perRow := (p.Width-2*off)/step + 1
+			if perRow < 32 || p.Height < 2*off {
+				continue
+			}
+			row := off + rng.IntN(p.Height-2*off+1)
+			probes := s.fullTable(p.Stride, scale)[:leaves]
+			w := stepCase{make([]int32, perRow, perRow+stepPad), make([]int32, perRow, perRow+stepPad), make([]float32, perRow, perRow+stepPad)}
+			winBase := rng.IntN(1000)
+			for k := range perRow {
+				w.centre[k], w.win[k] = int32(row*p.Stride+off+k*step), int32(winBase+k)
+			}
+			idx := make([]int32, perRow)
+			want := treeStepGeneric(w.centre, w.win, w.out, idx, probes, s.c.preds[:leaves], s.c.thresholds[0], p.Pix, s.c.depth, 1)
+			for _, kern := range firstKernels() {
+				firstKernel, dealKernel = kern, kern != firstGo
+				s.phaseStep = 0
+				q, qs := s.phasePlane(p, step)
+				live := rng.IntN(5)
+				s.row.grow(live + perRow)
+				got := s.phaseRow(live, p.Stride, q, s.phaseProbes(scale, off, step, qs), row, off, perRow, step, winBase) - live
+				if got != want || !slices.Equal(s.row.centre[live:live+got], w.centre[:want]) || !slices.Equal(s.row.win[live:live+got], w.win[:want]) ||
+					!slices.Equal(s.row.out[live:live+got], w.out[:want]) {
+					t.Fatalf("%s: kernel %d, scale %d, step %d, %d windows: phaseRow kept %d, the first tree %d", pc.name, kern, scale, step, perRow, got, want)
+				}
+			}
+		}
+	}
+}

@@ -77,6 +77,12 @@ func testLuma(t *testing.T, name string) preprocess.Plane {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return imageLuma(t, img)
+}
+
+// imageLuma is the luma of img, as the pipeline converts it.
+func imageLuma(t *testing.T, img image.Image) preprocess.Plane {
+	t.Helper()
 	f, _, err := preprocess.FromImage(nil, img)
 	if err != nil {
 		t.Fatal(err)

@@ -84,13 +84,5 @@ func catLuma(t *testing.T) preprocess.Plane {
 	}
 	big := image.NewRGBA(image.Rect(0, 0, 1920, 1080))
 	xdraw.ApproxBiLinear.Scale(big, big.Rect, cat, cat.Bounds(), xdraw.Src, nil)
-	fr, _, err := preprocess.FromImage(nil, big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	luma, err := fr.Luma(make([]byte, 1920*1080))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return luma
+	return imageLuma(t, big)
 }

@@ -175,6 +175,11 @@ func checkStages(t *testing.T, s *Scanner, p preprocess.Plane, scale int, c0, wa
 	if len(s.c.ends) >= s.c.trees || s.c.ends[len(s.c.ends)-1] != int32(s.c.trees-1) {
 		t.Fatalf("stage ends %v of %d trees: none skipped, or the last missing", s.c.ends, s.c.trees)
 	}
+	// The figures FaceCascade.stageEnds's doc and the README give for
+	// pigo's facefinder.
+	if len(s.c.ends) != 125 || s.c.trees != 468 {
+		t.Errorf("facefinder: %d stage ends among %d trees, want 125 among 468", len(s.c.ends), s.c.trees)
+	}
 	c, first := c0, 0
 	for _, e := range s.c.ends {
 		if len(c.centre) == 0 {

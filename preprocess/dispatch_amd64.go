@@ -109,7 +109,36 @@ func linearRow(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
 	linearRow_U16_U8_generic(dst, t, xofs, xw, cn)
 }
 
+// lumaWide is whether lumaRow4 runs luma_RGBA_Gray_avx512 on the blocks
+// of 32 pixels in the avx2 variant: on CPUs with AVX-512 F and BW (tests
+// switch it, see wideLumaModes).
+var lumaWide = cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW)
+
+// wideLumaModes are the values of lumaWide this CPU can run, the best
+// first.
+func wideLumaModes() []bool {
+	if cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW) {
+		return []bool{true, false}
+	}
+	return []bool{false}
+}
+
+// setWideLuma sets lumaWide until restore is called.
+func setWideLuma(on bool) (restore func()) {
+	prev := lumaWide
+	lumaWide = on
+	return func() { lumaWide = prev }
+}
+
 func lumaRow4(dst, src []byte, coef uint32) {
+	if activeVariant == variantAVX2 && lumaWide {
+		if n := len(dst) &^ 31; n > 0 {
+			raceReadBytes(src[:4*n])
+			raceWriteBytes(dst[:n])
+			luma_RGBA_Gray_avx512(dst[:n], src[:4*n], coef)
+			dst, src = dst[n:], src[4*n:]
+		}
+	}
 	if activeVariant == variantAVX2 {
 		n := len(dst) &^ 15
 		if n > 0 {

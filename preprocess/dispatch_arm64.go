@@ -70,6 +70,13 @@ func linearRow(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
 	linearRow_U16_U8_generic(dst, t, xofs, xw, cn)
 }
 
+// wideLumaModes are the values lumaWide can take: there is no wide luma
+// kernel here.
+func wideLumaModes() []bool { return []bool{false} }
+
+// setWideLuma is a no-op here (see wideLumaModes).
+func setWideLuma(bool) (restore func()) { return func() {} }
+
 func lumaRow4(dst, src []byte, coef uint32) {
 	if activeVariant == variantNEON {
 		n := len(dst) &^ 15

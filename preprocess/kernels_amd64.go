@@ -67,6 +67,12 @@ func linearRow_U16_Gray_avx2(dst []byte, t []uint16, xofs []int32, xw []int16)
 //go:noescape
 func luma_RGBA_Gray_avx2(dst []byte, src []byte, coef uint32)
 
+// luma_RGBA_Gray_avx512 is luma_RGBA_Gray_generic for len(dst) a multiple of 32
+// (AVX-512 F and BW).
+//
+//go:noescape
+func luma_RGBA_Gray_avx512(dst []byte, src []byte, coef uint32)
+
 // luma_RGB24_Gray_avx2 is luma_RGB24_Gray_generic for len(dst) a multiple of 8;
 // it reads 4 bytes past the last pixel, so len(src) >= 3*len(dst)+4.
 //

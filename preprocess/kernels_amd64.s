@@ -499,6 +499,56 @@ done:
 	VZEROUPPER
 	RET
 
+// func luma_RGBA_Gray_avx512(dst []byte, src []byte, coef uint32)
+// Requires: AVX, AVX512BW, AVX512F
+TEXT ·luma_RGBA_Gray_avx512(SB), NOSPLIT, $0-52
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         src_base+24(FP), DX
+	MOVL         $0x00ff00ff, BX
+	VPBROADCASTD BX, Z0
+	MOVL         coef+48(FP), BX
+	VPBROADCASTD BX, Z1
+	MOVL         $0x00008000, BX
+	VPBROADCASTD BX, Z2
+	MOVQ         $0x8005800580018001, BX
+	MOVQ         $0x800d800d80098009, SI
+	VMOVQ        BX, X3
+	VPINSRQ      $0x01, SI, X3, X3
+	VSHUFI64X2   $0x00, Z3, Z3, Z3
+	MOVL         $0x4b234b23, BX
+	VPBROADCASTD BX, Z4
+	SHRQ         $0x05, CX
+	JZ           done
+
+loop:
+	VMOVDQU64 (DX), Z5
+	VPSHUFB   Z3, Z5, Z6
+	VPANDD    Z0, Z5, Z5
+	VPMADDWD  Z1, Z5, Z5
+	VPMADDWD  Z4, Z6, Z6
+	VPADDD    Z6, Z5, Z5
+	VPADDD    Z2, Z5, Z5
+	VPSRLD    $0x10, Z5, Z5
+	VPMOVDB   Z5, (AX)
+	VMOVDQU64 64(DX), Z5
+	VPSHUFB   Z3, Z5, Z6
+	VPANDD    Z0, Z5, Z5
+	VPMADDWD  Z1, Z5, Z5
+	VPMADDWD  Z4, Z6, Z6
+	VPADDD    Z6, Z5, Z5
+	VPADDD    Z2, Z5, Z5
+	VPSRLD    $0x10, Z5, Z5
+	VPMOVDB   Z5, 16(AX)
+	ADDQ      $0x80, DX
+	ADDQ      $0x20, AX
+	DECQ      CX
+	JNZ       loop
+
+done:
+	VZEROUPPER
+	RET
+
 // func luma_RGB24_Gray_avx2(dst []byte, src []byte, coef uint32)
 // Requires: AVX, AVX2, SSE2, SSE4.1
 TEXT ·luma_RGB24_Gray_avx2(SB), NOSPLIT, $0-52

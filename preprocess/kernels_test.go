@@ -9,18 +9,31 @@ import (
 )
 
 // forEachVariant runs f with every kernel variant this machine supports
-// made active in turn; f compares the wrappers against the generic kernels.
+// made active in turn (a SIMD variant once with each wide luma mode the
+// CPU has, see wideLumaModes); f compares the wrappers against the generic
+// kernels.
 func forEachVariant(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	for _, v := range availableVariants() {
-		t.Run(v.String(), func(t *testing.T) {
-			restore, ok := forceVariant(v)
-			if !ok {
-				t.Fatalf("variant %v listed as available but cannot be forced", v)
+		modes := []bool{false}
+		if v != variantGeneric {
+			modes = wideLumaModes()
+		}
+		for _, wide := range modes {
+			name := v.String()
+			if wide {
+				name += "+wideluma"
 			}
-			defer restore()
-			f(t)
-		})
+			t.Run(name, func(t *testing.T) {
+				restore, ok := forceVariant(v)
+				if !ok {
+					t.Fatalf("variant %v listed as available but cannot be forced", v)
+				}
+				defer restore()
+				defer setWideLuma(wide)()
+				f(t)
+			})
+		}
 	}
 }
 

@@ -25,6 +25,7 @@ func main() {
 	linearRowGray()
 	lumaPerm = lumaPermData()
 	lumaRGBA()
+	lumaRGBAWide()
 	lumaRGB24()
 	laplacian()
 	yuvRowRGB24()
@@ -374,6 +375,70 @@ func lumaRGBA() {
 	VMOVDQU(a.AsX(), Mem{Base: dst})
 	ADDQ(Imm(64), src)
 	ADDQ(Imm(16), dst)
+	DECQ(n)
+	JNZ(LabelRef("loop"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// broadcastZ32 returns a ZMM register with v in every 32-bit lane.
+func broadcastZ32(v uint32) VecVirtual {
+	r := GP32()
+	MOVL(U32(v), r)
+	z := ZMM()
+	VPBROADCASTD(r, z)
+	return z
+}
+
+// laneShuffleZ is laneShuffle in all four 128-bit lanes of a ZMM register.
+func laneShuffleZ(lo, hi uint64) VecVirtual {
+	rl, rh := GP64(), GP64()
+	MOVQ(U64(lo), rl)
+	MOVQ(U64(hi), rh)
+	z := ZMM()
+	VMOVQ(rl, z.AsX())
+	VPINSRQ(Imm(1), rh, z.AsX(), z.AsX())
+	VSHUFI64X2(Imm(0), z, z, z)
+	return z
+}
+
+// lumaRGBAWide: lumaRGBA with AVX-512 (F and BW), 32 pixels a block, in
+// two independent ZMM registers of 16. The sums are lumaRGBA's; each
+// register's L>>16 (VPSRLD) is truncated to bytes by VPMOVDB, which stores
+// the 16 lumas in pixel order (no shuffle or permutation).
+func lumaRGBAWide() {
+	TEXT("luma_RGBA_Gray_avx512", NOSPLIT, "func(dst, src []byte, coef uint32)")
+	Pragma("noescape")
+	Doc("luma_RGBA_Gray_avx512 is luma_RGBA_Gray_generic for len(dst) a multiple of 32",
+		"(AVX-512 F and BW).")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	src := Load(Param("src").Base(), GP64())
+	maskEven := broadcastZ32(0x00ff00ff)
+	c := Load(Param("coef"), GP32())
+	coefEven := ZMM()
+	VPBROADCASTD(c, coefEven)
+	round := broadcastZ32(1 << 15)
+	greens := laneShuffleZ(0x8005800580018001, 0x800D800D80098009)
+	coefGG := broadcastZ32(38470/2 | (38470/2)<<16)
+	SHRQ(Imm(5), n)
+	JZ(LabelRef("done"))
+	Label("loop")
+	for k := range 2 {
+		v, o := ZMM(), ZMM()
+		VMOVDQU64(Mem{Base: src, Disp: 64 * k}, v)
+		VPSHUFB(greens, v, o)
+		VPANDD(maskEven, v, v)
+		VPMADDWD(coefEven, v, v)
+		VPMADDWD(coefGG, o, o)
+		VPADDD(o, v, v)
+		VPADDD(round, v, v)
+		VPSRLD(Imm(16), v, v)
+		VPMOVDB(v, Mem{Base: dst, Disp: 16 * k})
+	}
+	ADDQ(Imm(128), src)
+	ADDQ(Imm(32), dst)
 	DECQ(n)
 	JNZ(LabelRef("loop"))
 	Label("done")

@@ -152,6 +152,24 @@ func lumaRow4(dst, src []byte, coef uint32) {
 	luma_RGBA_Gray_generic(dst, src, coef)
 }
 
+// lineDiff is lineDiff_U8_I32_generic, the whole blocks of 16 by the AVX2
+// kernel.
+func lineDiff(d, m []int32, pix []byte) int32 {
+	var peak int32
+	if activeVariant == variantAVX2 {
+		if n := len(d) &^ 15; n > 0 {
+			m = m[:len(d)]
+			pix = pix[:len(d)+2]
+			raceReadBytes(pix[:n+2])
+			raceWriteI32(d[:n])
+			raceWriteI32(m[:n])
+			peak = lineDiff_U8_I32_avx2(d[:n], m[:n], pix[:n+2])
+			d, m, pix = d[n:], m[n:], pix[n:]
+		}
+	}
+	return max(peak, lineDiff_U8_I32_generic(d, m, pix))
+}
+
 func lumaRow3(dst, src []byte, coef uint32) {
 	if activeVariant == variantAVX2 {
 		// Each block of 8 pixels reads 4 bytes past its 24.

@@ -23,6 +23,9 @@ func linearRow(dst []byte, t []uint16, xofs []int32, xw []int16, cn int) {
 	linearRow_U16_U8_generic(dst, t, xofs, xw, cn)
 }
 
+// lineDiff is lineDiff_U8_I32_generic: there is no SIMD kernel here.
+func lineDiff(d, m []int32, pix []byte) int32 { return lineDiff_U8_I32_generic(d, m, pix) }
+
 // wideLumaModes are the values lumaWide can take: there is no wide luma
 // kernel here.
 func wideLumaModes() []bool { return []bool{false} }

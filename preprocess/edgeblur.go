@@ -69,6 +69,7 @@ type EdgeBlur struct {
 
 	diff  []int32 // a line's central differences
 	mag   []int32 // and their magnitudes
+	line  []byte  // a strided line's pixels, gathered
 	found []edge
 
 	strengths [2*255 + 1]int32  // histogram of the edges' strengths
@@ -160,6 +161,7 @@ func (e *EdgeBlur) Measure(p Plane, r image.Rectangle) error {
 	if cap(e.diff) < n {
 		e.diff = make([]int32, n)
 		e.mag = make([]int32, n)
+		e.line = make([]byte, n)
 	}
 	if c := 4 * edgeMaxLines * (n/2 + 1); cap(e.found) < c {
 		e.found = make([]edge, 0, c)
@@ -227,18 +229,12 @@ func (e *EdgeBlur) scanDiagonals(p Plane, r image.Rectangle, step int, anti bool
 func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 	d, m := e.diff[:n], e.mag[:n]
 	full := pix
-	pix = pix[o : o+(n-1)*st+1]
-	var peak int32
-	d[0], d[n-1], m[0], m[n-1] = 0, 0, 0, 0
-	prev, cur := int32(pix[0]), int32(pix[st])
-	for i, q := 1, 2*st; i < n-1; i, q = i+1, q+st {
-		next := int32(pix[q])
-		v := next - prev
-		a := abs32(v)
-		d[i], m[i] = v, a
-		peak = max(peak, a)
-		prev, cur = cur, next
+	line := pix[o : o+(n-1)*st+1]
+	if st != 1 {
+		line = gatherLine(e.line[:n], line, st)
 	}
+	d[0], d[n-1], m[0], m[n-1] = 0, 0, 0, 0
+	peak := lineDiff(d[1:n-1], m[1:n-1], line)
 	thr := max(edgeMinStep, int32(float64(peak)*edgeNoiseShare))
 	lo, hi := reblurRadius+1, n-reblurRadius-1
 	for i := lo; i < hi; i++ {
@@ -270,6 +266,16 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 		}
 		e.found = append(e.found, edge{strength: int16(a), reblurred: max(b, 1), aligned: c*1024 <= a*alignedGate})
 	}
+}
+
+// gatherLine copies the pixels src[0], src[st], ... into dst (len(dst)
+// of them), so that lineDiff reads a strided line contiguously.
+func gatherLine(dst, src []byte, st int) []byte {
+	src = src[:(len(dst)-1)*st+1]
+	for i, q := 0, 0; i < len(dst); i, q = i+1, q+st {
+		dst[i] = src[q]
+	}
+	return dst
 }
 
 // directionSigmas is one direction's estimates, counted in histograms:

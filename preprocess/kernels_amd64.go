@@ -85,6 +85,11 @@ func luma_RGB24_Gray_avx2(dst []byte, src []byte, coef uint32)
 //go:noescape
 func laplacian_Gray_Stats_avx2(up []byte, mid []byte, down []byte, n int) (sum int64, sumsq int64)
 
+// lineDiff_U8_I32_avx2 is lineDiff_U8_I32_generic for len(d) a multiple of 16.
+//
+//go:noescape
+func lineDiff_U8_I32_avx2(d []int32, m []int32, pix []byte) int32
+
 // yuvRow_RGB24_avx2 is yuvRow_RGB24_generic for len(y) a multiple of 8; it writes
 // 4 bytes past the last pixel, so len(dst) >= 3*len(y)+4.
 //

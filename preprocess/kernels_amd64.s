@@ -657,6 +657,50 @@ reduce:
 	VZEROUPPER
 	RET
 
+// func lineDiff_U8_I32_avx2(d []int32, m []int32, pix []byte) int32
+// Requires: AVX, AVX2
+TEXT ·lineDiff_U8_I32_avx2(SB), NOSPLIT, $0-76
+	MOVQ  d_base+0(FP), AX
+	MOVQ  m_base+24(FP), CX
+	MOVQ  d_len+8(FP), DX
+	MOVQ  pix_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+	SHRQ  $0x04, DX
+	JZ    done
+
+loop:
+	VPMOVZXBD 2(BX), Y1
+	VPMOVZXBD (BX), Y2
+	VPSUBD    Y2, Y1, Y1
+	VMOVDQU   Y1, (AX)
+	VPABSD    Y1, Y1
+	VMOVDQU   Y1, (CX)
+	VPMAXSD   Y1, Y0, Y0
+	VPMOVZXBD 10(BX), Y1
+	VPMOVZXBD 8(BX), Y2
+	VPSUBD    Y2, Y1, Y1
+	VMOVDQU   Y1, 32(AX)
+	VPABSD    Y1, Y1
+	VMOVDQU   Y1, 32(CX)
+	VPMAXSD   Y1, Y0, Y0
+	ADDQ      $0x10, BX
+	ADDQ      $0x40, AX
+	ADDQ      $0x40, CX
+	DECQ      DX
+	JNZ       loop
+
+done:
+	VEXTRACTI128 $0x01, Y0, X1
+	VPMAXSD      X1, X0, X1
+	VPSHUFD      $0x4e, X1, X0
+	VPMAXSD      X0, X1, X1
+	VPSHUFD      $0xb1, X1, X0
+	VPMAXSD      X0, X1, X1
+	VMOVD        X1, AX
+	MOVL         AX, ret+72(FP)
+	VZEROUPPER
+	RET
+
 // func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 // Requires: AVX, AVX2, SSE2, SSE4.1
 TEXT ·yuvRow_RGB24_avx2(SB), NOSPLIT, $0-96

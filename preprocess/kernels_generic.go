@@ -130,6 +130,24 @@ func luma_RGB24_Gray_generic(dst, src []byte, coef uint32) {
 	}
 }
 
+// lineDiff_U8_I32_generic writes the differences two pixels apart of the
+// contiguous line pix into d, d[t] = pix[t+2] - pix[t], and their
+// magnitudes into m, for t < len(d) (len(m) >= len(d), len(pix) >= len(d)+2),
+// and returns the largest magnitude (0 when d is empty): the edge blur's
+// central differences, those of pixels 1 to len(d) of pix.
+func lineDiff_U8_I32_generic(d, m []int32, pix []byte) int32 {
+	m = m[:len(d)]
+	pix = pix[:len(d)+2]
+	var peak int32
+	for t := range d {
+		v := int32(pix[t+2]) - int32(pix[t])
+		a := abs32(v)
+		d[t], m[t] = v, a
+		peak = max(peak, a)
+	}
+	return peak
+}
+
 // laplacian_Gray_Stats_generic sums the 3x3 Laplacian
 // L = up + down + left + right - 4*centre and its square over n pixels.
 // up, mid and down are three rows of at least n+2 bytes; pixel i has its

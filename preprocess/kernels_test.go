@@ -458,3 +458,54 @@ func TestKernelAreaCols(t *testing.T) {
 		}
 	})
 }
+
+// TestKernelLineDiff: the edge blur's central differences, magnitudes and
+// peak against the generic kernel, on random lines and extremes of every
+// length to 100 (the SIMD blocks' tails) and on a photograph's rows and
+// gathered columns.
+func TestKernelLineDiff(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(11, 12))
+		check := func(what string, pix []byte) {
+			t.Helper()
+			n := len(pix) - 2
+			wantD, wantM := make([]int32, n), make([]int32, n)
+			wantPeak := lineDiff_U8_I32_generic(wantD, wantM, pix)
+			// Outputs inside larger buffers, whose other entries must survive.
+			bufD, bufM := make([]int32, n+20), make([]int32, n+20)
+			for i := range bufD {
+				bufD[i], bufM[i] = -7, -7
+			}
+			off := len(pix) % 3
+			gotPeak := lineDiff(bufD[off:off+n], bufM[off:off+n], pix)
+			if gotPeak != wantPeak || !slices.Equal(bufD[off:off+n], wantD) || !slices.Equal(bufM[off:off+n], wantM) {
+				t.Fatalf("%s, %d pixels: peak %d want %d, or the differences differ", what, len(pix), gotPeak, wantPeak)
+			}
+			for i, v := range bufD {
+				if (i < off || i >= off+n) && (v != -7 || bufM[i] != -7) {
+					t.Fatalf("%s, %d pixels: entry %d outside the output overwritten", what, len(pix), i)
+				}
+			}
+		}
+		for n := 2; n <= 100; n++ {
+			check("random", randBytes(r, n+3)[n%3:][:n])
+			pairs := make([]byte, n) // 255 255 0 0 ...: differences of +-255
+			for i := range pairs {
+				if i/2%2 == 0 {
+					pairs[i] = 255
+				}
+			}
+			for _, e := range append(extremes(n), pairs) {
+				check("extremes", e[:n])
+			}
+		}
+		img := testGray(t, "faces/obama-1080p.jpg")
+		col := make([]byte, img.Height)
+		for x := 0; x < img.Width; x += 37 {
+			check("photograph column", gatherLine(col, img.Pix[x:], img.Stride))
+		}
+		for y := 0; y < img.Height; y += 29 {
+			check("photograph row", img.Row(y)[y%7:])
+		}
+	})
+}

@@ -8,3 +8,4 @@ func raceReadU16([]uint16)  {}
 func raceWriteU16([]uint16) {}
 func raceReadI16([]int16)   {}
 func raceWriteI16([]int16)  {}
+func raceWriteI32([]int32)  {}

@@ -45,3 +45,9 @@ func raceWriteI16(b []int16) {
 		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 2*len(b))
 	}
 }
+
+func raceWriteI32(b []int32) {
+	if len(b) > 0 {
+		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 4*len(b))
+	}
+}

@@ -242,15 +242,16 @@ func (e *EdgeBlur) scanLine(pix []byte, o, st, n int) {
 		if a < thr || a < m[i-1] || a <= m[i+1] {
 			continue
 		}
-		// The re-blur, whose weights are symmetric about the centre.
-		win := d[i-reblurRadius : i+reblurRadius+1]
+		// The re-blur, whose weights are symmetric about the centre,
+		// negated with the difference (by its sign mask, not a branch:
+		// the edges' signs are as likely either way).
+		win := (*[2*reblurRadius + 1]int32)(d[i-reblurRadius : i+reblurRadius+1])
 		b := reblur[reblurRadius] * win[reblurRadius]
 		for k := 1; k <= reblurRadius; k++ {
 			b += reblur[reblurRadius+k] * (win[reblurRadius+k] + win[reblurRadius-k])
 		}
-		if win[reblurRadius] < 0 {
-			b = -b
-		}
+		sign := win[reblurRadius] >> 31
+		b = (b ^ sign) - sign
 		// The difference across the line at the edge, the plane's
 		// border pixels repeated.
 		q := o + i*st

@@ -99,26 +99,41 @@ var dealTabs = func() (t [dealMax + 1][]byte) {
 // dealRow splits the row src by column phase modulo step into dst:
 // dst[j*w+m] = src[m*step+j] (j < step, m*step+j < len(src)); len(dst) >=
 // step*w and w >= ceil(len(src)/step). It runs deal2 to deal6 for the
-// whole blocks of 16*step columns and dealGeneric for the rest.
+// whole blocks of 16*step columns, then for one more block that ends at
+// the last whole group of step columns (overlapping the last block, whose
+// columns it writes again with the same bytes), and dealGeneric for the
+// rest (fewer than step columns).
 func dealRow(dst, src []byte, w, step int) {
 	m0 := 0
 	if blocks := len(src) / (16 * step); dealKernel && step >= dealMin && step <= dealMax && blocks > 0 &&
 		len(dst) >= step*w && w >= 16*blocks {
-		switch step {
-		case 2:
-			deal2(dst, src, w, blocks, &dealTabs[2][0])
-		case 3:
-			deal3(dst, src, w, blocks, &dealTabs[3][0])
-		case 4:
-			deal4(dst, src, w, blocks, &dealTabs[4][0])
-		case 5:
-			deal5(dst, src, w, blocks, &dealTabs[5][0])
-		case 6:
-			deal6(dst, src, w, blocks, &dealTabs[6][0])
-		}
+		dealBlocks(dst, src, w, step, blocks)
 		m0 = 16 * blocks
+		if m1 := len(src)/step - 16; m1 > m0-16 {
+			// Columns m1 to m1+15 of each phase: dst[m1:] holds them at
+			// j*w + m - m1, from src[m1*step:] (m1+16 <= w).
+			dealBlocks(dst[m1:], src[m1*step:], w, step, 1)
+			m0 = m1 + 16
+		}
 	}
 	dealGeneric(dst, src, w, step, m0)
+}
+
+// dealBlocks runs the deal kernel of step (dealMin to dealMax) for blocks
+// blocks of 16*step columns.
+func dealBlocks(dst, src []byte, w, step, blocks int) {
+	switch step {
+	case 2:
+		deal2(dst, src, w, blocks, &dealTabs[2][0])
+	case 3:
+		deal3(dst, src, w, blocks, &dealTabs[3][0])
+	case 4:
+		deal4(dst, src, w, blocks, &dealTabs[4][0])
+	case 5:
+		deal5(dst, src, w, blocks, &dealTabs[5][0])
+	case 6:
+		deal6(dst, src, w, blocks, &dealTabs[6][0])
+	}
 }
 
 // stepWindows is the number of windows step9 walks at once (stepW in the

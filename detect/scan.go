@@ -421,13 +421,13 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 	return dst, rowEnd
 }
 
-// lowest returns the lowest of the scores s (len(s) >= 1, none NaN), for
-// FaceCascade.stageEnd: four running minima, each a compare that rarely
-// changes it, instead of one chain of min (whose NaN and signed-zero
-// handling made it about 4% of a 480p scan). Where s holds both zeros it
-// may return +0 where min gives -0; stageEnd's sums and compares are the
-// same for either.
-func lowest(s []float32) float32 {
+// lowestGeneric returns the lowest of the scores s (len(s) >= 1, none
+// NaN), for FaceCascade.stageEnd: four running minima, each a compare that
+// rarely changes it, instead of one chain of min (whose NaN and
+// signed-zero handling made it about 4% of a 480p scan). Where s holds
+// both zeros it may return +0 where min gives -0; stageEnd's sums and
+// compares are the same for either. lowest runs it, or its kernel.
+func lowestGeneric(s []float32) float32 {
 	l0 := s[0]
 	l1, l2, l3 := l0, l0, l0
 	k := 0

@@ -123,12 +123,15 @@ func TestDetectorReusedAcrossSizes(t *testing.T) {
 	}
 }
 
-// TestLowest: the lowest score that bounds a stage (lowest) equals the
-// smallest of the scores, as min finds it, for every length from 1 to 70
+// TestLowest: the lowest score that bounds a stage (lowest, by lowest8
+// where the CPU runs it, and lowestGeneric) equals the smallest of the
+// scores, as min finds it, for every length from 1 to 70
 // (the four running minima and the tail), with the smallest at every
 // position, on random scores, ties and both zeros (equal as floats).
 func TestLowest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(47, 53))
+	kernel := lowestKernel
+	defer func() { lowestKernel = kernel }()
 	for n := 1; n <= 70; n++ {
 		for at := range n {
 			s := make([]float32, n)
@@ -152,8 +155,14 @@ func TestLowest(t *testing.T) {
 			for _, v := range s[1:] {
 				want = min(want, v)
 			}
-			if got := lowest(s); got != want {
-				t.Fatalf("%d scores, lowest at %d: lowest %v, min %v (%v)", n, at, got, want, s)
+			for _, kern := range []bool{true, false} {
+				lowestKernel = kern && kernel
+				if got := lowest(s); got != want {
+					t.Fatalf("kernel %v: %d scores, lowest at %d: lowest %v, min %v (%v)", lowestKernel, n, at, got, want, s)
+				}
+			}
+			if got := lowestGeneric(s); got != want {
+				t.Fatalf("%d scores, lowest at %d: lowestGeneric %v, min %v (%v)", n, at, got, want, s)
 			}
 		}
 	}

@@ -99,3 +99,9 @@ func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, tr
 //
 //go:noescape
 func locStage8L(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+
+// lowest8 is lowestGeneric for len(s) >= 8, with AVX: the lowest of the
+// scores s, none NaN (either zero where the lowest is a zero).
+//
+//go:noescape
+func lowest8(s []float32) float32

@@ -3069,3 +3069,30 @@ DATA locLaneShift<>+20(SB)/4, $0x00000002
 DATA locLaneShift<>+24(SB)/4, $0x00000001
 DATA locLaneShift<>+28(SB)/4, $0x00000000
 GLOBL locLaneShift<>(SB), RODATA|NOPTR, $32
+
+// func lowest8(s []float32) float32
+// Requires: AVX, SSE
+TEXT ·lowest8(SB), NOSPLIT, $0-28
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	VMOVUPS (AX), Y0
+	MOVL    $0x00000010, DX
+
+block:
+	CMPQ   DX, CX
+	JA     tail
+	VMINPS -32(AX)(DX*4), Y0, Y0
+	ADDQ   $0x08, DX
+	JMP    block
+
+tail:
+	VMINPS       -32(AX)(CX*4), Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMINPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VMINPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMINSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+24(FP)
+	RET

@@ -84,6 +84,17 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 	return first32(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 }
 
+// lowestKernel is whether lowest runs lowest8 (AVX); tests switch it.
+var lowestKernel = cpuid.CPU.Supports(cpuid.AVX)
+
+// lowest is lowestGeneric, run by lowest8 for 8 scores or more.
+func lowest(s []float32) float32 {
+	if lowestKernel && len(s) >= 8 {
+		return lowest8(s)
+	}
+	return lowestGeneric(s)
+}
+
 // dealKernel is whether dealRow runs the deal kernels (AVX) for the
 // steps they serve; tests switch it.
 var dealKernel = cpuid.CPU.Supports(cpuid.AVX)

@@ -31,6 +31,7 @@ func main() {
 	}
 	locStage8()
 	locStage8L()
+	lowest8()
 	Generate()
 }
 
@@ -1211,5 +1212,40 @@ func deal(n int) {
 	ADDQ(Imm(16), d)
 	DECQ(nb)
 	JNZ(LabelRef(name + "_block"))
+	RET()
+}
+
+// lowest8 is the lowest of a stage's live scores (lowestGeneric) with AVX:
+// eight running minima (VMINPS) over the blocks of eight, the last eight
+// scores once more (overlapping: a minimum is the same counted twice),
+// then the eight reduced to one.
+func lowest8() {
+	TEXT("lowest8", NOSPLIT, "func(s []float32) float32")
+	Pragma("noescape")
+	Doc("lowest8 is lowestGeneric for len(s) >= 8, with AVX: the lowest of the",
+		"scores s, none NaN (either zero where the lowest is a zero).")
+	p := Load(Param("s").Base(), GP64())
+	n := Load(Param("s").Len(), GP64())
+	acc := YMM()
+	VMOVUPS(Mem{Base: p}, acc)
+	i := GP64()
+	MOVL(U32(16), i.As32())
+	Label("block")
+	CMPQ(i, n)
+	JA(LabelRef("tail"))
+	VMINPS(Mem{Base: p, Index: i, Scale: 4, Disp: -32}, acc, acc)
+	ADDQ(Imm(8), i)
+	JMP(LabelRef("block"))
+	Label("tail")
+	VMINPS(Mem{Base: p, Index: n, Scale: 4, Disp: -32}, acc, acc)
+	hi, x := XMM(), XMM()
+	VEXTRACTF128(Imm(1), acc, hi)
+	VMINPS(hi, acc.AsX(), x)
+	VMOVHLPS(x, x, hi)
+	VMINPS(hi, x, x)
+	VMOVSHDUP(x, hi)
+	VMINSS(hi, x, x)
+	VZEROUPPER()
+	Store(x, ReturnIndex(0))
 	RET()
 }

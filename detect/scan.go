@@ -125,9 +125,10 @@ func (b *rowBatch) grow(n int) {
 }
 
 // stepPad is the spare capacity rowBatch keeps past its windows, enough
-// for treeStep to pad the last group of its kernel: up to stepWindows-1
-// copies of the last window (walk_asm.go checks it at compile time).
-const stepPad = 8
+// for treeStep to pad the last group of its kernel (up to stepWindows-1
+// copies of the last window) and for first64's stores of 16 slots
+// (walk_asm.go checks both at compile time).
+const stepPad = 16
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {

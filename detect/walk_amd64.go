@@ -24,8 +24,9 @@ func first32(centre []int32, win []int32, out []float32, live int, pix []byte, b
 
 // first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)
 // >= n/32, centre, win and out have room for live plus the windows pat
-// marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,
-// and that every probe of every position is inside pix.
+// marks plus firstSpare (it stores 16 slots at a time), and the caller
+// has checked len(probes) >= 64, len(preds) >= 64, and that every probe
+// of every position is inside pix.
 //
 //go:noescape
 func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int

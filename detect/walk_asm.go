@@ -63,7 +63,16 @@ func firstKernels() []int {
 	return []int{firstGo}
 }
 
-// firstTree is firstGeneric, run by first64 or first32 (firstKernel).
+// firstSpare is the capacity first64 needs past the last window it
+// writes (rowBatch keeps it: stepPad).
+const firstSpare = 16
+
+// stepPad must cover first64's spare slots.
+var _ [stepPad - firstSpare]struct{}
+
+// firstTree is firstGeneric, run by first64 (where centre, win and out
+// have firstSpare slots of capacity past the windows) or first32
+// (firstKernel).
 func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
 	windows := 0
 	for _, m := range pat[:n/32] {
@@ -73,9 +82,11 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 		live+windows > len(centre) || live+windows > len(win) || live+windows > len(out) {
 		return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 	}
-	if firstKernel == firstAVX512 && n >= 64 {
+	if room := live + windows + firstSpare; firstKernel == firstAVX512 && n >= 64 && cap(centre) >= room && cap(win) >= room && cap(out) >= room {
+		// first64 stores 16 slots at a time: the slots past the last
+		// window written are junk, within the capacity.
 		n64 := n &^ 63
-		live = first64(centre, win, out, live, pix, base, n64, winBase, probes, preds, lut, pat)
+		live = first64(centre[:room], win[:room], out[:room], live, pix, base, n64, winBase, probes, preds, lut, pat)
 		if n64 == n {
 			return live
 		}

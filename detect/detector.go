@@ -261,18 +261,23 @@ func (d *Detector) detectRegion(dst []Face, luma preprocess.Plane, region image.
 	if err != nil {
 		return dst, err
 	}
-	// The downscaled plane keeps one stride (the widest seen) so that the
+	// Without a downscale or an equalisation the scan reads the region in
+	// luma itself (its windows do not depend on the stride). Else the
+	// downscaled plane keeps one stride (the widest seen) so that the
 	// scanner's offset tables serve every region and frame.
-	d.smallStride = max(d.smallStride, sw)
-	if n := d.smallStride*(sh-1) + sw; cap(d.smallPix) < n {
-		d.smallPix = make([]byte, d.smallStride*sh)
-	}
-	small := preprocess.GrayPlane(d.smallPix[:d.smallStride*(sh-1)+sw], d.smallStride, sw, sh)
-	if err := d.down.Downscale(small, src, k); err != nil {
-		return dst, err
-	}
-	if equalize {
-		equalizePlane(small)
+	small := src
+	if k > 1 || equalize {
+		d.smallStride = max(d.smallStride, sw)
+		if n := d.smallStride*(sh-1) + sw; cap(d.smallPix) < n {
+			d.smallPix = make([]byte, d.smallStride*sh)
+		}
+		small = preprocess.GrayPlane(d.smallPix[:d.smallStride*(sh-1)+sw], d.smallStride, sw, sh)
+		if err := d.down.Downscale(small, src, k); err != nil {
+			return dst, err
+		}
+		if equalize {
+			equalizePlane(small)
+		}
 	}
 	sp := ScanParams{
 		MinSize:     (d.o.MinFace + k - 1) / k,

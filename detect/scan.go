@@ -125,9 +125,10 @@ func (b *rowBatch) grow(n int) {
 }
 
 // stepPad is the spare capacity rowBatch keeps past its windows, enough
-// for treeStep to pad the last group of its kernel: up to stepWindows-1
-// copies of the last window (walk_asm.go checks it at compile time).
-const stepPad = 8
+// for treeStep to pad the last group of its kernel (up to stepWindows-1
+// copies of the last window) and for first64's stores of 16 slots
+// (walk_asm.go checks both at compile time).
+const stepPad = 16
 
 // NewScanner returns a Scanner for c.
 func NewScanner(c *FaceCascade) *Scanner {
@@ -396,10 +397,7 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 			lo = c.thresholds[first-1]
 		}
 		if len(b.out) <= minScoreWindows {
-			lo = b.out[0]
-			for _, o := range b.out[1:] {
-				lo = min(lo, o)
-			}
+			lo = lowest(b.out)
 		}
 		i := c.stageEnd(first, lo)
 		t := pt.upTo(c, i+1)
@@ -422,6 +420,48 @@ func (s *Scanner) scanRows(dst []Window, p preprocess.Plane, pt *probeTable, row
 		}
 	}
 	return dst, rowEnd
+}
+
+// lowestGeneric returns the lowest of the scores s (len(s) >= 1, none
+// NaN), for FaceCascade.stageEnd: four running minima, each a compare that
+// rarely changes it, instead of one chain of min (whose NaN and
+// signed-zero handling made it about 4% of a 480p scan). Where s holds
+// both zeros it may return +0 where min gives -0; stageEnd's sums and
+// compares are the same for either. lowest runs it, or its kernel.
+func lowestGeneric(s []float32) float32 {
+	l0 := s[0]
+	l1, l2, l3 := l0, l0, l0
+	k := 0
+	for ; k+4 <= len(s); k += 4 {
+		q := s[k : k+4 : k+4]
+		if q[0] < l0 {
+			l0 = q[0]
+		}
+		if q[1] < l1 {
+			l1 = q[1]
+		}
+		if q[2] < l2 {
+			l2 = q[2]
+		}
+		if q[3] < l3 {
+			l3 = q[3]
+		}
+	}
+	for ; k < len(s); k++ {
+		if s[k] < l0 {
+			l0 = s[k]
+		}
+	}
+	if l1 < l0 {
+		l0 = l1
+	}
+	if l3 < l2 {
+		l2 = l3
+	}
+	if l2 < l0 {
+		l0 = l2
+	}
+	return l0
 }
 
 // leafDepth is the tree depth of firstTree's kernel (first32), pigo's

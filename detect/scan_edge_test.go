@@ -3,6 +3,8 @@ package detect
 import (
 	"fmt"
 	"image"
+	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -116,6 +118,51 @@ func TestDetectorReusedAcrossSizes(t *testing.T) {
 					t.Fatalf("workers %d, plane %d (%dx%d stride %d), sizes %v: reused detector %d faces (%d windows), fresh %d (%d)",
 						workers, i, p.Width, p.Height, p.Stride, lim, len(got), len(reused.raw), len(want), len(fresh.raw))
 				}
+			}
+		}
+	}
+}
+
+// TestLowest: the lowest score that bounds a stage (lowest, by lowest8
+// where the CPU runs it, and lowestGeneric) equals the smallest of the
+// scores, as min finds it, for every length from 1 to 70
+// (the four running minima and the tail), with the smallest at every
+// position, on random scores, ties and both zeros (equal as floats).
+func TestLowest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(47, 53))
+	kernel := lowestKernel
+	defer func() { lowestKernel = kernel }()
+	for n := 1; n <= 70; n++ {
+		for at := range n {
+			s := make([]float32, n)
+			for k := range s {
+				s[k] = rng.Float32()*20 - 5
+				if n%5 == 0 {
+					s[k] = float32(rng.IntN(3)) // ties
+				}
+			}
+			s[at] = -6 - rng.Float32()
+			if n%7 == 0 {
+				s[at] = 0 // with -0 elsewhere: either zero is the lowest
+				s[(at+1)%n] = float32(math.Copysign(0, -1))
+				for k := range s {
+					if k != at && k != (at+1)%n {
+						s[k] = 1 + rng.Float32()
+					}
+				}
+			}
+			want := s[0]
+			for _, v := range s[1:] {
+				want = min(want, v)
+			}
+			for _, kern := range []bool{true, false} {
+				lowestKernel = kern && kernel
+				if got := lowest(s); got != want {
+					t.Fatalf("kernel %v: %d scores, lowest at %d: lowest %v, min %v (%v)", lowestKernel, n, at, got, want, s)
+				}
+			}
+			if got := lowestGeneric(s); got != want {
+				t.Fatalf("%d scores, lowest at %d: lowestGeneric %v, min %v (%v)", n, at, got, want, s)
 			}
 		}
 	}

@@ -24,8 +24,9 @@ func first32(centre []int32, win []int32, out []float32, live int, pix []byte, b
 
 // first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)
 // >= n/32, centre, win and out have room for live plus the windows pat
-// marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,
-// and that every probe of every position is inside pix.
+// marks plus firstSpare (it stores 16 slots at a time), and the caller
+// has checked len(probes) >= 64, len(preds) >= 64, and that every probe
+// of every position is inside pix.
 //
 //go:noescape
 func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
@@ -99,3 +100,9 @@ func locStage8(codes []int8, preds []float32, pix []byte, dim int, depth int, tr
 //
 //go:noescape
 func locStage8L(codes []int8, preds []float32, pix []byte, dim int, depth int, trees int, n int, csign uint32, fsign uint32, ir []int32, ic []int32, is []int32, idx []int32, dr []float32, dc []float32)
+
+// lowest8 is lowestGeneric for len(s) >= 8, with AVX: the lowest of the
+// scores s, none NaN (either zero where the lowest is a zero).
+//
+//go:noescape
+func lowest8(s []float32) float32

@@ -4,6 +4,24 @@
 
 #include "textflag.h"
 
+DATA firstIota<>+0(SB)/4, $0x00000000
+DATA firstIota<>+4(SB)/4, $0x00000001
+DATA firstIota<>+8(SB)/4, $0x00000002
+DATA firstIota<>+12(SB)/4, $0x00000003
+DATA firstIota<>+16(SB)/4, $0x00000004
+DATA firstIota<>+20(SB)/4, $0x00000005
+DATA firstIota<>+24(SB)/4, $0x00000006
+DATA firstIota<>+28(SB)/4, $0x00000007
+DATA firstIota<>+32(SB)/4, $0x00000008
+DATA firstIota<>+36(SB)/4, $0x00000009
+DATA firstIota<>+40(SB)/4, $0x0000000a
+DATA firstIota<>+44(SB)/4, $0x0000000b
+DATA firstIota<>+48(SB)/4, $0x0000000c
+DATA firstIota<>+52(SB)/4, $0x0000000d
+DATA firstIota<>+56(SB)/4, $0x0000000e
+DATA firstIota<>+60(SB)/4, $0x0000000f
+GLOBL firstIota<>(SB), RODATA|NOPTR, $64
+
 // func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
 // Requires: SSE
 TEXT ·step9(SB), NOSPLIT, $144-184
@@ -912,7 +930,7 @@ next:
 	RET
 
 // func first64(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int
-// Requires: AVX, AVX512BW, AVX512F, BMI, SSE
+// Requires: AVX, AVX512BW, AVX512F, POPCNT
 TEXT ·first64(SB), NOSPLIT, $88-216
 	MOVQ n+112(FP), AX
 	SHRQ $0x06, AX
@@ -938,118 +956,63 @@ block:
 	MOVQ            16(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z2
-	VPCMPUB         $0x05, (AX)(DX*1), Z2, K1
-	VPMOVM2B        K1, Z2
+	VMOVDQU64       (AX)(BX*1), Z3
+	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
+	VPMOVM2B        K1, Z3
 	MOVQ            24(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z3
-	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
-	VPMOVM2B        K1, Z3
-	VPTERNLOGD      $0xd8, Z0, Z3, Z2
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
+	VPTERNLOGD      $0xd8, Z0, Z4, Z3
 	MOVQ            32(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z3
-	VPCMPUB         $0x05, (AX)(DX*1), Z3, K1
-	VPMOVM2B        K1, Z3
+	VMOVDQU64       (AX)(BX*1), Z4
+	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
+	VPMOVM2B        K1, Z4
 	MOVQ            40(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z4
-	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
-	VPMOVM2B        K1, Z4
-	VPTERNLOGD      $0xd8, Z2, Z4, Z3
-	MOVQ            48(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z4
-	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
-	VPMOVM2B        K1, Z4
-	MOVQ            56(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z5
-	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
-	VPMOVM2B        K1, Z5
-	VPTERNLOGD      $0xd8, Z2, Z5, Z4
-	VPTERNLOGD      $0xd8, Z0, Z4, Z3
-	MOVQ            64(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z4
-	VPCMPUB         $0x05, (AX)(DX*1), Z4, K1
-	VPMOVM2B        K1, Z4
-	MOVQ            72(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z5
 	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
 	VPMOVM2B        K1, Z5
 	VPTERNLOGD      $0xd8, Z3, Z5, Z4
-	MOVQ            80(CX), BX
+	MOVQ            48(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z5
 	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
 	VPMOVM2B        K1, Z5
-	MOVQ            88(CX), BX
+	MOVQ            56(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z6
 	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
 	VPMOVM2B        K1, Z6
 	VPTERNLOGD      $0xd8, Z3, Z6, Z5
-	VPTERNLOGD      $0xd8, Z2, Z5, Z4
-	MOVQ            96(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z5
-	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
-	VPMOVM2B        K1, Z5
-	MOVQ            104(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z6
-	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
-	VPMOVM2B        K1, Z6
-	VPTERNLOGD      $0xd8, Z3, Z6, Z5
-	MOVQ            112(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z6
-	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
-	VPMOVM2B        K1, Z6
-	MOVQ            120(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
-	VPTERNLOGD      $0xd8, Z3, Z7, Z6
-	VPTERNLOGD      $0xd8, Z2, Z6, Z5
 	VPTERNLOGD      $0xd8, Z0, Z5, Z4
-	MOVQ            128(CX), BX
+	MOVQ            64(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z5
 	VPCMPUB         $0x05, (AX)(DX*1), Z5, K1
 	VPMOVM2B        K1, Z5
-	MOVQ            136(CX), BX
+	MOVQ            72(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z6
 	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
 	VPMOVM2B        K1, Z6
 	VPTERNLOGD      $0xd8, Z4, Z6, Z5
-	MOVQ            144(CX), BX
+	MOVQ            80(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z6
 	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
 	VPMOVM2B        K1, Z6
-	MOVQ            152(CX), BX
+	MOVQ            88(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
@@ -1057,26 +1020,26 @@ block:
 	VPMOVM2B        K1, Z7
 	VPTERNLOGD      $0xd8, Z4, Z7, Z6
 	VPTERNLOGD      $0xd8, Z3, Z6, Z5
-	MOVQ            160(CX), BX
+	MOVQ            96(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z6
 	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
 	VPMOVM2B        K1, Z6
-	MOVQ            168(CX), BX
+	MOVQ            104(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
 	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
 	VPMOVM2B        K1, Z7
 	VPTERNLOGD      $0xd8, Z4, Z7, Z6
-	MOVQ            176(CX), BX
+	MOVQ            112(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
 	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
 	VPMOVM2B        K1, Z7
-	MOVQ            184(CX), BX
+	MOVQ            120(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z8
@@ -1084,83 +1047,27 @@ block:
 	VPMOVM2B        K1, Z8
 	VPTERNLOGD      $0xd8, Z4, Z8, Z7
 	VPTERNLOGD      $0xd8, Z3, Z7, Z6
-	VPTERNLOGD      $0xd8, Z2, Z6, Z5
-	MOVQ            192(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z6
-	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
-	VPMOVM2B        K1, Z6
-	MOVQ            200(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
-	VPTERNLOGD      $0xd8, Z4, Z7, Z6
-	MOVQ            208(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
-	MOVQ            216(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
-	VPTERNLOGD      $0xd8, Z4, Z8, Z7
-	VPTERNLOGD      $0xd8, Z3, Z7, Z6
-	MOVQ            224(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
-	MOVQ            232(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
-	VPTERNLOGD      $0xd8, Z4, Z8, Z7
-	MOVQ            240(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
-	MOVQ            248(CX), BX
-	MOVLQSX         BX, DX
-	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
-	VPTERNLOGD      $0xd8, Z4, Z9, Z8
-	VPTERNLOGD      $0xd8, Z3, Z8, Z7
-	VPTERNLOGD      $0xd8, Z2, Z7, Z6
 	VPTERNLOGD      $0xd8, Z0, Z6, Z5
-	MOVQ            256(CX), BX
+	MOVQ            128(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z6
 	VPCMPUB         $0x05, (AX)(DX*1), Z6, K1
 	VPMOVM2B        K1, Z6
-	MOVQ            264(CX), BX
+	MOVQ            136(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
 	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
 	VPMOVM2B        K1, Z7
 	VPTERNLOGD      $0xd8, Z5, Z7, Z6
-	MOVQ            272(CX), BX
+	MOVQ            144(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
 	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
 	VPMOVM2B        K1, Z7
-	MOVQ            280(CX), BX
+	MOVQ            152(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z8
@@ -1168,26 +1075,26 @@ block:
 	VPMOVM2B        K1, Z8
 	VPTERNLOGD      $0xd8, Z5, Z8, Z7
 	VPTERNLOGD      $0xd8, Z4, Z7, Z6
-	MOVQ            288(CX), BX
+	MOVQ            160(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z7
 	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
 	VPMOVM2B        K1, Z7
-	MOVQ            296(CX), BX
+	MOVQ            168(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z8
 	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
 	VPMOVM2B        K1, Z8
 	VPTERNLOGD      $0xd8, Z5, Z8, Z7
-	MOVQ            304(CX), BX
+	MOVQ            176(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z8
 	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
 	VPMOVM2B        K1, Z8
-	MOVQ            312(CX), BX
+	MOVQ            184(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
 	VMOVDQU64       (AX)(BX*1), Z9
@@ -1196,179 +1103,288 @@ block:
 	VPTERNLOGD      $0xd8, Z5, Z9, Z8
 	VPTERNLOGD      $0xd8, Z4, Z8, Z7
 	VPTERNLOGD      $0xd8, Z3, Z7, Z6
+	MOVQ            192(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            200(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            208(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            216(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
+	MOVQ            224(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            232(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	MOVQ            240(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            248(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VPTERNLOGD      $0xd8, Z4, Z9, Z8
+	VPTERNLOGD      $0xd8, Z3, Z8, Z7
+	VPTERNLOGD      $0xd8, Z0, Z7, Z6
+	MOVQ            256(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z7
+	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
+	VPMOVM2B        K1, Z7
+	MOVQ            264(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	VPTERNLOGD      $0xd8, Z6, Z8, Z7
+	MOVQ            272(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            280(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z6, Z9, Z8
+	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	MOVQ            288(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
+	MOVQ            296(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z6, Z9, Z8
+	MOVQ            304(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	MOVQ            312(CX), BX
+	MOVLQSX         BX, DX
+	SARQ            $0x20, BX
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
+	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VPTERNLOGD      $0xd8, Z4, Z8, Z7
 	MOVQ            320(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
 	MOVQ            328(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
-	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z6, Z9, Z8
 	MOVQ            336(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
 	MOVQ            344(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
 	VPTERNLOGD      $0xd8, Z5, Z9, Z8
-	VPTERNLOGD      $0xd8, Z4, Z8, Z7
 	MOVQ            352(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
 	MOVQ            360(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
-	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
 	MOVQ            368(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
 	MOVQ            376(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z10
-	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
-	VPMOVM2B        K1, Z10
+	VMOVDQU64       (AX)(BX*1), Z11
+	VPCMPUB         $0x05, (AX)(DX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z6, Z11, Z10
 	VPTERNLOGD      $0xd8, Z5, Z10, Z9
 	VPTERNLOGD      $0xd8, Z4, Z9, Z8
 	VPTERNLOGD      $0xd8, Z3, Z8, Z7
-	VPTERNLOGD      $0xd8, Z2, Z7, Z6
 	MOVQ            384(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z7
-	VPCMPUB         $0x05, (AX)(DX*1), Z7, K1
-	VPMOVM2B        K1, Z7
+	VMOVDQU64       (AX)(BX*1), Z8
+	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
+	VPMOVM2B        K1, Z8
 	MOVQ            392(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
-	VPTERNLOGD      $0xd8, Z5, Z8, Z7
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
+	VPTERNLOGD      $0xd8, Z6, Z9, Z8
 	MOVQ            400(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
 	MOVQ            408(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
 	VPTERNLOGD      $0xd8, Z5, Z9, Z8
-	VPTERNLOGD      $0xd8, Z4, Z8, Z7
 	MOVQ            416(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
 	MOVQ            424(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
-	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
 	MOVQ            432(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
 	MOVQ            440(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z10
-	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
-	VPMOVM2B        K1, Z10
+	VMOVDQU64       (AX)(BX*1), Z11
+	VPCMPUB         $0x05, (AX)(DX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z6, Z11, Z10
 	VPTERNLOGD      $0xd8, Z5, Z10, Z9
 	VPTERNLOGD      $0xd8, Z4, Z9, Z8
-	VPTERNLOGD      $0xd8, Z3, Z8, Z7
 	MOVQ            448(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z8
-	VPCMPUB         $0x05, (AX)(DX*1), Z8, K1
-	VPMOVM2B        K1, Z8
+	VMOVDQU64       (AX)(BX*1), Z9
+	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
+	VPMOVM2B        K1, Z9
 	MOVQ            456(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
-	VPTERNLOGD      $0xd8, Z5, Z9, Z8
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
+	VPTERNLOGD      $0xd8, Z6, Z10, Z9
 	MOVQ            464(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
 	MOVQ            472(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z10
-	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
-	VPMOVM2B        K1, Z10
+	VMOVDQU64       (AX)(BX*1), Z11
+	VPCMPUB         $0x05, (AX)(DX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z6, Z11, Z10
 	VPTERNLOGD      $0xd8, Z5, Z10, Z9
-	VPTERNLOGD      $0xd8, Z4, Z9, Z8
 	MOVQ            480(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z9
-	VPCMPUB         $0x05, (AX)(DX*1), Z9, K1
-	VPMOVM2B        K1, Z9
+	VMOVDQU64       (AX)(BX*1), Z10
+	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
+	VPMOVM2B        K1, Z10
 	MOVQ            488(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z10
-	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
-	VPMOVM2B        K1, Z10
-	VPTERNLOGD      $0xd8, Z5, Z10, Z9
+	VMOVDQU64       (AX)(BX*1), Z11
+	VPCMPUB         $0x05, (AX)(DX*1), Z11, K1
+	VPMOVM2B        K1, Z11
+	VPTERNLOGD      $0xd8, Z6, Z11, Z10
 	MOVQ            496(CX), BX
 	MOVLQSX         BX, DX
 	SARQ            $0x20, BX
-	VMOVDQU64       (AX)(BX*1), Z10
-	VPCMPUB         $0x05, (AX)(DX*1), Z10, K1
-	VPMOVM2B        K1, Z10
+	VMOVDQU64       (AX)(BX*1), Z11
+	VPCMPUB         $0x05, (AX)(DX*1), Z11, K1
+	VPMOVM2B        K1, Z11
 	MOVQ            504(CX), DX
 	MOVLQSX         DX, CX
 	SARQ            $0x20, DX
-	VMOVDQU64       (AX)(DX*1), Z11
-	VPCMPUB         $0x05, (AX)(CX*1), Z11, K1
-	VPMOVM2B        K1, Z11
+	VMOVDQU64       (AX)(DX*1), Z12
+	VPCMPUB         $0x05, (AX)(CX*1), Z12, K1
+	VPMOVM2B        K1, Z12
+	VPTERNLOGD      $0xd8, Z6, Z12, Z11
 	VPTERNLOGD      $0xd8, Z5, Z11, Z10
 	VPTERNLOGD      $0xd8, Z4, Z10, Z9
 	VPTERNLOGD      $0xd8, Z3, Z9, Z8
-	VPTERNLOGD      $0xd8, Z2, Z8, Z7
-	VPTERNLOGD      $0xd8, Z0, Z7, Z6
+	VPTERNLOGD      $0xd8, Z0, Z8, Z7
 	VPXORD          Z1, Z1, Z1
 	VPADDB          Z1, Z1, Z1
 	VPSUBB          Z0, Z1, Z1
-	VPADDB          Z1, Z1, Z1
-	VPSUBB          Z2, Z1, Z1
 	VPADDB          Z1, Z1, Z1
 	VPSUBB          Z3, Z1, Z1
 	VPADDB          Z1, Z1, Z1
@@ -1377,18 +1393,20 @@ block:
 	VPSUBB          Z5, Z1, Z1
 	VPADDB          Z1, Z1, Z1
 	VPSUBB          Z6, Z1, Z1
+	VPADDB          Z1, Z1, Z1
+	VPSUBB          Z7, Z1, Z1
 	VMOVDQU64       Z1, (SP)
 	MOVQ            lut+176(FP), AX
 	VBROADCASTI32X4 (AX), Z0
-	VPSHUFB         Z1, Z0, Z3
+	VPSHUFB         Z1, Z0, Z4
 	MOVL            $0x0f0f0f0f, AX
-	VPBROADCASTD    AX, Z2
+	VPBROADCASTD    AX, Z3
 	VPSRLW          $0x04, Z1, Z0
-	VPANDD          Z2, Z0, Z0
+	VPANDD          Z3, Z0, Z0
 	MOVQ            $0x0000000008040201, AX
-	VPBROADCASTQ    AX, Z2
-	VPSHUFB         Z0, Z2, Z2
-	VPTESTMB        Z3, Z2, K1
+	VPBROADCASTQ    AX, Z3
+	VPSHUFB         Z0, Z3, Z3
+	VPTESTMB        Z4, Z3, K1
 	KMOVQ           K1, AX
 	MOVQ            pat_base+184(FP), CX
 	MOVQ            80(SP), DX
@@ -1405,22 +1423,115 @@ block:
 	MOVQ            winBase+120(FP), R10
 	ADDQ            R8, R9
 	ADDQ            R8, R10
-
-window:
-	TZCNTQ  AX, R8
-	BLSRQ   AX, AX
-	MOVBLZX (SP)(R8*1), R11
-	XORPS   X0, X0
-	ADDSS   (SI)(R11*4), X0
-	MOVSS   X0, (BX)(DI*4)
-	LEAQ    (R9)(R8*1), R11
-	MOVL    R11, (CX)(DI*4)
-	LEAQ    (R10)(R8*1), R11
-	MOVL    R11, (DX)(DI*4)
-	INCQ    DI
-	TESTQ   AX, AX
-	JNZ     window
-	MOVQ    DI, 72(SP)
+	VMOVDQU32       firstIota<>+0(SB), Z0
+	MOVL            $0x00000020, R8
+	VPBROADCASTD    R8, Z3
+	VPXORD          Z2, Z2, Z2
+	VMOVUPS         (SI), Z4
+	VMOVUPS         128(SI), Z5
+	KMOVQ           AX, K1
+	MOVQ            AX, R8
+	MOVWLZX         R8, R8
+	POPCNTL         R8, R8
+	LEAQ            (R9), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K1, Z6
+	VMOVDQU32       Z6, (CX)(DI*4)
+	LEAQ            (R10), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K1, Z6
+	VMOVDQU32       Z6, (DX)(DI*4)
+	VPMOVZXBD       (SP), Z6
+	VMOVDQA32       Z6, Z7
+	VPERMI2PS       64(SI), Z4, Z7
+	VMOVDQA32       Z6, Z8
+	VPERMI2PS       192(SI), Z5, Z8
+	VPTESTMD        Z3, Z6, K2
+	VBLENDMPS       Z8, Z7, K2, Z7
+	VADDPS          Z7, Z2, Z7
+	VCOMPRESSPS.Z   Z7, K1, Z6
+	VMOVUPS         Z6, (BX)(DI*4)
+	ADDQ            R8, DI
+	KSHIFTRQ        $0x10, K1, K2
+	MOVQ            AX, R8
+	SHRQ            $0x10, R8
+	MOVWLZX         R8, R8
+	POPCNTL         R8, R8
+	LEAQ            16(R9), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K2, Z6
+	VMOVDQU32       Z6, (CX)(DI*4)
+	LEAQ            16(R10), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K2, Z6
+	VMOVDQU32       Z6, (DX)(DI*4)
+	VPMOVZXBD       16(SP), Z6
+	VMOVDQA32       Z6, Z7
+	VPERMI2PS       64(SI), Z4, Z7
+	VMOVDQA32       Z6, Z8
+	VPERMI2PS       192(SI), Z5, Z8
+	VPTESTMD        Z3, Z6, K3
+	VBLENDMPS       Z8, Z7, K3, Z7
+	VADDPS          Z7, Z2, Z7
+	VCOMPRESSPS.Z   Z7, K2, Z6
+	VMOVUPS         Z6, (BX)(DI*4)
+	ADDQ            R8, DI
+	KSHIFTRQ        $0x20, K1, K2
+	MOVQ            AX, R8
+	SHRQ            $0x20, R8
+	MOVWLZX         R8, R8
+	POPCNTL         R8, R8
+	LEAQ            32(R9), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K2, Z6
+	VMOVDQU32       Z6, (CX)(DI*4)
+	LEAQ            32(R10), R11
+	VPBROADCASTD    R11, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K2, Z6
+	VMOVDQU32       Z6, (DX)(DI*4)
+	VPMOVZXBD       32(SP), Z6
+	VMOVDQA32       Z6, Z7
+	VPERMI2PS       64(SI), Z4, Z7
+	VMOVDQA32       Z6, Z8
+	VPERMI2PS       192(SI), Z5, Z8
+	VPTESTMD        Z3, Z6, K3
+	VBLENDMPS       Z8, Z7, K3, Z7
+	VADDPS          Z7, Z2, Z7
+	VCOMPRESSPS.Z   Z7, K2, Z6
+	VMOVUPS         Z6, (BX)(DI*4)
+	ADDQ            R8, DI
+	KSHIFTRQ        $0x30, K1, K1
+	SHRQ            $0x30, AX
+	MOVWLZX         AX, AX
+	POPCNTL         AX, AX
+	LEAQ            48(R9), R8
+	VPBROADCASTD    R8, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K1, Z6
+	VMOVDQU32       Z6, (CX)(DI*4)
+	LEAQ            48(R10), CX
+	VPBROADCASTD    CX, Z6
+	VPADDD          Z0, Z6, Z6
+	VPCOMPRESSD.Z   Z6, K1, Z0
+	VMOVDQU32       Z0, (DX)(DI*4)
+	VPMOVZXBD       48(SP), Z0
+	VMOVDQA32       Z0, Z6
+	VPERMI2PS       64(SI), Z4, Z6
+	VMOVDQA32       Z0, Z4
+	VPERMI2PS       192(SI), Z5, Z4
+	VPTESTMD        Z3, Z0, K2
+	VBLENDMPS       Z4, Z6, K2, Z6
+	VADDPS          Z6, Z2, Z6
+	VCOMPRESSPS.Z   Z6, K1, Z0
+	VMOVUPS         Z0, (BX)(DI*4)
+	ADDQ            AX, DI
+	MOVQ            DI, 72(SP)
 
 next:
 	ADDQ $0x40, 80(SP)
@@ -3069,3 +3180,30 @@ DATA locLaneShift<>+20(SB)/4, $0x00000002
 DATA locLaneShift<>+24(SB)/4, $0x00000001
 DATA locLaneShift<>+28(SB)/4, $0x00000000
 GLOBL locLaneShift<>(SB), RODATA|NOPTR, $32
+
+// func lowest8(s []float32) float32
+// Requires: AVX, SSE
+TEXT ·lowest8(SB), NOSPLIT, $0-28
+	MOVQ    s_base+0(FP), AX
+	MOVQ    s_len+8(FP), CX
+	VMOVUPS (AX), Y0
+	MOVL    $0x00000010, DX
+
+block:
+	CMPQ   DX, CX
+	JA     tail
+	VMINPS -32(AX)(DX*4), Y0, Y0
+	ADDQ   $0x08, DX
+	JMP    block
+
+tail:
+	VMINPS       -32(AX)(CX*4), Y0, Y0
+	VEXTRACTF128 $0x01, Y0, X1
+	VMINPS       X1, X0, X0
+	VMOVHLPS     X0, X0, X1
+	VMINPS       X1, X0, X0
+	VMOVSHDUP    X0, X1
+	VMINSS       X1, X0, X0
+	VZEROUPPER
+	MOVSS        X0, ret+24(FP)
+	RET

@@ -63,7 +63,16 @@ func firstKernels() []int {
 	return []int{firstGo}
 }
 
-// firstTree is firstGeneric, run by first64 or first32 (firstKernel).
+// firstSpare is the capacity first64 needs past the last window it
+// writes (rowBatch keeps it: stepPad).
+const firstSpare = 16
+
+// stepPad must cover first64's spare slots.
+var _ [stepPad - firstSpare]struct{}
+
+// firstTree is firstGeneric, run by first64 (where centre, win and out
+// have firstSpare slots of capacity past the windows) or first32
+// (firstKernel).
 func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int {
 	windows := 0
 	for _, m := range pat[:n/32] {
@@ -73,15 +82,28 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 		live+windows > len(centre) || live+windows > len(win) || live+windows > len(out) {
 		return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 	}
-	if firstKernel == firstAVX512 && n >= 64 {
+	if room := live + windows + firstSpare; firstKernel == firstAVX512 && n >= 64 && cap(centre) >= room && cap(win) >= room && cap(out) >= room {
+		// first64 stores 16 slots at a time: the slots past the last
+		// window written are junk, within the capacity.
 		n64 := n &^ 63
-		live = first64(centre, win, out, live, pix, base, n64, winBase, probes, preds, lut, pat)
+		live = first64(centre[:room], win[:room], out[:room], live, pix, base, n64, winBase, probes, preds, lut, pat)
 		if n64 == n {
 			return live
 		}
 		base, n, winBase, pat = base+n64, n-n64, winBase+n64, pat[n64/32:]
 	}
 	return first32(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
+}
+
+// lowestKernel is whether lowest runs lowest8 (AVX); tests switch it.
+var lowestKernel = cpuid.CPU.Supports(cpuid.AVX)
+
+// lowest is lowestGeneric, run by lowest8 for 8 scores or more.
+func lowest(s []float32) float32 {
+	if lowestKernel && len(s) >= 8 {
+		return lowest8(s)
+	}
+	return lowestGeneric(s)
 }
 
 // dealKernel is whether dealRow runs the deal kernels (AVX) for the
@@ -99,26 +121,41 @@ var dealTabs = func() (t [dealMax + 1][]byte) {
 // dealRow splits the row src by column phase modulo step into dst:
 // dst[j*w+m] = src[m*step+j] (j < step, m*step+j < len(src)); len(dst) >=
 // step*w and w >= ceil(len(src)/step). It runs deal2 to deal6 for the
-// whole blocks of 16*step columns and dealGeneric for the rest.
+// whole blocks of 16*step columns, then for one more block that ends at
+// the last whole group of step columns (overlapping the last block, whose
+// columns it writes again with the same bytes), and dealGeneric for the
+// rest (fewer than step columns).
 func dealRow(dst, src []byte, w, step int) {
 	m0 := 0
 	if blocks := len(src) / (16 * step); dealKernel && step >= dealMin && step <= dealMax && blocks > 0 &&
 		len(dst) >= step*w && w >= 16*blocks {
-		switch step {
-		case 2:
-			deal2(dst, src, w, blocks, &dealTabs[2][0])
-		case 3:
-			deal3(dst, src, w, blocks, &dealTabs[3][0])
-		case 4:
-			deal4(dst, src, w, blocks, &dealTabs[4][0])
-		case 5:
-			deal5(dst, src, w, blocks, &dealTabs[5][0])
-		case 6:
-			deal6(dst, src, w, blocks, &dealTabs[6][0])
-		}
+		dealBlocks(dst, src, w, step, blocks)
 		m0 = 16 * blocks
+		if m1 := len(src)/step - 16; m1 > m0-16 {
+			// Columns m1 to m1+15 of each phase: dst[m1:] holds them at
+			// j*w + m - m1, from src[m1*step:] (m1+16 <= w).
+			dealBlocks(dst[m1:], src[m1*step:], w, step, 1)
+			m0 = m1 + 16
+		}
 	}
 	dealGeneric(dst, src, w, step, m0)
+}
+
+// dealBlocks runs the deal kernel of step (dealMin to dealMax) for blocks
+// blocks of 16*step columns.
+func dealBlocks(dst, src []byte, w, step, blocks int) {
+	switch step {
+	case 2:
+		deal2(dst, src, w, blocks, &dealTabs[2][0])
+	case 3:
+		deal3(dst, src, w, blocks, &dealTabs[3][0])
+	case 4:
+		deal4(dst, src, w, blocks, &dealTabs[4][0])
+	case 5:
+		deal5(dst, src, w, blocks, &dealTabs[5][0])
+	case 6:
+		deal6(dst, src, w, blocks, &dealTabs[6][0])
+	}
 }
 
 // stepWindows is the number of windows step9 walks at once (stepW in the

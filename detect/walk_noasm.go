@@ -29,6 +29,13 @@ func firstTree(centre, win []int32, out []float32, live int, pix []byte, base, n
 	return firstGeneric(centre, win, out, live, pix, base, n, winBase, probes, preds, lut, pat)
 }
 
+// lowest is lowestGeneric where there is no assembly.
+func lowest(s []float32) float32 { return lowestGeneric(s) }
+
+// lowestKernel is false: there is no lowest8 without assembly (tests
+// switch it).
+var lowestKernel = false
+
 // locStage reports that it did not run the stage: regress walks the trees
 // in Go (walkInside) where there is no assembly.
 func locStage(codes []int8, preds []float32, p *preprocess.Plane, depth, trees int, flip bool, s *locScratch, n int) bool {

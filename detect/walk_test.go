@@ -281,8 +281,10 @@ func TestTreeStepDepths(t *testing.T) {
 // real planes, at
 // scales whose windows are 1 to 3 positions apart and random patterns of
 // windows, runs of 32 to 320 positions, from a slot after earlier
-// survivors; and firstTreeRow, whose odd tails are walked one by one,
-// against treeStepGeneric on the row's windows.
+// survivors, with and without spare capacity past them (first64 stores 16
+// slots at a time; without, first32 runs); and firstTreeRow, whose odd
+// tails are walked one by one, against treeStepGeneric on the row's
+// windows.
 func TestFirstTreeTwins(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
 	if !s.lutOK {
@@ -326,8 +328,13 @@ func TestFirstTreeTwins(t *testing.T) {
 			}
 			probes := s.fullTable(p.Stride, scale)[:leaves]
 			live := rng.IntN(5)
+			// With spare capacity past the windows (first64's stores of 16
+			// slots) on odd trials, without (first32 for the whole run)
+			// on even ones.
+			spare := trial % 2 * stepPad
 			mk := func() stepCase {
-				return stepCase{make([]int32, live+n), make([]int32, live+n), make([]float32, live+n)}
+				m := live + n
+				return stepCase{make([]int32, m, m+spare), make([]int32, m, m+spare), make([]float32, m, m+spare)}
 			}
 			winBase := rng.IntN(1000)
 			g := mk()

@@ -31,6 +31,7 @@ func main() {
 	}
 	locStage8()
 	locStage8L()
+	lowest8()
 	Generate()
 }
 
@@ -447,14 +448,16 @@ func firstEmit(f firstLocals, m GPVirtual, wide bool) {
 // first64 is first32 with AVX-512 (F and BW), 64 positions to a register:
 // each node's compare (VPCMPUB, p2 >= p1) gives a mask, widened to bytes
 // (VPMOVM2B) for the blends, which are one VPTERNLOGD each (s ? hi : lo),
-// and the verdicts are a mask from VPTESTMB.
+// the verdicts are a mask from VPTESTMB, and the windows are written
+// packed, 16 positions at a time (firstEmit64).
 func first64() {
 	TEXT("first64", NOSPLIT, "func(centre, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int")
 	Pragma("noescape")
 	Doc("first64 is firstGeneric for n >= 64, a multiple of 64, with AVX-512: len(pat)",
 		">= n/32, centre, win and out have room for live plus the windows pat",
-		"marks, and the caller has checked len(probes) >= 64, len(preds) >= 64,",
-		"and that every probe of every position is inside pix.")
+		"marks plus firstSpare (it stores 16 slots at a time), and the caller",
+		"has checked len(probes) >= 64, len(preds) >= 64, and that every probe",
+		"of every position is inside pix.")
 	f := firstPrologue(6)
 	p, tab := firstBlock(f)
 	// cmp returns node n's comparison for the 64 positions: 0xff where
@@ -502,7 +505,98 @@ func first64() {
 		SHRQ(Imm(5), blk)
 		ANDQ(Mem{Base: pt, Index: blk, Scale: 4}, m) // pat[blk] and pat[blk+1]
 	}
-	firstEmit(f, m, true)
+	firstEmit64(f, m)
+}
+
+// firstEmit64 is firstEmit for first64's blocks of 64 positions with
+// AVX-512: the windows of each 16 positions whose bits are set in m are
+// packed (VPCOMPRESSD, VCOMPRESSPS) and stored 16 slots at a time (the
+// slots past the windows written hold junk, overwritten by the next), and
+// their scores, 0 plus their leaf's prediction, are looked up 16 at once
+// (two VPERMI2PS over the 64 predictions and a blend on the leaf's bit 5).
+func firstEmit64(f firstLocals, m GPVirtual) {
+	JZ(LabelRef("next"))
+	{
+		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+		Load(Param("centre").Base(), cb)
+		Load(Param("win").Base(), wb)
+		Load(Param("out").Base(), ob)
+		Load(Param("preds").Base(), pr)
+		MOVQ(f.live, live)
+		MOVQ(f.pos, pos)
+		Load(Param("base"), bs)
+		Load(Param("winBase"), wbs)
+		ADDQ(pos, bs)
+		ADDQ(pos, wbs)
+		iota, c32, zero, tlo, thi := ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
+		VMOVDQU32(firstIota, iota)
+		t := GP64()
+		MOVL(U32(32), t.As32())
+		VPBROADCASTD(t.As32(), c32)
+		VPXORD(zero, zero, zero)
+		VMOVUPS(Mem{Base: pr}, tlo)            // predictions 0-15
+		VMOVUPS(Mem{Base: pr, Disp: 128}, thi) // 32-47
+		kall := K()
+		KMOVQ(m, kall)
+		for q := 0; q < 4; q++ {
+			kq := kall
+			if q > 0 {
+				kq = K()
+				KSHIFTRQ(Imm(uint64(16*q)), kall, kq)
+			}
+			cnt := GP64()
+			MOVQ(m, cnt)
+			if q > 0 {
+				SHRQ(Imm(uint64(16*q)), cnt)
+			}
+			MOVWLZX(cnt.As16(), cnt.As32())
+			POPCNTL(cnt.As32(), cnt.As32())
+			// The centres (base + pos + i) and numbers (winBase + pos + i).
+			for _, v := range []struct{ from, to GPVirtual }{{bs, cb}, {wbs, wb}} {
+				x, y := ZMM(), ZMM()
+				a := GP64()
+				LEAQ(Mem{Base: v.from, Disp: 16 * q}, a)
+				VPBROADCASTD(a.As32(), x)
+				VPADDD(iota, x, x)
+				VPCOMPRESSD_Z(x, kq, y)
+				VMOVDQU32(y, Mem{Base: v.to, Index: live, Scale: 4})
+			}
+			// The scores: the predictions of the leaves.
+			lv, p1, p2, sc := ZMM(), ZMM(), ZMM(), ZMM()
+			VPMOVZXBD(f.leaf.Offset(16*q), lv)
+			VMOVDQA32(lv, p1)
+			VPERMI2PS(Mem{Base: pr, Disp: 64}, tlo, p1) // leaves 0-31
+			VMOVDQA32(lv, p2)
+			VPERMI2PS(Mem{Base: pr, Disp: 192}, thi, p2) // leaves 32-63
+			k5 := K()
+			VPTESTMD(c32, lv, k5)
+			VBLENDMPS(p2, p1, k5, p1)
+			VADDPS(p1, zero, p1) // 0 + pred, as the scores start
+			VCOMPRESSPS_Z(p1, kq, sc)
+			VMOVUPS(sc, Mem{Base: ob, Index: live, Scale: 4})
+			ADDQ(cnt, live)
+		}
+		MOVQ(live, f.live)
+	}
+	Label("next")
+	ADDQ(Imm(64), f.pos)
+	DECQ(f.cnt)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(f.live, r)
+	Store(r, ReturnIndex(0))
+	RET()
+}
+
+// firstIota is 0 to 15 as 32-bit words, for firstEmit64.
+var firstIota Mem
+
+func init() {
+	firstIota = GLOBL("firstIota", RODATA|NOPTR)
+	for j := 0; j < 16; j++ {
+		DATA(4*j, U32(j))
+	}
 }
 
 // permLevels is the number of levels whose codes locStage8 picks from
@@ -1211,5 +1305,40 @@ func deal(n int) {
 	ADDQ(Imm(16), d)
 	DECQ(nb)
 	JNZ(LabelRef(name + "_block"))
+	RET()
+}
+
+// lowest8 is the lowest of a stage's live scores (lowestGeneric) with AVX:
+// eight running minima (VMINPS) over the blocks of eight, the last eight
+// scores once more (overlapping: a minimum is the same counted twice),
+// then the eight reduced to one.
+func lowest8() {
+	TEXT("lowest8", NOSPLIT, "func(s []float32) float32")
+	Pragma("noescape")
+	Doc("lowest8 is lowestGeneric for len(s) >= 8, with AVX: the lowest of the",
+		"scores s, none NaN (either zero where the lowest is a zero).")
+	p := Load(Param("s").Base(), GP64())
+	n := Load(Param("s").Len(), GP64())
+	acc := YMM()
+	VMOVUPS(Mem{Base: p}, acc)
+	i := GP64()
+	MOVL(U32(16), i.As32())
+	Label("block")
+	CMPQ(i, n)
+	JA(LabelRef("tail"))
+	VMINPS(Mem{Base: p, Index: i, Scale: 4, Disp: -32}, acc, acc)
+	ADDQ(Imm(8), i)
+	JMP(LabelRef("block"))
+	Label("tail")
+	VMINPS(Mem{Base: p, Index: n, Scale: 4, Disp: -32}, acc, acc)
+	hi, x := XMM(), XMM()
+	VEXTRACTF128(Imm(1), acc, hi)
+	VMINPS(hi, acc.AsX(), x)
+	VMOVHLPS(x, x, hi)
+	VMINPS(hi, x, x)
+	VMOVSHDUP(x, hi)
+	VMINSS(hi, x, x)
+	VZEROUPPER()
+	Store(x, ReturnIndex(0))
 	RET()
 }

@@ -131,9 +131,11 @@ func dealRow(dst, src []byte, w, step int) {
 		len(dst) >= step*w && w >= 16*blocks {
 		dealBlocks(dst, src, w, step, blocks)
 		m0 = 16 * blocks
-		if m1 := len(src)/step - 16; m1 > m0-16 {
+		if m1 := len(src)/step - 16; m1 > m0-16 && m1+16 <= w {
 			// Columns m1 to m1+15 of each phase: dst[m1:] holds them at
-			// j*w + m - m1, from src[m1*step:] (m1+16 <= w).
+			// j*w + m - m1, from src[m1*step:]; m1+16 <= w (checked, as
+			// 16*blocks <= w is for the whole blocks) keeps the last
+			// phase's 16 columns inside dst.
 			dealBlocks(dst[m1:], src[m1*step:], w, step, 1)
 			m0 = m1 + 16
 		}

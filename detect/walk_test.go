@@ -478,3 +478,34 @@ func TestPhaseRowTwins(t *testing.T) {
 		}
 	}
 }
+
+// TestDealRowStaysInDst: dealRow given w below ceil(len(src)/step) (its
+// precondition broken) may panic, as dealGeneric's bounds checks do, but
+// must not write past dst: the kernels' overlapping last block is only run
+// where it fits (m1+16 <= w), as the whole blocks are (16*blocks <= w).
+func TestDealRowStaysInDst(t *testing.T) {
+	defer func(v bool) { dealKernel = v }(dealKernel)
+	for _, kern := range []bool{true, false} {
+		dealKernel = kern && dealKernel
+		for step := dealMin; step <= dealMax; step++ {
+			for n := 16 * step; n <= 40*step; n++ {
+				for w := 16 * (n / (16 * step)); w < (n+step-1)/step; w++ {
+					src := make([]byte, n)
+					for k := range src {
+						src[k] = byte(k%251 + 1)
+					}
+					buf := make([]byte, step*w+64)
+					func() {
+						defer func() { _ = recover() }()
+						dealRow(buf[:step*w:step*w], src, w, step)
+					}()
+					for k := step * w; k < len(buf); k++ {
+						if buf[k] != 0 {
+							t.Fatalf("kernels %v, step %d, %d columns, w %d: byte %d past dst written", kern, step, n, w, k-step*w)
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -306,7 +306,7 @@ func first32() {
 		SHRQ(Imm(5), blk)
 		ANDL(Mem{Base: pt, Index: blk, Scale: 4}, m.As32())
 	}
-	firstEmit(f, m, false)
+	firstEmit(f, m)
 }
 
 // firstLocals are first32's and first64's stack slots: the block's leaf
@@ -385,11 +385,11 @@ func firstBranches(cmp func(n int) VecVirtual, blend func(sel, hi, lo VecVirtual
 	return s
 }
 
-// firstEmit writes out the windows whose bits are set in m (the flags
-// set by the instruction that made m: zero skips the block), one by one,
-// then steps to the next block (32 positions, 64 when wide) and returns
-// the windows written.
-func firstEmit(f firstLocals, m GPVirtual, wide bool) {
+// firstEmit is first32's: it writes out the windows whose bits are set
+// in m (the flags set by the instruction that made m: zero skips the
+// block), one by one, then steps to the next block of 32 positions and
+// returns the windows written (first64 has firstEmit64).
+func firstEmit(f firstLocals, m GPVirtual) {
 	JZ(LabelRef("next"))
 	{
 		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
@@ -406,13 +406,8 @@ func firstEmit(f firstLocals, m GPVirtual, wide bool) {
 		Label("window")
 		i, lf, c := GP64(), GP64(), GP64()
 		o := XMM()
-		if wide {
-			TZCNTQ(m, i)
-			BLSRQ(m, m)
-		} else {
-			TZCNTL(m.As32(), i.As32())
-			BLSRL(m.As32(), m.As32())
-		}
+		TZCNTL(m.As32(), i.As32())
+		BLSRL(m.As32(), m.As32())
 		MOVBLZX(f.leaf.Idx(i, 1), lf.As32())
 		XORPS(o, o)
 		ADDSS(Mem{Base: pr, Index: lf, Scale: 4}, o) // 0 + pred, as the scores start
@@ -422,20 +417,12 @@ func firstEmit(f firstLocals, m GPVirtual, wide bool) {
 		LEAQ(Mem{Base: wbs, Index: i, Scale: 1}, c)
 		MOVL(c.As32(), Mem{Base: wb, Index: live, Scale: 4})
 		INCQ(live)
-		if wide {
-			TESTQ(m, m)
-		} else {
-			TESTL(m.As32(), m.As32())
-		}
+		TESTL(m.As32(), m.As32())
 		JNZ(LabelRef("window"))
 		MOVQ(live, f.live)
 	}
 	Label("next")
-	step := 32
-	if wide {
-		step = 64
-	}
-	ADDQ(Imm(uint64(step)), f.pos)
+	ADDQ(Imm(32), f.pos)
 	DECQ(f.cnt)
 	JNZ(LabelRef("block"))
 	VZEROUPPER()

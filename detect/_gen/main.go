@@ -385,6 +385,25 @@ func firstBranches(cmp func(n int) VecVirtual, blend func(sel, hi, lo VecVirtual
 	return s
 }
 
+// emitRegs loads what the first-tree kernels' window output needs: the
+// centre, window and output slices' bases, the predictions, the windows
+// written (live), the position, and the base and window base advanced to
+// that position.
+func emitRegs(f firstLocals) (cb, wb, ob, pr, live, pos, bs, wbs GPVirtual) {
+	cb, wb, ob, pr, live, pos, bs, wbs = GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
+	Load(Param("centre").Base(), cb)
+	Load(Param("win").Base(), wb)
+	Load(Param("out").Base(), ob)
+	Load(Param("preds").Base(), pr)
+	MOVQ(f.live, live)
+	MOVQ(f.pos, pos)
+	Load(Param("base"), bs)
+	Load(Param("winBase"), wbs)
+	ADDQ(pos, bs)
+	ADDQ(pos, wbs)
+	return
+}
+
 // firstEmit is first32's: it writes out the windows whose bits are set
 // in m (the flags set by the instruction that made m: zero skips the
 // block), one by one, then steps to the next block of 32 positions and
@@ -392,17 +411,7 @@ func firstBranches(cmp func(n int) VecVirtual, blend func(sel, hi, lo VecVirtual
 func firstEmit(f firstLocals, m GPVirtual) {
 	JZ(LabelRef("next"))
 	{
-		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-		Load(Param("centre").Base(), cb)
-		Load(Param("win").Base(), wb)
-		Load(Param("out").Base(), ob)
-		Load(Param("preds").Base(), pr)
-		MOVQ(f.live, live)
-		MOVQ(f.pos, pos)
-		Load(Param("base"), bs)
-		Load(Param("winBase"), wbs)
-		ADDQ(pos, bs)
-		ADDQ(pos, wbs)
+		cb, wb, ob, pr, live, _, bs, wbs := emitRegs(f)
 		Label("window")
 		i, lf, c := GP64(), GP64(), GP64()
 		o := XMM()
@@ -504,17 +513,7 @@ func first64() {
 func firstEmit64(f firstLocals, m GPVirtual) {
 	JZ(LabelRef("next"))
 	{
-		cb, wb, ob, pr, live, pos, bs, wbs := GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64(), GP64()
-		Load(Param("centre").Base(), cb)
-		Load(Param("win").Base(), wb)
-		Load(Param("out").Base(), ob)
-		Load(Param("preds").Base(), pr)
-		MOVQ(f.live, live)
-		MOVQ(f.pos, pos)
-		Load(Param("base"), bs)
-		Load(Param("winBase"), wbs)
-		ADDQ(pos, bs)
-		ADDQ(pos, wbs)
+		cb, wb, ob, pr, live, _, bs, wbs := emitRegs(f)
 		iota, c32, zero, tlo, thi := ZMM(), ZMM(), ZMM(), ZMM(), ZMM()
 		VMOVDQU32(firstIota, iota)
 		t := GP64()

@@ -404,6 +404,20 @@ func emitRegs(f firstLocals) (cb, wb, ob, pr, live, pos, bs, wbs GPVirtual) {
 	return
 }
 
+// emitEnd ends a first-tree kernel's block loop: the next block of
+// width positions, and, after the last, the windows written returned.
+func emitEnd(f firstLocals, width uint64) {
+	Label("next")
+	ADDQ(Imm(width), f.pos)
+	DECQ(f.cnt)
+	JNZ(LabelRef("block"))
+	VZEROUPPER()
+	r := GP64()
+	MOVQ(f.live, r)
+	Store(r, ReturnIndex(0))
+	RET()
+}
+
 // firstEmit is first32's: it writes out the windows whose bits are set
 // in m (the flags set by the instruction that made m: zero skips the
 // block), one by one, then steps to the next block of 32 positions and
@@ -430,15 +444,7 @@ func firstEmit(f firstLocals, m GPVirtual) {
 		JNZ(LabelRef("window"))
 		MOVQ(live, f.live)
 	}
-	Label("next")
-	ADDQ(Imm(32), f.pos)
-	DECQ(f.cnt)
-	JNZ(LabelRef("block"))
-	VZEROUPPER()
-	r := GP64()
-	MOVQ(f.live, r)
-	Store(r, ReturnIndex(0))
-	RET()
+	emitEnd(f, 32)
 }
 
 // first64 is first32 with AVX-512 (F and BW), 64 positions to a register:
@@ -564,15 +570,7 @@ func firstEmit64(f firstLocals, m GPVirtual) {
 		}
 		MOVQ(live, f.live)
 	}
-	Label("next")
-	ADDQ(Imm(64), f.pos)
-	DECQ(f.cnt)
-	JNZ(LabelRef("block"))
-	VZEROUPPER()
-	r := GP64()
-	MOVQ(f.live, r)
-	Store(r, ReturnIndex(0))
-	RET()
+	emitEnd(f, 64)
 }
 
 // firstIota is 0 to 15 as 32-bit words, for firstEmit64.

@@ -79,10 +79,7 @@ func TestTreeStepTwins(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
 	rng := rand.New(rand.NewPCG(3, 5))
 
-	random := preprocess.GrayPlane(make([]byte, 157*97), 157, 151, 97) // stride > width
-	for k := range random.Pix {
-		random.Pix[k] = byte(rng.Uint32())
-	}
+	random := randomPlane(rng, 151, 97) // stride > width
 	real := testLuma(t, "faces/pigo-sample.jpg")
 	for _, pc := range []struct {
 		name string
@@ -291,10 +288,7 @@ func TestFirstTreeTwins(t *testing.T) {
 		t.Fatalf("the face cascade has no first-tree table (depth %d, first end %d)", s.c.depth, s.c.ends[0])
 	}
 	rng := rand.New(rand.NewPCG(13, 17))
-	random := preprocess.GrayPlane(make([]byte, 431*211), 431, 419, 211) // stride > width
-	for k := range random.Pix {
-		random.Pix[k] = byte(rng.Uint32())
-	}
+	random := randomPlane(rng, 419, 211) // stride > width
 	real := testLuma(t, "faces/pigo-sample.jpg")
 	leaves := 1 << s.c.depth
 	for _, pc := range []struct {
@@ -433,10 +427,7 @@ func TestPhaseRowTwins(t *testing.T) {
 		t.Fatal("the face cascade has no first-tree table")
 	}
 	rng := rand.New(rand.NewPCG(23, 29))
-	random := preprocess.GrayPlane(make([]byte, 733*301), 733, 727, 301) // stride > width
-	for k := range random.Pix {
-		random.Pix[k] = byte(rng.Uint32())
-	}
+	random := randomPlane(rng, 727, 301) // stride > width
 	real := testLuma(t, "faces/pigo-sample.jpg")
 	leaves := 1 << s.c.depth
 	defer func(k int, d bool) { firstKernel, dealKernel = k, d }(firstKernel, dealKernel)

@@ -290,3 +290,61 @@ func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
 		areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
 	}
 }
+
+// areaWideCPU is whether the CPU runs the wide horizontal Area kernels
+// (AVX-512 F and BW): planArea makes their tables only then.
+var areaWideCPU = cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW)
+
+// areaWide is whether resizeArea runs areaColsWide where planArea made its
+// tables, in the avx2 variant (tests switch it, see setWideArea).
+var areaWide = areaWideCPU
+
+// setWideArea sets areaWide until restore is called; it stays false on
+// CPUs without AVX-512 F and BW.
+func setWideArea(on bool) (restore func()) {
+	prev := areaWide
+	areaWide = on && areaWideCPU
+	return func() { areaWide = prev }
+}
+
+// areaWideOn is whether resizeArea takes areaColsWide for the rows it has
+// tables for.
+func areaWideOn() bool { return activeVariant == variantAVX2 && areaWide }
+
+// areaColsWide runs the horizontal pass of the fractional Area filter on a
+// gray row from the tables of planAreaWide (np pairs of taps): the AVX-512
+// kernel takes the whole blocks of 16 pixels and, as the tables cover the
+// last block whole, the tail into a scratch block.
+func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+	if areaWideOn() && np >= 1 && np <= areaWidePairs {
+		m := len(dst) &^ (areaWideBlock - 1)
+		nb := (len(dst) + areaWideBlock - 1) / areaWideBlock
+		base, tab = base[:nb], tab[:nb*np*64]
+		raceReadI16(vacc)
+		if m > 0 {
+			raceReadU16(tab[:m/areaWideBlock*np*64])
+			raceWriteBytes(dst[:m])
+			areaColsWideGray(dst[:m], vacc, base, tab, np)
+		}
+		if m < len(dst) {
+			var block [areaWideBlock]byte
+			b := m / areaWideBlock
+			raceReadU16(tab[b*np*64:])
+			areaColsWideGray(block[:], vacc, base[b:], tab[b*np*64:], np)
+			copy(dst[m:], block[:])
+		}
+		return
+	}
+	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
+}
+
+func areaColsWideGray(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+	switch np {
+	case 1:
+		areaColsWide1_I16_Gray_avx512(dst, vacc, base, tab)
+	case 2:
+		areaColsWide2_I16_Gray_avx512(dst, vacc, base, tab)
+	default:
+		areaColsWide3_I16_Gray_avx512(dst, vacc, base, tab)
+	}
+}

@@ -50,3 +50,16 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }
+
+// areaWideCPU is false: there are no wide horizontal Area kernels here.
+const areaWideCPU = false
+
+// setWideArea is a no-op here (see areaWideCPU).
+func setWideArea(bool) (restore func()) { return func() {} }
+
+// areaWideOn is false here (see areaWideCPU).
+func areaWideOn() bool { return false }
+
+func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
+}

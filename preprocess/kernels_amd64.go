@@ -118,3 +118,21 @@ func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16
 //
 //go:noescape
 func areaCols8_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
+
+// areaColsWide1_I16_Gray_avx512 is areaColsWide_I16_U8_generic with np = 1 for len(dst) a multiple of 16
+// (AVX-512 F and BW).
+//
+//go:noescape
+func areaColsWide1_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsWide2_I16_Gray_avx512 is areaColsWide_I16_U8_generic with np = 2 for len(dst) a multiple of 16
+// (AVX-512 F and BW).
+//
+//go:noescape
+func areaColsWide2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsWide3_I16_Gray_avx512 is areaColsWide_I16_U8_generic with np = 3 for len(dst) a multiple of 16
+// (AVX-512 F and BW).
+//
+//go:noescape
+func areaColsWide3_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)

@@ -323,3 +323,28 @@ func areaColsWeight(d, j, n int) int {
 	t := min(n, 8)
 	return d&^7*n + (j&^(t-1))*8 + (d&7)*t + j&(t-1)
 }
+
+// areaColsWide_I16_U8_generic is areaCols_I16_U8_generic for gray rows
+// from the tables of planAreaWide: destination pixel d, in block b = d/16
+// at k = d%16, is
+// (sum_q sum_h vacc[base[b]+t[2k+h]]*int16(t[32+2k+h]) + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
+// for the np tap pairs q < np, t = tab[(b*np+q)*64:] (32 indices below 64,
+// then 32 weights). vacc holds at least 64 samples from every base[b].
+func areaColsWide_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
+	for d := range dst {
+		b, k := d/areaWideBlock, d%areaWideBlock
+		v := vacc[base[b]:][:64]
+		s := int32(add)
+		for q := 0; q < np; q++ {
+			t := tab[(b*np+q)*64:][:64]
+			for h := 0; h < 2; h++ {
+				s += int32(v[t[2*k+h]&63]) * int32(int16(t[32+2*k+h]))
+			}
+		}
+		dst[d] = uint8(s >> sh)
+	}
+}

@@ -9,9 +9,9 @@ import (
 )
 
 // forEachVariant runs f with every kernel variant this machine supports
-// made active in turn (a SIMD variant once with each wide luma mode the
-// CPU has, see wideLumaModes); f compares the wrappers against the generic
-// kernels.
+// made active in turn (a SIMD variant once with each wide mode the CPU
+// has, see wideLumaModes: the wide luma and Area kernels on or off); f
+// compares the wrappers against the generic kernels.
 func forEachVariant(t *testing.T, f func(t *testing.T)) {
 	t.Helper()
 	for _, v := range availableVariants() {
@@ -22,7 +22,7 @@ func forEachVariant(t *testing.T, f func(t *testing.T)) {
 		for _, wide := range modes {
 			name := v.String()
 			if wide {
-				name += "+wideluma"
+				name += "+wide"
 			}
 			t.Run(name, func(t *testing.T) {
 				restore, ok := forceVariant(v)
@@ -31,6 +31,7 @@ func forEachVariant(t *testing.T, f func(t *testing.T)) {
 				}
 				defer restore()
 				defer setWideLuma(wide)()
+				defer setWideArea(wide)()
 				f(t)
 			})
 		}
@@ -455,6 +456,74 @@ func TestKernelAreaCols(t *testing.T) {
 					}
 				}
 			}
+		}
+	})
+}
+
+// TestKernelAreaColsWide: the wide horizontal fractional Area kernel, from
+// the tables of planAreaWide, gives areaCols_I16_U8_generic's bytes for
+// every output length up to 70 (all tails of blocks of 16), 1 to 6 taps a
+// pixel (some of weight 0) at downscales from 1 to 3.4 (whose blocks fit
+// the kernel: planAreaWide must make tables), random and extreme sums, and
+// writes nothing past the end; at a factor of 5 planAreaWide makes none.
+func TestKernelAreaColsWide(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(45, 46))
+		for m := 0; m <= 70; m++ {
+			for taps := 1; taps <= 6; taps++ {
+				n := areaColsTaps(taps)
+				scale := 1 + 2.4*r.Float64()
+				srcW := int(float64(m)*scale) + taps
+				vacc := make([]int16, srcW+64)
+				big := r.IntN(2) == 0
+				for i := range vacc {
+					v := r.IntN(255<<areaAccBits + 1)
+					if big {
+						v = 255<<areaAccBits + 3
+					}
+					vacc[i] = int16(v - 1<<15)
+				}
+				xofs := make([]int32, (m+7)&^7)
+				xw := make([]uint16, (m+7)&^7*n)
+				for d := range xofs[:m] {
+					xofs[d] = int32(float64(d) * scale)
+					left := uint32(1 << areaBits)
+					for j := 0; j < taps; j++ {
+						w := uint32(r.IntN(int(left) + 1))
+						if j == taps-1 || r.IntN(8) == 0 && j > 0 {
+							w = left
+						}
+						left -= w
+						xw[areaColsWeight(d, j, n)] = uint16(w)
+					}
+				}
+				want := make([]byte, m)
+				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
+				base, tab, np := planAreaWide(xofs[:m], xw, n, len(vacc))
+				if m > 0 && tab == nil {
+					t.Fatalf("m=%d taps=%d scale %.2f: no wide tables", m, taps, scale)
+				}
+				if tab == nil {
+					continue
+				}
+				got, check := guarded(m, 3)
+				areaColsWide(got, vacc, base, tab, np)
+				check(t)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("m=%d taps=%d scale %.2f np=%d: got %v want %v", m, taps, scale, np, got, want)
+				}
+			}
+		}
+		xofs := make([]int32, 40)
+		xw := make([]uint16, 40*8)
+		for d := range xofs {
+			xofs[d] = int32(5 * d)
+			for j := range 5 {
+				xw[areaColsWeight(d, j, 8)] = 1 << areaBits / 5
+			}
+		}
+		if _, tab, _ := planAreaWide(xofs, xw, 8, 5*40+64); tab != nil {
+			t.Fatal("wide tables for blocks of 16 outputs over 80 samples")
 		}
 	})
 }

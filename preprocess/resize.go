@@ -69,7 +69,10 @@ type Resizer struct {
 	axofs  []int32  // first source sample of each destination pixel (times cn)
 	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn    int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
-	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0)
+	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0), 64 with awTab
+	awBase []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
+	awTab  []uint16
+	awNP   int
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -295,7 +298,82 @@ func (r *Resizer) planArea() {
 	for d := 1; d <= r.dstH; d++ { // rows with no taps of their own keep the previous end
 		r.ystart[d] = max(r.ystart[d], r.ystart[d-1])
 	}
-	r.vacc = make([]int16, (r.srcW+r.axn)*r.cn)
+	pad := r.axn
+	if r.cn == 1 && areaWideCPU {
+		pad = max(pad, 64)
+		r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad)
+	}
+	r.vacc = make([]int16, (r.srcW+pad)*r.cn)
+}
+
+// areaWideBlock is the outputs a block of the wide horizontal pass
+// computes, and areaWidePairs the most tap pairs an output may have there
+// (the wide kernels are generated for 1 to areaWidePairs).
+const (
+	areaWideBlock = 16
+	areaWidePairs = 3
+)
+
+// planAreaWide lays out the horizontal pass of a gray row (xofs, xw and n
+// as areaCols takes them, for len(xofs) outputs, reading a vacc of vlen
+// samples) for areaColsWide: in blocks of areaWideBlock outputs, the first
+// sample a block reads, base[b], and for each of np pairs of taps q, 32
+// indices into vacc[base[b]:] (tap pair q of the 16 outputs in order) and
+// their 32 weights, at tab[(b*np+q)*64:]. The taps of an output with weight
+// 0 are left out; an output's other taps fill its pairs in order, the rest
+// index 0 with weight 0, as do the outputs of the last block past
+// len(xofs). It returns nil tables when an output has more than
+// areaWidePairs pairs of taps or a block's taps do not fit 64 consecutive
+// samples (from a base at most vlen-64).
+func planAreaWide(xofs []int32, xw []uint16, n, vlen int) (base []int32, tab []uint16, np int) {
+	m := len(xofs)
+	for d := range m {
+		c := 0
+		for j := range n {
+			if xw[areaColsWeight(d, j, n)] != 0 {
+				c++
+			}
+		}
+		np = max(np, (c+1)/2)
+	}
+	np = max(np, 1)
+	if np > areaWidePairs || m == 0 {
+		return nil, nil, 0
+	}
+	nb := (m + areaWideBlock - 1) / areaWideBlock
+	base = make([]int32, nb)
+	tab = make([]uint16, nb*np*64)
+	for b := range nb {
+		lo, hi := math.MaxInt, -1
+		for d := b * areaWideBlock; d < min(m, (b+1)*areaWideBlock); d++ {
+			for j := range n {
+				if xw[areaColsWeight(d, j, n)] != 0 {
+					lo, hi = min(lo, int(xofs[d])+j), max(hi, int(xofs[d])+j)
+				}
+			}
+		}
+		if hi < 0 { // no taps of weight above 0: any base
+			lo, hi = 0, 0
+		}
+		if hi-lo >= 64 || lo+64 > vlen {
+			return nil, nil, 0
+		}
+		base[b] = int32(lo)
+		for d := b * areaWideBlock; d < min(m, (b+1)*areaWideBlock); d++ {
+			k, c := d%areaWideBlock, 0
+			for j := range n {
+				w := xw[areaColsWeight(d, j, n)]
+				if w == 0 {
+					continue
+				}
+				t := tab[(b*np+c/2)*64:][:64]
+				t[2*k+c%2] = uint16(int(xofs[d]) + j - lo)
+				t[32+2*k+c%2] = w
+				c++
+			}
+		}
+	}
+	return base, tab, np
 }
 
 // Resize resamples src into dst. Their sizes and channel counts must be the
@@ -381,6 +459,10 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 			end := o + int(t1-t0-1)*src.Stride + len(vacc)
 			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.aym[t0:t1])
 		}
-		areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
+		if r.awTab != nil && areaWideOn() {
+			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP)
+		} else {
+			areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
+		}
 	}
 }

@@ -1,10 +1,12 @@
 package preprocess
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -117,6 +119,70 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 			}
 			if v == variantGeneric {
 				t.Logf("%s: %d of %d bytes differ by 1 from the float reference", c.name, off, len(got))
+			}
+		}
+	}
+}
+
+// TestResizeAreaWide: the fractional Area filter gives the generic
+// kernels' bytes in every variant with the wide horizontal kernel on and
+// off, on the 1080p photograph at every fractional factor of
+// BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
+// on random gray planes of odd sizes; on CPUs with the wide kernels the
+// factors up to 3.3 must have their tables.
+func TestResizeAreaWide(t *testing.T) {
+	r := rand.New(rand.NewPCG(47, 48))
+	gray := testGray(t, "faces/obama-1080p.jpg")
+	type tc struct {
+		name   string
+		src    Plane
+		dw, dh int
+		wide   bool // planArea must make wide tables (where the CPU runs them)
+	}
+	var cases []tc
+	for _, f := range areaFactors {
+		if strings.Contains(f.name, ".") {
+			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5"})
+		}
+	}
+	for _, sz := range [][2]int{{1919, 1079}, {1700, 1000}, {1279, 719}, {1000, 371}, {701, 389}, {555, 333}, {250, 140}} {
+		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555})
+	}
+	cases = append(cases,
+		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true},
+		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true},
+	)
+	for i := 0; i < 30; i++ {
+		sw, sh := 2+r.IntN(300), 2+r.IntN(30)
+		dw, dh := sw*(30+r.IntN(70))/100, 1+r.IntN(sh)
+		if dw < 1 {
+			dw = 1
+		}
+		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false})
+	}
+	src1921, src1000 := randPlane(r, 1921, 7, 1), randPlane(r, 1000, 9, 1)
+	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true},
+		tc{"rand/1000x9-371x4", src1000, 371, 4, true})
+	for _, c := range cases {
+		rz, err := NewResizer(c.src.Width, c.src.Height, c.dw, c.dh, 1, Area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rz.mode != modeArea {
+			continue
+		}
+		if c.wide && areaWideCPU && rz.awTab == nil {
+			t.Fatalf("%s: no wide tables", c.name)
+		}
+		want := resizeWith(t, variantGeneric, rz, c.src)
+		for _, v := range availableVariants()[1:] {
+			for _, wide := range wideLumaModes() {
+				restore := setWideArea(wide)
+				got := resizeWith(t, v, rz, c.src)
+				restore()
+				if !bytes.Equal(got, want) {
+					t.Fatalf("%s %v wide=%v: differs from generic", c.name, v, wide)
+				}
 			}
 		}
 	}

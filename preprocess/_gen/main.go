@@ -34,6 +34,9 @@ func main() {
 	areaColsGray2()
 	areaColsGray(true)
 	areaColsGray(false)
+	for np := 1; np <= areaWidePairs; np++ {
+		areaColsWide(np)
+	}
 	Generate()
 }
 
@@ -876,6 +879,60 @@ func areaColsGray2() {
 	ADDQ(Imm(8), dst)
 	ADDQ(Imm(32), xofs)
 	ADDQ(Imm(32), xw)
+	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaWidePairs is the most tap pairs an output of areaColsWide has
+// (preprocess's areaWidePairs).
+const areaWidePairs = 3
+
+// areaColsWide: the horizontal pass of the fractional Area filter for gray
+// rows with AVX-512 (F and BW), 16 outputs a block from the tables of
+// planAreaWide: the block's 64 vertical sums from vacc[base[b]] are loaded
+// once into two ZMM registers, and for each of the np pairs of taps one
+// VPERMI2W puts tap pair q of the 16 outputs in their dword (the indices
+// are the table's), one VPMADDWD weighs and adds it, and the np dword
+// vectors add up lane-wise to the 16 sums, which VPMOVDB stores in order.
+func areaColsWide(np int) {
+	name := fmt.Sprintf("areaColsWide%d_I16_Gray_avx512", np)
+	TEXT(name, NOSPLIT, "func(dst []byte, vacc []int16, base []int32, tab []uint16)")
+	Pragma("noescape")
+	Doc(name+" is areaColsWide_I16_U8_generic with np = "+fmt.Sprint(np)+" for len(dst) a multiple of 16",
+		"(AVX-512 F and BW).")
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	vacc := Load(Param("vacc").Base(), GP64())
+	base := Load(Param("base").Base(), GP64())
+	tab := Load(Param("tab").Base(), GP64())
+	half := broadcastZ32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
+	SHRQ(Imm(4), m)
+	JZ(LabelRef("done"))
+	lo, hi, s := ZMM(), ZMM(), ZMM()
+	Label("block")
+	i := GP64()
+	MOVL(Mem{Base: base}, i.As32()) // non-negative: zero-extended
+	VMOVDQU64(Mem{Base: vacc, Index: i, Scale: 2}, lo)
+	VMOVDQU64(Mem{Base: vacc, Index: i, Scale: 2, Disp: 64}, hi)
+	for q := 0; q < np; q++ {
+		x := ZMM()
+		VMOVDQU64(Mem{Base: tab, Disp: 128 * q}, x)
+		VPERMI2W(hi, lo, x)
+		VPMADDWD(Mem{Base: tab, Disp: 128*q + 64}, x, x)
+		if q == 0 {
+			VPADDD(half, x, s)
+		} else {
+			VPADDD(x, s, s)
+		}
+	}
+	VPSRLD(Imm(20), s, s)
+	VPMOVDB(s, Mem{Base: dst})
+	ADDQ(Imm(16), dst)
+	ADDQ(Imm(4), base)
+	ADDQ(U32(128*np), tab)
 	DECQ(m)
 	JNZ(LabelRef("block"))
 	Label("done")

@@ -235,9 +235,21 @@ func yuvRow(dst, y, cb, cr []byte) {
 
 // areaRows runs the vertical pass of the fractional Area filter (see
 // areaRows_U8_I16_generic) with the multipliers m of weights summing to at
-// most 1<<areaBits. The AVX2 kernel takes whole blocks of 64 pixels, the
-// generic twin the rest.
+// most 1<<areaBits. The AVX-512 kernel takes whole blocks of 128 pixels
+// (with areaWide), the AVX2 kernel whole blocks of 64, the generic twin the
+// rest.
 func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
+	if activeVariant == variantAVX2 && areaWide && len(m) > 0 {
+		if n := len(acc) &^ 127; n > 0 {
+			rows = rows[:(len(m)-1)*stride+len(acc)]
+			for k := range m {
+				raceReadBytes(rows[k*stride : k*stride+n])
+			}
+			raceWriteI16(acc[:n])
+			areaRows_U8_I16_avx512(acc[:n], rows, stride, m)
+			acc, rows = acc[n:], rows[n:]
+		}
+	}
 	if activeVariant == variantAVX2 && len(m) > 0 {
 		n := len(acc) &^ 63
 		if n > 0 {
@@ -295,8 +307,9 @@ func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
 // (AVX-512 F and BW): planArea makes their tables only then.
 var areaWideCPU = cpuid.CPU.Supports(cpuid.AVX512F, cpuid.AVX512BW)
 
-// areaWide is whether resizeArea runs areaColsWide where planArea made its
-// tables, in the avx2 variant (tests switch it, see setWideArea).
+// areaWide is whether, in the avx2 variant, areaRows runs its AVX-512
+// kernel and resizeArea runs areaColsWide where planArea made its tables
+// (tests switch it, see setWideArea).
 var areaWide = areaWideCPU
 
 // setWideArea sets areaWide until restore is called; it stays false on

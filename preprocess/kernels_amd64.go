@@ -101,6 +101,12 @@ func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 //go:noescape
 func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 
+// areaRows_U8_I16_avx512 is areaRows_U8_I16_generic for len(acc) a multiple of 128 and len(m) >= 1
+// (AVX-512 F and BW).
+//
+//go:noescape
+func areaRows_U8_I16_avx512(acc []int16, rows []byte, stride int, m []uint16)
+
 // areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8
 // for len(dst) a multiple of 8.
 //

@@ -837,6 +837,80 @@ done:
 	VZEROUPPER
 	RET
 
+// func areaRows_U8_I16_avx512(acc []int16, rows []byte, stride int, m []uint16)
+// Requires: AVX, AVX512BW, AVX512F
+TEXT ·areaRows_U8_I16_avx512(SB), NOSPLIT, $0-80
+	MOVQ         acc_base+0(FP), AX
+	MOVQ         acc_len+8(FP), CX
+	MOVQ         rows_base+24(FP), DX
+	MOVQ         stride+48(FP), BX
+	VPXORD       Z0, Z0, Z0
+	MOVL         $0x80008000, SI
+	VPBROADCASTD SI, Z1
+	MOVQ         m_len+64(FP), SI
+	SHRQ         $0x01, SI
+	VPBROADCASTW SI, Z2
+	MOVQ         $0x0b0a030209080100, SI
+	VMOVQ        SI, X3
+	VPMOVZXBQ    X3, Z3
+	MOVQ         $0x0f0e07060d0c0504, SI
+	VMOVQ        SI, X4
+	VPMOVZXBQ    X4, Z4
+	SHRQ         $0x07, CX
+	JZ           done
+
+block:
+	MOVQ      m_base+56(FP), SI
+	MOVQ      m_len+64(FP), DI
+	MOVQ      DX, R8
+	VMOVDQA64 Z2, Z5
+	VMOVDQA64 Z2, Z6
+	VMOVDQA64 Z2, Z7
+	VMOVDQA64 Z2, Z8
+
+row:
+	VPBROADCASTW (SI), Z10
+	VPUNPCKLBW   (R8), Z0, Z9
+	VPMULHUW     Z10, Z9, Z9
+	VPADDW       Z9, Z5, Z5
+	VPUNPCKHBW   (R8), Z0, Z9
+	VPMULHUW     Z10, Z9, Z9
+	VPADDW       Z9, Z6, Z6
+	VPUNPCKLBW   64(R8), Z0, Z9
+	VPMULHUW     Z10, Z9, Z9
+	VPADDW       Z9, Z7, Z7
+	VPUNPCKHBW   64(R8), Z0, Z9
+	VPMULHUW     Z10, Z9, Z9
+	VPADDW       Z9, Z8, Z8
+	ADDQ         BX, R8
+	ADDQ         $0x02, SI
+	DECQ         DI
+	JNZ          row
+	VMOVDQA64    Z3, Z9
+	VPERMI2Q     Z6, Z5, Z9
+	VPXORD       Z1, Z9, Z9
+	VMOVDQU64    Z9, (AX)
+	VMOVDQA64    Z4, Z9
+	VPERMI2Q     Z6, Z5, Z9
+	VPXORD       Z1, Z9, Z9
+	VMOVDQU64    Z9, 64(AX)
+	VMOVDQA64    Z3, Z9
+	VPERMI2Q     Z8, Z7, Z9
+	VPXORD       Z1, Z9, Z9
+	VMOVDQU64    Z9, 128(AX)
+	VMOVDQA64    Z4, Z9
+	VPERMI2Q     Z8, Z7, Z9
+	VPXORD       Z1, Z9, Z9
+	VMOVDQU64    Z9, 192(AX)
+	ADDQ         $0x80, DX
+	ADDQ         $0x00000100, AX
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
 // func areaCols2_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16)
 // Requires: AVX, AVX2
 TEXT ·areaCols2_I16_Gray_avx2(SB), NOSPLIT, $0-96

@@ -344,13 +344,14 @@ func TestKernelYUVRow(t *testing.T) {
 }
 
 // TestKernelAreaRows: the vertical fractional Area kernel gives the generic
-// kernel's values for every length up to 130 (all tails), 1 to 7 rows, odd
+// kernel's values for every length up to 200 (all tails of the blocks of
+// 128 and 64), 1 to 7 rows, odd
 // offsets and strides, random, extreme and real rows, weights to at most 1<<areaBits, and writes nothing past the end.
 func TestKernelAreaRows(t *testing.T) {
 	gray := testGray(t, "faces/obama-1080p.jpg")
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(41, 42))
-		for n := 0; n <= 130; n++ {
+		for n := 0; n <= 200; n++ {
 			for k := 1; k <= 7; k++ {
 				for kind := 0; kind < 3; kind++ {
 					stride := n + r.IntN(9)

@@ -31,6 +31,7 @@ func main() {
 	lineDiffs()
 	yuvRowRGB24()
 	areaRows()
+	areaRowsWide()
 	areaColsGray2()
 	areaColsGray(true)
 	areaColsGray(false)
@@ -934,6 +935,88 @@ func areaColsWide(np int) {
 	ADDQ(Imm(4), base)
 	ADDQ(U32(128*np), tab)
 	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaRowsWide: areaRows with AVX-512 (F and BW), 128 pixels a block in four
+// ZMM registers kept across the rows. VPUNPCKLBW and VPUNPCKHBW work within
+// 128-bit lanes, so a[2h] holds the words of pixels 64h + 0-7, 16-23,
+// 32-39, 48-55 and a[2h+1] those of 64h + 8-15, 24-31, 40-47, 56-63; two
+// VPERMT2Q a pair put them back in order at the store.
+func areaRowsWide() {
+	TEXT("areaRows_U8_I16_avx512", NOSPLIT, "func(acc []int16, rows []byte, stride int, m []uint16)")
+	Pragma("noescape")
+	Doc("areaRows_U8_I16_avx512 is areaRows_U8_I16_generic for len(acc) a multiple of 128 and len(m) >= 1",
+		"(AVX-512 F and BW).")
+	acc := Load(Param("acc").Base(), GP64())
+	n := Load(Param("acc").Len(), GP64())
+	rows := Load(Param("rows").Base(), GP64())
+	stride := Load(Param("stride"), GP64())
+	zero := ZMM()
+	VPXORD(zero, zero, zero)
+	sign := broadcastZ32(0x80008000)
+	bias := ZMM()
+	kb := GP64()
+	Load(Param("m").Len(), kb)
+	SHRQ(Imm(1), kb)
+	VPBROADCASTW(kb.As32(), bias)
+	// The qword indices of VPERMT2Q: lanes 0 of a[2h] and a[2h+1], then
+	// lanes 1 (the first 32 pixels), and lanes 2 and 3 (the next 32).
+	idx := [2]VecVirtual{ZMM(), ZMM()}
+	for i, q := range [2][8]uint8{{0, 1, 8, 9, 2, 3, 10, 11}, {4, 5, 12, 13, 6, 7, 14, 15}} {
+		var v uint64
+		for j, b := range q {
+			v |= uint64(b) << (8 * j)
+		}
+		r := GP64()
+		MOVQ(U64(v), r)
+		x := XMM()
+		VMOVQ(r, x)
+		VPMOVZXBQ(x, idx[i])
+	}
+	SHRQ(Imm(7), n)
+	JZ(LabelRef("done"))
+	var a [4]VecVirtual
+	for i := range a {
+		a[i] = ZMM()
+	}
+	v, wz := ZMM(), ZMM()
+	Label("block")
+	w := Load(Param("m").Base(), GP64())
+	k := Load(Param("m").Len(), GP64())
+	p := GP64()
+	MOVQ(rows, p)
+	for i := range a {
+		VMOVDQA64(bias, a[i])
+	}
+	Label("row")
+	VPBROADCASTW(Mem{Base: w}, wz)
+	for h := 0; h < 2; h++ {
+		VPUNPCKLBW(Mem{Base: p, Disp: 64 * h}, zero, v)
+		VPMULHUW(wz, v, v)
+		VPADDW(v, a[2*h], a[2*h])
+		VPUNPCKHBW(Mem{Base: p, Disp: 64 * h}, zero, v)
+		VPMULHUW(wz, v, v)
+		VPADDW(v, a[2*h+1], a[2*h+1])
+	}
+	ADDQ(stride, p)
+	ADDQ(Imm(2), w)
+	DECQ(k)
+	JNZ(LabelRef("row"))
+	for h := 0; h < 2; h++ {
+		for i := 0; i < 2; i++ {
+			VMOVDQA64(idx[i], v)
+			VPERMI2Q(a[2*h+1], a[2*h], v) // v: the indices, then the qwords; a[2h] is the first table
+			VPXORD(sign, v, v)
+			VMOVDQU64(v, Mem{Base: acc, Disp: 128*h + 64*i})
+		}
+	}
+	ADDQ(Imm(128), rows)
+	ADDQ(U32(256), acc)
+	DECQ(n)
 	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()

@@ -303,7 +303,7 @@ func (r *Resizer) planArea() {
 		pad = max(pad, 64)
 		r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad)
 	}
-	r.vacc = make([]int16, (r.srcW+pad)*r.cn)
+	r.vacc = alignedInt16s((r.srcW + pad) * r.cn)
 }
 
 // areaWideBlock is the outputs a block of the wide horizontal pass
@@ -317,7 +317,9 @@ const (
 // planAreaWide lays out the horizontal pass of a gray row (xofs, xw and n
 // as areaCols takes them, for len(xofs) outputs, reading a vacc of vlen
 // samples) for areaColsWide: in blocks of areaWideBlock outputs, the first
-// sample a block reads, base[b], and for each of np pairs of taps q, 32
+// sample a block reads, base[b] (rounded down to a multiple of 32 where the
+// block's taps still fit, so that the kernel's two loads are whole cache
+// lines of a vacc from alignedInt16s), and for each of np pairs of taps q, 32
 // indices into vacc[base[b]:] (tap pair q of the 16 outputs in order) and
 // their 32 weights, at tab[(b*np+q)*64:]. The taps of an output with weight
 // 0 are left out; an output's other taps fill its pairs in order, the rest
@@ -357,6 +359,9 @@ func planAreaWide(xofs []int32, xw []uint16, n, vlen int) (base []int32, tab []u
 		}
 		if hi-lo >= 64 || lo+64 > vlen {
 			return nil, nil, 0
+		}
+		if hi-lo&^31 < 64 { // the loads at a multiple of 32 samples: whole cache lines of an aligned vacc
+			lo &^= 31
 		}
 		base[b] = int32(lo)
 		for d := b * areaWideBlock; d < min(m, (b+1)*areaWideBlock); d++ {

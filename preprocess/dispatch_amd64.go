@@ -334,6 +334,7 @@ func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int) 
 		nb := (len(dst) + areaWideBlock - 1) / areaWideBlock
 		base, tab = base[:nb], tab[:nb*np*64]
 		raceReadI16(vacc)
+		raceReadI32(base)
 		if m > 0 {
 			raceReadU16(tab[:m/areaWideBlock*np*64])
 			raceWriteBytes(dst[:m])
@@ -360,4 +361,42 @@ func areaColsWideGray(dst []byte, vacc []int16, base []int32, tab []uint16, np i
 	default:
 		areaColsWide3_I16_Gray_avx512(dst, vacc, base, tab)
 	}
+}
+
+// areaCols2CPU is whether the CPU runs areaCols2Perm_I16_Gray_avx2 (AVX2):
+// planArea makes its tables only then.
+var areaCols2CPU = cpuid.CPU.Supports(cpuid.AVX2)
+
+// areaCols2On is whether resizeArea takes areaCols2Perm for the rows it has
+// tables for (and no wide ones it runs).
+func areaCols2On() bool { return activeVariant == variantAVX2 }
+
+// areaCols2Perm runs the horizontal pass of the fractional Area filter on a
+// gray row of 2 taps a pixel from the tables of planAreaCols2 and the
+// weights xw of planArea: the AVX2 kernel takes the whole blocks of 8
+// pixels and, as the tables and weights cover the last block whole, the
+// tail into a scratch block.
+func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
+	if areaCols2On() {
+		m := len(dst) &^ 7
+		nb := (len(dst) + 7) / 8
+		base, tab, xw = base[:nb], tab[:nb*8], xw[:nb*16]
+		raceReadI16(vacc)
+		raceReadI32(base)
+		if m > 0 {
+			raceReadU32(tab[:m])
+			raceReadU16(xw[:2*m])
+			raceWriteBytes(dst[:m])
+			areaCols2Perm_I16_Gray_avx2(dst[:m], vacc, base, tab, xw)
+		}
+		if m < len(dst) {
+			var block [8]byte
+			raceReadU32(tab[m:])
+			raceReadU16(xw[2*m:])
+			areaCols2Perm_I16_Gray_avx2(block[:], vacc, base[m/8:], tab[m:], xw[2*m:])
+			copy(dst[m:], block[:])
+		}
+		return
+	}
+	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
 }

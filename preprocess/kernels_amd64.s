@@ -966,6 +966,45 @@ done:
 	VZEROUPPER
 	RET
 
+// func areaCols2Perm_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaCols2Perm_I16_Gray_avx2(SB), NOSPLIT, $0-120
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         base_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVQ         xw_base+96(FP), DI
+	MOVL         $0x08080000, R8
+	VMOVD        R8, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVL         (BX), R8
+	VMOVDQU      (SI), Y1
+	VPERMD       (DX)(R8*2), Y1, Y2
+	VPERMD       2(DX)(R8*2), Y1, Y3
+	VBLENDVPS    Y1, Y3, Y2, Y2
+	VPMADDWD     (DI), Y2, Y2
+	VPADDD       Y0, Y2, Y2
+	VPSRLD       $0x14, Y2, Y2
+	VEXTRACTI128 $0x01, Y2, X1
+	VPACKUSDW    X1, X2, X2
+	VPACKUSWB    X2, X2, X2
+	VMOVQ        X2, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x04, BX
+	ADDQ         $0x20, SI
+	ADDQ         $0x20, DI
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET
+
 // func areaCols4_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int)
 // Requires: AVX, AVX2
 TEXT ·areaCols4_I16_Gray_avx2(SB), NOSPLIT, $0-104

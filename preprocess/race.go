@@ -51,3 +51,15 @@ func raceWriteI32(b []int32) {
 		runtime.RaceWriteRange(unsafe.Pointer(&b[0]), 4*len(b))
 	}
 }
+
+func raceReadU32(b []uint32) {
+	if len(b) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&b[0]), 4*len(b))
+	}
+}
+
+func raceReadI32(b []int32) {
+	if len(b) > 0 {
+		runtime.RaceReadRange(unsafe.Pointer(&b[0]), 4*len(b))
+	}
+}

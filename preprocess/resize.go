@@ -3,6 +3,7 @@ package preprocess
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Filter selects how a Resizer resamples.
@@ -73,6 +74,8 @@ type Resizer struct {
 	awBase []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
 	awTab  []uint16
 	awNP   int
+	a2Base []int32 // gray rows of 2 taps a pixel where the CPU has AVX2: planAreaCols2's tables, nil when its blocks do not fit
+	a2Tab  []uint32
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -303,7 +306,39 @@ func (r *Resizer) planArea() {
 		pad = max(pad, 64)
 		r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad)
 	}
+	if r.cn == 1 && r.axn == 2 && areaCols2CPU {
+		pad = max(pad, 17)
+		r.a2Base, r.a2Tab = planAreaCols2(r.axofs[:r.dstW], r.srcW+pad)
+	}
 	r.vacc = alignedInt16s((r.srcW + pad) * r.cn)
+}
+
+// planAreaCols2 lays out the horizontal pass of a gray row with 2 taps a
+// pixel (xofs as areaCols takes it, for len(xofs) outputs, reading a vacc of
+// vlen samples) for areaCols2Perm: in blocks of 8 outputs, the first sample
+// a block reads, base[b], and for each output d the offset o = xofs[d] -
+// base[b] of its taps as tab[d] = o>>1 | (o&1)<<31 (the dword of the
+// samples from base[b] or from base[b]+1 that holds them), 0 for the outputs
+// of the last block past len(xofs). It returns nil tables when a block's
+// taps do not fit 16 samples from a base at most vlen-17.
+func planAreaCols2(xofs []int32, vlen int) (base []int32, tab []uint32) {
+	m := len(xofs)
+	nb := (m + 7) / 8
+	base = make([]int32, nb)
+	tab = make([]uint32, nb*8)
+	for b := range nb {
+		ds := xofs[b*8 : min(m, b*8+8)]
+		lo, hi := int(slices.Min(ds)), int(slices.Max(ds))
+		if hi-lo > 14 || lo+17 > vlen {
+			return nil, nil
+		}
+		base[b] = int32(lo)
+		for k, x := range ds {
+			o := uint32(int(x) - lo)
+			tab[b*8+k] = o>>1 | (o&1)<<31
+		}
+	}
+	return base, tab
 }
 
 // areaWideBlock is the outputs a block of the wide horizontal pass
@@ -464,9 +499,12 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 			end := o + int(t1-t0-1)*src.Stride + len(vacc)
 			areaRows(vacc, src.Pix[o:end:end], src.Stride, r.aym[t0:t1])
 		}
-		if r.awTab != nil && areaWideOn() {
+		switch {
+		case r.awTab != nil && areaWideOn():
 			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP)
-		} else {
+		case r.a2Tab != nil && areaCols2On():
+			areaCols2Perm(dst.Row(dy)[:r.dstW], r.vacc, r.a2Base, r.a2Tab, r.axw)
+		default:
 			areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 		}
 	}

@@ -128,8 +128,9 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // kernels' bytes in every variant with the wide horizontal kernel on and
 // off, on the 1080p photograph at every fractional factor of
 // BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
-// on random gray planes of odd sizes; on CPUs with the wide kernels the
-// factors up to 3.3 must have their tables.
+// on random gray planes of odd sizes (the wide kernel off, factors below 2
+// take areaCols2Perm); on CPUs with the wide kernels the factors up to 3.3
+// must have their tables, and with AVX2 those below 2 areaCols2Perm's.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -138,19 +139,20 @@ func TestResizeAreaWide(t *testing.T) {
 		src    Plane
 		dw, dh int
 		wide   bool // planArea must make wide tables (where the CPU runs them)
+		two    bool // and areaCols2Perm's (factors below 2: 2 taps a pixel)
 	}
 	var cases []tc
 	for _, f := range areaFactors {
 		if strings.Contains(f.name, ".") {
-			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5"})
+			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5", f.name == "1.5"})
 		}
 	}
 	for _, sz := range [][2]int{{1919, 1079}, {1700, 1000}, {1279, 719}, {1000, 371}, {701, 389}, {555, 333}, {250, 140}} {
-		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555})
+		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555, sz[0] == 1919})
 	}
 	cases = append(cases,
-		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true},
-		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true},
+		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true, false},
+		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true, false},
 	)
 	for i := 0; i < 30; i++ {
 		sw, sh := 2+r.IntN(300), 2+r.IntN(30)
@@ -158,11 +160,16 @@ func TestResizeAreaWide(t *testing.T) {
 		if dw < 1 {
 			dw = 1
 		}
-		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false})
+		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false, false})
+	}
+	for _, k := range []int{1, 3, 5, 7, 13, 29, 101} { // factors 1.5 and 1.25: 2 taps a pixel
+		cases = append(cases,
+			tc{fmt.Sprintf("rand/%dx5-%dx3", 3*k, 2*k), randPlane(r, 3*k, 5, 1), 2 * k, 3, false, k > 1},
+			tc{fmt.Sprintf("rand/%dx5-%dx4", 5*k, 4*k), randPlane(r, 5*k, 5, 1), 4 * k, 4, false, true})
 	}
 	src1921, src1000 := randPlane(r, 1921, 7, 1), randPlane(r, 1000, 9, 1)
-	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true},
-		tc{"rand/1000x9-371x4", src1000, 371, 4, true})
+	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true, false}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true, false},
+		tc{"rand/1000x9-371x4", src1000, 371, 4, true, false})
 	for _, c := range cases {
 		rz, err := NewResizer(c.src.Width, c.src.Height, c.dw, c.dh, 1, Area)
 		if err != nil {
@@ -173,6 +180,9 @@ func TestResizeAreaWide(t *testing.T) {
 		}
 		if c.wide && areaWideCPU && rz.awTab == nil {
 			t.Fatalf("%s: no wide tables", c.name)
+		}
+		if c.two && areaCols2CPU && rz.a2Tab == nil {
+			t.Fatalf("%s: no tables for areaCols2Perm", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
 		for _, v := range availableVariants()[1:] {

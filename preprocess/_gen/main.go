@@ -33,6 +33,7 @@ func main() {
 	areaRows()
 	areaRowsWide()
 	areaColsGray2()
+	areaColsGray2Perm()
 	areaColsGray(true)
 	areaColsGray(false)
 	for np := 1; np <= areaWidePairs; np++ {
@@ -1017,6 +1018,48 @@ func areaRowsWide() {
 	ADDQ(Imm(128), rows)
 	ADDQ(U32(256), acc)
 	DECQ(n)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaColsGray2Perm: areaColsGray2 from the tables of planAreaCols2, 8
+// outputs a block: the block's 16 vertical sums from vacc[base[b]] are
+// loaded as 8 dwords (the tap pairs at even offsets) and again one sample
+// on (those at odd offsets), each load permuted by one VPERMD with the
+// table's dword indices (their low 3 bits), and VBLENDVPS takes the odd
+// one where the table's index has its sign bit set.
+func areaColsGray2Perm() {
+	TEXT("areaCols2Perm_I16_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16)")
+	Pragma("noescape")
+	Doc("areaCols2Perm_I16_Gray_avx2 is areaCols2Perm_I16_U8_generic for len(dst) a multiple of 8.")
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	vacc := Load(Param("vacc").Base(), GP64())
+	base := Load(Param("base").Base(), GP64())
+	tab := Load(Param("tab").Base(), GP64())
+	xw := Load(Param("xw").Base(), GP64())
+	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
+	SHRQ(Imm(3), m)
+	JZ(LabelRef("done"))
+	idx, a, b := YMM(), YMM(), YMM()
+	Label("block")
+	i := GP64()
+	MOVL(Mem{Base: base}, i.As32()) // non-negative: zero-extended
+	VMOVDQU(Mem{Base: tab}, idx)
+	VPERMD(Mem{Base: vacc, Index: i, Scale: 2}, idx, a)
+	VPERMD(Mem{Base: vacc, Index: i, Scale: 2, Disp: 2}, idx, b)
+	VBLENDVPS(idx, b, a, a)
+	VPMADDWD(Mem{Base: xw}, a, a)
+	VPADDD(half, a, a)
+	VPSRLD(Imm(20), a, a)
+	packStore8(a, Mem{Base: dst})
+	ADDQ(Imm(8), dst)
+	ADDQ(Imm(4), base)
+	ADDQ(Imm(32), tab)
+	ADDQ(Imm(32), xw)
+	DECQ(m)
 	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()

@@ -325,16 +325,24 @@ func setWideArea(on bool) (restore func()) {
 func areaWideOn() bool { return activeVariant == variantAVX2 && areaWide }
 
 // areaColsWide runs the horizontal pass of the fractional Area filter on a
-// gray row from the tables of planAreaWide (np pairs of taps): the AVX-512
-// kernel takes the whole blocks of 16 pixels and, as the tables cover the
-// last block whole, the tail into a scratch block.
-func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+// gray row from the tables of planAreaWide (np pairs of taps, its blocks
+// sharing their base in pairs if paired): the AVX-512 kernels take the
+// whole blocks of 16 pixels (in pairs where they can) and, as the tables
+// cover the last block whole, the tail into a scratch block.
+func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int, paired bool) {
 	if areaWideOn() && np >= 1 && np <= areaWidePairs {
 		m := len(dst) &^ (areaWideBlock - 1)
 		nb := (len(dst) + areaWideBlock - 1) / areaWideBlock
 		base, tab = base[:nb], tab[:nb*np*64]
 		raceReadI16(vacc)
 		raceReadI32(base)
+		if m2 := len(dst) &^ (2*areaWideBlock - 1); paired && np == 1 && m2 > 0 {
+			raceReadU16(tab[:m2/areaWideBlock*64])
+			raceWriteBytes(dst[:m2])
+			areaColsWide1x2_I16_Gray_avx512(dst[:m2], vacc, base, tab)
+			b := m2 / areaWideBlock
+			dst, base, tab, m = dst[m2:], base[b:], tab[b*64:], m-m2
+		}
 		if m > 0 {
 			raceReadU16(tab[:m/areaWideBlock*np*64])
 			raceWriteBytes(dst[:m])

@@ -151,7 +151,7 @@ func setWideArea(bool) (restore func()) { return func() {} }
 // areaWideOn is false here (see areaWideCPU).
 func areaWideOn() bool { return false }
 
-func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int) {
+func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int, _ bool) {
 	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
 }
 

@@ -147,3 +147,9 @@ func areaColsWide2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab [
 //
 //go:noescape
 func areaColsWide3_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsWide1x2_I16_Gray_avx512 is areaColsWide_I16_U8_generic with np = 1 for len(dst) a multiple of 32
+// and base[2i+1] = base[2i] (AVX-512 F and BW).
+//
+//go:noescape
+func areaColsWide1x2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)

@@ -1275,3 +1275,42 @@ block:
 done:
 	VZEROUPPER
 	RET
+
+// func areaColsWide1x2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
+// Requires: AVX, AVX512BW, AVX512F
+TEXT ·areaColsWide1x2_I16_Gray_avx512(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         base_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VPBROADCASTD DI, Z0
+	SHRQ         $0x05, CX
+	JZ           done
+
+block:
+	MOVL      (BX), DI
+	VMOVDQU64 (DX)(DI*2), Z1
+	VMOVDQU64 64(DX)(DI*2), Z2
+	VMOVDQU64 (SI), Z3
+	VPERMI2W  Z2, Z1, Z3
+	VPMADDWD  64(SI), Z3, Z3
+	VPADDD    Z0, Z3, Z3
+	VPSRLD    $0x14, Z3, Z3
+	VPMOVDB   Z3, (AX)
+	VMOVDQU64 128(SI), Z3
+	VPERMI2W  Z2, Z1, Z3
+	VPMADDWD  192(SI), Z3, Z3
+	VPADDD    Z0, Z3, Z3
+	VPSRLD    $0x14, Z3, Z3
+	VPMOVDB   Z3, 16(AX)
+	ADDQ      $0x20, AX
+	ADDQ      $0x08, BX
+	ADDQ      $0x00000100, SI
+	DECQ      CX
+	JNZ       block
+
+done:
+	VZEROUPPER
+	RET

@@ -463,17 +463,22 @@ func TestKernelAreaCols(t *testing.T) {
 
 // TestKernelAreaColsWide: the wide horizontal fractional Area kernel, from
 // the tables of planAreaWide, gives areaCols_I16_U8_generic's bytes for
-// every output length up to 70 (all tails of blocks of 16), 1 to 6 taps a
-// pixel (some of weight 0) at downscales from 1 to 3.4 (whose blocks fit
-// the kernel: planAreaWide must make tables), random and extreme sums, and
-// writes nothing past the end; at a factor of 5 planAreaWide makes none.
+// every output length up to 100 (all tails of blocks of 16 and pairs of
+// them), 1 to 6 taps a pixel (some of weight 0) at downscales from 1 to
+// 3.4 (whose blocks fit the kernel: planAreaWide must make tables, and
+// with 1 or 2 taps below 1.9 in pairs of blocks), random and extreme sums,
+// and writes nothing past the end; at a factor of 5 planAreaWide makes
+// none.
 func TestKernelAreaColsWide(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(45, 46))
-		for m := 0; m <= 70; m++ {
+		for m := 0; m <= 100; m++ {
 			for taps := 1; taps <= 6; taps++ {
 				n := areaColsTaps(taps)
 				scale := 1 + 2.4*r.Float64()
+				if taps <= 2 {
+					scale = 1 + r.Float64() // some blocks in pairs
+				}
 				srcW := int(float64(m)*scale) + taps
 				vacc := make([]int16, srcW+64)
 				big := r.IntN(2) == 0
@@ -500,18 +505,20 @@ func TestKernelAreaColsWide(t *testing.T) {
 				}
 				want := make([]byte, m)
 				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
-				base, tab, np := planAreaWide(xofs[:m], xw, n, len(vacc))
-				if m > 0 && tab == nil {
-					t.Fatalf("m=%d taps=%d scale %.2f: no wide tables", m, taps, scale)
-				}
-				if tab == nil {
-					continue
-				}
-				got, check := guarded(m, 3)
-				areaColsWide(got, vacc, base, tab, np)
-				check(t)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("m=%d taps=%d scale %.2f np=%d: got %v want %v", m, taps, scale, np, got, want)
+				for group := 1; group <= 2; group++ {
+					base, tab, np := planAreaWide(xofs[:m], xw, n, len(vacc), group)
+					if m > 0 && tab == nil && (group == 1 || taps <= 2 && scale < 1.9) {
+						t.Fatalf("m=%d taps=%d scale %.2f group %d: no wide tables", m, taps, scale, group)
+					}
+					if tab == nil {
+						continue
+					}
+					got, check := guarded(m, 3)
+					areaColsWide(got, vacc, base, tab, np, group == 2)
+					check(t)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("m=%d taps=%d scale %.2f np=%d group %d: got %v want %v", m, taps, scale, np, group, got, want)
+					}
 				}
 			}
 		}
@@ -523,7 +530,7 @@ func TestKernelAreaColsWide(t *testing.T) {
 				xw[areaColsWeight(d, j, 8)] = 1 << areaBits / 5
 			}
 		}
-		if _, tab, _ := planAreaWide(xofs, xw, 8, 5*40+64); tab != nil {
+		if _, tab, _ := planAreaWide(xofs, xw, 8, 5*40+64, 1); tab != nil {
 			t.Fatal("wide tables for blocks of 16 outputs over 80 samples")
 		}
 	})

@@ -64,18 +64,19 @@ type Resizer struct {
 	t    []uint16 // one vertically blended row
 
 	// modeArea
-	ytab   []areaTap
-	ystart []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
-	aym    []uint16 // the multipliers of ytab's weights (areaRowMul)
-	axofs  []int32  // first source sample of each destination pixel (times cn)
-	axw    []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
-	axn    int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
-	vacc   []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0), 64 with awTab
-	awBase []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
-	awTab  []uint16
-	awNP   int
-	a2Base []int32 // gray rows of 2 taps a pixel where the CPU has AVX2: planAreaCols2's tables, nil when its blocks do not fit
-	a2Tab  []uint32
+	ytab     []areaTap
+	ystart   []int32  // ytab[ystart[dy]:ystart[dy+1]] are destination row dy's taps, consecutive source rows
+	aym      []uint16 // the multipliers of ytab's weights (areaRowMul)
+	axofs    []int32  // first source sample of each destination pixel (times cn)
+	axw      []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
+	axn      int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
+	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0), 64 with awTab
+	awBase   []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
+	awTab    []uint16
+	awNP     int
+	awPaired bool    // awTab's blocks share their base in pairs, and awNP is 1
+	a2Base   []int32 // gray rows of 2 taps a pixel where the CPU has AVX2: planAreaCols2's tables, nil when its blocks do not fit
+	a2Tab    []uint32
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -304,7 +305,13 @@ func (r *Resizer) planArea() {
 	pad := r.axn
 	if r.cn == 1 && areaWideCPU {
 		pad = max(pad, 64)
-		r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad)
+		// One pair of taps: blocks in pairs if they fit, for the kernel
+		// that loads their samples once.
+		r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad, 2)
+		r.awPaired = r.awNP == 1
+		if !r.awPaired {
+			r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad, 1)
+		}
 	}
 	if r.cn == 1 && r.axn == 2 && areaCols2CPU {
 		pad = max(pad, 17)
@@ -359,10 +366,12 @@ const (
 // their 32 weights, at tab[(b*np+q)*64:]. The taps of an output with weight
 // 0 are left out; an output's other taps fill its pairs in order, the rest
 // index 0 with weight 0, as do the outputs of the last block past
-// len(xofs). It returns nil tables when an output has more than
-// areaWidePairs pairs of taps or a block's taps do not fit 64 consecutive
-// samples (from a base at most vlen-64).
-func planAreaWide(xofs []int32, xw []uint16, n, vlen int) (base []int32, tab []uint16, np int) {
+// len(xofs). The blocks of each group of group blocks share their base
+// (areaColsWide1x2_I16_Gray_avx512 loads it once for two). It returns nil
+// tables when an output has more than areaWidePairs pairs of taps or a
+// group's taps do not fit 64 consecutive samples (from a base at most
+// vlen-64).
+func planAreaWide(xofs []int32, xw []uint16, n, vlen, group int) (base []int32, tab []uint16, np int) {
 	m := len(xofs)
 	for d := range m {
 		c := 0
@@ -380,9 +389,10 @@ func planAreaWide(xofs []int32, xw []uint16, n, vlen int) (base []int32, tab []u
 	nb := (m + areaWideBlock - 1) / areaWideBlock
 	base = make([]int32, nb)
 	tab = make([]uint16, nb*np*64)
-	for b := range nb {
+	for g := 0; g*group < nb; g++ {
+		d0, d1 := g*group*areaWideBlock, min(m, (g+1)*group*areaWideBlock)
 		lo, hi := math.MaxInt, -1
-		for d := b * areaWideBlock; d < min(m, (b+1)*areaWideBlock); d++ {
+		for d := d0; d < d1; d++ {
 			for j := range n {
 				if xw[areaColsWeight(d, j, n)] != 0 {
 					lo, hi = min(lo, int(xofs[d])+j), max(hi, int(xofs[d])+j)
@@ -398,9 +408,9 @@ func planAreaWide(xofs []int32, xw []uint16, n, vlen int) (base []int32, tab []u
 		if hi-lo&^31 < 64 { // the loads at a multiple of 32 samples: whole cache lines of an aligned vacc
 			lo &^= 31
 		}
-		base[b] = int32(lo)
-		for d := b * areaWideBlock; d < min(m, (b+1)*areaWideBlock); d++ {
-			k, c := d%areaWideBlock, 0
+		for d := d0; d < d1; d++ {
+			b, k, c := d/areaWideBlock, d%areaWideBlock, 0
+			base[b] = int32(lo)
 			for j := range n {
 				w := xw[areaColsWeight(d, j, n)]
 				if w == 0 {
@@ -501,7 +511,7 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 		}
 		switch {
 		case r.awTab != nil && areaWideOn():
-			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP)
+			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP, r.awPaired)
 		case r.a2Tab != nil && areaCols2On():
 			areaCols2Perm(dst.Row(dy)[:r.dstW], r.vacc, r.a2Base, r.a2Tab, r.axw)
 		default:

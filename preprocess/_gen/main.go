@@ -39,6 +39,7 @@ func main() {
 	for np := 1; np <= areaWidePairs; np++ {
 		areaColsWide(np)
 	}
+	areaColsWidePaired()
 	Generate()
 }
 
@@ -1059,6 +1060,48 @@ func areaColsGray2Perm() {
 	ADDQ(Imm(4), base)
 	ADDQ(Imm(32), tab)
 	ADDQ(Imm(32), xw)
+	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaColsWidePaired: areaColsWide with one pair of taps, two blocks of 16
+// outputs an iteration that share their base (planAreaWide's groups of 2):
+// the 64 sums are loaded once for both.
+func areaColsWidePaired() {
+	name := "areaColsWide1x2_I16_Gray_avx512"
+	TEXT(name, NOSPLIT, "func(dst []byte, vacc []int16, base []int32, tab []uint16)")
+	Pragma("noescape")
+	Doc(name+" is areaColsWide_I16_U8_generic with np = 1 for len(dst) a multiple of 32",
+		"and base[2i+1] = base[2i] (AVX-512 F and BW).")
+	dst := Load(Param("dst").Base(), GP64())
+	m := Load(Param("dst").Len(), GP64())
+	vacc := Load(Param("vacc").Base(), GP64())
+	base := Load(Param("base").Base(), GP64())
+	tab := Load(Param("tab").Base(), GP64())
+	half := broadcastZ32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
+	SHRQ(Imm(5), m)
+	JZ(LabelRef("done"))
+	lo, hi := ZMM(), ZMM()
+	Label("block")
+	i := GP64()
+	MOVL(Mem{Base: base}, i.As32()) // non-negative: zero-extended
+	VMOVDQU64(Mem{Base: vacc, Index: i, Scale: 2}, lo)
+	VMOVDQU64(Mem{Base: vacc, Index: i, Scale: 2, Disp: 64}, hi)
+	for h := 0; h < 2; h++ {
+		x := ZMM()
+		VMOVDQU64(Mem{Base: tab, Disp: 128 * h}, x)
+		VPERMI2W(hi, lo, x)
+		VPMADDWD(Mem{Base: tab, Disp: 128*h + 64}, x, x)
+		VPADDD(half, x, x)
+		VPSRLD(Imm(20), x, x)
+		VPMOVDB(x, Mem{Base: dst, Disp: 16 * h})
+	}
+	ADDQ(Imm(32), dst)
+	ADDQ(Imm(8), base)
+	ADDQ(U32(256), tab)
 	DECQ(m)
 	JNZ(LabelRef("block"))
 	Label("done")

@@ -70,7 +70,7 @@ type Resizer struct {
 	axofs    []int32  // first source sample of each destination pixel (times cn)
 	axw      []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn      int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
-	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, axn pixels of padding (read with weight 0), 64 with awTab
+	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, at a cache line, axn samples of padding (read with weight 0), 64 for awTab, 17 for a2Tab
 	awBase   []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
 	awTab    []uint16
 	awNP     int
@@ -327,7 +327,7 @@ func (r *Resizer) planArea() {
 // base[b] of its taps as tab[d] = o>>1 | (o&1)<<31 (the dword of the
 // samples from base[b] or from base[b]+1 that holds them), 0 for the outputs
 // of the last block past len(xofs). It returns nil tables when a block's
-// taps do not fit 16 samples from a base at most vlen-17.
+// taps do not fit the 17 samples from a base at most vlen-17.
 func planAreaCols2(xofs []int32, vlen int) (base []int32, tab []uint32) {
 	m := len(xofs)
 	nb := (m + 7) / 8
@@ -336,7 +336,7 @@ func planAreaCols2(xofs []int32, vlen int) (base []int32, tab []uint32) {
 	for b := range nb {
 		ds := xofs[b*8 : min(m, b*8+8)]
 		lo, hi := int(slices.Min(ds)), int(slices.Max(ds))
-		if hi-lo > 14 || lo+17 > vlen {
+		if hi-lo > 15 || lo+17 > vlen {
 			return nil, nil
 		}
 		base[b] = int32(lo)

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 // areaFloatRef is the former float32 fractional Area path (OpenCV's
@@ -193,6 +194,22 @@ func TestResizeAreaWide(t *testing.T) {
 				if !bytes.Equal(got, want) {
 					t.Fatalf("%s %v wide=%v: differs from generic", c.name, v, wide)
 				}
+			}
+		}
+	}
+}
+
+// TestAlignedInt16s: alignedInt16s gives n zeroed samples at a cache line,
+// with no room past them.
+func TestAlignedInt16s(t *testing.T) {
+	for n := 1; n <= 100; n++ {
+		s := alignedInt16s(n)
+		if len(s) != n || cap(s) != n || uintptr(unsafe.Pointer(&s[0]))%64 != 0 {
+			t.Fatalf("n=%d: len %d cap %d at %p", n, len(s), cap(s), &s[0])
+		}
+		for i, v := range s {
+			if v != 0 {
+				t.Fatalf("n=%d: sample %d is %d", n, i, v)
 			}
 		}
 	}

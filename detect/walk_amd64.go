@@ -4,16 +4,16 @@
 
 package detect
 
-// step9 adds to out[k] the predictions of the leaves that trees consecutive
+// step11 adds to out[k] the predictions of the leaves that trees consecutive
 // trees reach for the window at centre[k] (treeStepGeneric's walk, without
 // the threshold), for n >= 1 windows, depth >= 1 and trees >= 1; centre
-// and out have length n rounded up to a multiple of 9 (the windows past
+// and out have length n rounded up to a multiple of 11 (the windows past
 // n are copies whose scores are junk); the caller has checked that
 // len(probes) >= trees<<depth, len(preds) >= trees<<depth, and that every
 // probe of every window is inside pix.
 //
 //go:noescape
-func step9(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
+func step11(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
 
 // keep16 is keepGeneric with AVX-512 (F) and BMI2, for centre, win and out of
 // equal lengths.

@@ -22,27 +22,27 @@ DATA firstIota<>+56(SB)/4, $0x0000000e
 DATA firstIota<>+60(SB)/4, $0x0000000f
 GLOBL firstIota<>(SB), RODATA|NOPTR, $64
 
-// func step9(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
+// func step11(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
 // Requires: SSE
-TEXT ·step9(SB), NOSPLIT, $136-144
+TEXT ·step11(SB), NOSPLIT, $160-144
 	MOVQ preds_base+80(FP), AX
 	MOVQ depth+128(FP), CX
 	MOVL $0x00000004, DX
 	SHLQ CL, DX
-	MOVQ DX, 120(SP)
+	MOVQ DX, 136(SP)
 	SUBQ DX, AX
-	MOVQ AX, 96(SP)
+	MOVQ AX, 112(SP)
 	ADDQ DX, DX
-	MOVQ DX, 128(SP)
+	MOVQ DX, 144(SP)
 	XORQ AX, AX
-	MOVQ AX, 72(SP)
+	MOVQ AX, 88(SP)
 	MOVQ n+48(FP), AX
-	MOVQ AX, 80(SP)
+	MOVQ AX, 96(SP)
 
 group:
 	MOVQ    centre_base+0(FP), AX
 	MOVQ    out_base+24(FP), CX
-	MOVQ    72(SP), DX
+	MOVQ    88(SP), DX
 	MOVQ    pix_base+104(FP), BX
 	MOVLQSX (AX)(DX*4), SI
 	ADDQ    BX, SI
@@ -76,19 +76,27 @@ group:
 	ADDQ    BX, SI
 	MOVQ    SI, 56(SP)
 	MOVSS   28(CX)(DX*4), X7
-	MOVLQSX 32(AX)(DX*4), AX
-	ADDQ    BX, AX
-	MOVQ    AX, 64(SP)
+	MOVLQSX 32(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 64(SP)
 	MOVSS   32(CX)(DX*4), X8
+	MOVLQSX 36(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 72(SP)
+	MOVSS   36(CX)(DX*4), X9
+	MOVLQSX 40(AX)(DX*4), AX
+	ADDQ    BX, AX
+	MOVQ    AX, 80(SP)
+	MOVSS   40(CX)(DX*4), X10
 	MOVQ    probes_base+56(FP), AX
+	MOVQ    AX, 120(SP)
+	MOVQ    112(SP), AX
 	MOVQ    AX, 104(SP)
-	MOVQ    96(SP), AX
-	MOVQ    AX, 88(SP)
 	MOVQ    trees+136(FP), AX
-	MOVQ    AX, 112(SP)
+	MOVQ    AX, 128(SP)
 
 tree:
-	MOVQ    104(SP), AX
+	MOVQ    120(SP), AX
 	MOVQ    8(AX), CX
 	MOVLQSX CX, AX
 	SARQ    $0x20, CX
@@ -133,93 +141,120 @@ tree:
 	CMPB    BL, (DX)(AX*1)
 	SBBQ    $0x00, R13
 	MOVQ    64(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R14
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R14
+	MOVQ    72(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R15
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R15
+	MOVQ    80(SP), DX
 	MOVBLZX (DX)(CX*1), CX
 	MOVL    $0x00000003, BX
 	CMPB    CL, (DX)(AX*1)
 	SBBQ    $0x00, BX
-	MOVQ    104(SP), AX
+	MOVQ    120(SP), AX
 	MOVQ    depth+128(FP), CX
 	DECQ    CX
+	MOVQ    CX, 152(SP)
 	JZ      walked
 
 level:
-	MOVQ    (SP), DX
-	MOVQ    (AX)(SI*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    (SP), CX
+	MOVQ    (AX)(SI*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    SI, SI
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, SI
-	MOVQ    8(SP), DX
-	MOVQ    (AX)(DI*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    8(SP), CX
+	MOVQ    (AX)(DI*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    DI, DI
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, DI
-	MOVQ    16(SP), DX
-	MOVQ    (AX)(R8*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    16(SP), CX
+	MOVQ    (AX)(R8*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R8, R8
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R8
-	MOVQ    24(SP), DX
-	MOVQ    (AX)(R9*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    24(SP), CX
+	MOVQ    (AX)(R9*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R9, R9
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R9
-	MOVQ    32(SP), DX
-	MOVQ    (AX)(R10*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    32(SP), CX
+	MOVQ    (AX)(R10*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R10, R10
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R10
-	MOVQ    40(SP), DX
-	MOVQ    (AX)(R11*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    40(SP), CX
+	MOVQ    (AX)(R11*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R11, R11
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R11
-	MOVQ    48(SP), DX
-	MOVQ    (AX)(R12*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    48(SP), CX
+	MOVQ    (AX)(R12*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R12, R12
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R12
-	MOVQ    56(SP), DX
-	MOVQ    (AX)(R13*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    56(SP), CX
+	MOVQ    (AX)(R13*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R13, R13
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R13
-	MOVQ    64(SP), DX
-	MOVQ    (AX)(BX*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    64(SP), CX
+	MOVQ    (AX)(R14*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
+	ADDQ    R14, R14
+	CMPB    BP, (CX)(DX*1)
+	SBBQ    $-1, R14
+	MOVQ    72(SP), CX
+	MOVQ    (AX)(R15*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
+	ADDQ    R15, R15
+	CMPB    BP, (CX)(DX*1)
+	SBBQ    $-1, R15
+	MOVQ    80(SP), CX
+	MOVQ    (AX)(BX*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    BX, BX
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, BX
-	DECQ    CX
+	DECQ    152(SP)
 	JNZ     level
 
 walked:
-	MOVQ  88(SP), AX
+	MOVQ  104(SP), AX
 	ADDSS (AX)(SI*4), X0
 	ADDSS (AX)(DI*4), X1
 	ADDSS (AX)(R8*4), X2
@@ -228,21 +263,23 @@ walked:
 	ADDSS (AX)(R11*4), X5
 	ADDSS (AX)(R12*4), X6
 	ADDSS (AX)(R13*4), X7
-	ADDSS (AX)(BX*4), X8
-	MOVQ  112(SP), CX
+	ADDSS (AX)(R14*4), X8
+	ADDSS (AX)(R15*4), X9
+	ADDSS (AX)(BX*4), X10
+	MOVQ  128(SP), CX
 	CMPQ  CX, $0x01
 	JE    last
-	ADDQ  120(SP), AX
-	MOVQ  AX, 88(SP)
-	MOVQ  104(SP), AX
-	ADDQ  128(SP), AX
+	ADDQ  136(SP), AX
 	MOVQ  AX, 104(SP)
-	DECQ  112(SP)
+	MOVQ  120(SP), AX
+	ADDQ  144(SP), AX
+	MOVQ  AX, 120(SP)
+	DECQ  128(SP)
 	JMP   tree
 
 last:
 	MOVQ  out_base+24(FP), AX
-	MOVQ  72(SP), CX
+	MOVQ  88(SP), CX
 	MOVSS X0, (AX)(CX*4)
 	MOVSS X1, 4(AX)(CX*4)
 	MOVSS X2, 8(AX)(CX*4)
@@ -252,9 +289,11 @@ last:
 	MOVSS X6, 24(AX)(CX*4)
 	MOVSS X7, 28(AX)(CX*4)
 	MOVSS X8, 32(AX)(CX*4)
-	ADDQ  $0x09, CX
-	MOVQ  CX, 72(SP)
-	SUBQ  $0x09, 80(SP)
+	MOVSS X9, 36(AX)(CX*4)
+	MOVSS X10, 40(AX)(CX*4)
+	ADDQ  $0x0b, CX
+	MOVQ  CX, 88(SP)
+	SUBQ  $0x0b, 96(SP)
 	JG    group
 	RET
 

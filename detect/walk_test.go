@@ -80,12 +80,12 @@ func keepKernels() []bool {
 	return []bool{false}
 }
 
-// TestTreeStepTwins checks that the tree step the scan uses (step9 and
+// TestTreeStepTwins checks that the tree step the scan uses (step11 and
 // keep16 or keepGeneric on amd64, each the CPU can run) keeps exactly the
 // windows, in the same order and with the same scores, as the pure-Go
 // twin: on random and real planes, strided planes, window counts around
-// multiples of eight, nine and sixteen (padded and unpadded tails), and
-// every tree of the cascade in turn.
+// multiples of eight, nine, eleven and sixteen (padded and unpadded
+// tails), and every tree of the cascade in turn.
 func TestTreeStepTwins(t *testing.T) {
 	defer func(v bool) { keepKernel = v }(keepKernel)
 	for _, kk := range keepKernels() {
@@ -105,7 +105,7 @@ func testTreeStepTwins(t *testing.T) {
 		p    preprocess.Plane
 	}{{"random", random}, {"real", real}} {
 		p := pc.p
-		for _, n := range []int{1, 2, 7, 8, 9, 10, 15, 16, 17, 18, 19, 31, 32, 33, 100, 333} {
+		for _, n := range []int{1, 2, 7, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19, 21, 22, 23, 31, 32, 33, 100, 333} {
 			for _, spare := range []int{0, stepPad} {
 				scale := 20 + rng.IntN(min(p.Width, p.Height)-22)
 				c := randomWindows(rng, p, scale, n)
@@ -242,7 +242,7 @@ func TestTreeStepAllocs(t *testing.T) {
 }
 
 // TestTreeStepDepths checks treeStep against treeStepGeneric on random
-// trees of every depth from 1 (where step9 walks only the first level) to
+// trees of every depth from 1 (where step11 walks only the first level) to
 // maxTreeDepth, random pixels, probes and leaf predictions, and window
 // counts around the kernel's group size.
 func TestTreeStepDepths(t *testing.T) {
@@ -276,7 +276,7 @@ func testTreeStepDepths(t *testing.T) {
 		for k := range preds {
 			preds[k] = float32(rng.NormFloat64())
 		}
-		for _, n := range []int{1, 8, 9, 10, 15, 16, 17, 18, 19, 100} {
+		for _, n := range []int{1, 8, 9, 10, 11, 12, 15, 16, 17, 21, 22, 23, 100} {
 			c := stepCase{make([]int32, n), make([]int32, n), make([]float32, n)}
 			for k := range n {
 				c.centre[k] = int32((r+rng.IntN(h-2*r))*stride + r + rng.IntN(w-2*r))

@@ -3,7 +3,7 @@
 //	cd detect/_gen && go run . -out ../walk_amd64.s -stubs ../walk_amd64.go -pkg detect
 //
 // The detector's walk is plain x86-64, no SIMD: each window's walk is a chain of
-// dependent loads, nine chains overlap (each node in a register), and what
+// dependent loads, eleven chains overlap (each node in a register), and what
 // limits them is the loads and instructions per node, which the Go
 // compiler's register allocation about doubles for that many chains at once;
 // the survivors are packed afterwards, 16 at a time with AVX-512 (keep16).
@@ -25,7 +25,7 @@ import (
 
 func main() {
 	ConstraintExpr("!purego,!noasm")
-	step9()
+	step11()
 	keep16()
 	first32()
 	first64()
@@ -38,21 +38,25 @@ func main() {
 	Generate()
 }
 
-// stepW is the number of windows step9 walks at once, each window's node in
-// a register: with the node's probe offsets, the window's pixel pointer, the
-// table and the level count, nine use all 14 registers. Nine and ten (the
-// count on the stack) walked the scan's trees about as fast, eight about 5%
-// slower (on a Zen 5 EPYC).
-const stepW = 9
+// stepW is the number of windows step11 walks at once, each window's node
+// in a register: with the node's probe offsets, the window's pixel pointer
+// and the table, eleven use all 15 registers (BP among them, which the
+// assembler's prologue saves and its epilogue restores; the level count is
+// on the stack). With the scores kept in XMM registers and the survivors
+// kept afterwards (keep16), eleven took about 3.5% less of the detector's
+// time at 480p than nine, ten about 2% (on a Zen 5 EPYC); before, nine and
+// ten walked the scan's trees about as fast, eight about 5% slower.
+const stepW = 11
 
-// step9 runs trees consecutive trees for windows in groups of stepW, each
+// step11 runs trees consecutive trees for windows in groups of stepW, each
 // window's node in a register and its score in an XMM register, and writes
 // the scores (out plus the leaves' predictions) back to out; the windows
 // still above the last tree's threshold are kept afterwards, all at once
 // (keep16, or keepGeneric without AVX-512). Keeping them in the group,
 // window by window, and the scores in out between the trees of a stage
 // (a load and a store per window and tree) took about 8% more of the
-// detector's time at 480p on a Zen 5 EPYC. Per window and level it loads
+// detector's time at 480p (nine windows, on a Zen 5 EPYC). Per window and
+// level it loads
 // the window's pointer (kept on the stack), the node's two probe offsets
 // with one 8-byte load split in registers (two 4-byte loads were about 4%
 // slower), and the two pixels, the second as the operand of a CMPB whose
@@ -66,21 +70,22 @@ const stepW = 9
 // borrow picks one: a shorter chain per level, but a load more and two
 // registers per window, so 5 or 6 windows at once, or 8 to 11 with the
 // node or the probes on the stack) was 20 to 50% slower.
-func step9() {
+func step11() {
 	w := stepW
-	TEXT("step9", NOSPLIT, "func(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)")
+	TEXT("step11", NOSPLIT, "func(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)")
 	Pragma("noescape")
-	Doc("step9 adds to out[k] the predictions of the leaves that trees consecutive",
+	Doc("step11 adds to out[k] the predictions of the leaves that trees consecutive",
 		"trees reach for the window at centre[k] (treeStepGeneric's walk, without",
 		"the threshold), for n >= 1 windows, depth >= 1 and trees >= 1; centre",
 		fmt.Sprintf("and out have length n rounded up to a multiple of %d (the windows past", w),
 		"n are copies whose scores are junk); the caller has checked that",
 		"len(probes) >= trees<<depth, len(preds) >= trees<<depth, and that every",
 		"probe of every window is inside pix.")
-	loc := AllocLocal(w*8 + 8*8)
+	loc := AllocLocal(w*8 + 9*8)
 	ptr := func(j int) Mem { return loc.Offset(8 * j) }
 	kLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16)
 	adj0Loc, tabLoc, tLoc, pStrLoc, tStrLoc := loc.Offset(8*w+24), loc.Offset(8*w+32), loc.Offset(8*w+40), loc.Offset(8*w+48), loc.Offset(8*w+56)
+	lvlLoc := loc.Offset(8*w + 64)
 
 	// adj + node*4 is the address of node's prediction (node >= 1<<depth)
 	// in the first tree; each tree's predictions are 4<<depth bytes on,
@@ -156,6 +161,7 @@ func step9() {
 	MOVQ(tabLoc, tab)
 	lvl := Load(Param("depth"), GP64())
 	DECQ(lvl)
+	MOVQ(lvl, lvlLoc)
 	JZ(LabelRef("walked"))
 	Label("level")
 	// At node n, the pixels p1 at a and p2 at b (probes[n] = (a, b)): the
@@ -171,7 +177,7 @@ func step9() {
 		CMPB(b.As8(), Mem{Base: p, Index: a, Scale: 1})
 		SBBQ(I8(-1), node[j])
 	}
-	DECQ(lvl)
+	DECQ(lvlLoc)
 	JNZ(LabelRef("level"))
 	Label("walked")
 	{

@@ -605,15 +605,25 @@ func treeStepGeneric(centre, win []int32, out []float32, idx []int32, probes []u
 	idx = idx[:n]
 	leaves := 1 << depth
 	win, out = win[:n], out[:n]
-	for range trees {
+	for range trees - 1 {
 		treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
 		pr := preds[:leaves]
 		for k := range out {
-			out[k] += pr[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
+			out[k] += pr[int(idx[k])&(leaves-1)]
 		}
 		probes, preds = probes[leaves:], preds[leaves:]
 	}
-	return keepGeneric(centre, win, out, thr)
+	treeLevelsGeneric(idx, centre, probes[:leaves], pix, depth)
+	preds = preds[:leaves]
+	// keepGeneric's loop with the last tree's predictions added on the way
+	// (a pass of its own made the pure-Go detector about 3% slower at 480p).
+	live := 0
+	for k, ctr := range centre {
+		o := out[k] + preds[int(idx[k])&(leaves-1)] // leaves <= idx < 2*leaves
+		centre[live], win[live], out[live] = ctr, win[k], o
+		live += b2i(o > thr)
+	}
+	return live
 }
 
 // keepGeneric keeps, in order at the front of centre, win and out (equal

@@ -4,15 +4,22 @@
 
 package detect
 
-// step9 is treeStepGeneric for n >= 1 windows, depth >= 1 and trees >= 1;
-// centre, win and out have length n rounded up to a multiple of 9 (the
-// windows past n are copies whose results are dropped, their scores
-// finite); the caller has checked that len(probes) >= trees<<depth,
-// len(preds) >= trees<<depth, and that every probe of every window is
-// inside pix.
+// step11 adds to out[k] the predictions of the leaves that trees consecutive
+// trees reach for the window at centre[k] (treeStepGeneric's walk, without
+// the threshold), for n >= 1 windows, depth >= 1 and trees >= 1; centre
+// and out have length n rounded up to a multiple of 11 (the windows past
+// n are copies whose scores are junk); the caller has checked that
+// len(probes) >= trees<<depth, len(preds) >= trees<<depth, and that every
+// probe of every window is inside pix.
 //
 //go:noescape
-func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
+func step11(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
+
+// keep16 is keepGeneric with AVX-512 (F) and BMI2, for centre, win and out of
+// equal lengths.
+//
+//go:noescape
+func keep16(centre []int32, win []int32, out []float32, thr float32) int
 
 // first32 is firstGeneric for n >= 32, a multiple of 32: len(pat) >= n/32,
 // centre, win and out have room for live plus the windows pat marks, and

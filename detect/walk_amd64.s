@@ -22,64 +22,81 @@ DATA firstIota<>+56(SB)/4, $0x0000000e
 DATA firstIota<>+60(SB)/4, $0x0000000f
 GLOBL firstIota<>(SB), RODATA|NOPTR, $64
 
-// func step9(centre []int32, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int
+// func step11(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)
 // Requires: SSE
-TEXT ·step9(SB), NOSPLIT, $144-184
-	MOVQ preds_base+104(FP), AX
-	MOVQ depth+160(FP), CX
+TEXT ·step11(SB), NOSPLIT, $160-144
+	MOVQ preds_base+80(FP), AX
+	MOVQ depth+128(FP), CX
 	MOVL $0x00000004, DX
 	SHLQ CL, DX
-	MOVQ DX, 128(SP)
-	SUBQ DX, AX
-	MOVQ AX, 104(SP)
-	ADDQ DX, DX
 	MOVQ DX, 136(SP)
+	SUBQ DX, AX
+	MOVQ AX, 112(SP)
+	ADDQ DX, DX
+	MOVQ DX, 144(SP)
 	XORQ AX, AX
-	MOVQ AX, 72(SP)
-	MOVQ AX, 80(SP)
-	MOVQ n+72(FP), AX
 	MOVQ AX, 88(SP)
+	MOVQ n+48(FP), AX
+	MOVQ AX, 96(SP)
 
 group:
 	MOVQ    centre_base+0(FP), AX
-	MOVQ    72(SP), CX
-	MOVQ    pix_base+136(FP), DX
-	MOVLQSX (AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, (SP)
-	MOVLQSX 4(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 8(SP)
-	MOVLQSX 8(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 16(SP)
-	MOVLQSX 12(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 24(SP)
-	MOVLQSX 16(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 32(SP)
-	MOVLQSX 20(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 40(SP)
-	MOVLQSX 24(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 48(SP)
-	MOVLQSX 28(AX)(CX*4), BX
-	ADDQ    DX, BX
-	MOVQ    BX, 56(SP)
-	MOVLQSX 32(AX)(CX*4), AX
-	ADDQ    DX, AX
-	MOVQ    AX, 64(SP)
-	MOVQ    probes_base+80(FP), AX
-	MOVQ    AX, 112(SP)
-	MOVQ    104(SP), AX
-	MOVQ    AX, 96(SP)
-	MOVQ    trees+168(FP), AX
+	MOVQ    out_base+24(FP), CX
+	MOVQ    88(SP), DX
+	MOVQ    pix_base+104(FP), BX
+	MOVLQSX (AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, (SP)
+	MOVSS   (CX)(DX*4), X0
+	MOVLQSX 4(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 8(SP)
+	MOVSS   4(CX)(DX*4), X1
+	MOVLQSX 8(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 16(SP)
+	MOVSS   8(CX)(DX*4), X2
+	MOVLQSX 12(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 24(SP)
+	MOVSS   12(CX)(DX*4), X3
+	MOVLQSX 16(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 32(SP)
+	MOVSS   16(CX)(DX*4), X4
+	MOVLQSX 20(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 40(SP)
+	MOVSS   20(CX)(DX*4), X5
+	MOVLQSX 24(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 48(SP)
+	MOVSS   24(CX)(DX*4), X6
+	MOVLQSX 28(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 56(SP)
+	MOVSS   28(CX)(DX*4), X7
+	MOVLQSX 32(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 64(SP)
+	MOVSS   32(CX)(DX*4), X8
+	MOVLQSX 36(AX)(DX*4), SI
+	ADDQ    BX, SI
+	MOVQ    SI, 72(SP)
+	MOVSS   36(CX)(DX*4), X9
+	MOVLQSX 40(AX)(DX*4), AX
+	ADDQ    BX, AX
+	MOVQ    AX, 80(SP)
+	MOVSS   40(CX)(DX*4), X10
+	MOVQ    probes_base+56(FP), AX
 	MOVQ    AX, 120(SP)
+	MOVQ    112(SP), AX
+	MOVQ    AX, 104(SP)
+	MOVQ    trees+136(FP), AX
+	MOVQ    AX, 128(SP)
 
 tree:
-	MOVQ    112(SP), AX
+	MOVQ    120(SP), AX
 	MOVQ    8(AX), CX
 	MOVLQSX CX, AX
 	SARQ    $0x20, CX
@@ -124,286 +141,206 @@ tree:
 	CMPB    BL, (DX)(AX*1)
 	SBBQ    $0x00, R13
 	MOVQ    64(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R14
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R14
+	MOVQ    72(SP), DX
+	MOVBLZX (DX)(CX*1), BX
+	MOVL    $0x00000003, R15
+	CMPB    BL, (DX)(AX*1)
+	SBBQ    $0x00, R15
+	MOVQ    80(SP), DX
 	MOVBLZX (DX)(CX*1), CX
 	MOVL    $0x00000003, BX
 	CMPB    CL, (DX)(AX*1)
 	SBBQ    $0x00, BX
-	MOVQ    112(SP), AX
-	MOVQ    depth+160(FP), CX
+	MOVQ    120(SP), AX
+	MOVQ    depth+128(FP), CX
 	DECQ    CX
+	MOVQ    CX, 152(SP)
 	JZ      walked
 
 level:
-	MOVQ    (SP), DX
-	MOVQ    (AX)(SI*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    (SP), CX
+	MOVQ    (AX)(SI*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    SI, SI
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, SI
-	MOVQ    8(SP), DX
-	MOVQ    (AX)(DI*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    8(SP), CX
+	MOVQ    (AX)(DI*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    DI, DI
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, DI
-	MOVQ    16(SP), DX
-	MOVQ    (AX)(R8*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    16(SP), CX
+	MOVQ    (AX)(R8*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R8, R8
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R8
-	MOVQ    24(SP), DX
-	MOVQ    (AX)(R9*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    24(SP), CX
+	MOVQ    (AX)(R9*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R9, R9
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R9
-	MOVQ    32(SP), DX
-	MOVQ    (AX)(R10*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    32(SP), CX
+	MOVQ    (AX)(R10*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R10, R10
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R10
-	MOVQ    40(SP), DX
-	MOVQ    (AX)(R11*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    40(SP), CX
+	MOVQ    (AX)(R11*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R11, R11
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R11
-	MOVQ    48(SP), DX
-	MOVQ    (AX)(R12*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    48(SP), CX
+	MOVQ    (AX)(R12*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R12, R12
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R12
-	MOVQ    56(SP), DX
-	MOVQ    (AX)(R13*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    56(SP), CX
+	MOVQ    (AX)(R13*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    R13, R13
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, R13
-	MOVQ    64(SP), DX
-	MOVQ    (AX)(BX*8), R15
-	MOVLQSX R15, R14
-	SARQ    $0x20, R15
-	MOVBLZX (DX)(R15*1), R15
+	MOVQ    64(SP), CX
+	MOVQ    (AX)(R14*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
+	ADDQ    R14, R14
+	CMPB    BP, (CX)(DX*1)
+	SBBQ    $-1, R14
+	MOVQ    72(SP), CX
+	MOVQ    (AX)(R15*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
+	ADDQ    R15, R15
+	CMPB    BP, (CX)(DX*1)
+	SBBQ    $-1, R15
+	MOVQ    80(SP), CX
+	MOVQ    (AX)(BX*8), BP
+	MOVLQSX BP, DX
+	SARQ    $0x20, BP
+	MOVBLZX (CX)(BP*1), BP
 	ADDQ    BX, BX
-	CMPB    R15, (DX)(R14*1)
+	CMPB    BP, (CX)(DX*1)
 	SBBQ    $-1, BX
-	DECQ    CX
+	DECQ    152(SP)
 	JNZ     level
 
 walked:
-	MOVQ  120(SP), AX
-	CMPQ  AX, $0x01
+	MOVQ  104(SP), AX
+	ADDSS (AX)(SI*4), X0
+	ADDSS (AX)(DI*4), X1
+	ADDSS (AX)(R8*4), X2
+	ADDSS (AX)(R9*4), X3
+	ADDSS (AX)(R10*4), X4
+	ADDSS (AX)(R11*4), X5
+	ADDSS (AX)(R12*4), X6
+	ADDSS (AX)(R13*4), X7
+	ADDSS (AX)(R14*4), X8
+	ADDSS (AX)(R15*4), X9
+	ADDSS (AX)(BX*4), X10
+	MOVQ  128(SP), CX
+	CMPQ  CX, $0x01
 	JE    last
-	MOVQ  out_base+48(FP), AX
-	MOVQ  72(SP), CX
-	MOVQ  96(SP), DX
-	MOVSS (AX)(CX*4), X0
-	ADDSS (DX)(SI*4), X0
-	MOVSS X0, (AX)(CX*4)
-	MOVSS 4(AX)(CX*4), X0
-	ADDSS (DX)(DI*4), X0
-	MOVSS X0, 4(AX)(CX*4)
-	MOVSS 8(AX)(CX*4), X0
-	ADDSS (DX)(R8*4), X0
-	MOVSS X0, 8(AX)(CX*4)
-	MOVSS 12(AX)(CX*4), X0
-	ADDSS (DX)(R9*4), X0
-	MOVSS X0, 12(AX)(CX*4)
-	MOVSS 16(AX)(CX*4), X0
-	ADDSS (DX)(R10*4), X0
-	MOVSS X0, 16(AX)(CX*4)
-	MOVSS 20(AX)(CX*4), X0
-	ADDSS (DX)(R11*4), X0
-	MOVSS X0, 20(AX)(CX*4)
-	MOVSS 24(AX)(CX*4), X0
-	ADDSS (DX)(R12*4), X0
-	MOVSS X0, 24(AX)(CX*4)
-	MOVSS 28(AX)(CX*4), X0
-	ADDSS (DX)(R13*4), X0
-	MOVSS X0, 28(AX)(CX*4)
-	MOVSS 32(AX)(CX*4), X0
-	ADDSS (DX)(BX*4), X0
-	MOVSS X0, 32(AX)(CX*4)
-	ADDQ  128(SP), DX
-	MOVQ  DX, 96(SP)
-	MOVQ  112(SP), AX
 	ADDQ  136(SP), AX
-	MOVQ  AX, 112(SP)
-	DECQ  120(SP)
+	MOVQ  AX, 104(SP)
+	MOVQ  120(SP), AX
+	ADDQ  144(SP), AX
+	MOVQ  AX, 120(SP)
+	DECQ  128(SP)
 	JMP   tree
 
 last:
-	MOVQ    SI, (SP)
-	MOVQ    DI, 8(SP)
-	MOVQ    R8, 16(SP)
-	MOVQ    R9, 24(SP)
-	MOVQ    R10, 32(SP)
-	MOVQ    R11, 40(SP)
-	MOVQ    R12, 48(SP)
-	MOVQ    R13, 56(SP)
-	MOVQ    BX, 64(SP)
-	MOVQ    centre_base+0(FP), AX
-	MOVQ    win_base+24(FP), CX
-	MOVQ    out_base+48(FP), DX
-	MOVQ    96(SP), BX
-	MOVQ    72(SP), SI
-	MOVQ    80(SP), DI
-	MOVQ    88(SP), R8
-	MOVSS   thr+128(FP), X0
-	CMPQ    R8, $0x00
-	JLE     kept
-	MOVQ    (SP), R9
-	MOVSS   (DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    (AX)(SI*4), R9
-	MOVL    (CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x01
-	JLE     kept
-	MOVQ    8(SP), R9
-	MOVSS   4(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    4(AX)(SI*4), R9
-	MOVL    4(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x02
-	JLE     kept
-	MOVQ    16(SP), R9
-	MOVSS   8(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    8(AX)(SI*4), R9
-	MOVL    8(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x03
-	JLE     kept
-	MOVQ    24(SP), R9
-	MOVSS   12(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    12(AX)(SI*4), R9
-	MOVL    12(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x04
-	JLE     kept
-	MOVQ    32(SP), R9
-	MOVSS   16(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    16(AX)(SI*4), R9
-	MOVL    16(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x05
-	JLE     kept
-	MOVQ    40(SP), R9
-	MOVSS   20(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    20(AX)(SI*4), R9
-	MOVL    20(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x06
-	JLE     kept
-	MOVQ    48(SP), R9
-	MOVSS   24(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    24(AX)(SI*4), R9
-	MOVL    24(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x07
-	JLE     kept
-	MOVQ    56(SP), R9
-	MOVSS   28(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    28(AX)(SI*4), R9
-	MOVL    28(CX)(SI*4), R10
-	MOVL    R9, (AX)(DI*4)
-	MOVL    R10, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    R9, R9
-	UCOMISS X0, X1
-	SETHI   R9
-	ADDQ    R9, DI
-	CMPQ    R8, $0x08
-	JLE     kept
-	MOVQ    64(SP), R9
-	MOVSS   32(DX)(SI*4), X1
-	ADDSS   (BX)(R9*4), X1
-	MOVL    32(AX)(SI*4), BX
-	MOVL    32(CX)(SI*4), R9
-	MOVL    BX, (AX)(DI*4)
-	MOVL    R9, (CX)(DI*4)
-	MOVSS   X1, (DX)(DI*4)
-	XORL    AX, AX
-	UCOMISS X0, X1
-	SETHI   AL
-	ADDQ    AX, DI
+	MOVQ  out_base+24(FP), AX
+	MOVQ  88(SP), CX
+	MOVSS X0, (AX)(CX*4)
+	MOVSS X1, 4(AX)(CX*4)
+	MOVSS X2, 8(AX)(CX*4)
+	MOVSS X3, 12(AX)(CX*4)
+	MOVSS X4, 16(AX)(CX*4)
+	MOVSS X5, 20(AX)(CX*4)
+	MOVSS X6, 24(AX)(CX*4)
+	MOVSS X7, 28(AX)(CX*4)
+	MOVSS X8, 32(AX)(CX*4)
+	MOVSS X9, 36(AX)(CX*4)
+	MOVSS X10, 40(AX)(CX*4)
+	ADDQ  $0x0b, CX
+	MOVQ  CX, 88(SP)
+	SUBQ  $0x0b, 96(SP)
+	JG    group
+	RET
 
-kept:
-	MOVQ DI, 80(SP)
-	ADDQ $0x09, SI
-	MOVQ SI, 72(SP)
-	SUBQ $0x09, R8
-	MOVQ R8, 88(SP)
-	JG   group
-	MOVQ DI, ret+176(FP)
+// func keep16(centre []int32, win []int32, out []float32, thr float32) int
+// Requires: AVX, AVX512F, BMI2, CMOV, POPCNT
+TEXT ·keep16(SB), NOSPLIT, $0-88
+	MOVQ         centre_base+0(FP), AX
+	MOVQ         win_base+24(FP), CX
+	MOVQ         out_base+48(FP), DX
+	MOVQ         centre_len+8(FP), BX
+	XORQ         SI, SI
+	XORQ         DI, DI
+	TESTQ        BX, BX
+	JZ           keepdone
+	VBROADCASTSS thr+72(FP), Z0
+	MOVQ         $-1, R8
+
+keepblock:
+	MOVQ          BX, R9
+	SUBQ          SI, R9
+	MOVL          $0x00000010, R10
+	CMPQ          R9, R10
+	CMOVQGT       R10, R9
+	BZHIQ         R9, R8, R9
+	KMOVW         R9, K1
+	VMOVUPS.Z     (DX)(SI*4), K1, Z1
+	VCMPPS        $0x1e, Z0, Z1, K1, K2
+	KMOVW         K2, R10
+	POPCNTL       R10, R10
+	BZHIQ         R10, R8, R9
+	KMOVW         R9, K3
+	VMOVDQU32.Z   (AX)(SI*4), K1, Z2
+	VMOVDQU32.Z   (CX)(SI*4), K1, Z3
+	VPCOMPRESSD.Z Z2, K2, Z2
+	VPCOMPRESSD.Z Z3, K2, Z3
+	VCOMPRESSPS.Z Z1, K2, Z1
+	VMOVDQU32     Z2, K3, (AX)(DI*4)
+	VMOVDQU32     Z3, K3, (CX)(DI*4)
+	VMOVUPS       Z1, K3, (DX)(DI*4)
+	ADDQ          R10, DI
+	ADDQ          $0x10, SI
+	CMPQ          SI, BX
+	JL            keepblock
+	VZEROUPPER
+
+keepdone:
+	MOVQ DI, ret+80(FP)
 	RET
 
 // func first32(centre []int32, win []int32, out []float32, live int, pix []byte, base int, n int, winBase int, probes []uint64, preds []float32, lut *[16]byte, pat []uint32) int

@@ -4,6 +4,15 @@ package detect
 
 import "github.com/facegate/facegate/preprocess"
 
+// keepKernel is false: there is no keep16 without assembly (tests switch
+// it).
+var keepKernel = false
+
+// keep is keepGeneric where there is no assembly.
+func keep(centre, win []int32, out []float32, thr float32) int {
+	return keepGeneric(centre, win, out, thr)
+}
+
 // treeStep is treeStepGeneric where there is no assembly.
 func treeStep(centre, win []int32, out []float32, idx []int32, probes []uint64, preds []float32, thr float32, pix []byte, depth, trees int) int {
 	return treeStepGeneric(centre, win, out, idx, probes, preds, thr, pix, depth, trees)

@@ -1,6 +1,7 @@
 package detect
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -70,12 +71,30 @@ func checkStep(t *testing.T, s *Scanner, p preprocess.Plane, scale, i, trees int
 	return stepCase{g.centre[:lg], g.win[:lg], g.out[:lg]}
 }
 
-// TestTreeStepTwins checks that the tree step the scan uses (step9 on amd64)
-// keeps exactly the windows, in the same order and with the same scores, as
-// the pure-Go twin: on random and real planes, strided planes, window
-// counts around multiples of eight and nine (padded and unpadded tails), and every
-// tree of the cascade in turn.
+// keepKernels are the values of keepKernel this CPU can run, keep16's
+// first.
+func keepKernels() []bool {
+	if keepKernel {
+		return []bool{true, false}
+	}
+	return []bool{false}
+}
+
+// TestTreeStepTwins checks that the tree step the scan uses (step11 and
+// keep16 or keepGeneric on amd64, each the CPU can run) keeps exactly the
+// windows, in the same order and with the same scores, as the pure-Go
+// twin: on random and real planes, strided planes, window counts around
+// multiples of eight, nine, eleven and sixteen (padded and unpadded
+// tails), and every tree of the cascade in turn.
 func TestTreeStepTwins(t *testing.T) {
+	defer func(v bool) { keepKernel = v }(keepKernel)
+	for _, kk := range keepKernels() {
+		keepKernel = kk
+		t.Run(fmt.Sprintf("keep16=%v", kk), testTreeStepTwins)
+	}
+}
+
+func testTreeStepTwins(t *testing.T) {
 	s := NewScanner(mustCascades(t).Face)
 	rng := rand.New(rand.NewPCG(3, 5))
 
@@ -86,7 +105,7 @@ func TestTreeStepTwins(t *testing.T) {
 		p    preprocess.Plane
 	}{{"random", random}, {"real", real}} {
 		p := pc.p
-		for _, n := range []int{1, 2, 7, 8, 9, 10, 15, 16, 17, 18, 19, 31, 100, 333} {
+		for _, n := range []int{1, 2, 7, 8, 9, 10, 11, 12, 15, 16, 17, 18, 19, 21, 22, 23, 31, 32, 33, 100, 333} {
 			for _, spare := range []int{0, stepPad} {
 				scale := 20 + rng.IntN(min(p.Width, p.Height)-22)
 				c := randomWindows(rng, p, scale, n)
@@ -223,10 +242,18 @@ func TestTreeStepAllocs(t *testing.T) {
 }
 
 // TestTreeStepDepths checks treeStep against treeStepGeneric on random
-// trees of every depth from 1 (where step9 walks only the first level) to
+// trees of every depth from 1 (where step11 walks only the first level) to
 // maxTreeDepth, random pixels, probes and leaf predictions, and window
 // counts around the kernel's group size.
 func TestTreeStepDepths(t *testing.T) {
+	defer func(v bool) { keepKernel = v }(keepKernel)
+	for _, kk := range keepKernels() {
+		keepKernel = kk
+		t.Run(fmt.Sprintf("keep16=%v", kk), testTreeStepDepths)
+	}
+}
+
+func testTreeStepDepths(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	const w, h, stride, r = 61, 53, 67, 12 // probes within r pixels of a centre
 	pix := make([]byte, h*stride)
@@ -249,7 +276,7 @@ func TestTreeStepDepths(t *testing.T) {
 		for k := range preds {
 			preds[k] = float32(rng.NormFloat64())
 		}
-		for _, n := range []int{1, 8, 9, 10, 17, 18, 19, 100} {
+		for _, n := range []int{1, 8, 9, 10, 11, 12, 15, 16, 17, 21, 22, 23, 100} {
 			c := stepCase{make([]int32, n), make([]int32, n), make([]float32, n)}
 			for k := range n {
 				c.centre[k] = int32((r+rng.IntN(h-2*r))*stride + r + rng.IntN(w-2*r))
@@ -267,6 +294,79 @@ func TestTreeStepDepths(t *testing.T) {
 				if a.centre[k] != g.centre[k] || a.win[k] != g.win[k] || math.Float32bits(a.out[k]) != math.Float32bits(g.out[k]) {
 					t.Fatalf("depth %d, %d windows, kept window %d: treeStep (%d, %d, %v), generic (%d, %d, %v)",
 						depth, n, k, a.centre[k], a.win[k], a.out[k], g.centre[k], g.win[k], g.out[k])
+				}
+			}
+		}
+	}
+}
+
+// TestKeepTwins checks keep (keep16 where the CPU has AVX-512) against
+// keepGeneric: window counts from 0 to 50 and around multiples of 16,
+// scores above, below and on the threshold, infinities and NaNs (never
+// kept), zeros of both signs against a zero threshold, all or none kept;
+// the slots past the windows (capacity) stay untouched.
+func TestKeepTwins(t *testing.T) {
+	defer func(v bool) { keepKernel = v }(keepKernel)
+	rng := rand.New(rand.NewPCG(61, 67))
+	const guard = 16
+	for _, kk := range keepKernels() {
+		keepKernel = kk
+		ns := []int{63, 64, 65, 100, 333}
+		for n := range 51 {
+			ns = append(ns, n)
+		}
+		for _, n := range ns {
+			for mode := range 5 {
+				thr := float32(rng.NormFloat64())
+				if mode == 3 {
+					thr = 0
+				}
+				c := stepCase{make([]int32, n, n+guard), make([]int32, n, n+guard), make([]float32, n, n+guard)}
+				for k := range n {
+					c.centre[k], c.win[k] = rng.Int32(), int32(k)
+					switch o := &c.out[k]; mode {
+					case 0: // at random, some on thr
+						*o = float32(rng.NormFloat64())
+						if rng.IntN(4) == 0 {
+							*o = thr
+						}
+					case 1: // all above
+						*o = thr + 1 + rng.Float32()
+					case 2: // none above
+						*o = thr - rng.Float32()
+					case 3: // zeros, infinities, NaNs
+						*o = []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)), float32(math.NaN()), 1e-30}[rng.IntN(6)]
+					default: // one in eight above
+						*o = thr - 1
+						if rng.IntN(8) == 0 {
+							*o = thr + 1e-3
+						}
+					}
+				}
+				for _, s := range [][]int32{c.centre[n : n+guard], c.win[n : n+guard]} {
+					for k := range s {
+						s[k] = -7
+					}
+				}
+				for k := range guard {
+					c.out[n : n+guard][k] = -7
+				}
+				g := c.clone(0)
+				la := keep(c.centre, c.win, c.out, thr)
+				lg := keepGeneric(g.centre, g.win, g.out, thr)
+				what := fmt.Sprintf("keep16 %v, %d windows, mode %d", kk, n, mode)
+				if la != lg {
+					t.Fatalf("%s: kept %d, generic %d", what, la, lg)
+				}
+				for k := range lg {
+					if c.centre[k] != g.centre[k] || c.win[k] != g.win[k] || math.Float32bits(c.out[k]) != math.Float32bits(g.out[k]) {
+						t.Fatalf("%s, kept window %d: (%d, %d, %v), generic (%d, %d, %v)", what, k, c.centre[k], c.win[k], c.out[k], g.centre[k], g.win[k], g.out[k])
+					}
+				}
+				for k := range guard {
+					if c.centre[n : n+guard][k] != -7 || c.win[n : n+guard][k] != -7 || c.out[n : n+guard][k] != -7 {
+						t.Fatalf("%s: slot %d past the windows written", what, n+k)
+					}
 				}
 			}
 		}

@@ -3,9 +3,11 @@
 //	cd detect/_gen && go run . -out ../walk_amd64.s -stubs ../walk_amd64.go -pkg detect
 //
 // The detector's walk is plain x86-64, no SIMD: each window's walk is a chain of
-// dependent loads, nine chains overlap (each node in a register), and what
+// dependent loads, eleven chains overlap (each node in a register), and what
 // limits them is the loads and instructions per node, which the Go
-// compiler's register allocation about doubles for that many chains at once. The localisation's stage is
+// compiler's register allocation about doubles for that many chains at once;
+// the survivors are packed afterwards, 16 at a time with AVX-512 (keep16).
+// The localisation's stage is
 // AVX2, eight estimates per register, in two forms: locStage8 fetches
 // codes and pixels with gathers; locStage8L fetches codes, pixels and the
 // leaves' offsets lane by lane with plain loads, which on AMD's Zen 5 cost
@@ -23,7 +25,8 @@ import (
 
 func main() {
 	ConstraintExpr("!purego,!noasm")
-	step9()
+	step11()
+	keep16()
 	first32()
 	first64()
 	for st := dealMin; st <= dealMax; st++ {
@@ -35,39 +38,54 @@ func main() {
 	Generate()
 }
 
-// stepW is the number of windows step9 walks at once, each window's node in
-// a register: with the node's probe offsets, the window's pixel pointer, the
-// table and the level count, nine use all 14 registers. Nine and ten (the
-// count on the stack) walked the scan's trees about as fast, eight about 5%
-// slower (on a Zen 5 EPYC).
-const stepW = 9
+// stepW is the number of windows step11 walks at once, each window's node
+// in a register: with the node's probe offsets, the window's pixel pointer
+// and the table, eleven use all 15 registers (BP among them, which the
+// assembler's prologue saves and its epilogue restores; the level count is
+// on the stack). With the scores kept in XMM registers and the survivors
+// kept afterwards (keep16), eleven took about 3.5% less of the detector's
+// time at 480p than nine, ten about 2% (on a Zen 5 EPYC); before, nine and
+// ten walked the scan's trees about as fast, eight about 5% slower.
+const stepW = 11
 
-// step9 runs trees consecutive trees for windows in groups of stepW, each
-// window's node in a register, and then keeps the windows still above the
-// last tree's threshold, as treeStepGeneric. Per window and level it loads
+// step11 runs trees consecutive trees for windows in groups of stepW, each
+// window's node in a register and its score in an XMM register, and writes
+// the scores (out plus the leaves' predictions) back to out; the windows
+// still above the last tree's threshold are kept afterwards, all at once
+// (keep16, or keepGeneric without AVX-512). Keeping them in the group,
+// window by window, and the scores in out between the trees of a stage
+// (a load and a store per window and tree) took about 8% more of the
+// detector's time at 480p (nine windows, on a Zen 5 EPYC). Per window and
+// level it loads
 // the window's pointer (kept on the stack), the node's two probe offsets
 // with one 8-byte load split in registers (two 4-byte loads were about 4%
 // slower), and the two pixels, the second as the operand of a CMPB whose
 // borrow picks the child (SBB), 4 loads and 8 instructions against 5 and 9
 // before. The first level, whose node is 1 for every window, is walked
 // from the pointers. A tree before the last adds its leaves' predictions
-// to the scores in place and the group walks the next tree from the same
+// to the scores and the group walks the next tree from the same
 // pointers: the trees of a stage of the cascade whose thresholds cannot
 // reject a window (see FaceCascade.ends) cost no pass over the windows.
-func step9() {
+// Loading both children's probes ahead of the compare (a CMOV on its
+// borrow picks one: a shorter chain per level, but a load more and two
+// registers per window, so 5 or 6 windows at once, or 8 to 11 with the
+// node or the probes on the stack) was 20 to 50% slower.
+func step11() {
 	w := stepW
-	TEXT("step9", NOSPLIT, "func(centre, win []int32, out []float32, n int, probes []uint64, preds []float32, thr float32, pix []byte, depth int, trees int) int")
+	TEXT("step11", NOSPLIT, "func(centre []int32, out []float32, n int, probes []uint64, preds []float32, pix []byte, depth int, trees int)")
 	Pragma("noescape")
-	Doc("step9 is treeStepGeneric for n >= 1 windows, depth >= 1 and trees >= 1;",
-		fmt.Sprintf("centre, win and out have length n rounded up to a multiple of %d (the", w),
-		"windows past n are copies whose results are dropped, their scores",
-		"finite); the caller has checked that len(probes) >= trees<<depth,",
-		"len(preds) >= trees<<depth, and that every probe of every window is",
-		"inside pix.")
+	Doc("step11 adds to out[k] the predictions of the leaves that trees consecutive",
+		"trees reach for the window at centre[k] (treeStepGeneric's walk, without",
+		"the threshold), for n >= 1 windows, depth >= 1 and trees >= 1; centre",
+		fmt.Sprintf("and out have length n rounded up to a multiple of %d (the windows past", w),
+		"n are copies whose scores are junk); the caller has checked that",
+		"len(probes) >= trees<<depth, len(preds) >= trees<<depth, and that every",
+		"probe of every window is inside pix.")
 	loc := AllocLocal(w*8 + 9*8)
 	ptr := func(j int) Mem { return loc.Offset(8 * j) }
-	kLoc, liveLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16), loc.Offset(8*w+24)
-	adj0Loc, tabLoc, tLoc, pStrLoc, tStrLoc := loc.Offset(8*w+32), loc.Offset(8*w+40), loc.Offset(8*w+48), loc.Offset(8*w+56), loc.Offset(8*w+64)
+	kLoc, remLoc, adjLoc := loc.Offset(8*w), loc.Offset(8*w+8), loc.Offset(8*w+16)
+	adj0Loc, tabLoc, tLoc, pStrLoc, tStrLoc := loc.Offset(8*w+24), loc.Offset(8*w+32), loc.Offset(8*w+40), loc.Offset(8*w+48), loc.Offset(8*w+56)
+	lvlLoc := loc.Offset(8*w + 64)
 
 	// adj + node*4 is the address of node's prediction (node >= 1<<depth)
 	// in the first tree; each tree's predictions are 4<<depth bytes on,
@@ -88,17 +106,19 @@ func step9() {
 		z := GP64()
 		XORQ(z, z)
 		MOVQ(z, kLoc)
-		MOVQ(z, liveLoc)
 		n := Load(Param("n"), GP64())
 		MOVQ(n, remLoc)
 	}
 
 	Label("group")
 	node := make([]GPVirtual, w)
+	score := make([]VecVirtual, w)
 	{
-		// Each window's pointer (its centre in pix), kept for every tree.
-		cb, k := GP64(), GP64()
+		// Each window's pointer (its centre in pix), kept for every tree,
+		// and its score.
+		cb, ob, k := GP64(), GP64(), GP64()
 		Load(Param("centre").Base(), cb)
+		Load(Param("out").Base(), ob)
 		MOVQ(kLoc, k)
 		pix := Load(Param("pix").Base(), GP64())
 		for j := 0; j < w; j++ {
@@ -106,6 +126,8 @@ func step9() {
 			MOVLQSX(Mem{Base: cb, Index: k, Scale: 4, Disp: 4 * j}, t)
 			ADDQ(pix, t)
 			MOVQ(t, ptr(j))
+			score[j] = XMM()
+			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, score[j])
 		}
 		tab, adj, tr := GP64(), GP64(), GP64()
 		Load(Param("probes").Base(), tab)
@@ -139,6 +161,7 @@ func step9() {
 	MOVQ(tabLoc, tab)
 	lvl := Load(Param("depth"), GP64())
 	DECQ(lvl)
+	MOVQ(lvl, lvlLoc)
 	JZ(LabelRef("walked"))
 	Label("level")
 	// At node n, the pixels p1 at a and p2 at b (probes[n] = (a, b)): the
@@ -154,26 +177,21 @@ func step9() {
 		CMPB(b.As8(), Mem{Base: p, Index: a, Scale: 1})
 		SBBQ(I8(-1), node[j])
 	}
-	DECQ(lvl)
+	DECQ(lvlLoc)
 	JNZ(LabelRef("level"))
 	Label("walked")
 	{
-		// A tree before the last: add the leaves' predictions to the
-		// scores in place, and walk the next tree.
+		// Add the leaves' predictions to the scores; before the last
+		// tree, walk the next.
+		adj := GP64()
+		MOVQ(adjLoc, adj)
+		for j := 0; j < w; j++ {
+			ADDSS(Mem{Base: adj, Index: node[j], Scale: 4}, score[j])
+		}
 		tr := GP64()
 		MOVQ(tLoc, tr)
 		CMPQ(tr, Imm(1))
 		JE(LabelRef("last"))
-		ob, k, adj := GP64(), GP64(), GP64()
-		Load(Param("out").Base(), ob)
-		MOVQ(kLoc, k)
-		MOVQ(adjLoc, adj)
-		for j := 0; j < w; j++ {
-			o := XMM()
-			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, o)
-			ADDSS(Mem{Base: adj, Index: node[j], Scale: 4}, o)
-			MOVSS(o, Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j})
-		}
 		ADDQ(pStrLoc, adj)
 		MOVQ(adj, adjLoc)
 		t2 := GP64()
@@ -184,52 +202,85 @@ func step9() {
 		JMP(LabelRef("tree"))
 	}
 	Label("last")
-
-	// The window pointers are spent: keep the nodes there instead.
-	for j := 0; j < w; j++ {
-		MOVQ(node[j], ptr(j))
-	}
-	// Keep the survivors: window k+j moves to slot live (live <= k+j, and
-	// the slots up to k+j have been read), and live advances when its
-	// score is above thr.
 	{
-		cb, wb, ob := GP64(), GP64(), GP64()
-		Load(Param("centre").Base(), cb)
-		Load(Param("win").Base(), wb)
+		ob, k := GP64(), GP64()
 		Load(Param("out").Base(), ob)
-		adj, k, live, rem := GP64(), GP64(), GP64(), GP64()
-		MOVQ(adjLoc, adj)
 		MOVQ(kLoc, k)
-		MOVQ(liveLoc, live)
-		MOVQ(remLoc, rem)
-		thr := Load(Param("thr"), XMM())
 		for j := 0; j < w; j++ {
-			CMPQ(rem, Imm(uint64(j)))
-			JLE(LabelRef("kept"))
-			o, c, wn, up, nd := XMM(), GP32(), GP32(), GP64(), GP64()
-			// The saved node is the leaf: its prediction is at adj + 4*node.
-			MOVQ(ptr(j), nd)
-			MOVSS(Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j}, o)
-			ADDSS(Mem{Base: adj, Index: nd, Scale: 4}, o)
-			MOVL(Mem{Base: cb, Index: k, Scale: 4, Disp: 4 * j}, c)
-			MOVL(Mem{Base: wb, Index: k, Scale: 4, Disp: 4 * j}, wn)
-			MOVL(c, Mem{Base: cb, Index: live, Scale: 4})
-			MOVL(wn, Mem{Base: wb, Index: live, Scale: 4})
-			MOVSS(o, Mem{Base: ob, Index: live, Scale: 4})
-			XORL(up.As32(), up.As32())
-			UCOMISS(thr, o)
-			SETHI(up.As8())
-			ADDQ(up, live)
+			MOVSS(score[j], Mem{Base: ob, Index: k, Scale: 4, Disp: 4 * j})
 		}
-		Label("kept")
-		MOVQ(live, liveLoc)
 		ADDQ(Imm(uint64(w)), k)
 		MOVQ(k, kLoc)
-		SUBQ(Imm(uint64(w)), rem)
-		MOVQ(rem, remLoc)
+		SUBQ(Imm(uint64(w)), remLoc)
 		JG(LabelRef("group"))
-		Store(live, ReturnIndex(0))
 	}
+	RET()
+}
+
+// keep16 keeps the windows whose score is above thr, as keepGeneric, 16 at
+// a time (AVX-512): each block's scores are compared at once, and the
+// centres, numbers and scores of those above are packed (VPCOMPRESSD,
+// VCOMPRESSPS) and stored at the next free slot with a mask of their count,
+// so that nothing is written past the windows kept; the last block is
+// loaded with a mask of the windows left.
+func keep16() {
+	TEXT("keep16", NOSPLIT, "func(centre, win []int32, out []float32, thr float32) int")
+	Pragma("noescape")
+	Doc("keep16 is keepGeneric with AVX-512 (F) and BMI2, for centre, win and out of",
+		"equal lengths.")
+	cb, wb, ob := GP64(), GP64(), GP64()
+	Load(Param("centre").Base(), cb)
+	Load(Param("win").Base(), wb)
+	Load(Param("out").Base(), ob)
+	n := Load(Param("centre").Len(), GP64())
+	k, live, ones := GP64(), GP64(), GP64()
+	XORQ(k, k)
+	XORQ(live, live)
+	TESTQ(n, n)
+	JZ(LabelRef("keepdone"))
+	th := ZMM()
+	tp, err := Param("thr").Resolve()
+	if err != nil {
+		panic(err)
+	}
+	VBROADCASTSS(tp.Addr, th)
+	MOVQ(I32(-1), ones)
+	Label("keepblock")
+	// The block's windows: min(16, n-k).
+	rem, c16 := GP64(), GP64()
+	MOVQ(n, rem)
+	SUBQ(k, rem)
+	MOVL(U32(16), c16.As32())
+	CMPQ(rem, c16)
+	CMOVQGT(c16, rem)
+	m := GP64()
+	BZHIQ(rem, ones, m)
+	in, up, st := K(), K(), K()
+	KMOVW(m.As32(), in)
+	o, c, wn := ZMM(), ZMM(), ZMM()
+	VMOVUPS_Z(Mem{Base: ob, Index: k, Scale: 4}, in, o)
+	VCMPPS(Imm(0x1e), th, o, in, up) // o > thr, ordered (GT_OQ): as UCOMISS's "above"
+	cnt := GP64()
+	KMOVW(up, cnt.As32())
+	POPCNTL(cnt.As32(), cnt.As32())
+	BZHIQ(cnt, ones, m)
+	KMOVW(m.As32(), st)
+	VMOVDQU32_Z(Mem{Base: cb, Index: k, Scale: 4}, in, c)
+	VMOVDQU32_Z(Mem{Base: wb, Index: k, Scale: 4}, in, wn)
+	VPCOMPRESSD_Z(c, up, c)
+	VPCOMPRESSD_Z(wn, up, wn)
+	VCOMPRESSPS_Z(o, up, o)
+	// live <= k: the slots written are at most the block's, already read.
+	VMOVDQU32(c, st, Mem{Base: cb, Index: live, Scale: 4})
+	VMOVDQU32(wn, st, Mem{Base: wb, Index: live, Scale: 4})
+	VMOVUPS(o, st, Mem{Base: ob, Index: live, Scale: 4})
+	ADDQ(cnt, live)
+	ADDQ(Imm(16), k)
+	CMPQ(k, n)
+	JL(LabelRef("keepblock"))
+	VZEROUPPER()
+	Label("keepdone")
+	Store(live, ReturnIndex(0))
 	RET()
 }
 

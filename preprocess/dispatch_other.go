@@ -50,26 +50,3 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	areaCols_I16_U8_generic(dst, vacc, xofs, xw, n, cn)
 }
-
-// areaWideCPU is false: there are no wide horizontal Area kernels here.
-const areaWideCPU = false
-
-// setWideArea is a no-op here (see areaWideCPU).
-func setWideArea(bool) (restore func()) { return func() {} }
-
-// areaWideOn is false here (see areaWideCPU).
-func areaWideOn() bool { return false }
-
-func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int, _ bool) {
-	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
-}
-
-// areaCols2CPU is false: there is no SIMD areaCols2Perm here.
-const areaCols2CPU = false
-
-// areaCols2On is false here (see areaCols2CPU).
-func areaCols2On() bool { return false }
-
-func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
-	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
-}

@@ -1,0 +1,32 @@
+//go:build purego || noasm || !amd64
+
+package preprocess
+
+// The fractional Area filter's table-driven horizontal passes have SIMD
+// kernels on amd64 only (dispatch_amd64.go); elsewhere their generic twins
+// run.
+
+// areaWideCPU is false: there are no wide horizontal Area kernels here.
+const areaWideCPU = false
+
+// setWideArea is a no-op here (see areaWideCPU).
+func setWideArea(bool) (restore func()) { return func() {} }
+
+// areaWideOn is false here (see areaWideCPU).
+func areaWideOn() bool { return false }
+
+// areaColsWide is areaColsWide_I16_U8_generic here.
+func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int, _ bool) {
+	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
+}
+
+// areaCols2CPU is false: there is no SIMD areaCols2Perm here.
+const areaCols2CPU = false
+
+// areaCols2On is false here (see areaCols2CPU).
+func areaCols2On() bool { return false }
+
+// areaCols2Perm is areaCols2Perm_I16_U8_generic here.
+func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
+	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
+}

@@ -687,28 +687,7 @@ func areaRows() {
 		a[i] = YMM()
 	}
 	v, wy := YMM(), YMM()
-	Label("block")
-	w := Load(Param("m").Base(), GP64())
-	k := Load(Param("m").Len(), GP64())
-	p := GP64()
-	MOVQ(rows, p)
-	for i := range a {
-		VMOVDQA(bias, a[i])
-	}
-	Label("row")
-	VPBROADCASTW(Mem{Base: w}, wy)
-	for h := 0; h < 2; h++ {
-		VPUNPCKLBW(Mem{Base: p, Disp: 32 * h}, zero, v)
-		VPMULHUW(wy, v, v)
-		VPADDW(v, a[2*h], a[2*h])
-		VPUNPCKHBW(Mem{Base: p, Disp: 32 * h}, zero, v)
-		VPMULHUW(wy, v, v)
-		VPADDW(v, a[2*h+1], a[2*h+1])
-	}
-	ADDQ(stride, p)
-	ADDQ(Imm(2), w)
-	DECQ(k)
-	JNZ(LabelRef("row"))
+	areaRowsBlock(a, v, wy, zero, bias, rows, stride, 32, func(x, y Op) { VMOVDQA(x, y) })
 	for h := 0; h < 2; h++ {
 		VPERM2I128(Imm(0x20), a[2*h+1], a[2*h], v)
 		VPXOR(sign, v, v)
@@ -724,6 +703,38 @@ func areaRows() {
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// areaRowsBlock emits the head of a block of the vertical Area pass (label
+// "block") and its loop over the rows (label "row"), for areaRows and
+// areaRowsWide: the accumulators a set to bias (by movBias), then for each
+// row k its multiplier m[k] broadcast to mul, and for the block's two
+// halves h (half bytes apart from the row's pointer) the pixels' low and
+// high bytes unpacked against zero into words (v), VPMULHUW by mul, added
+// into a[2h] and a[2h+1].
+func areaRowsBlock(a [4]VecVirtual, v, mul, zero, bias VecVirtual, rows, stride Register, half int, movBias func(x, y Op)) {
+	Label("block")
+	w := Load(Param("m").Base(), GP64())
+	k := Load(Param("m").Len(), GP64())
+	p := GP64()
+	MOVQ(rows, p)
+	for i := range a {
+		movBias(bias, a[i])
+	}
+	Label("row")
+	VPBROADCASTW(Mem{Base: w}, mul)
+	for h := 0; h < 2; h++ {
+		VPUNPCKLBW(Mem{Base: p, Disp: half * h}, zero, v)
+		VPMULHUW(mul, v, v)
+		VPADDW(v, a[2*h], a[2*h])
+		VPUNPCKHBW(Mem{Base: p, Disp: half * h}, zero, v)
+		VPMULHUW(mul, v, v)
+		VPADDW(v, a[2*h+1], a[2*h+1])
+	}
+	ADDQ(stride, p)
+	ADDQ(Imm(2), w)
+	DECQ(k)
+	JNZ(LabelRef("row"))
 }
 
 // areaColsGray: the horizontal pass of the fractional Area filter for gray
@@ -986,28 +997,7 @@ func areaRowsWide() {
 		a[i] = ZMM()
 	}
 	v, wz := ZMM(), ZMM()
-	Label("block")
-	w := Load(Param("m").Base(), GP64())
-	k := Load(Param("m").Len(), GP64())
-	p := GP64()
-	MOVQ(rows, p)
-	for i := range a {
-		VMOVDQA64(bias, a[i])
-	}
-	Label("row")
-	VPBROADCASTW(Mem{Base: w}, wz)
-	for h := 0; h < 2; h++ {
-		VPUNPCKLBW(Mem{Base: p, Disp: 64 * h}, zero, v)
-		VPMULHUW(wz, v, v)
-		VPADDW(v, a[2*h], a[2*h])
-		VPUNPCKHBW(Mem{Base: p, Disp: 64 * h}, zero, v)
-		VPMULHUW(wz, v, v)
-		VPADDW(v, a[2*h+1], a[2*h+1])
-	}
-	ADDQ(stride, p)
-	ADDQ(Imm(2), w)
-	DECQ(k)
-	JNZ(LabelRef("row"))
+	areaRowsBlock(a, v, wz, zero, bias, rows, stride, 64, func(x, y Op) { VMOVDQA64(x, y) })
 	for h := 0; h < 2; h++ {
 		for i := 0; i < 2; i++ {
 			VMOVDQA64(idx[i], v)

@@ -236,8 +236,8 @@ func yuvRow(dst, y, cb, cr []byte) {
 // areaRows runs the vertical pass of the fractional Area filter (see
 // areaRows_U8_I16_generic) with the multipliers m of weights summing to at
 // most 1<<areaBits. The AVX-512 kernel takes whole blocks of 128 pixels
-// (with areaWide), the AVX2 kernel whole blocks of 64, the generic twin the
-// rest.
+// (with areaWide), the AVX2 kernel whole blocks of 128, the generic twin
+// the rest.
 func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 	if activeVariant == variantAVX2 && areaWide && len(m) > 0 {
 		if n := len(acc) &^ 127; n > 0 {
@@ -251,7 +251,7 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 		}
 	}
 	if activeVariant == variantAVX2 && len(m) > 0 {
-		n := len(acc) &^ 63
+		n := len(acc) &^ 127
 		if n > 0 {
 			rows = rows[:(len(m)-1)*stride+len(acc)]
 			for k := range m {
@@ -407,4 +407,52 @@ func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []ui
 		return
 	}
 	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
+}
+
+// areaLanesCPU is whether the CPU runs the lane horizontal Area kernels
+// (AVX2): planArea makes their tables only then.
+var areaLanesCPU = cpuid.CPU.Supports(cpuid.AVX2)
+
+// areaLanesOn is whether resizeArea takes areaColsLanes for the rows it has
+// tables for (and no wide ones it runs).
+func areaLanesOn() bool { return activeVariant == variantAVX2 }
+
+// areaColsLanes runs the horizontal pass of the fractional Area filter on a
+// gray row from the tables of planAreaLanes in shape s: the AVX2 kernel
+// takes the whole blocks of areaLaneBlock pixels and, as the tables cover
+// the last block whole, the tail into a scratch block.
+func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
+	if areaLanesOn() {
+		units := areaLaneUnits(s)
+		m := len(dst) &^ (areaLaneBlock - 1)
+		nb := (len(dst) + areaLaneBlock - 1) / areaLaneBlock
+		base, tab = base[:nb*units*2], tab[:nb*units*32]
+		raceReadI16(vacc)
+		raceReadI32(base)
+		if m > 0 {
+			raceReadU16(tab[:m/areaLaneBlock*units*32])
+			raceWriteBytes(dst[:m])
+			areaColsLanesGray(dst[:m], vacc, base, tab, s)
+		}
+		if m < len(dst) {
+			var block [areaLaneBlock]byte
+			b := m / areaLaneBlock
+			raceReadU16(tab[b*units*32:])
+			areaColsLanesGray(block[:], vacc, base[b*units*2:], tab[b*units*32:], s)
+			copy(dst[m:], block[:])
+		}
+		return
+	}
+	areaColsLanes_I16_U8_generic(dst, vacc, base, tab, s.k, s.r)
+}
+
+func areaColsLanesGray(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
+	switch s {
+	case areaLaneShape{4, 1}:
+		areaColsLanes4x1_I16_Gray_avx2(dst, vacc, base, tab)
+	case areaLaneShape{4, 2}:
+		areaColsLanes4x2_I16_Gray_avx2(dst, vacc, base, tab)
+	default:
+		areaColsLanes2x1_I16_Gray_avx2(dst, vacc, base, tab)
+	}
 }

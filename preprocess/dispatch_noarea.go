@@ -30,3 +30,14 @@ func areaCols2On() bool { return false }
 func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
 	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
 }
+
+// areaLanesCPU is false: there are no SIMD lane kernels here.
+const areaLanesCPU = false
+
+// areaLanesOn is false here (see areaLanesCPU).
+func areaLanesOn() bool { return false }
+
+// areaColsLanes is areaColsLanes_I16_U8_generic here.
+func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
+	areaColsLanes_I16_U8_generic(dst, vacc, base, tab, s.k, s.r)
+}

@@ -96,7 +96,7 @@ func lineDiff_U8_I32_avx2(d []int32, m []int32, pix []byte) int32
 //go:noescape
 func yuvRow_RGB24_avx2(dst []byte, y []byte, cb []byte, cr []byte)
 
-// areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 64 and len(m) >= 1.
+// areaRows_U8_I16_avx2 is areaRows_U8_I16_generic for len(acc) a multiple of 128 and len(m) >= 1.
 //
 //go:noescape
 func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
@@ -153,3 +153,18 @@ func areaColsWide3_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab [
 //
 //go:noescape
 func areaColsWide1x2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsLanes4x1_I16_Gray_avx2 is areaColsLanes_I16_U8_generic with k = 4 and r = 1 for len(dst) a multiple of 32.
+//
+//go:noescape
+func areaColsLanes4x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsLanes4x2_I16_Gray_avx2 is areaColsLanes_I16_U8_generic with k = 4 and r = 2 for len(dst) a multiple of 32.
+//
+//go:noescape
+func areaColsLanes4x2_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaColsLanes2x1_I16_Gray_avx2 is areaColsLanes_I16_U8_generic with k = 2 and r = 1 for len(dst) a multiple of 32.
+//
+//go:noescape
+func areaColsLanes2x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)

@@ -772,66 +772,94 @@ done:
 	RET
 
 // func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
-// Requires: AVX, AVX2
+// Requires: AVX, AVX2, SSE2, SSE4.1
 TEXT ·areaRows_U8_I16_avx2(SB), NOSPLIT, $0-80
 	MOVQ         acc_base+0(FP), AX
 	MOVQ         acc_len+8(FP), CX
 	MOVQ         rows_base+24(FP), DX
 	MOVQ         stride+48(FP), BX
-	VPXOR        Y0, Y0, Y0
-	MOVL         $0x80008000, SI
-	VMOVD        SI, X1
-	VPBROADCASTD X1, Y1
 	MOVQ         m_len+64(FP), SI
 	SHRQ         $0x01, SI
-	VMOVQ        SI, X2
-	VPBROADCASTW X2, Y2
-	SHRQ         $0x06, CX
+	XORQ         $0x00008000, SI
+	VMOVQ        SI, X0
+	VPBROADCASTW X0, Y0
+	MOVQ         $0x0380028001800080, SI
+	MOVQ         $0x0780068005800480, DI
+	MOVQ         SI, X1
+	PINSRQ       $0x01, DI, X1
+	VINSERTI128  $0x01, X1, Y1, Y1
+	MOVQ         $0x0b800a8009800880, SI
+	MOVQ         $0x0f800e800d800c80, DI
+	MOVQ         SI, X2
+	PINSRQ       $0x01, DI, X2
+	VINSERTI128  $0x01, X2, Y2, Y2
+	VINSERTI128  $0x01, X2, Y1, Y1
+	SHRQ         $0x07, CX
 	JZ           done
 
 block:
 	MOVQ    m_base+56(FP), SI
 	MOVQ    m_len+64(FP), DI
 	MOVQ    DX, R8
-	VMOVDQA Y2, Y3
-	VMOVDQA Y2, Y4
-	VMOVDQA Y2, Y5
-	VMOVDQA Y2, Y6
+	VMOVDQA Y0, Y2
+	VMOVDQA Y0, Y3
+	VMOVDQA Y0, Y4
+	VMOVDQA Y0, Y5
+	VMOVDQA Y0, Y6
+	VMOVDQA Y0, Y7
+	VMOVDQA Y0, Y8
+	VMOVDQA Y0, Y9
 
 row:
-	VPBROADCASTW (SI), Y8
-	VPUNPCKLBW   (R8), Y0, Y7
-	VPMULHUW     Y8, Y7, Y7
-	VPADDW       Y7, Y3, Y3
-	VPUNPCKHBW   (R8), Y0, Y7
-	VPMULHUW     Y8, Y7, Y7
-	VPADDW       Y7, Y4, Y4
-	VPUNPCKLBW   32(R8), Y0, Y7
-	VPMULHUW     Y8, Y7, Y7
-	VPADDW       Y7, Y5, Y5
-	VPUNPCKHBW   32(R8), Y0, Y7
-	VPMULHUW     Y8, Y7, Y7
-	VPADDW       Y7, Y6, Y6
-	ADDQ         BX, R8
-	ADDQ         $0x02, SI
-	DECQ         DI
-	JNZ          row
-	VPERM2I128   $0x20, Y4, Y3, Y7
-	VPXOR        Y1, Y7, Y7
-	VMOVDQU      Y7, (AX)
-	VPERM2I128   $0x31, Y4, Y3, Y7
-	VPXOR        Y1, Y7, Y7
-	VMOVDQU      Y7, 32(AX)
-	VPERM2I128   $0x20, Y6, Y5, Y7
-	VPXOR        Y1, Y7, Y7
-	VMOVDQU      Y7, 64(AX)
-	VPERM2I128   $0x31, Y6, Y5, Y7
-	VPXOR        Y1, Y7, Y7
-	VMOVDQU      Y7, 96(AX)
-	ADDQ         $0x40, DX
-	ADDQ         $0x80, AX
-	DECQ         CX
-	JNZ          block
+	VPBROADCASTW   (SI), Y11
+	VBROADCASTI128 (R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y2, Y2
+	VBROADCASTI128 16(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y3, Y3
+	VBROADCASTI128 32(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y4, Y4
+	VBROADCASTI128 48(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y5, Y5
+	VBROADCASTI128 64(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y6, Y6
+	VBROADCASTI128 80(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y7, Y7
+	VBROADCASTI128 96(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y8, Y8
+	VBROADCASTI128 112(R8), Y10
+	VPSHUFB        Y1, Y10, Y10
+	VPMULHUW       Y11, Y10, Y10
+	VPADDW         Y10, Y9, Y9
+	ADDQ           BX, R8
+	ADDQ           $0x02, SI
+	DECQ           DI
+	JNZ            row
+	VMOVDQU        Y2, (AX)
+	VMOVDQU        Y3, 32(AX)
+	VMOVDQU        Y4, 64(AX)
+	VMOVDQU        Y5, 96(AX)
+	VMOVDQU        Y6, 128(AX)
+	VMOVDQU        Y7, 160(AX)
+	VMOVDQU        Y8, 192(AX)
+	VMOVDQU        Y9, 224(AX)
+	ADDQ           $0x00000080, DX
+	ADDQ           $0x00000100, AX
+	DECQ           CX
+	JNZ            block
 
 done:
 	VZEROUPPER
@@ -1310,6 +1338,287 @@ block:
 	ADDQ      $0x00000100, SI
 	DECQ      CX
 	JNZ       block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaColsLanes4x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaColsLanes4x1_I16_Gray_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         base_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x05, CX
+	JZ           done
+
+block:
+	MOVQ        (BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     (SI), Y5, Y5
+	VPMADDWD    32(SI), Y5, Y1
+	MOVQ        8(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     64(SI), Y5, Y5
+	VPMADDWD    96(SI), Y5, Y2
+	MOVQ        16(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     128(SI), Y5, Y5
+	VPMADDWD    160(SI), Y5, Y3
+	MOVQ        24(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     192(SI), Y5, Y5
+	VPMADDWD    224(SI), Y5, Y4
+	VPADDD      Y0, Y1, Y1
+	VPSRLD      $0x14, Y1, Y1
+	VPADDD      Y0, Y2, Y2
+	VPSRLD      $0x14, Y2, Y2
+	VPADDD      Y0, Y3, Y3
+	VPSRLD      $0x14, Y3, Y3
+	VPADDD      Y0, Y4, Y4
+	VPSRLD      $0x14, Y4, Y4
+	VPACKUSDW   Y2, Y1, Y1
+	VPACKUSDW   Y4, Y3, Y3
+	VPACKUSWB   Y3, Y1, Y1
+	VMOVDQU     Y1, (AX)
+	ADDQ        $0x20, AX
+	ADDQ        $0x00000020, BX
+	ADDQ        $0x00000100, SI
+	DECQ        CX
+	JNZ         block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaColsLanes4x2_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaColsLanes4x2_I16_Gray_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         base_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x05, CX
+	JZ           done
+
+block:
+	MOVQ        (BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     (SI), Y5, Y5
+	VPMADDWD    32(SI), Y5, Y1
+	MOVQ        8(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     64(SI), Y5, Y5
+	VPMADDWD    96(SI), Y5, Y5
+	VPADDD      Y5, Y1, Y1
+	MOVQ        16(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     128(SI), Y5, Y5
+	VPMADDWD    160(SI), Y5, Y2
+	MOVQ        24(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     192(SI), Y5, Y5
+	VPMADDWD    224(SI), Y5, Y5
+	VPADDD      Y5, Y2, Y2
+	MOVQ        32(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     256(SI), Y5, Y5
+	VPMADDWD    288(SI), Y5, Y3
+	MOVQ        40(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     320(SI), Y5, Y5
+	VPMADDWD    352(SI), Y5, Y5
+	VPADDD      Y5, Y3, Y3
+	MOVQ        48(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     384(SI), Y5, Y5
+	VPMADDWD    416(SI), Y5, Y4
+	MOVQ        56(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X5
+	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
+	VPSHUFB     448(SI), Y5, Y5
+	VPMADDWD    480(SI), Y5, Y5
+	VPADDD      Y5, Y4, Y4
+	VPADDD      Y0, Y1, Y1
+	VPSRLD      $0x14, Y1, Y1
+	VPADDD      Y0, Y2, Y2
+	VPSRLD      $0x14, Y2, Y2
+	VPADDD      Y0, Y3, Y3
+	VPSRLD      $0x14, Y3, Y3
+	VPADDD      Y0, Y4, Y4
+	VPSRLD      $0x14, Y4, Y4
+	VPACKUSDW   Y2, Y1, Y1
+	VPACKUSDW   Y4, Y3, Y3
+	VPACKUSWB   Y3, Y1, Y1
+	VMOVDQU     Y1, (AX)
+	ADDQ        $0x20, AX
+	ADDQ        $0x00000040, BX
+	ADDQ        $0x00000200, SI
+	DECQ        CX
+	JNZ         block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaColsLanes2x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+// Requires: AVX, AVX2, SSE2, SSE4.1
+TEXT ·areaColsLanes2x1_I16_Gray_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         base_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	MOVQ         $0x0705060403010200, DI
+	MOVQ         $0x0f0d0e0c0b090a08, R8
+	MOVQ         DI, X1
+	PINSRQ       $0x01, R8, X1
+	VINSERTI128  $0x01, X1, Y1, Y1
+	SHRQ         $0x05, CX
+	JZ           done
+
+block:
+	MOVQ        (BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     (SI), Y10, Y10
+	VPMADDWD    32(SI), Y10, Y2
+	MOVQ        8(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     64(SI), Y10, Y10
+	VPMADDWD    96(SI), Y10, Y3
+	MOVQ        16(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     128(SI), Y10, Y10
+	VPMADDWD    160(SI), Y10, Y4
+	MOVQ        24(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     192(SI), Y10, Y10
+	VPMADDWD    224(SI), Y10, Y5
+	MOVQ        32(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     256(SI), Y10, Y10
+	VPMADDWD    288(SI), Y10, Y6
+	MOVQ        40(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     320(SI), Y10, Y10
+	VPMADDWD    352(SI), Y10, Y7
+	MOVQ        48(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     384(SI), Y10, Y10
+	VPMADDWD    416(SI), Y10, Y8
+	MOVQ        56(BX), R8
+	MOVL        R8, DI
+	SHRQ        $0x20, R8
+	VMOVDQU     (DX)(DI*2), X10
+	VINSERTI128 $0x01, (DX)(R8*2), Y10, Y10
+	VPSHUFB     448(SI), Y10, Y10
+	VPMADDWD    480(SI), Y10, Y9
+	VPSRLQ      $0x20, Y2, Y10
+	VPADDD      Y10, Y2, Y2
+	VPSLLQ      $0x20, Y3, Y10
+	VPADDD      Y10, Y3, Y3
+	VPBLENDD    $0xaa, Y3, Y2, Y2
+	VPSRLQ      $0x20, Y4, Y10
+	VPADDD      Y10, Y4, Y4
+	VPSLLQ      $0x20, Y5, Y10
+	VPADDD      Y10, Y5, Y5
+	VPBLENDD    $0xaa, Y5, Y4, Y4
+	VPSRLQ      $0x20, Y6, Y10
+	VPADDD      Y10, Y6, Y6
+	VPSLLQ      $0x20, Y7, Y10
+	VPADDD      Y10, Y7, Y7
+	VPBLENDD    $0xaa, Y7, Y6, Y6
+	VPSRLQ      $0x20, Y8, Y10
+	VPADDD      Y10, Y8, Y8
+	VPSLLQ      $0x20, Y9, Y10
+	VPADDD      Y10, Y9, Y9
+	VPBLENDD    $0xaa, Y9, Y8, Y8
+	VPADDD      Y0, Y2, Y2
+	VPSRLD      $0x14, Y2, Y2
+	VPADDD      Y0, Y4, Y4
+	VPSRLD      $0x14, Y4, Y4
+	VPADDD      Y0, Y6, Y6
+	VPSRLD      $0x14, Y6, Y6
+	VPADDD      Y0, Y8, Y8
+	VPSRLD      $0x14, Y8, Y8
+	VPACKUSDW   Y4, Y2, Y2
+	VPACKUSDW   Y8, Y6, Y6
+	VPACKUSWB   Y6, Y2, Y2
+	VPSHUFB     Y1, Y2, Y2
+	VMOVDQU     Y2, (AX)
+	ADDQ        $0x20, AX
+	ADDQ        $0x00000040, BX
+	ADDQ        $0x00000200, SI
+	DECQ        CX
+	JNZ         block
 
 done:
 	VZEROUPPER

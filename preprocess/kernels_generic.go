@@ -367,3 +367,37 @@ func areaCols2Perm_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []
 		dst[d] = uint8(s >> sh)
 	}
 }
+
+// areaColsLanes_I16_U8_generic is areaCols_I16_U8_generic for gray rows
+// from the tables of planAreaLanes in shape (k, r): output o of block b
+// (d = 32b+o) is
+// (sum vacc[base[2(bU+u)+l]+(t[8l+w]&15)>>1]*int16(t[16+8l+w]) + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
+// over the windows u of the block (U = areaLaneUnits, t =
+// tab[(bU+u)*32:]) and the words w of their lanes l that sum into o,
+// areaLaneOut(k, u/r, l, w/2) = o. vacc holds at least 8 samples from
+// every base.
+func areaColsLanes_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []uint16, k, r int) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
+	units := areaLaneUnits(areaLaneShape{k, r})
+	var sums [areaLaneBlock]int32
+	for b := 0; b*areaLaneBlock < len(dst); b++ {
+		for i := range sums {
+			sums[i] = add
+		}
+		for u := range units {
+			t := tab[(b*units+u)*32:][:32]
+			for l := range 2 {
+				v := vacc[base[(b*units+u)*2+l]:][:8]
+				for w := range 8 {
+					sums[areaLaneOut(k, u/r, l, w/2)] += int32(v[(t[8*l+w]&15)>>1]) * int32(int16(t[16+8*l+w]))
+				}
+			}
+		}
+		for i, s := range sums[:min(areaLaneBlock, len(dst)-b*areaLaneBlock)] {
+			dst[b*areaLaneBlock+i] = uint8(s >> sh)
+		}
+	}
+}

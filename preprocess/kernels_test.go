@@ -592,6 +592,79 @@ func TestKernelAreaCols2Perm(t *testing.T) {
 	})
 }
 
+// TestKernelAreaColsLanes: the AVX2 lane horizontal fractional Area
+// kernels, from the tables of planAreaLanes in every shape, give
+// areaCols_I16_U8_generic's bytes for every output length up to 100 (all
+// tails of blocks of 32), 1 to 6 taps a pixel (some of weight 0) at
+// downscales from 1 to 3.4, random and extreme sums, and write nothing past
+// the end; planAreaLanes must make tables in shape {4, 1} for 2 taps below
+// a factor of 2 and in shape {2, 1} for up to 4 taps, and makes none for
+// blocks of 4 outputs over more than 8 samples.
+func TestKernelAreaColsLanes(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(51, 52))
+		for m := 0; m <= 100; m++ {
+			for taps := 1; taps <= 6; taps++ {
+				n := areaColsTaps(taps)
+				scale := 1 + 2.4*r.Float64()
+				if taps <= 2 {
+					scale = 1 + 1.3*r.Float64()
+				}
+				srcW := int(float64(m)*scale) + taps
+				vacc := make([]int16, srcW+8)
+				big := r.IntN(2) == 0
+				for i := range vacc {
+					v := r.IntN(255<<areaAccBits + 1)
+					if big {
+						v = 255<<areaAccBits + 3
+					}
+					vacc[i] = int16(v - 1<<15)
+				}
+				xofs := make([]int32, (m+7)&^7)
+				xw := make([]uint16, (m+7)&^7*n)
+				for d := range xofs[:m] {
+					xofs[d] = int32(float64(d) * scale)
+					left := uint32(1 << areaBits)
+					for j := 0; j < taps; j++ {
+						w := uint32(r.IntN(int(left) + 1))
+						if j == taps-1 || r.IntN(8) == 0 && j > 0 {
+							w = left
+						}
+						left -= w
+						xw[areaColsWeight(d, j, n)] = uint16(w)
+					}
+				}
+				want := make([]byte, m)
+				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
+				for _, sh := range areaLaneShapes {
+					base, tab := planAreaLanes(xofs[:m], xw, n, len(vacc), sh)
+					if m > 0 && tab == nil && (sh == areaLaneShape{4, 1} && taps <= 2 && scale < 2 || sh == areaLaneShape{2, 1} && taps <= 4) {
+						t.Fatalf("m=%d taps=%d scale %.2f shape %v: no tables", m, taps, scale, sh)
+					}
+					if tab == nil {
+						continue
+					}
+					got, check := guarded(m, 3)
+					areaColsLanes(got, vacc, base, tab, sh)
+					check(t)
+					if !bytes.Equal(got, want) {
+						t.Fatalf("m=%d taps=%d scale %.2f shape %v: got %v want %v", m, taps, scale, sh, got, want)
+					}
+				}
+			}
+		}
+		xofs := make([]int32, 40)
+		xw := make([]uint16, 40*2)
+		for d := range xofs {
+			xofs[d] = int32(d * 24 / 10)
+			xw[2*d], xw[2*d+1] = 1<<areaBits/2, 1<<areaBits/2
+		}
+		if _, tab := planAreaLanes(xofs, xw, 2, 3*40+8, areaLaneShape{4, 1}); tab != nil {
+			t.Fatal("tables in shape {4, 1} for lanes of 4 outputs over 9 samples")
+		}
+	})
+}
+
 // TestKernelLineDiff: the edge blur's central differences, magnitudes and
 // peak against the generic kernel, on random lines and extremes of every
 // length to 100 (the SIMD blocks' tails) and on a photograph's rows and

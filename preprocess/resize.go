@@ -70,13 +70,16 @@ type Resizer struct {
 	axofs    []int32  // first source sample of each destination pixel (times cn)
 	axw      []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn      int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
-	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, at a cache line, axn samples of padding (read with weight 0), 64 for awTab, 17 for a2Tab
+	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, at a cache line, axn samples of padding (read with weight 0), 64 for awTab, 17 for a2Tab, 8 for alTab
 	awBase   []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
 	awTab    []uint16
 	awNP     int
 	awPaired bool    // awTab's blocks share their base in pairs, and awNP is 1
 	a2Base   []int32 // gray rows of 2 taps a pixel where the CPU has AVX2: planAreaCols2's tables, nil when its blocks do not fit
 	a2Tab    []uint32
+	alBase   []int32 // gray rows where the CPU has AVX2: planAreaLanes' tables in shape alShape, nil when no shape holds the taps
+	alTab    []uint16
+	alShape  areaLaneShape
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -317,6 +320,15 @@ func (r *Resizer) planArea() {
 		pad = max(pad, 17)
 		r.a2Base, r.a2Tab = planAreaCols2(r.axofs[:r.dstW], r.srcW+pad)
 	}
+	if r.cn == 1 && areaLanesCPU {
+		pad = max(pad, 8)
+		for _, sh := range areaLaneShapes {
+			if r.alBase, r.alTab = planAreaLanes(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad, sh); r.alTab != nil {
+				r.alShape = sh
+				break
+			}
+		}
+	}
 	r.vacc = alignedInt16s((r.srcW + pad) * r.cn)
 }
 
@@ -426,6 +438,128 @@ func planAreaWide(xofs []int32, xw []uint16, n, vlen, group int) (base []int32, 
 	return base, tab, np
 }
 
+// areaLaneBlock is the outputs a block of the lane horizontal pass
+// (areaColsLanes) computes.
+const areaLaneBlock = 32
+
+// areaLaneShape is a layout of planAreaLanes' tables: k outputs a 128-bit
+// lane (4: one dword of tap pairs each; 2: two each) and r windows of 8
+// samples a lane whose sums add up.
+type areaLaneShape struct{ k, r int }
+
+// areaLaneShapes are the layouts the AVX2 lane kernels are generated for
+// (_gen/main.go has the same list), the cheapest first: planArea takes the
+// first one whose windows hold every block's taps. Shapes of more windows
+// ({4, 3}, {2, 2}) were slower than areaCols8 at factors 3.3 and 4.5 (see
+// _gen/main.go), so factors with more taps keep areaCols.
+var areaLaneShapes = []areaLaneShape{{4, 1}, {4, 2}, {2, 1}}
+
+// areaLaneUnits is the windows (YMM registers of two 128-bit lanes) a
+// block of areaLaneBlock outputs has in shape s.
+func areaLaneUnits(s areaLaneShape) int { return 16 / s.k * s.r }
+
+// areaLaneOut is the output (in its block) that dword i of lane l of a
+// window in column c sums into: with k = 4 the lanes of column c hold
+// outputs 4c to 4c+3 and 16+4c to 16+4c+3, one a dword, so that the
+// kernel's packs put them in order; with k = 2 columns 2j and 2j+1 hold
+// outputs 4j, 4j+1 and 4j+2, 4j+3 (and 16 on), two dwords each, which the
+// kernel adds pairwise and interleaves (then puts back in order with one
+// VPSHUFB).
+func areaLaneOut(k, c, l, i int) int {
+	if k == 4 {
+		return 16*l + 4*c + i
+	}
+	return 16*l + 4*(c>>1) + 2*(c&1) + i>>1
+}
+
+// planAreaLanes lays out the horizontal pass of a gray row (xofs, xw and n
+// as areaCols takes them, for len(xofs) outputs, reading a vacc of vlen
+// samples) for areaColsLanes in shape s: in blocks of areaLaneBlock
+// outputs, each of its areaLaneUnits(s) windows u (column c = u/s.r, the
+// windows of a column in turn) has for each of its two lanes l the first
+// of the 8 samples it reads, base[(b*U+u)*2+l], and 32 table words at
+// tab[(b*U+u)*32:]: for lane l, words 8l to 8l+7 select the samples of
+// its 8 words, (2o) | (2o+1)<<8 for sample base+o (a VPSHUFB control),
+// and words 16+8l to 16+8l+7 are their weights; the word pair 2i, 2i+1 of
+// lane l sums into output areaLaneOut(s.k, c, l, i). The windows of a
+// column start, in turn, at the first tap of its outputs the ones before
+// did not take, and take each output's taps (of weight above 0) in order,
+// two a dword, as far as they are inside; the rest weigh 0, as do the
+// outputs of the last block past len(xofs). It returns nil tables when
+// some taps are left after s.r windows, or vlen is below 8.
+func planAreaLanes(xofs []int32, xw []uint16, n, vlen int, s areaLaneShape) (base []int32, tab []uint16) {
+	m := len(xofs)
+	if m == 0 || vlen < 8 {
+		return nil, nil
+	}
+	units := areaLaneUnits(s)
+	nb := (m + areaLaneBlock - 1) / areaLaneBlock
+	base = make([]int32, nb*units*2)
+	tab = make([]uint16, nb*units*32)
+	type tap struct {
+		p int
+		w uint16
+	}
+	var taps [4][]tap // the taps left of the outputs of a lane's dword pairs i, in order
+	for b := range nb {
+		for c := 0; c < 16/s.k; c++ {
+			for l := 0; l < 2; l++ {
+				for i := range taps {
+					taps[i] = taps[i][:0]
+					if i%(4/s.k) != 0 { // k = 2: pairs 1 and 3 share the taps of 0 and 2
+						continue
+					}
+					d := b*areaLaneBlock + areaLaneOut(s.k, c, l, i)
+					if d >= m {
+						continue
+					}
+					for j := range n {
+						if w := xw[areaColsWeight(d, j, n)]; w != 0 {
+							taps[i] = append(taps[i], tap{int(xofs[d]) + j, w})
+						}
+					}
+				}
+				lo := 0
+				for r := 0; r < s.r; r++ {
+					first := math.MaxInt
+					for _, ts := range taps {
+						if len(ts) > 0 {
+							first = min(first, ts[0].p)
+						}
+					}
+					if first < math.MaxInt {
+						lo = min(first, vlen-8)
+					}
+					u := (b*units + c*s.r + r)
+					base[u*2+l] = int32(lo)
+					t := tab[u*32:][:32]
+					for w := range 8 {
+						t[8*l+w] = 0x0100 // sample 0, weight 0
+					}
+					for i := 0; i < 4; i += 4 / s.k {
+						// The dword pairs of this output in this window:
+						// i (k = 4) or i and i+1 (k = 2).
+						ts := taps[i]
+						for h := 0; h < 2*(4/s.k) && len(ts) > 0 && ts[0].p < lo+8; h++ {
+							o := ts[0].p - lo
+							t[8*l+2*i+h] = uint16(2*o) | uint16(2*o+1)<<8
+							t[16+8*l+2*i+h] = ts[0].w
+							ts = ts[1:]
+						}
+						taps[i] = ts
+					}
+				}
+				for _, ts := range taps {
+					if len(ts) > 0 {
+						return nil, nil
+					}
+				}
+			}
+		}
+	}
+	return base, tab
+}
+
 // Resize resamples src into dst. Their sizes and channel counts must be the
 // ones the Resizer was planned for; the planes may be views with any stride
 // (SubPlane of a larger frame). It does not allocate.
@@ -512,6 +646,8 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 		switch {
 		case r.awTab != nil && areaWideOn():
 			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP, r.awPaired)
+		case r.alTab != nil && areaLanesOn():
+			areaColsLanes(dst.Row(dy)[:r.dstW], r.vacc, r.alBase, r.alTab, r.alShape)
 		case r.a2Tab != nil && areaCols2On():
 			areaCols2Perm(dst.Row(dy)[:r.dstW], r.vacc, r.a2Base, r.a2Tab, r.axw)
 		default:

@@ -130,8 +130,9 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // off, on the 1080p photograph at every fractional factor of
 // BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
 // on random gray planes of odd sizes (the wide kernel off, factors below 2
-// take areaCols2Perm); on CPUs with the wide kernels the factors up to 3.3
-// must have their tables, and with AVX2 those below 2 areaCols2Perm's.
+// take areaColsLanes or areaCols2Perm); on CPUs with the wide kernels the
+// factors up to 3.3 must have their tables, and with AVX2 those below 2
+// areaCols2Perm's and factors 1.5 and 2.4 areaColsLanes'.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -141,19 +142,20 @@ func TestResizeAreaWide(t *testing.T) {
 		dw, dh int
 		wide   bool // planArea must make wide tables (where the CPU runs them)
 		two    bool // and areaCols2Perm's (factors below 2: 2 taps a pixel)
+		lanes  bool // and areaColsLanes'
 	}
 	var cases []tc
 	for _, f := range areaFactors {
 		if strings.Contains(f.name, ".") {
-			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5", f.name == "1.5"})
+			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5", f.name == "1.5", f.name == "1.5" || f.name == "2.4"})
 		}
 	}
 	for _, sz := range [][2]int{{1919, 1079}, {1700, 1000}, {1279, 719}, {1000, 371}, {701, 389}, {555, 333}, {250, 140}} {
-		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555, sz[0] == 1919})
+		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555, sz[0] == 1919, sz[0] >= 701})
 	}
 	cases = append(cases,
-		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true, false},
-		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true, false},
+		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true, false, true},
+		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true, false, true},
 	)
 	for i := 0; i < 30; i++ {
 		sw, sh := 2+r.IntN(300), 2+r.IntN(30)
@@ -161,16 +163,16 @@ func TestResizeAreaWide(t *testing.T) {
 		if dw < 1 {
 			dw = 1
 		}
-		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false, false})
+		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false, false, false})
 	}
 	for _, k := range []int{1, 3, 5, 7, 13, 29, 101} { // factors 1.5 and 1.25: 2 taps a pixel
 		cases = append(cases,
-			tc{fmt.Sprintf("rand/%dx5-%dx3", 3*k, 2*k), randPlane(r, 3*k, 5, 1), 2 * k, 3, false, k > 1},
-			tc{fmt.Sprintf("rand/%dx5-%dx4", 5*k, 4*k), randPlane(r, 5*k, 5, 1), 4 * k, 4, false, true})
+			tc{fmt.Sprintf("rand/%dx5-%dx3", 3*k, 2*k), randPlane(r, 3*k, 5, 1), 2 * k, 3, false, k > 1, true},
+			tc{fmt.Sprintf("rand/%dx5-%dx4", 5*k, 4*k), randPlane(r, 5*k, 5, 1), 4 * k, 4, false, true, true})
 	}
 	src1921, src1000 := randPlane(r, 1921, 7, 1), randPlane(r, 1000, 9, 1)
-	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true, false}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true, false},
-		tc{"rand/1000x9-371x4", src1000, 371, 4, true, false})
+	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true, false, true}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true, false, true},
+		tc{"rand/1000x9-371x4", src1000, 371, 4, true, false, true})
 	for _, c := range cases {
 		rz, err := NewResizer(c.src.Width, c.src.Height, c.dw, c.dh, 1, Area)
 		if err != nil {
@@ -184,6 +186,9 @@ func TestResizeAreaWide(t *testing.T) {
 		}
 		if c.two && areaCols2CPU && rz.a2Tab == nil {
 			t.Fatalf("%s: no tables for areaCols2Perm", c.name)
+		}
+		if c.lanes && areaLanesCPU && rz.alTab == nil {
+			t.Fatalf("%s: no tables for areaColsLanes", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
 		for _, v := range availableVariants()[1:] {
@@ -256,31 +261,40 @@ var areaFactors = []struct {
 // reports vs-f4, its time over factor 4's, and vs-f4/px, its time per
 // output pixel over factor 4's, factor 4 measured just before it in the same
 // run (it runs first; a -bench pattern that leaves it out leaves the metrics
-// out).
+// out). The cases run twice: as the CPU has them, then under noavx512/ with
+// the AVX-512 Area kernels switched off (setWideArea(false)), as on a CPU
+// with AVX2 only, factor 4 again first (its box kernels are AVX2 either way).
 func BenchmarkAreaFactors(b *testing.B) {
 	gray := testGray(b, "faces/obama-1080p.jpg")
-	f4 := 0.0 // factor 4's ns/op
-	for _, c := range areaFactors {
-		b.Run(fmt.Sprintf("factor%s/%dx%d", c.name, c.dw, c.dh), func(b *testing.B) {
-			rz, err := NewResizer(gray.Width, gray.Height, c.dw, c.dh, 1, Area)
-			if err != nil {
-				b.Fatal(err)
-			}
-			dst := newPlane(c.dw, c.dh, 1)
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := rz.Resize(dst, gray); err != nil {
+	for _, wide := range []bool{true, false} {
+		prefix := ""
+		if !wide {
+			prefix = "noavx512/"
+		}
+		f4 := 0.0 // factor 4's ns/op in this group
+		for _, c := range areaFactors {
+			b.Run(fmt.Sprintf("%sfactor%s/%dx%d", prefix, c.name, c.dw, c.dh), func(b *testing.B) {
+				defer setWideArea(wide)()
+				rz, err := NewResizer(gray.Width, gray.Height, c.dw, c.dh, 1, Area)
+				if err != nil {
 					b.Fatal(err)
 				}
-			}
-			ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
-			if c.name == "4" {
-				f4 = ns
-			}
-			if f4 > 0 {
-				b.ReportMetric(ns/f4, "vs-f4")
-				b.ReportMetric(ns/f4*480*270/float64(c.dw*c.dh), "vs-f4/px")
-			}
-		})
+				dst := newPlane(c.dw, c.dh, 1)
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := rz.Resize(dst, gray); err != nil {
+						b.Fatal(err)
+					}
+				}
+				ns := float64(b.Elapsed().Nanoseconds()) / float64(b.N)
+				if c.name == "4" {
+					f4 = ns
+				}
+				if f4 > 0 {
+					b.ReportMetric(ns/f4, "vs-f4")
+					b.ReportMetric(ns/f4*480*270/float64(c.dw*c.dh), "vs-f4/px")
+				}
+			})
+		}
 	}
 }

@@ -266,12 +266,14 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 }
 
 // areaCols runs the horizontal pass of the fractional Area filter (see
-// areaCols_I16_U8_generic); the AVX2 kernels take gray rows, 8 pixels a
-// block. When xofs and xw hold a whole block past the last one of dst
-// (padding with valid offsets and zero weights, as planArea makes them),
-// the kernel computes the tail too, into a scratch block.
+// areaCols_I16_U8_generic); the AVX2 kernels take gray rows of 4 or more
+// taps a pixel, 8 pixels a block. (Gray rows of 2 taps always have
+// planAreaLanes' tables, which resizeArea takes on AVX2 CPUs.) When xofs
+// and xw hold a whole block past the last one of dst (padding with valid
+// offsets and zero weights, as planArea makes them), the kernel computes
+// the tail too, into a scratch block.
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
-	if activeVariant == variantAVX2 && cn == 1 {
+	if activeVariant == variantAVX2 && cn == 1 && n >= 4 {
 		m := len(dst) &^ 7
 		if m > 0 {
 			raceReadI16(vacc)
@@ -293,14 +295,11 @@ func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 }
 
 func areaColsGray(dst []byte, vacc []int16, xofs []int32, xw []uint16, n int) {
-	switch n {
-	case 2:
-		areaCols2_I16_Gray_avx2(dst, vacc, xofs, xw)
-	case 4:
+	if n == 4 {
 		areaCols4_I16_Gray_avx2(dst, vacc, xofs, xw, n)
-	default:
-		areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
+		return
 	}
+	areaCols8_I16_Gray_avx2(dst, vacc, xofs, xw, n)
 }
 
 // areaWideCPU is whether the CPU runs the wide horizontal Area kernels
@@ -369,44 +368,6 @@ func areaColsWideGray(dst []byte, vacc []int16, base []int32, tab []uint16, np i
 	default:
 		areaColsWide3_I16_Gray_avx512(dst, vacc, base, tab)
 	}
-}
-
-// areaCols2CPU is whether the CPU runs areaCols2Perm_I16_Gray_avx2 (AVX2):
-// planArea makes its tables only then.
-var areaCols2CPU = cpuid.CPU.Supports(cpuid.AVX2)
-
-// areaCols2On is whether resizeArea takes areaCols2Perm for the rows it has
-// tables for (and no wide ones it runs).
-func areaCols2On() bool { return activeVariant == variantAVX2 }
-
-// areaCols2Perm runs the horizontal pass of the fractional Area filter on a
-// gray row of 2 taps a pixel from the tables of planAreaCols2 and the
-// weights xw of planArea: the AVX2 kernel takes the whole blocks of 8
-// pixels and, as the tables and weights cover the last block whole, the
-// tail into a scratch block.
-func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
-	if areaCols2On() {
-		m := len(dst) &^ 7
-		nb := (len(dst) + 7) / 8
-		base, tab, xw = base[:nb], tab[:nb*8], xw[:nb*16]
-		raceReadI16(vacc)
-		raceReadI32(base)
-		if m > 0 {
-			raceReadU32(tab[:m])
-			raceReadU16(xw[:2*m])
-			raceWriteBytes(dst[:m])
-			areaCols2Perm_I16_Gray_avx2(dst[:m], vacc, base, tab, xw)
-		}
-		if m < len(dst) {
-			var block [8]byte
-			raceReadU32(tab[m:])
-			raceReadU16(xw[2*m:])
-			areaCols2Perm_I16_Gray_avx2(block[:], vacc, base[m/8:], tab[m:], xw[2*m:])
-			copy(dst[m:], block[:])
-		}
-		return
-	}
-	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
 }
 
 // areaLanesCPU is whether the CPU runs the lane horizontal Area kernels

@@ -20,17 +20,6 @@ func areaColsWide(dst []byte, vacc []int16, base []int32, tab []uint16, np int, 
 	areaColsWide_I16_U8_generic(dst, vacc, base, tab, np)
 }
 
-// areaCols2CPU is false: there is no SIMD areaCols2Perm here.
-const areaCols2CPU = false
-
-// areaCols2On is false here (see areaCols2CPU).
-func areaCols2On() bool { return false }
-
-// areaCols2Perm is areaCols2Perm_I16_U8_generic here.
-func areaCols2Perm(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
-	areaCols2Perm_I16_U8_generic(dst, vacc, base, tab, xw)
-}
-
 // areaLanesCPU is false: there are no SIMD lane kernels here.
 const areaLanesCPU = false
 

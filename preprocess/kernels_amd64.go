@@ -107,17 +107,6 @@ func areaRows_U8_I16_avx2(acc []int16, rows []byte, stride int, m []uint16)
 //go:noescape
 func areaRows_U8_I16_avx512(acc []int16, rows []byte, stride int, m []uint16)
 
-// areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8
-// for len(dst) a multiple of 8.
-//
-//go:noescape
-func areaCols2_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, xw []uint16)
-
-// areaCols2Perm_I16_Gray_avx2 is areaCols2Perm_I16_U8_generic for len(dst) a multiple of 8.
-//
-//go:noescape
-func areaCols2Perm_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16)
-
 // areaCols4_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 4, areaBits = 12 and areaAccBits = 8
 // for len(dst) a multiple of 8.
 //

@@ -349,25 +349,6 @@ func areaColsWide_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []u
 	}
 }
 
-// areaCols2Perm_I16_U8_generic is areaCols_I16_U8_generic for gray rows
-// with n = 2 from the tables of planAreaCols2: destination pixel d, in block
-// b = d/8, reads its two taps from vacc[base[b]+o], o = 2*(t&7) + t>>31 for
-// t = tab[d], with the weights xw[2d] and xw[2d+1]. vacc holds at least 17
-// samples from every base[b].
-func areaCols2Perm_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16) {
-	const (
-		sh  = areaAccBits + areaBits
-		add = 1<<(15+areaBits) + 1<<(sh-1)
-	)
-	for d := range dst {
-		t := tab[d]
-		v := vacc[base[d/8]:][:17]
-		o := 2*(t&7) + t>>31
-		s := int32(add) + int32(v[o])*int32(xw[2*d]) + int32(v[o+1])*int32(xw[2*d+1])
-		dst[d] = uint8(s >> sh)
-	}
-}
-
 // areaColsLanes_I16_U8_generic is areaCols_I16_U8_generic for gray rows
 // from the tables of planAreaLanes in shape (k, r): output o of block b
 // (d = 32b+o) is

@@ -536,62 +536,6 @@ func TestKernelAreaColsWide(t *testing.T) {
 	})
 }
 
-// TestKernelAreaCols2Perm: the AVX2 horizontal fractional Area kernel for
-// 2 taps a pixel, from the tables of planAreaCols2, gives
-// areaCols_I16_U8_generic's bytes for every output length up to 70 (all
-// tails of blocks of 8), 1 or 2 taps at downscales from 1 to 2.1 (whose
-// blocks fit: planAreaCols2 must make tables), random and extreme sums,
-// and writes nothing past the end; at a factor of 2.4 it makes none.
-func TestKernelAreaCols2Perm(t *testing.T) {
-	forEachVariant(t, func(t *testing.T) {
-		r := rand.New(rand.NewPCG(49, 50))
-		for m := 0; m <= 70; m++ {
-			for taps := 1; taps <= 2; taps++ {
-				scale := 1 + 1.1*r.Float64() // to 2.1: offsets in a block 7*2.1 = 14.7 apart
-				srcW := int(float64(m)*scale) + taps
-				vacc := make([]int16, srcW+17)
-				big := r.IntN(2) == 0
-				for i := range vacc {
-					v := r.IntN(255<<areaAccBits + 1)
-					if big {
-						v = 255<<areaAccBits + 3
-					}
-					vacc[i] = int16(v - 1<<15)
-				}
-				xofs := make([]int32, (m+7)&^7)
-				xw := make([]uint16, (m+7)&^7*2)
-				for d := range xofs[:m] {
-					xofs[d] = int32(float64(d) * scale)
-					w := uint16(r.IntN(1<<areaBits + 1))
-					if taps == 1 {
-						w = 1 << areaBits
-					}
-					xw[2*d], xw[2*d+1] = w, 1<<areaBits-w
-				}
-				want := make([]byte, m)
-				areaCols_I16_U8_generic(want, vacc, xofs, xw, 2, 1)
-				base, tab := planAreaCols2(xofs[:m], len(vacc))
-				if m > 0 && tab == nil {
-					t.Fatalf("m=%d taps=%d scale %.2f: no tables", m, taps, scale)
-				}
-				got, check := guarded(m, 3)
-				areaCols2Perm(got, vacc, base, tab, xw)
-				check(t)
-				if !bytes.Equal(got, want) {
-					t.Fatalf("m=%d taps=%d scale %.2f: got %v want %v", m, taps, scale, got, want)
-				}
-			}
-		}
-		xofs := make([]int32, 40)
-		for d := range xofs {
-			xofs[d] = int32(d * 24 / 10)
-		}
-		if _, tab := planAreaCols2(xofs, 3*40+17); tab != nil {
-			t.Fatal("tables for blocks of 8 outputs over 18 samples")
-		}
-	})
-}
-
 // TestKernelAreaColsLanes: the AVX2 lane horizontal fractional Area
 // kernels, from the tables of planAreaLanes in every shape, give
 // areaCols_I16_U8_generic's bytes for every output length up to 100 (all

@@ -3,7 +3,6 @@ package preprocess
 import (
 	"fmt"
 	"math"
-	"slices"
 )
 
 // Filter selects how a Resizer resamples.
@@ -70,13 +69,11 @@ type Resizer struct {
 	axofs    []int32  // first source sample of each destination pixel (times cn)
 	axw      []uint16 // axn weights per destination pixel, zero-padded, in the order of areaColsWeight
 	axn      int      // taps per destination pixel, rounded up to 2, 4 or a multiple of 8
-	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, at a cache line, axn samples of padding (read with weight 0), 64 for awTab, 17 for a2Tab, 8 for alTab
+	vacc     []int16  // one vertically accumulated source row, areaAccBits fixed point offset by -1<<15, at a cache line, axn samples of padding (read with weight 0), 64 for awTab, 8 for alTab
 	awBase   []int32  // gray rows where the CPU has the wide kernels: planAreaWide's tables, nil when its blocks do not fit
 	awTab    []uint16
 	awNP     int
 	awPaired bool    // awTab's blocks share their base in pairs, and awNP is 1
-	a2Base   []int32 // gray rows of 2 taps a pixel where the CPU has AVX2: planAreaCols2's tables, nil when its blocks do not fit
-	a2Tab    []uint32
 	alBase   []int32 // gray rows where the CPU has AVX2: planAreaLanes' tables in shape alShape, nil when no shape holds the taps
 	alTab    []uint16
 	alShape  areaLaneShape
@@ -316,10 +313,6 @@ func (r *Resizer) planArea() {
 			r.awBase, r.awTab, r.awNP = planAreaWide(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad, 1)
 		}
 	}
-	if r.cn == 1 && r.axn == 2 && areaCols2CPU {
-		pad = max(pad, 17)
-		r.a2Base, r.a2Tab = planAreaCols2(r.axofs[:r.dstW], r.srcW+pad)
-	}
 	if r.cn == 1 && areaLanesCPU {
 		pad = max(pad, 8)
 		for _, sh := range areaLaneShapes {
@@ -330,34 +323,6 @@ func (r *Resizer) planArea() {
 		}
 	}
 	r.vacc = alignedInt16s((r.srcW + pad) * r.cn)
-}
-
-// planAreaCols2 lays out the horizontal pass of a gray row with 2 taps a
-// pixel (xofs as areaCols takes it, for len(xofs) outputs, reading a vacc of
-// vlen samples) for areaCols2Perm: in blocks of 8 outputs, the first sample
-// a block reads, base[b], and for each output d the offset o = xofs[d] -
-// base[b] of its taps as tab[d] = o>>1 | (o&1)<<31 (the dword of the
-// samples from base[b] or from base[b]+1 that holds them), 0 for the outputs
-// of the last block past len(xofs). It returns nil tables when a block's
-// taps do not fit the 17 samples from a base at most vlen-17.
-func planAreaCols2(xofs []int32, vlen int) (base []int32, tab []uint32) {
-	m := len(xofs)
-	nb := (m + 7) / 8
-	base = make([]int32, nb)
-	tab = make([]uint32, nb*8)
-	for b := range nb {
-		ds := xofs[b*8 : min(m, b*8+8)]
-		lo, hi := int(slices.Min(ds)), int(slices.Max(ds))
-		if hi-lo > 15 || lo+17 > vlen {
-			return nil, nil
-		}
-		base[b] = int32(lo)
-		for k, x := range ds {
-			o := uint32(int(x) - lo)
-			tab[b*8+k] = o>>1 | (o&1)<<31
-		}
-	}
-	return base, tab
 }
 
 // areaWideBlock is the outputs a block of the wide horizontal pass
@@ -648,8 +613,6 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP, r.awPaired)
 		case r.alTab != nil && areaLanesOn():
 			areaColsLanes(dst.Row(dy)[:r.dstW], r.vacc, r.alBase, r.alTab, r.alShape)
-		case r.a2Tab != nil && areaCols2On():
-			areaCols2Perm(dst.Row(dy)[:r.dstW], r.vacc, r.a2Base, r.a2Tab, r.axw)
 		default:
 			areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 		}

@@ -130,9 +130,9 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // off, on the 1080p photograph at every fractional factor of
 // BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
 // on random gray planes of odd sizes (the wide kernel off, factors below 2
-// take areaColsLanes or areaCols2Perm); on CPUs with the wide kernels the
-// factors up to 3.3 must have their tables, and with AVX2 those below 2
-// areaCols2Perm's and factors 1.5 and 2.4 areaColsLanes'.
+// take areaColsLanes); on CPUs with the wide kernels the factors up to 3.3
+// must have their tables, and with AVX2 factors 1.5 and 2.4, and every size
+// of 2 taps a pixel, areaColsLanes'.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -141,21 +141,20 @@ func TestResizeAreaWide(t *testing.T) {
 		src    Plane
 		dw, dh int
 		wide   bool // planArea must make wide tables (where the CPU runs them)
-		two    bool // and areaCols2Perm's (factors below 2: 2 taps a pixel)
 		lanes  bool // and areaColsLanes'
 	}
 	var cases []tc
 	for _, f := range areaFactors {
 		if strings.Contains(f.name, ".") {
-			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5", f.name == "1.5", f.name == "1.5" || f.name == "2.4"})
+			cases = append(cases, tc{"obama/factor" + f.name, gray, f.dw, f.dh, f.name != "4.5", f.name == "1.5" || f.name == "2.4"})
 		}
 	}
 	for _, sz := range [][2]int{{1919, 1079}, {1700, 1000}, {1279, 719}, {1000, 371}, {701, 389}, {555, 333}, {250, 140}} {
-		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555, sz[0] == 1919, sz[0] >= 701})
+		cases = append(cases, tc{fmt.Sprintf("obama/%dx%d", sz[0], sz[1]), gray, sz[0], sz[1], sz[0] >= 555, sz[0] >= 701})
 	}
 	cases = append(cases,
-		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true, false, true},
-		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true, false, true},
+		tc{"obama/crop-odd-251x177", sub(t, gray, image.Rect(701, 203, 1300, 801)), 251, 177, true, true},
+		tc{"obama/crop-1921-1279x9", sub(t, gray, image.Rect(0, 3, 1920, 30)), 1279, 9, true, true},
 	)
 	for i := 0; i < 30; i++ {
 		sw, sh := 2+r.IntN(300), 2+r.IntN(30)
@@ -163,16 +162,16 @@ func TestResizeAreaWide(t *testing.T) {
 		if dw < 1 {
 			dw = 1
 		}
-		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false, false, false})
+		cases = append(cases, tc{fmt.Sprintf("rand/%dx%d-%dx%d", sw, sh, dw, dh), randPlane(r, sw, sh, 1), dw, dh, false, false})
 	}
 	for _, k := range []int{1, 3, 5, 7, 13, 29, 101} { // factors 1.5 and 1.25: 2 taps a pixel
 		cases = append(cases,
-			tc{fmt.Sprintf("rand/%dx5-%dx3", 3*k, 2*k), randPlane(r, 3*k, 5, 1), 2 * k, 3, false, k > 1, true},
-			tc{fmt.Sprintf("rand/%dx5-%dx4", 5*k, 4*k), randPlane(r, 5*k, 5, 1), 4 * k, 4, false, true, true})
+			tc{fmt.Sprintf("rand/%dx5-%dx3", 3*k, 2*k), randPlane(r, 3*k, 5, 1), 2 * k, 3, false, true},
+			tc{fmt.Sprintf("rand/%dx5-%dx4", 5*k, 4*k), randPlane(r, 5*k, 5, 1), 4 * k, 4, false, true})
 	}
 	src1921, src1000 := randPlane(r, 1921, 7, 1), randPlane(r, 1000, 9, 1)
-	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true, false, true}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true, false, true},
-		tc{"rand/1000x9-371x4", src1000, 371, 4, true, false, true})
+	cases = append(cases, tc{"rand/1921x7-1279x5", src1921, 1279, 5, true, true}, tc{"rand/1921x7-1000x3", src1921, 1000, 3, true, true},
+		tc{"rand/1000x9-371x4", src1000, 371, 4, true, true})
 	for _, c := range cases {
 		rz, err := NewResizer(c.src.Width, c.src.Height, c.dw, c.dh, 1, Area)
 		if err != nil {
@@ -184,10 +183,7 @@ func TestResizeAreaWide(t *testing.T) {
 		if c.wide && areaWideCPU && rz.awTab == nil {
 			t.Fatalf("%s: no wide tables", c.name)
 		}
-		if c.two && areaCols2CPU && rz.a2Tab == nil {
-			t.Fatalf("%s: no tables for areaCols2Perm", c.name)
-		}
-		if c.lanes && areaLanesCPU && rz.alTab == nil {
+		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil {
 			t.Fatalf("%s: no tables for areaColsLanes", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
@@ -200,6 +196,48 @@ func TestResizeAreaWide(t *testing.T) {
 					t.Fatalf("%s %v wide=%v: differs from generic", c.name, v, wide)
 				}
 			}
+		}
+	}
+}
+
+// TestAreaTwoTapsLanes: planAreaLanes makes tables in shape {4, 1} for every
+// Area downscale of 2 taps a pixel (so on AVX2 CPUs resizeArea never takes
+// areaCols for them; areaCols has no AVX2 kernel for 2 taps): source widths
+// 1 to 300 to every destination width, and widths of frames to every
+// destination width at factors 1 to 2.02. Four consecutive outputs of at
+// most 2 taps each span at most 8 samples, one window.
+func TestAreaTwoTapsLanes(t *testing.T) {
+	check := func(srcW, dstW int) {
+		xt := areaTaps(srcW, dstW, 1)
+		for i := 0; i < len(xt); {
+			j := i
+			for j < len(xt) && xt[j].di == xt[i].di {
+				j++
+			}
+			if j-i > 2 {
+				return
+			}
+			i = j
+		}
+		rz, err := NewResizer(srcW, 3, dstW, 2, 1, Area)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rz.mode != modeArea || rz.axn != 2 {
+			t.Fatalf("%d->%d: mode %v, %d taps", srcW, dstW, rz.mode, rz.axn)
+		}
+		if _, tab := planAreaLanes(rz.axofs[:dstW], rz.axw, 2, srcW+8, areaLaneShapes[0]); tab == nil {
+			t.Fatalf("%d->%d: no lane tables in shape %v", srcW, dstW, areaLaneShapes[0])
+		}
+	}
+	for srcW := 1; srcW <= 300; srcW++ {
+		for dstW := 1; dstW <= srcW; dstW++ {
+			check(srcW, dstW)
+		}
+	}
+	for _, srcW := range []int{641, 1280, 1920} {
+		for dstW := srcW * 99 / 200; dstW <= srcW; dstW++ {
+			check(srcW, dstW)
 		}
 	}
 }

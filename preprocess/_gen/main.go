@@ -32,8 +32,6 @@ func main() {
 	yuvRowRGB24()
 	areaRows()
 	areaRowsWide()
-	areaColsGray2()
-	areaColsGray2Perm()
 	areaColsGray(true)
 	areaColsGray(false)
 	for np := 1; np <= areaWidePairs; np++ {
@@ -895,52 +893,6 @@ func areaColsGray(n4 bool) {
 	RET()
 }
 
-// areaColsGray2: the horizontal pass of the fractional Area filter for gray
-// rows with at most 2 taps a pixel (factors like 1.5 or 1.25, whose pixel
-// boundaries fall on or between the same source pixels), 8 outputs a block:
-// the two taps of each output are one dword, broadcast (a plain load) and
-// blended into its place (faster than VPGATHERDD here), and one VPMADDWD
-// weighs and adds them.
-func areaColsGray2() {
-	TEXT("areaCols2_I16_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []int16, xofs []int32, xw []uint16)")
-	Pragma("noescape")
-	Doc("areaCols2_I16_Gray_avx2 is areaCols_I16_U8_generic with cn = 1, n = 2, areaBits = 12 and areaAccBits = 8",
-		"for len(dst) a multiple of 8.")
-	dst := Load(Param("dst").Base(), GP64())
-	m := Load(Param("dst").Len(), GP64())
-	vacc := Load(Param("vacc").Base(), GP64())
-	xofs := Load(Param("xofs").Base(), GP64())
-	xw := Load(Param("xw").Base(), GP64())
-	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
-	SHRQ(Imm(3), m)
-	JZ(LabelRef("done"))
-	g, t := YMM(), YMM()
-	Label("block")
-	for q := 0; q < 8; q++ {
-		i := GP32()
-		MOVL(Mem{Base: xofs, Disp: 4 * q}, i)
-		src := Mem{Base: vacc, Index: i.As64(), Scale: 2}
-		if q == 0 {
-			VPBROADCASTD(src, g)
-			continue
-		}
-		VPBROADCASTD(src, t)
-		VPBLENDD(Imm(uint64(1<<q)), t, g, g)
-	}
-	VPMADDWD(Mem{Base: xw}, g, g)
-	VPADDD(half, g, g)
-	VPSRLD(Imm(20), g, g)
-	packStore8(g, Mem{Base: dst})
-	ADDQ(Imm(8), dst)
-	ADDQ(Imm(32), xofs)
-	ADDQ(Imm(32), xw)
-	DECQ(m)
-	JNZ(LabelRef("block"))
-	Label("done")
-	VZEROUPPER()
-	RET()
-}
-
 // areaWidePairs is the most tap pairs an output of areaColsWide has
 // (preprocess's areaWidePairs).
 const areaWidePairs = 3
@@ -1056,48 +1008,6 @@ func areaRowsWide() {
 	RET()
 }
 
-// areaColsGray2Perm: areaColsGray2 from the tables of planAreaCols2, 8
-// outputs a block: the block's 16 vertical sums from vacc[base[b]] are
-// loaded as 8 dwords (the tap pairs at even offsets) and again one sample
-// on (those at odd offsets), each load permuted by one VPERMD with the
-// table's dword indices (their low 3 bits), and VBLENDVPS takes the odd
-// one where the table's index has its sign bit set.
-func areaColsGray2Perm() {
-	TEXT("areaCols2Perm_I16_Gray_avx2", NOSPLIT, "func(dst []byte, vacc []int16, base []int32, tab []uint32, xw []uint16)")
-	Pragma("noescape")
-	Doc("areaCols2Perm_I16_Gray_avx2 is areaCols2Perm_I16_U8_generic for len(dst) a multiple of 8.")
-	dst := Load(Param("dst").Base(), GP64())
-	m := Load(Param("dst").Len(), GP64())
-	vacc := Load(Param("vacc").Base(), GP64())
-	base := Load(Param("base").Base(), GP64())
-	tab := Load(Param("tab").Base(), GP64())
-	xw := Load(Param("xw").Base(), GP64())
-	half := broadcast32(1<<27 + 1<<19) // the offset of vacc times 1<<12, and the rounding term
-	SHRQ(Imm(3), m)
-	JZ(LabelRef("done"))
-	idx, a, b := YMM(), YMM(), YMM()
-	Label("block")
-	i := GP64()
-	MOVL(Mem{Base: base}, i.As32()) // non-negative: zero-extended
-	VMOVDQU(Mem{Base: tab}, idx)
-	VPERMD(Mem{Base: vacc, Index: i, Scale: 2}, idx, a)
-	VPERMD(Mem{Base: vacc, Index: i, Scale: 2, Disp: 2}, idx, b)
-	VBLENDVPS(idx, b, a, a)
-	VPMADDWD(Mem{Base: xw}, a, a)
-	VPADDD(half, a, a)
-	VPSRLD(Imm(20), a, a)
-	packStore8(a, Mem{Base: dst})
-	ADDQ(Imm(8), dst)
-	ADDQ(Imm(4), base)
-	ADDQ(Imm(32), tab)
-	ADDQ(Imm(32), xw)
-	DECQ(m)
-	JNZ(LabelRef("block"))
-	Label("done")
-	VZEROUPPER()
-	RET()
-}
-
 // areaColsWidePaired: areaColsWide with one pair of taps, two blocks of 16
 // outputs an iteration that share their base (planAreaWide's groups of 2):
 // the 64 sums are loaded once for both.
@@ -1158,9 +1068,10 @@ var areaLaneShapes = []struct{ k, r int }{{4, 1}, {4, 2}, {2, 1}}
 // VPACKUSDW and one VPACKUSWB into the block's 32 bytes in order (k = 2:
 // outputs 4j+0, 2, 1, 3, which one VPSHUFB puts back) and stored. The
 // horizontal pass of the 1080p frame took 89 us at factor 1.5 in shape
-// {4, 1} (135 with areaCols2Perm) and 69 us at 2.4 in {2, 1} (88 with
-// areaCols4); shapes {4, 3} and {2, 2}, generated at first, took 77 and 42
-// us at 3.3 and 4.5 against areaCols8's 71 and 37, and were dropped.
+// {4, 1} (135 with areaCols2Perm, a VPERMD kernel for 2 taps since
+// removed) and 69 us at 2.4 in {2, 1} (88 with areaCols4); shapes {4, 3}
+// and {2, 2}, generated at first, took 77 and 42 us at 3.3 and 4.5
+// against areaCols8's 71 and 37, and were dropped.
 // Loading the second lane by VBROADCASTI128 and VPBLENDD instead of
 // VINSERTI128 measured the same.
 func areaColsLanes(k, r int) {

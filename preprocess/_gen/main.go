@@ -745,8 +745,9 @@ func bitsOf(n int) int {
 }
 
 // areaRowsBlock emits the head of a block of the vertical Area pass (label
-// "block") and its loop over the rows (label "row"), for areaRows and
-// areaRowsWide: the accumulators a set to bias (by movBias), then for each
+// "block") and its loop over the rows (label "row"), for areaRowsWide (the
+// AVX2 areaRows, of eight accumulators loaded by VBROADCASTI128 and
+// VPSHUFB, has its own): the accumulators a set to bias (by movBias), then for each
 // row k its multiplier m[k] broadcast to mul, and for the block's two
 // halves h (half bytes apart from the row's pointer) the pixels' low and
 // high bytes unpacked against zero into words (v), VPMULHUW by mul, added

@@ -31,6 +31,14 @@ type Measured struct {
 	Target *Box    `json:"target"`
 	Side   int     `json:"side"`
 	Score  float64 `json:"score"`
+	// FaceSize is Result.FaceSize, the side the size rule is applied to;
+	// FallbackScan says the full scan's fallbacks ran (Result.HaarScan:
+	// the plain and equalised scans found no face, so the target came
+	// from a fallback scan) and DenseScan that the dense scan found the
+	// target (Result.DenseScan).
+	FaceSize     int  `json:"face_size"`
+	FallbackScan bool `json:"fallback_scan"`
+	DenseScan    bool `json:"dense_scan"`
 	// The target's Quality; BlurSigma and MotionBlur (pixels) are the
 	// edge blur and the motion excess behind Blur.
 	Blur       float64 `json:"blur"`
@@ -98,6 +106,7 @@ func measuredOf(res *facegate.Result) *Measured {
 		f := res.Faces[res.Target]
 		m.Target = &Box{float64(f.Rect.Min.X), float64(f.Rect.Min.Y), float64(f.Rect.Dx()), float64(f.Rect.Dy())}
 		m.Side = min(f.Rect.Dx(), f.Rect.Dy())
+		m.FaceSize, m.FallbackScan, m.DenseScan = res.FaceSize, res.HaarScan, res.DenseScan
 		m.Score = float64(f.Score)
 		m.PoseFound = f.PoseFound
 		if f.PoseFound {

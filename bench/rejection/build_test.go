@@ -371,3 +371,29 @@ func TestPickBackground(t *testing.T) {
 		t.Errorf("alone: %v, want about 1:1", n)
 	}
 }
+
+// TestReadCorpora pools several corpora's labels, each frame named under
+// its own folder, and keeps one corpus's names as they are.
+func TestReadCorpora(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, c := range []struct{ dir, file string }{{a, "0000-good.jpg"}, {b, "0000-good.jpg"}} {
+		line := `{"file":"` + c.file + `","part":"report","label":"good","scored":true}` + "\n"
+		if err := os.WriteFile(filepath.Join(c.dir, "labels.jsonl"), []byte(line), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ls, dir, err := readCorpora(a)
+	if err != nil || dir != a || len(ls) != 1 || ls[0].File != "0000-good.jpg" {
+		t.Fatalf("one corpus: %d labels, dir %q, err %v", len(ls), dir, err)
+	}
+	ls, dir, err = readCorpora(a + "," + b)
+	if err != nil || dir != "" || len(ls) != 2 {
+		t.Fatalf("two corpora: %d labels, dir %q, err %v", len(ls), dir, err)
+	}
+	if ls[0].File != filepath.Join(a, "0000-good.jpg") || ls[1].File != filepath.Join(b, "0000-good.jpg") {
+		t.Errorf("pooled files %q, %q: want each under its folder", ls[0].File, ls[1].File)
+	}
+	if _, _, err := readCorpora(a + "," + filepath.Join(b, "missing")); err == nil {
+		t.Error("a missing corpus: no error")
+	}
+}

@@ -97,7 +97,7 @@ func buildCmd(args []string, stdout, stderr io.Writer) error {
 func scoreCmd(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("score", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	corpus := fs.String("corpus", "", "the corpus folder (made by build)")
+	corpus := fs.String("corpus", "", "the corpus folder (made by build); several, comma-separated, are pooled (their frames named by folder)")
 	part := fs.String("part", PartReport, "the part to score: report, calibrate or all")
 	jsonOut := fs.String("json", "", "write a JSON line per frame (label and measures) to `FILE`")
 	verbose := fs.Bool("v", false, "list every misjudged scored frame")
@@ -112,7 +112,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) error {
 	if *part != PartReport && *part != PartCalibrate && *part != "all" {
 		return usageError("-part must be report, calibrate or all, not " + *part)
 	}
-	labels, err := readLabels(filepath.Join(*corpus, "labels.jsonl"))
+	labels, dir, err := readCorpora(*corpus)
 	if err != nil {
 		return err
 	}
@@ -121,7 +121,7 @@ func scoreCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("no frames of part %s in %s", *part, *corpus)
 	}
 	start := time.Now()
-	outs, err := judge(*corpus, labels, *workers)
+	outs, err := judge(dir, labels, *workers)
 	if err != nil {
 		return err
 	}
@@ -140,4 +140,28 @@ func scoreCmd(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("%d frames could not be judged (first: %s)", n, first)
 	}
 	return nil
+}
+
+// readCorpora reads the labels of the corpus folders in list (comma
+// separated) and returns them with the folder their files are relative
+// to: the folder itself for one corpus; for several, the labels' files are
+// made paths under their own folders and dir is "".
+func readCorpora(list string) (labels []*Label, dir string, err error) {
+	dirs := strings.Split(list, ",")
+	for _, d := range dirs {
+		ls, err := readLabels(filepath.Join(d, "labels.jsonl"))
+		if err != nil {
+			return nil, "", err
+		}
+		if len(dirs) > 1 {
+			for _, l := range ls {
+				l.File = filepath.Join(d, l.File)
+			}
+		}
+		labels = append(labels, ls...)
+	}
+	if len(dirs) == 1 {
+		dir = dirs[0]
+	}
+	return labels, dir, nil
 }

@@ -409,11 +409,40 @@ func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaL
 
 func areaColsLanesGray(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
 	switch s {
-	case areaLaneShape{4, 1}:
-		areaColsLanes4x1_I16_Gray_avx2(dst, vacc, base, tab)
 	case areaLaneShape{4, 2}:
 		areaColsLanes4x2_I16_Gray_avx2(dst, vacc, base, tab)
 	default:
 		areaColsLanes2x1_I16_Gray_avx2(dst, vacc, base, tab)
 	}
+}
+
+// areaFused runs both passes of the fractional Area filter on a gray row
+// from the tables of planAreaFused (rows, stride and m as areaRows takes
+// them): the AVX2 kernel takes the whole blocks of areaFusedBlock pixels
+// and, as the tables cover the last block whole, the tail into a scratch
+// block.
+func areaFused(dst, rows []byte, stride int, m []uint16, base []int32, tab []uint16) {
+	if areaLanesOn() && len(m) > 0 {
+		nb := (len(dst) + areaFusedBlock - 1) / areaFusedBlock
+		base, tab = base[:nb*4], tab[:nb*128]
+		w := len(rows) - (len(m)-1)*stride
+		for k := range m {
+			raceReadBytes(rows[k*stride : k*stride+w])
+		}
+		raceReadI32(base)
+		raceReadU16(tab)
+		m0 := len(dst) &^ (areaFusedBlock - 1)
+		if m0 > 0 {
+			raceWriteBytes(dst[:m0])
+			areaFused_U8_U8_avx2(dst[:m0], rows, stride, m, base, tab)
+		}
+		if m0 < len(dst) {
+			var block [areaFusedBlock]byte
+			b := m0 / areaFusedBlock
+			areaFused_U8_U8_avx2(block[:], rows, stride, m, base[b*4:], tab[b*128:])
+			copy(dst[m0:], block[:])
+		}
+		return
+	}
+	areaFused_U8_U8_generic(dst, rows, stride, m, base, tab)
 }

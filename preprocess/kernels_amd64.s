@@ -1249,71 +1249,6 @@ done:
 	VZEROUPPER
 	RET
 
-// func areaColsLanes4x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
-// Requires: AVX, AVX2
-TEXT ·areaColsLanes4x1_I16_Gray_avx2(SB), NOSPLIT, $0-96
-	MOVQ         dst_base+0(FP), AX
-	MOVQ         dst_len+8(FP), CX
-	MOVQ         vacc_base+24(FP), DX
-	MOVQ         base_base+48(FP), BX
-	MOVQ         tab_base+72(FP), SI
-	MOVL         $0x08080000, DI
-	VMOVD        DI, X0
-	VPBROADCASTD X0, Y0
-	SHRQ         $0x05, CX
-	JZ           done
-
-block:
-	MOVQ        (BX), R8
-	MOVL        R8, DI
-	SHRQ        $0x20, R8
-	VMOVDQU     (DX)(DI*2), X5
-	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
-	VPSHUFB     (SI), Y5, Y5
-	VPMADDWD    32(SI), Y5, Y1
-	MOVQ        8(BX), R8
-	MOVL        R8, DI
-	SHRQ        $0x20, R8
-	VMOVDQU     (DX)(DI*2), X5
-	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
-	VPSHUFB     64(SI), Y5, Y5
-	VPMADDWD    96(SI), Y5, Y2
-	MOVQ        16(BX), R8
-	MOVL        R8, DI
-	SHRQ        $0x20, R8
-	VMOVDQU     (DX)(DI*2), X5
-	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
-	VPSHUFB     128(SI), Y5, Y5
-	VPMADDWD    160(SI), Y5, Y3
-	MOVQ        24(BX), R8
-	MOVL        R8, DI
-	SHRQ        $0x20, R8
-	VMOVDQU     (DX)(DI*2), X5
-	VINSERTI128 $0x01, (DX)(R8*2), Y5, Y5
-	VPSHUFB     192(SI), Y5, Y5
-	VPMADDWD    224(SI), Y5, Y4
-	VPADDD      Y0, Y1, Y1
-	VPSRLD      $0x14, Y1, Y1
-	VPADDD      Y0, Y2, Y2
-	VPSRLD      $0x14, Y2, Y2
-	VPADDD      Y0, Y3, Y3
-	VPSRLD      $0x14, Y3, Y3
-	VPADDD      Y0, Y4, Y4
-	VPSRLD      $0x14, Y4, Y4
-	VPACKUSDW   Y2, Y1, Y1
-	VPACKUSDW   Y4, Y3, Y3
-	VPACKUSWB   Y3, Y1, Y1
-	VMOVDQU     Y1, (AX)
-	ADDQ        $0x20, AX
-	ADDQ        $0x00000020, BX
-	ADDQ        $0x00000100, SI
-	DECQ        CX
-	JNZ         block
-
-done:
-	VZEROUPPER
-	RET
-
 // func areaColsLanes4x2_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
 // Requires: AVX, AVX2
 TEXT ·areaColsLanes4x2_I16_Gray_avx2(SB), NOSPLIT, $0-96
@@ -1525,6 +1460,137 @@ block:
 	ADDQ        $0x00000200, SI
 	DECQ        CX
 	JNZ         block
+
+done:
+	VZEROUPPER
+	RET
+
+// func areaFused_U8_U8_avx2(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaFused_U8_U8_avx2(SB), NOSPLIT, $0-128
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         rows_base+24(FP), DX
+	MOVQ         stride+48(FP), BX
+	MOVQ         base_base+80(FP), SI
+	MOVQ         tab_base+104(FP), DI
+	MOVQ         m_base+56(FP), R8
+	MOVQ         m_len+64(FP), R9
+	SHRQ         $0x01, R9
+	XORQ         $0x00008000, R9
+	VMOVQ        R9, X0
+	VPBROADCASTW X0, Y0
+	MOVL         $0x08080000, R9
+	VMOVD        R9, X1
+	VPBROADCASTD X1, Y1
+	VPBROADCASTW (R8), Y2
+	VPXOR        Y3, Y3, Y3
+	MOVQ         DX, R9
+	MOVQ         m_len+64(FP), R10
+	CMPQ         R10, $0x02
+	JB           start
+	VPBROADCASTW 2(R8), Y3
+	ADDQ         BX, R9
+
+start:
+	SHRQ $0x05, CX
+	JZ   done
+
+block:
+	MOVL           (SI), BX
+	VMOVDQU        (DI), Y5
+	MOVL           4(SI), R8
+	VMOVDQU        64(DI), Y7
+	MOVL           8(SI), R10
+	VMOVDQU        128(DI), Y9
+	MOVL           12(SI), R11
+	VMOVDQU        192(DI), Y11
+	VBROADCASTI128 (DX)(BX*1), Y12
+	VPSHUFB        Y5, Y12, Y12
+	VPMULHUW       Y2, Y12, Y12
+	VPADDW         Y12, Y0, Y4
+	VBROADCASTI128 (DX)(R8*1), Y12
+	VPSHUFB        Y7, Y12, Y12
+	VPMULHUW       Y2, Y12, Y12
+	VPADDW         Y12, Y0, Y6
+	VBROADCASTI128 (DX)(R10*1), Y12
+	VPSHUFB        Y9, Y12, Y12
+	VPMULHUW       Y2, Y12, Y12
+	VPADDW         Y12, Y0, Y8
+	VBROADCASTI128 (DX)(R11*1), Y12
+	VPSHUFB        Y11, Y12, Y12
+	VPMULHUW       Y2, Y12, Y12
+	VPADDW         Y12, Y0, Y10
+	VBROADCASTI128 (R9)(BX*1), Y12
+	VPSHUFB        Y5, Y12, Y12
+	VPMULHUW       Y3, Y12, Y12
+	VPADDW         Y12, Y4, Y4
+	VBROADCASTI128 (R9)(R8*1), Y12
+	VPSHUFB        Y7, Y12, Y12
+	VPMULHUW       Y3, Y12, Y12
+	VPADDW         Y12, Y6, Y6
+	VBROADCASTI128 (R9)(R10*1), Y12
+	VPSHUFB        Y9, Y12, Y12
+	VPMULHUW       Y3, Y12, Y12
+	VPADDW         Y12, Y8, Y8
+	VBROADCASTI128 (R9)(R11*1), Y12
+	VPSHUFB        Y11, Y12, Y12
+	VPMULHUW       Y3, Y12, Y12
+	VPADDW         Y12, Y10, Y10
+	MOVQ           m_len+64(FP), R12
+	SUBQ           $0x02, R12
+	JBE            cols
+	MOVQ           m_base+56(FP), R13
+	ADDQ           $0x04, R13
+	MOVQ           R9, R14
+
+row:
+	ADDQ           stride+48(FP), R14
+	VPBROADCASTW   (R13), Y13
+	VBROADCASTI128 (R14)(BX*1), Y12
+	VPSHUFB        Y5, Y12, Y12
+	VPMULHUW       Y13, Y12, Y12
+	VPADDW         Y12, Y4, Y4
+	VBROADCASTI128 (R14)(R8*1), Y12
+	VPSHUFB        Y7, Y12, Y12
+	VPMULHUW       Y13, Y12, Y12
+	VPADDW         Y12, Y6, Y6
+	VBROADCASTI128 (R14)(R10*1), Y12
+	VPSHUFB        Y9, Y12, Y12
+	VPMULHUW       Y13, Y12, Y12
+	VPADDW         Y12, Y8, Y8
+	VBROADCASTI128 (R14)(R11*1), Y12
+	VPSHUFB        Y11, Y12, Y12
+	VPMULHUW       Y13, Y12, Y12
+	VPADDW         Y12, Y10, Y10
+	ADDQ           $0x02, R13
+	DECQ           R12
+	JNZ            row
+
+cols:
+	VPMADDWD  32(DI), Y4, Y4
+	VPADDD    Y1, Y4, Y4
+	VPSRLD    $0x14, Y4, Y4
+	VPMADDWD  96(DI), Y6, Y6
+	VPADDD    Y1, Y6, Y6
+	VPSRLD    $0x14, Y6, Y6
+	VPMADDWD  160(DI), Y8, Y8
+	VPADDD    Y1, Y8, Y8
+	VPSRLD    $0x14, Y8, Y8
+	VPMADDWD  224(DI), Y10, Y10
+	VPADDD    Y1, Y10, Y10
+	VPSRLD    $0x14, Y10, Y10
+	VPACKUSDW Y6, Y4, Y4
+	VPACKUSDW Y10, Y8, Y8
+	VPACKUSWB Y8, Y4, Y4
+	VMOVDQU   lumaPerm<>+0(SB), Y12
+	VPERMD    Y4, Y12, Y4
+	VMOVDQU   Y4, (AX)
+	ADDQ      $0x20, AX
+	ADDQ      $0x10, SI
+	ADDQ      $0x00000100, DI
+	DECQ      CX
+	JNZ       block
 
 done:
 	VZEROUPPER

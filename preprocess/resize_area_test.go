@@ -183,7 +183,7 @@ func TestResizeAreaWide(t *testing.T) {
 		if c.wide && areaWideCPU && rz.awTab == nil {
 			t.Fatalf("%s: no wide tables", c.name)
 		}
-		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil {
+		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil && rz.afTab == nil {
 			t.Fatalf("%s: no tables for areaColsLanes", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
@@ -200,13 +200,14 @@ func TestResizeAreaWide(t *testing.T) {
 	}
 }
 
-// TestAreaTwoTapsLanes: planAreaLanes makes tables in shape {4, 1} for every
-// Area downscale of 2 taps a pixel (so on AVX2 CPUs resizeArea never takes
-// areaCols for them; areaCols has no AVX2 kernel for 2 taps): source widths
-// 1 to 300 to every destination width, and widths of frames to every
-// destination width at factors 1 to 2.02. Four consecutive outputs of at
-// most 2 taps each span at most 8 samples, one window.
-func TestAreaTwoTapsLanes(t *testing.T) {
+// TestAreaTwoTapsFused: planAreaFused makes tables for every Area
+// downscale of 2 taps a pixel from 16 source pixels on, and planAreaLanes
+// in its first shape ({4, 2}) below (so on AVX2 CPUs resizeArea never
+// takes areaCols for them; areaCols has no AVX2 kernel for 2 taps): source
+// widths 1 to 300 to every destination width, and widths of frames to
+// every destination width at factors 1 to 2.02. Eight consecutive outputs
+// of at most 2 taps each span at most 16 pixels.
+func TestAreaTwoTapsFused(t *testing.T) {
 	check := func(srcW, dstW int) {
 		xt := areaTaps(srcW, dstW, 1)
 		for i := 0; i < len(xt); {
@@ -226,7 +227,11 @@ func TestAreaTwoTapsLanes(t *testing.T) {
 		if rz.mode != modeArea || rz.axn != 2 {
 			t.Fatalf("%d->%d: mode %v, %d taps", srcW, dstW, rz.mode, rz.axn)
 		}
-		if _, tab := planAreaLanes(rz.axofs[:dstW], rz.axw, 2, srcW+8, areaLaneShapes[0]); tab == nil {
+		if srcW >= 16 {
+			if _, tab := planAreaFused(rz.axofs[:dstW], rz.axw, 2, srcW); tab == nil {
+				t.Fatalf("%d->%d: no fused tables", srcW, dstW)
+			}
+		} else if _, tab := planAreaLanes(rz.axofs[:dstW], rz.axw, 2, srcW+8, areaLaneShapes[0]); tab == nil {
 			t.Fatalf("%d->%d: no lane tables in shape %v", srcW, dstW, areaLaneShapes[0])
 		}
 	}

@@ -268,10 +268,11 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 // areaCols runs the horizontal pass of the fractional Area filter (see
 // areaCols_I16_U8_generic); the AVX2 kernels take gray rows of 4 or more
 // taps a pixel, 8 pixels a block. (Gray rows of 2 taps always have
-// planAreaLanes' tables, which resizeArea takes on AVX2 CPUs.) When xofs
-// and xw hold a whole block past the last one of dst (padding with valid
-// offsets and zero weights, as planArea makes them), the kernel computes
-// the tail too, into a scratch block.
+// planAreaFused's tables, or below 16 source pixels planAreaLanes', which
+// resizeArea takes on AVX2 CPUs.) When xofs and xw hold a whole block past
+// the last one of dst (padding with valid offsets and zero weights, as
+// planArea makes them), the kernel computes the tail too, into a scratch
+// block.
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 && n >= 4 {
 		m := len(dst) &^ 7

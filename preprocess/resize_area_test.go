@@ -130,9 +130,10 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // off, on the 1080p photograph at every fractional factor of
 // BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
 // on random gray planes of odd sizes (the wide kernel off, factors below 2
-// take areaColsLanes); on CPUs with the wide kernels the factors up to 3.3
-// must have their tables, and with AVX2 factors 1.5 and 2.4, and every size
-// of 2 taps a pixel, areaColsLanes'.
+// take areaFused); on CPUs with the wide kernels the factors up to 3.3
+// must have their tables, and with AVX2 factors 1.5 and 2.4 areaColsLanes'
+// or areaFused's, every size of 2 taps a pixel from 16 source pixels on
+// areaFused's.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -141,7 +142,7 @@ func TestResizeAreaWide(t *testing.T) {
 		src    Plane
 		dw, dh int
 		wide   bool // planArea must make wide tables (where the CPU runs them)
-		lanes  bool // and areaColsLanes'
+		lanes  bool // and areaColsLanes' or areaFused's
 	}
 	var cases []tc
 	for _, f := range areaFactors {
@@ -184,7 +185,10 @@ func TestResizeAreaWide(t *testing.T) {
 			t.Fatalf("%s: no wide tables", c.name)
 		}
 		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil && rz.afTab == nil {
-			t.Fatalf("%s: no tables for areaColsLanes", c.name)
+			t.Fatalf("%s: no tables for areaColsLanes or areaFused", c.name)
+		}
+		if rz.axn == 2 && c.src.Width >= 16 && areaLanesCPU && rz.afTab == nil {
+			t.Fatalf("%s: no tables for areaFused", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
 		for _, v := range availableVariants()[1:] {

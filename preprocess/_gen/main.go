@@ -1253,6 +1253,10 @@ func areaColsLanes(k, r int) {
 // taken) puts them in order. The first two rows are
 // unrolled, their multipliers broadcast once for all blocks (with one row,
 // the second is the first again with multiplier 0); rows past them loop.
+// The 1080p frame at factor 1.5 with AVX-512 off (two rows a destination
+// row) took 179 us with a loop over all the rows (a broadcast and the bias
+// moves a block), as the two passes did (180), and 124 us unrolled (factor
+// 4: 92; medians of 5 runs, loaded machine).
 func areaFused() {
 	name := "areaFused_U8_U8_avx2"
 	TEXT(name, NOSPLIT, "func(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16)")

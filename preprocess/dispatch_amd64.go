@@ -268,10 +268,11 @@ func areaRows(acc []int16, rows []byte, stride int, m []uint16) {
 // areaCols runs the horizontal pass of the fractional Area filter (see
 // areaCols_I16_U8_generic); the AVX2 kernels take gray rows of 4 or more
 // taps a pixel, 8 pixels a block. (Gray rows of 2 taps always have
-// planAreaLanes' tables, which resizeArea takes on AVX2 CPUs.) When xofs
-// and xw hold a whole block past the last one of dst (padding with valid
-// offsets and zero weights, as planArea makes them), the kernel computes
-// the tail too, into a scratch block.
+// planAreaFused's tables, or below 16 source pixels planAreaLanes', which
+// resizeArea takes on AVX2 CPUs.) When xofs and xw hold a whole block past
+// the last one of dst (padding with valid offsets and zero weights, as
+// planArea makes them), the kernel computes the tail too, into a scratch
+// block.
 func areaCols(dst []byte, vacc []int16, xofs []int32, xw []uint16, n, cn int) {
 	if activeVariant == variantAVX2 && cn == 1 && n >= 4 {
 		m := len(dst) &^ 7
@@ -409,11 +410,40 @@ func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaL
 
 func areaColsLanesGray(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
 	switch s {
-	case areaLaneShape{4, 1}:
-		areaColsLanes4x1_I16_Gray_avx2(dst, vacc, base, tab)
 	case areaLaneShape{4, 2}:
 		areaColsLanes4x2_I16_Gray_avx2(dst, vacc, base, tab)
 	default:
 		areaColsLanes2x1_I16_Gray_avx2(dst, vacc, base, tab)
 	}
+}
+
+// areaFused runs both passes of the fractional Area filter on a gray row
+// from the tables of planAreaFused (rows, stride and m as areaRows takes
+// them): the AVX2 kernel takes the whole blocks of areaFusedBlock pixels
+// and, as the tables cover the last block whole, the tail into a scratch
+// block.
+func areaFused(dst, rows []byte, stride int, m []uint16, base []int32, tab []uint16) {
+	if areaLanesOn() && len(m) > 0 {
+		nb := (len(dst) + areaFusedBlock - 1) / areaFusedBlock
+		base, tab = base[:nb*4], tab[:nb*128]
+		w := len(rows) - (len(m)-1)*stride
+		for k := range m {
+			raceReadBytes(rows[k*stride : k*stride+w])
+		}
+		raceReadI32(base)
+		raceReadU16(tab)
+		m0 := len(dst) &^ (areaFusedBlock - 1)
+		if m0 > 0 {
+			raceWriteBytes(dst[:m0])
+			areaFused_U8_U8_avx2(dst[:m0], rows, stride, m, base, tab)
+		}
+		if m0 < len(dst) {
+			var block [areaFusedBlock]byte
+			b := m0 / areaFusedBlock
+			areaFused_U8_U8_avx2(block[:], rows, stride, m, base[b*4:], tab[b*128:])
+			copy(dst[m0:], block[:])
+		}
+		return
+	}
+	areaFused_U8_U8_generic(dst, rows, stride, m, base, tab)
 }

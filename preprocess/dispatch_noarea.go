@@ -30,3 +30,8 @@ func areaLanesOn() bool { return false }
 func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaLaneShape) {
 	areaColsLanes_I16_U8_generic(dst, vacc, base, tab, s.k, s.r)
 }
+
+// areaFused is areaFused_U8_U8_generic here.
+func areaFused(dst, rows []byte, stride int, m []uint16, base []int32, tab []uint16) {
+	areaFused_U8_U8_generic(dst, rows, stride, m, base, tab)
+}

@@ -143,11 +143,6 @@ func areaColsWide3_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab [
 //go:noescape
 func areaColsWide1x2_I16_Gray_avx512(dst []byte, vacc []int16, base []int32, tab []uint16)
 
-// areaColsLanes4x1_I16_Gray_avx2 is areaColsLanes_I16_U8_generic with k = 4 and r = 1 for len(dst) a multiple of 32.
-//
-//go:noescape
-func areaColsLanes4x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
-
 // areaColsLanes4x2_I16_Gray_avx2 is areaColsLanes_I16_U8_generic with k = 4 and r = 2 for len(dst) a multiple of 32.
 //
 //go:noescape
@@ -157,3 +152,8 @@ func areaColsLanes4x2_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab 
 //
 //go:noescape
 func areaColsLanes2x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab []uint16)
+
+// areaFused_U8_U8_avx2 is areaFused_U8_U8_generic for len(dst) a multiple of 32 and len(m) >= 1.
+//
+//go:noescape
+func areaFused_U8_U8_avx2(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16)

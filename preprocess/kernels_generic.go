@@ -382,3 +382,33 @@ func areaColsLanes_I16_U8_generic(dst []byte, vacc []int16, base []int32, tab []
 		}
 	}
 }
+
+// areaFused_U8_U8_generic is both passes of the fractional Area filter for
+// a gray row from the tables of planAreaFused, over the len(m) source rows
+// stride bytes apart from rows[0] (multipliers m as areaRows_U8_I16_generic
+// takes them): output o of block b (d = 32b+o) in register g = o/8, lane
+// l = o%8/4, dword i = o%4, is
+// (sum_h s(base[4b+g]+t[8l+2i+h]>>8)*int16(t[16+8l+2i+h]) + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
+// for h < 2, t = tab[(4b+g)*32:], where s(x) is the vertical sum of column
+// x, areaRows_U8_I16_generic's acc[x]: the same bytes as areaRows then
+// areaCols. Each row holds at least 16 bytes from every base.
+func areaFused_U8_U8_generic(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
+	for d := range dst {
+		u, l, i := d/8, d%8/4, d%4
+		t := tab[u*32:][:32]
+		s := int32(add)
+		for h := range 2 {
+			x := int(base[u]) + int(t[8*l+2*i+h]>>8&15)
+			v := uint16(len(m) / 2)
+			for k, mk := range m {
+				v += uint16(uint32(rows[k*stride+x]) * uint32(mk) >> 8)
+			}
+			s += int32(int16(v-1<<15)) * int32(int16(t[16+8*l+2*i+h]))
+		}
+		dst[d] = uint8(s >> sh)
+	}
+}

@@ -541,9 +541,9 @@ func TestKernelAreaColsWide(t *testing.T) {
 // areaCols_I16_U8_generic's bytes for every output length up to 100 (all
 // tails of blocks of 32), 1 to 6 taps a pixel (some of weight 0) at
 // downscales from 1 to 3.4, random and extreme sums, and write nothing past
-// the end; planAreaLanes must make tables in shape {4, 1} for 2 taps below
+// the end; planAreaLanes must make tables in shape {4, 2} for 2 taps below
 // a factor of 2 and in shape {2, 1} for up to 4 taps, and makes none for
-// blocks of 4 outputs over more than 8 samples.
+// lanes of 4 outputs over 23 samples in shape {4, 2}.
 func TestKernelAreaColsLanes(t *testing.T) {
 	forEachVariant(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(51, 52))
@@ -582,7 +582,7 @@ func TestKernelAreaColsLanes(t *testing.T) {
 				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
 				for _, sh := range areaLaneShapes {
 					base, tab := planAreaLanes(xofs[:m], xw, n, len(vacc), sh)
-					if m > 0 && tab == nil && (sh == areaLaneShape{4, 1} && taps <= 2 && scale < 2 || sh == areaLaneShape{2, 1} && taps <= 4) {
+					if m > 0 && tab == nil && (sh == areaLaneShape{4, 2} && taps <= 2 && scale < 2 || sh == areaLaneShape{2, 1} && taps <= 4) {
 						t.Fatalf("m=%d taps=%d scale %.2f shape %v: no tables", m, taps, scale, sh)
 					}
 					if tab == nil {
@@ -600,11 +600,11 @@ func TestKernelAreaColsLanes(t *testing.T) {
 		xofs := make([]int32, 40)
 		xw := make([]uint16, 40*2)
 		for d := range xofs {
-			xofs[d] = int32(d * 24 / 10)
+			xofs[d] = int32(d * 7)
 			xw[2*d], xw[2*d+1] = 1<<areaBits/2, 1<<areaBits/2
 		}
-		if _, tab := planAreaLanes(xofs, xw, 2, 3*40+8, areaLaneShape{4, 1}); tab != nil {
-			t.Fatal("tables in shape {4, 1} for lanes of 4 outputs over 9 samples")
+		if _, tab := planAreaLanes(xofs, xw, 2, 7*40+8, areaLaneShape{4, 2}); tab != nil {
+			t.Fatal("tables in shape {4, 2} for lanes of 4 outputs over 23 samples")
 		}
 	})
 }
@@ -656,6 +656,100 @@ func TestKernelLineDiff(t *testing.T) {
 		}
 		for y := 0; y < img.Height; y += 29 {
 			check("photograph row", img.Row(y)[y%7:])
+		}
+	})
+}
+
+// TestKernelAreaFused: the fused fractional Area kernel, from the tables of
+// planAreaFused, gives the bytes of areaRows_U8_I16_generic then
+// areaCols_I16_U8_generic (and areaFused_U8_U8_generic the same) for
+// every output length up to 100 (all tails of blocks of 32), 1 or 2 taps a
+// pixel (some of weight 0) at downscales from 1 to 2, 1 to 5 source rows
+// (and multipliers of weights up to 1<<areaBits), random and extreme
+// pixels, and writes nothing past the end; planAreaFused makes no tables
+// for 3 taps, for 8 outputs over 17 pixels, or below 16 source pixels.
+func TestKernelAreaFused(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(53, 54))
+		for m := 0; m <= 100; m++ {
+			for taps := 1; taps <= 2; taps++ {
+				n := areaColsTaps(taps)
+				scale := 1 + r.Float64()
+				srcW := max(16, int(float64(m)*scale)+taps)
+				nr := 1 + r.IntN(5)
+				stride := srcW + r.IntN(9)
+				rows := make([]byte, (nr-1)*stride+srcW)
+				big := r.IntN(3) == 0
+				for i := range rows {
+					rows[i] = byte(r.IntN(256))
+					if big {
+						rows[i] = 255
+					}
+				}
+				mul := make([]uint16, nr)
+				left := uint32(1 << areaBits)
+				for k := range mul {
+					w := uint32(r.IntN(int(left) + 1))
+					if k == nr-1 {
+						w = left
+					}
+					left -= w
+					mul[k] = areaRowMul(w)
+				}
+				xofs := make([]int32, (m+7)&^7)
+				xw := make([]uint16, (m+7)&^7*n)
+				for d := range xofs[:m] {
+					xofs[d] = int32(float64(d) * scale)
+					w := uint32(r.IntN(1<<areaBits + 1))
+					if taps == 1 {
+						w = 1 << areaBits
+					}
+					xw[areaColsWeight(d, 0, n)] = uint16(w)
+					xw[areaColsWeight(d, 1, n)] = uint16(1<<areaBits - w)
+				}
+				vacc := make([]int16, srcW+n)
+				areaRows_U8_I16_generic(vacc[:srcW], rows, stride, mul)
+				want := make([]byte, m)
+				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
+				base, tab := planAreaFused(xofs[:m], xw, n, srcW)
+				if m > 0 && tab == nil {
+					t.Fatalf("m=%d taps=%d scale %.2f: no tables", m, taps, scale)
+				}
+				if tab == nil {
+					continue
+				}
+				gen := make([]byte, m)
+				areaFused_U8_U8_generic(gen, rows, stride, mul, base, tab)
+				got, check := guarded(m, 3)
+				areaFused(got, rows, stride, mul, base, tab)
+				check(t)
+				if !bytes.Equal(got, want) || !bytes.Equal(gen, want) {
+					t.Fatalf("m=%d taps=%d scale %.2f rows %d: got %v generic %v want %v", m, taps, scale, nr, got, gen, want)
+				}
+			}
+		}
+		xofs := make([]int32, 40)
+		xw := make([]uint16, 40*4)
+		for d := range xofs {
+			xofs[d] = int32(d * 2)
+			for j := range 3 {
+				xw[areaColsWeight(d, j, 4)] = 1 << areaBits / 4
+			}
+			xw[areaColsWeight(d, 0, 4)] = 1<<areaBits - 2*(1<<areaBits/4)
+		}
+		if _, tab := planAreaFused(xofs, xw, 4, 2*40+3); tab != nil {
+			t.Fatal("fused tables for 3 taps")
+		}
+		xw = make([]uint16, 40*2)
+		for d := range xofs {
+			xofs[d] = int32(d*2 + d/7)
+			xw[2*d], xw[2*d+1] = 1<<areaBits/2, 1<<areaBits/2
+		}
+		if _, tab := planAreaFused(xofs, xw, 2, 2*40+8); tab != nil {
+			t.Fatal("fused tables for 8 outputs over 17 pixels")
+		}
+		if _, tab := planAreaFused(xofs[:5], xw, 2, 15); tab != nil {
+			t.Fatal("fused tables for 15 source pixels")
 		}
 	})
 }

@@ -74,9 +74,11 @@ type Resizer struct {
 	awTab    []uint16
 	awNP     int
 	awPaired bool    // awTab's blocks share their base in pairs, and awNP is 1
-	alBase   []int32 // gray rows where the CPU has AVX2: planAreaLanes' tables in shape alShape, nil when no shape holds the taps
+	alBase   []int32 // gray rows where the CPU has AVX2: planAreaLanes' tables in shape alShape, nil when no shape holds the taps or afTab is made
 	alTab    []uint16
 	alShape  areaLaneShape
+	afBase   []int32 // gray rows where the CPU has AVX2: planAreaFused's tables, nil when an output has more than 2 taps, a block's do not fit or the source is below 16 pixels
+	afTab    []uint16
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -314,6 +316,9 @@ func (r *Resizer) planArea() {
 		}
 	}
 	if r.cn == 1 && areaLanesCPU {
+		r.afBase, r.afTab = planAreaFused(r.axofs[:r.dstW], r.axw, r.axn, r.srcW)
+	}
+	if r.cn == 1 && areaLanesCPU && r.afTab == nil {
 		pad = max(pad, 8)
 		for _, sh := range areaLaneShapes {
 			if r.alBase, r.alTab = planAreaLanes(r.axofs[:r.dstW], r.axw, r.axn, r.srcW+pad, sh); r.alTab != nil {
@@ -414,10 +419,15 @@ type areaLaneShape struct{ k, r int }
 
 // areaLaneShapes are the layouts the AVX2 lane kernels are generated for
 // (_gen/main.go has the same list), the cheapest first: planArea takes the
-// first one whose windows hold every block's taps. Shapes of more windows
-// ({4, 3}, {2, 2}) were slower than areaCols8 at factors 3.3 and 4.5 (see
-// _gen/main.go), so factors with more taps keep areaCols.
-var areaLaneShapes = []areaLaneShape{{4, 1}, {4, 2}, {2, 1}}
+// first one whose windows hold every block's taps, where planAreaFused
+// made no tables. Shapes of more windows ({4, 3}, {2, 2}) were slower than
+// areaCols8 at factors 3.3 and 4.5 (see _gen/main.go), so factors with
+// more taps keep areaCols. Shape {4, 1} (one window) served the rows of 2
+// taps a pixel until areaFused took them: planAreaFused makes tables for
+// every row {4, 1} held from sources of 16 pixels on
+// (TestAreaTwoTapsFused), and {4, 2} holds every row {4, 1} did (its first
+// window is {4, 1}'s), so it was removed.
+var areaLaneShapes = []areaLaneShape{{4, 2}, {2, 1}}
 
 // areaLaneUnits is the windows (YMM registers of two 128-bit lanes) a
 // block of areaLaneBlock outputs has in shape s.
@@ -525,6 +535,67 @@ func planAreaLanes(xofs []int32, xw []uint16, n, vlen int, s areaLaneShape) (bas
 	return base, tab
 }
 
+// areaFusedBlock is the outputs a block of the fused Area pass (areaFused)
+// computes.
+const areaFusedBlock = 32
+
+// planAreaFused lays out both passes of the fractional Area filter on a
+// gray row (xofs, xw and n as areaCols takes them, for len(xofs) outputs,
+// from source rows of srcW pixels) for areaFused: in blocks of
+// areaFusedBlock outputs, each of its 4 registers g (outputs 8g to 8g+7)
+// has the first of the 16 source pixels it reads, base[4b+g], and 32 table
+// words at tab[(4b+g)*32:]: words 8l to 8l+7 are the VPSHUFB control of
+// lane l, 0x80 | o<<8 for pixel base+o in the high byte of the word, words
+// 16+8l to 16+8l+7 their weights; words 2i, 2i+1 of lane l are the taps of
+// output 8g+4l+i (of weight above 0, in order; the rest pixel 0 with
+// weight 0, as are the outputs of the last block past len(xofs)). It
+// returns nil tables when an output has more than 2 taps, the taps of 8
+// outputs do not fit 16 pixels, or srcW is below 16.
+func planAreaFused(xofs []int32, xw []uint16, n, srcW int) (base []int32, tab []uint16) {
+	m := len(xofs)
+	if m == 0 || srcW < 16 {
+		return nil, nil
+	}
+	nb := (m + areaFusedBlock - 1) / areaFusedBlock
+	base = make([]int32, nb*4)
+	tab = make([]uint16, nb*4*32)
+	for i := range tab {
+		if i%32 < 16 {
+			tab[i] = 0x0080 // pixel 0, weight 0
+		}
+	}
+	for u := range base {
+		lo := -1
+		for o := range 8 {
+			d := 8*u + o
+			if d >= m {
+				break
+			}
+			t := tab[u*32:][:32]
+			c := 0
+			for j := range n {
+				w := xw[areaColsWeight(d, j, n)]
+				if w == 0 {
+					continue
+				}
+				x := int(xofs[d]) + j
+				if lo < 0 {
+					lo = min(x, srcW-16)
+					base[u] = int32(lo)
+				}
+				if c == 2 || x >= lo+16 {
+					return nil, nil
+				}
+				k := 8*(o/4) + 2*(o%4) + c
+				t[k] = 0x80 | uint16(x-lo)<<8
+				t[16+k] = w
+				c++
+			}
+		}
+	}
+	return base, tab
+}
+
 // Resize resamples src into dst. Their sizes and channel counts must be the
 // ones the Resizer was planned for; the planes may be views with any stride
 // (SubPlane of a larger frame). It does not allocate.
@@ -594,11 +665,24 @@ func (r *Resizer) resizeLinear(dst, src *Plane) {
 // areaRows_U8_I16_generic), then each destination sample is the weighted
 // sum of its columns of vacc, rounded half up from areaAccBits+areaBits
 // fractional bits. It is within 1 of the float32 evaluation of the same
-// coverage weights (OpenCV's INTER_AREA).
+// coverage weights (OpenCV's INTER_AREA). Gray rows with planAreaFused's
+// tables, on AVX2 CPUs where the wide kernels do not take them, run both
+// passes in areaFused with no vacc, to the same bytes: the 1080p frame at
+// factor 1.5 with AVX-512 off went from 163 to 121 us (factor 4: 91;
+// medians of 5 interleaved runs on a loaded machine). With AVX-512 on,
+// factor 1.5 took 1.21 times factor 4's time by the wide kernels and 1.32
+// by areaFused (medians of 8 interleaved runs), so the wide kernels keep
+// the rows they have tables for.
 func (r *Resizer) resizeArea(dst, src *Plane) {
 	vacc := r.vacc[:r.srcW*r.cn]
 	for dy := 0; dy < r.dstH; dy++ {
 		t0, t1 := r.ystart[dy], r.ystart[dy+1]
+		if r.afTab != nil && t0 < t1 && areaLanesOn() && !(r.awTab != nil && areaWideOn()) {
+			o := int(r.ytab[t0].si) * src.Stride
+			end := o + int(t1-t0-1)*src.Stride + r.srcW
+			areaFused(dst.Row(dy)[:r.dstW], src.Pix[o:end:end], src.Stride, r.aym[t0:t1], r.afBase, r.afTab)
+			continue
+		}
 		if t0 == t1 {
 			for i := range vacc {
 				vacc[i] = -1 << 15 // a sum of 0

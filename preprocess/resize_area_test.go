@@ -130,9 +130,10 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // off, on the 1080p photograph at every fractional factor of
 // BenchmarkAreaFactors and other fractional sizes, on odd crops of it and
 // on random gray planes of odd sizes (the wide kernel off, factors below 2
-// take areaColsLanes); on CPUs with the wide kernels the factors up to 3.3
-// must have their tables, and with AVX2 factors 1.5 and 2.4, and every size
-// of 2 taps a pixel, areaColsLanes'.
+// take areaFused); on CPUs with the wide kernels the factors up to 3.3
+// must have their tables, and with AVX2 factors 1.5 and 2.4 areaColsLanes'
+// or areaFused's, every size of 2 taps a pixel from 16 source pixels on
+// areaFused's.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -141,7 +142,7 @@ func TestResizeAreaWide(t *testing.T) {
 		src    Plane
 		dw, dh int
 		wide   bool // planArea must make wide tables (where the CPU runs them)
-		lanes  bool // and areaColsLanes'
+		lanes  bool // and areaColsLanes' or areaFused's
 	}
 	var cases []tc
 	for _, f := range areaFactors {
@@ -183,8 +184,11 @@ func TestResizeAreaWide(t *testing.T) {
 		if c.wide && areaWideCPU && rz.awTab == nil {
 			t.Fatalf("%s: no wide tables", c.name)
 		}
-		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil {
-			t.Fatalf("%s: no tables for areaColsLanes", c.name)
+		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil && rz.afTab == nil {
+			t.Fatalf("%s: no tables for areaColsLanes or areaFused", c.name)
+		}
+		if rz.axn == 2 && c.src.Width >= 16 && areaLanesCPU && rz.afTab == nil {
+			t.Fatalf("%s: no tables for areaFused", c.name)
 		}
 		want := resizeWith(t, variantGeneric, rz, c.src)
 		for _, v := range availableVariants()[1:] {
@@ -200,13 +204,14 @@ func TestResizeAreaWide(t *testing.T) {
 	}
 }
 
-// TestAreaTwoTapsLanes: planAreaLanes makes tables in shape {4, 1} for every
-// Area downscale of 2 taps a pixel (so on AVX2 CPUs resizeArea never takes
-// areaCols for them; areaCols has no AVX2 kernel for 2 taps): source widths
-// 1 to 300 to every destination width, and widths of frames to every
-// destination width at factors 1 to 2.02. Four consecutive outputs of at
-// most 2 taps each span at most 8 samples, one window.
-func TestAreaTwoTapsLanes(t *testing.T) {
+// TestAreaTwoTapsFused: planAreaFused makes tables for every Area
+// downscale of 2 taps a pixel from 16 source pixels on, and planAreaLanes
+// in its first shape ({4, 2}) below (so on AVX2 CPUs resizeArea never
+// takes areaCols for them; areaCols has no AVX2 kernel for 2 taps): source
+// widths 1 to 300 to every destination width, and widths of frames to
+// every destination width at factors 1 to 2.02. Eight consecutive outputs
+// of at most 2 taps each span at most 16 pixels.
+func TestAreaTwoTapsFused(t *testing.T) {
 	check := func(srcW, dstW int) {
 		xt := areaTaps(srcW, dstW, 1)
 		for i := 0; i < len(xt); {
@@ -226,7 +231,11 @@ func TestAreaTwoTapsLanes(t *testing.T) {
 		if rz.mode != modeArea || rz.axn != 2 {
 			t.Fatalf("%d->%d: mode %v, %d taps", srcW, dstW, rz.mode, rz.axn)
 		}
-		if _, tab := planAreaLanes(rz.axofs[:dstW], rz.axw, 2, srcW+8, areaLaneShapes[0]); tab == nil {
+		if srcW >= 16 {
+			if _, tab := planAreaFused(rz.axofs[:dstW], rz.axw, 2, srcW); tab == nil {
+				t.Fatalf("%d->%d: no fused tables", srcW, dstW)
+			}
+		} else if _, tab := planAreaLanes(rz.axofs[:dstW], rz.axw, 2, srcW+8, areaLaneShapes[0]); tab == nil {
 			t.Fatalf("%d->%d: no lane tables in shape %v", srcW, dstW, areaLaneShapes[0])
 		}
 	}

@@ -41,6 +41,7 @@ func main() {
 	for _, sh := range areaLaneShapes {
 		areaColsLanes(sh.k, sh.r)
 	}
+	areaFused()
 	Generate()
 }
 
@@ -328,7 +329,7 @@ func lumaConsts() (maskEven, coefEven, coefOdd, round VecVirtual) {
 	return
 }
 
-// lumaPerm is lumaRGBA's VPERMD control (lumaPermData).
+// lumaPerm is the VPERMD control of lumaRGBA and areaFused (lumaPermData).
 var lumaPerm Mem
 
 // lumaPermData declares the VPERMD control that puts dwords 0, 4, 1, 5
@@ -672,6 +673,13 @@ func yuvRowRGB24() {
 // pixels, VPUNPCKLBW/VPUNPCKHBW, VPERM2I128 and VPXOR at the store) and
 // 69, 63, 64 and 56 us with this one; at 64 pixels a block the VPSHUFB
 // loads alone measured the same as the unpacks (62 and 65 us on hot rows).
+// Row counts 2 to areaRowsUnrolled have block loops of their own, the rows
+// unrolled, their multipliers broadcast once for all blocks and the first
+// row's terms added to the bias (no moves): the whole resize of the 1080p
+// frame with AVX-512 off went from 141, 145 and 104 us to 133, 135 and 91
+// at factors 2.4, 3.3 and 4.5 (factor 4: 93; medians of 6 interleaved
+// runs on a loaded machine); unrolling only the first two rows gained
+// about half of that.
 func areaRows() {
 	TEXT("areaRows_U8_I16_avx2", NOSPLIT, "func(acc []int16, rows []byte, stride int, m []uint16)")
 	Pragma("noescape")
@@ -680,13 +688,7 @@ func areaRows() {
 	n := Load(Param("acc").Len(), GP64())
 	rows := Load(Param("rows").Base(), GP64())
 	stride := Load(Param("stride"), GP64())
-	// The bias: len(m)/2 - 1<<15 in every word.
-	bias := YMM()
-	kb := Load(Param("m").Len(), GP64())
-	SHRQ(Imm(1), kb)
-	XORQ(U32(0x8000), kb)
-	VMOVQ(kb, bias.AsX())
-	VPBROADCASTW(bias.AsX(), bias)
+	bias := areaRowsBias()
 	// Byte i of the low lane, byte 8+i of the high one, to the high byte
 	// of word i.
 	ctrl := laneShuffle(0x03800280_01800080, 0x07800680_05800480)
@@ -698,37 +700,117 @@ func areaRows() {
 	for i := range a {
 		a[i] = YMM()
 	}
-	v, mul := YMM(), YMM()
-	Label("block")
-	w := Load(Param("m").Base(), GP64())
-	k := Load(Param("m").Len(), GP64())
-	p := GP64()
-	MOVQ(rows, p)
-	for i := range a {
-		VMOVDQA(bias, a[i])
+	v := YMM()
+	// store writes a block's sums and goes on to the next block at label
+	// next, or to done.
+	store := func(next string) {
+		for i := range a {
+			VMOVDQU(a[i], Mem{Base: acc, Disp: 32 * i})
+		}
+		ADDQ(U32(areaRowsBlockAVX2), rows)
+		ADDQ(U32(2*areaRowsBlockAVX2), acc)
+		DECQ(n)
+		JNZ(LabelRef(next))
+		JMP(LabelRef("done"))
 	}
-	Label("row")
-	VPBROADCASTW(Mem{Base: w}, mul)
-	for i := range a {
-		VBROADCASTI128(Mem{Base: p, Disp: 16 * i}, v)
-		VPSHUFB(ctrl, v, v)
-		VPMULHUW(mul, v, v)
-		VPADDW(v, a[i], a[i])
+	rowCount := Load(Param("m").Len(), GP64())
+	for u := 2; u <= areaRowsUnrolled; u++ {
+		CMPQ(rowCount, Imm(uint64(u)))
+		JE(LabelRef(fmt.Sprintf("rows%d", u)))
 	}
-	ADDQ(stride, p)
-	ADDQ(Imm(2), w)
-	DECQ(k)
-	JNZ(LabelRef("row"))
-	for i := range a {
-		VMOVDQU(a[i], Mem{Base: acc, Disp: 32 * i})
+	// Other row counts: a loop over the rows.
+	areaRowsLoop(a, YMM(), bias, rows, stride, func(x, y Op) { VMOVDQA(x, y) }, func(p GPVirtual, mul VecVirtual) {
+		for i := range a {
+			areaRowTerm(Mem{Base: p, Disp: 16 * i}, ctrl, mul, v, a[i], a[i])
+		}
+	})
+	store("block")
+	for u := 2; u <= areaRowsUnrolled; u++ {
+		Label(fmt.Sprintf("rows%d", u))
+		mp := Load(Param("m").Base(), GP64())
+		muls := make([]VecVirtual, u)
+		for r := range muls {
+			muls[r] = YMM()
+			VPBROADCASTW(Mem{Base: mp, Disp: 2 * r}, muls[r])
+		}
+		var s3 GPVirtual
+		if u > 3 {
+			s3 = GP64()
+			LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+		}
+		block := fmt.Sprintf("block%d", u)
+		Label(block)
+		for r, mul := range muls {
+			src := Mem{Base: rows}
+			switch r {
+			case 1, 2, 4:
+				src = Mem{Base: rows, Index: stride, Scale: uint8(r)}
+			case 3:
+				src = Mem{Base: rows, Index: s3, Scale: 1}
+			}
+			for i := range a {
+				from := a[i]
+				if r == 0 {
+					from = bias
+				}
+				areaRowTerm(src.Offset(16*i), ctrl, mul, v, from, a[i])
+			}
+		}
+		store(block)
 	}
-	ADDQ(U32(areaRowsBlockAVX2), rows)
-	ADDQ(U32(2*areaRowsBlockAVX2), acc)
-	DECQ(n)
-	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()
 	RET()
+}
+
+// areaRowsUnrolled is the most rows areaRows_U8_I16_avx2 has a block loop
+// of its own for, the rows unrolled and their multipliers broadcast once
+// for all blocks (with the eight accumulators, the shuffle control, the
+// bias and a scratch register, 5 multipliers fill the 16 YMM registers).
+const areaRowsUnrolled = 5
+
+// areaRowsFirstTwo broadcasts the multipliers of the first two rows of the
+// vertical Area pass, m[0] and m[1], into mul0 and mul1 for all the blocks
+// (areaFused's),
+// and returns in s1 the offset of the second row, stride; with one row
+// (len(m) = 1) the second is the first again with multiplier 0, a term of 0.
+func areaRowsFirstTwo(stride Register) (mul0, mul1 VecVirtual, s1 GPVirtual) {
+	mp := Load(Param("m").Base(), GP64())
+	mul0, mul1 = YMM(), YMM()
+	VPBROADCASTW(Mem{Base: mp}, mul0)
+	VPXOR(mul1, mul1, mul1)
+	s1 = GP64()
+	XORQ(s1, s1)
+	k := Load(Param("m").Len(), GP64())
+	CMPQ(k, Imm(2))
+	JB(LabelRef("start"))
+	VPBROADCASTW(Mem{Base: mp, Disp: 2}, mul1)
+	MOVQ(stride, s1)
+	Label("start")
+	return mul0, mul1, s1
+}
+
+// areaRowsBias returns a YMM register with the vertical Area sums' start,
+// len(m)/2 - 1<<15 (the rounding term and the int16 offset), in every word.
+func areaRowsBias() VecVirtual {
+	bias := YMM()
+	kb := Load(Param("m").Len(), GP64())
+	SHRQ(Imm(1), kb)
+	XORQ(U32(0x8000), kb)
+	VMOVQ(kb, bias.AsX())
+	VPBROADCASTW(bias.AsX(), bias)
+	return bias
+}
+
+// areaRowTerm adds one source row's term of the vertical Area pass to the
+// 16 words of from, into to: the 16 bytes at src in both 128-bit lanes
+// (VBROADCASTI128, into v), placed in the high bytes of words by the
+// VPSHUFB control ctrl, VPMULHUW by the multiplier in every word of mul.
+func areaRowTerm(src Mem, ctrl, mul, v, from, to VecVirtual) {
+	VBROADCASTI128(src, v)
+	VPSHUFB(ctrl, v, v)
+	VPMULHUW(mul, v, v)
+	VPADDW(v, from, to)
 }
 
 // areaRowsBlockAVX2 is the pixels a block of areaRows_U8_I16_avx2
@@ -744,15 +826,12 @@ func bitsOf(n int) int {
 	return b
 }
 
-// areaRowsBlock emits the head of a block of the vertical Area pass (label
-// "block") and its loop over the rows (label "row"), for areaRowsWide (the
-// AVX2 areaRows, of eight accumulators loaded by VBROADCASTI128 and
-// VPSHUFB, has its own): the accumulators a set to bias (by movBias), then for each
-// row k its multiplier m[k] broadcast to mul, and for the block's two
-// halves h (half bytes apart from the row's pointer) the pixels' low and
-// high bytes unpacked against zero into words (v), VPMULHUW by mul, added
-// into a[2h] and a[2h+1].
-func areaRowsBlock(a [4]VecVirtual, v, mul, zero, bias VecVirtual, rows, stride Register, half int, movBias func(x, y Op)) {
+// areaRowsLoop emits the head of a block of the vertical Area pass (label
+// "block") and its loop over the rows (label "row"), for the kernels that
+// run every row count alike: the accumulators a set to bias (by movBias),
+// then for each row k its multiplier m[k] broadcast to mul and term(p,
+// mul) adding the row at p into a.
+func areaRowsLoop(a []VecVirtual, mul, bias VecVirtual, rows, stride Register, movBias func(x, y Op), term func(p GPVirtual, mul VecVirtual)) {
 	Label("block")
 	w := Load(Param("m").Base(), GP64())
 	k := Load(Param("m").Len(), GP64())
@@ -763,14 +842,7 @@ func areaRowsBlock(a [4]VecVirtual, v, mul, zero, bias VecVirtual, rows, stride 
 	}
 	Label("row")
 	VPBROADCASTW(Mem{Base: w}, mul)
-	for h := 0; h < 2; h++ {
-		VPUNPCKLBW(Mem{Base: p, Disp: half * h}, zero, v)
-		VPMULHUW(mul, v, v)
-		VPADDW(v, a[2*h], a[2*h])
-		VPUNPCKHBW(Mem{Base: p, Disp: half * h}, zero, v)
-		VPMULHUW(mul, v, v)
-		VPADDW(v, a[2*h+1], a[2*h+1])
-	}
+	term(p, mul)
 	ADDQ(stride, p)
 	ADDQ(Imm(2), w)
 	DECQ(k)
@@ -991,7 +1063,19 @@ func areaRowsWide() {
 		a[i] = ZMM()
 	}
 	v, wz := ZMM(), ZMM()
-	areaRowsBlock(a, v, wz, zero, bias, rows, stride, 64, func(x, y Op) { VMOVDQA64(x, y) })
+	// For the block's two halves h (64 bytes apart), the pixels' low and
+	// high bytes unpacked against zero into words, VPMULHUW by the row's
+	// multiplier, added into a[2h] and a[2h+1].
+	areaRowsLoop(a[:], wz, bias, rows, stride, func(x, y Op) { VMOVDQA64(x, y) }, func(p GPVirtual, mul VecVirtual) {
+		for h := 0; h < 2; h++ {
+			VPUNPCKLBW(Mem{Base: p, Disp: 64 * h}, zero, v)
+			VPMULHUW(mul, v, v)
+			VPADDW(v, a[2*h], a[2*h])
+			VPUNPCKHBW(Mem{Base: p, Disp: 64 * h}, zero, v)
+			VPMULHUW(mul, v, v)
+			VPADDW(v, a[2*h+1], a[2*h+1])
+		}
+	})
 	for h := 0; h < 2; h++ {
 		for i := 0; i < 2; i++ {
 			VMOVDQA64(idx[i], v)
@@ -1053,7 +1137,7 @@ func areaColsWidePaired() {
 
 // areaLaneShapes are the layouts (outputs a lane k, windows r) areaColsLanes
 // is generated for (preprocess's areaLaneShapes).
-var areaLaneShapes = []struct{ k, r int }{{4, 1}, {4, 2}, {2, 1}}
+var areaLaneShapes = []struct{ k, r int }{{4, 2}, {2, 1}}
 
 // areaColsLanes: the horizontal pass of the fractional Area filter for gray
 // rows with AVX2, 32 outputs a block from the tables of planAreaLanes
@@ -1070,7 +1154,8 @@ var areaLaneShapes = []struct{ k, r int }{{4, 1}, {4, 2}, {2, 1}}
 // outputs 4j+0, 2, 1, 3, which one VPSHUFB puts back) and stored. The
 // horizontal pass of the 1080p frame took 89 us at factor 1.5 in shape
 // {4, 1} (135 with areaCols2Perm, a VPERMD kernel for 2 taps since
-// removed) and 69 us at 2.4 in {2, 1} (88 with areaCols4); shapes {4, 3}
+// removed; {4, 1} itself was removed when areaFused took factor 1.5) and
+// 69 us at 2.4 in {2, 1} (88 with areaCols4); shapes {4, 3}
 // and {2, 2}, generated at first, took 77 and 42 us at 3.3 and 4.5
 // against areaCols8's 71 and 37, and were dropped.
 // Loading the second lane by VBROADCASTI128 and VPBLENDD instead of
@@ -1147,6 +1232,114 @@ func areaColsLanes(k, r int) {
 	ADDQ(U32(8*units), base)
 	ADDQ(U32(64*units), tab)
 	DECQ(m)
+	JNZ(LabelRef("block"))
+	Label("done")
+	VZEROUPPER()
+	RET()
+}
+
+// areaFused: both passes of the fractional Area filter for gray rows of at
+// most 2 taps an output, 32 outputs a block from the tables of
+// planAreaFused, with no intermediate row: YMM register g of the block
+// (outputs 8g to 8g+7, lane l holding 8g+4l to 8g+4l+3, one a dword) loads
+// the 16 source bytes at its base in each source row by VBROADCASTI128, one
+// VPSHUFB (the table's control, kept in a register across the rows) puts
+// each output's two taps in the high bytes of the words of its dword, and
+// VPMULHUW by the row's multiplier and VPADDW accumulate them from the bias
+// as areaRows does; then one VPMADDWD (the table's weights) gives each
+// output's sum, rounded and shifted as areaCols does, two VPACKUSDW and one
+// VPACKUSWB pack the four registers (outputs 0-3, 8-11, 16-19, 24-27 |
+// 4-7, ...) and one VPERMD (lumaPerm, loaded a block: the registers are
+// taken) puts them in order. The first two rows are
+// unrolled, their multipliers broadcast once for all blocks (with one row,
+// the second is the first again with multiplier 0); rows past them loop.
+// The 1080p frame at factor 1.5 with AVX-512 off (two rows a destination
+// row) took 179 us with a loop over all the rows (a broadcast and the bias
+// moves a block), as the two passes did (180), and 124 us unrolled (factor
+// 4: 92; medians of 5 runs, loaded machine).
+func areaFused() {
+	name := "areaFused_U8_U8_avx2"
+	TEXT(name, NOSPLIT, "func(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16)")
+	Pragma("noescape")
+	Doc(name + " is areaFused_U8_U8_generic for len(dst) a multiple of 32 and len(m) >= 1.")
+	dst := Load(Param("dst").Base(), GP64())
+	n := Load(Param("dst").Len(), GP64())
+	rows := Load(Param("rows").Base(), GP64())
+	stride := Load(Param("stride"), GP64())
+	base := Load(Param("base").Base(), GP64())
+	tab := Load(Param("tab").Base(), GP64())
+	bias := areaRowsBias()
+	half := broadcast32(1<<27 + 1<<19) // the offset of the sums times 1<<12, and the rounding term
+	mul0, mul1, s1 := areaRowsFirstTwo(stride)
+	ADDQ(rows, s1) // the second row
+	SHRQ(Imm(5), n)
+	JZ(LabelRef("done"))
+	var a, ctrl [4]VecVirtual
+	var idx [4]GPVirtual
+	for g := range a {
+		a[g], ctrl[g] = YMM(), YMM()
+	}
+	v := YMM()
+	Label("block")
+	for g := range a {
+		idx[g] = GP64()
+		MOVL(Mem{Base: base, Disp: 4 * g}, idx[g].As32()) // non-negative: zero-extended
+		VMOVDQU(Mem{Base: tab, Disp: 64 * g}, ctrl[g])
+	}
+	for r, mul := range []VecVirtual{mul0, mul1} {
+		p := rows
+		if r == 1 {
+			p = s1
+		}
+		for g := range a {
+			from := a[g]
+			if r == 0 {
+				from = bias
+			}
+			areaRowTerm(Mem{Base: p, Index: idx[g], Scale: 1}, ctrl[g], mul, v, from, a[g])
+		}
+	}
+	// The registers are taken: the loop over the rows past the first two
+	// reloads its count, multipliers and stride from the arguments.
+	k := Load(Param("m").Len(), GP64())
+	SUBQ(Imm(2), k)
+	JBE(LabelRef("cols"))
+	{
+		w := Load(Param("m").Base(), GP64())
+		ADDQ(Imm(4), w)
+		p := GP64()
+		MOVQ(s1, p)
+		st, err := Param("stride").Resolve()
+		if err != nil {
+			panic(err)
+		}
+		mul := YMM()
+		Label("row")
+		ADDQ(st.Addr, p)
+		VPBROADCASTW(Mem{Base: w}, mul)
+		for g := range a {
+			areaRowTerm(Mem{Base: p, Index: idx[g], Scale: 1}, ctrl[g], mul, v, a[g], a[g])
+		}
+		ADDQ(Imm(2), w)
+		DECQ(k)
+		JNZ(LabelRef("row"))
+	}
+	Label("cols")
+	for g := range a {
+		VPMADDWD(Mem{Base: tab, Disp: 64*g + 32}, a[g], a[g])
+		VPADDD(half, a[g], a[g])
+		VPSRLD(Imm(20), a[g], a[g])
+	}
+	VPACKUSDW(a[1], a[0], a[0])
+	VPACKUSDW(a[3], a[2], a[2])
+	VPACKUSWB(a[2], a[0], a[0])
+	VMOVDQU(lumaPerm, v)
+	VPERMD(a[0], v, a[0])
+	VMOVDQU(a[0], Mem{Base: dst})
+	ADDQ(Imm(32), dst)
+	ADDQ(Imm(16), base)
+	ADDQ(U32(256), tab)
+	DECQ(n)
 	JNZ(LabelRef("block"))
 	Label("done")
 	VZEROUPPER()

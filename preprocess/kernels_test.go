@@ -461,6 +461,44 @@ func TestKernelAreaCols(t *testing.T) {
 	})
 }
 
+// randomAreaSums returns n vertical sums as the fractional Area passes
+// hold them (areaAccBits fixed point, offset by -1<<15): random, or, on
+// about one call in two, all the largest sum 7 rows' floors can give.
+func randomAreaSums(r *rand.Rand, n int) []int16 {
+	vacc := make([]int16, n)
+	big := r.IntN(2) == 0
+	for i := range vacc {
+		v := r.IntN(255<<areaAccBits + 1)
+		if big {
+			v = 255<<areaAccBits + 3
+		}
+		vacc[i] = int16(v - 1<<15)
+	}
+	return vacc
+}
+
+// randomAreaTaps returns the horizontal Area pass's tables for m outputs
+// at a downscale of scale (output d's first tap at d*scale), padded to a
+// multiple of 8 outputs as planArea pads them: taps taps an output in n
+// slots, of random weights summing to 1<<areaBits (some of them 0).
+func randomAreaTaps(r *rand.Rand, m, n, taps int, scale float64) ([]int32, []uint16) {
+	xofs := make([]int32, (m+7)&^7)
+	xw := make([]uint16, (m+7)&^7*n)
+	for d := range xofs[:m] {
+		xofs[d] = int32(float64(d) * scale)
+		left := uint32(1 << areaBits)
+		for j := 0; j < taps; j++ {
+			w := uint32(r.IntN(int(left) + 1))
+			if j == taps-1 || r.IntN(8) == 0 && j > 0 {
+				w = left
+			}
+			left -= w
+			xw[areaColsWeight(d, j, n)] = uint16(w)
+		}
+	}
+	return xofs, xw
+}
+
 // TestKernelAreaColsWide: the wide horizontal fractional Area kernel, from
 // the tables of planAreaWide, gives areaCols_I16_U8_generic's bytes for
 // every output length up to 100 (all tails of blocks of 16 and pairs of
@@ -480,29 +518,8 @@ func TestKernelAreaColsWide(t *testing.T) {
 					scale = 1 + r.Float64() // some blocks in pairs
 				}
 				srcW := int(float64(m)*scale) + taps
-				vacc := make([]int16, srcW+64)
-				big := r.IntN(2) == 0
-				for i := range vacc {
-					v := r.IntN(255<<areaAccBits + 1)
-					if big {
-						v = 255<<areaAccBits + 3
-					}
-					vacc[i] = int16(v - 1<<15)
-				}
-				xofs := make([]int32, (m+7)&^7)
-				xw := make([]uint16, (m+7)&^7*n)
-				for d := range xofs[:m] {
-					xofs[d] = int32(float64(d) * scale)
-					left := uint32(1 << areaBits)
-					for j := 0; j < taps; j++ {
-						w := uint32(r.IntN(int(left) + 1))
-						if j == taps-1 || r.IntN(8) == 0 && j > 0 {
-							w = left
-						}
-						left -= w
-						xw[areaColsWeight(d, j, n)] = uint16(w)
-					}
-				}
+				vacc := randomAreaSums(r, srcW+64)
+				xofs, xw := randomAreaTaps(r, m, n, taps, scale)
 				want := make([]byte, m)
 				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
 				for group := 1; group <= 2; group++ {
@@ -555,29 +572,8 @@ func TestKernelAreaColsLanes(t *testing.T) {
 					scale = 1 + 1.3*r.Float64()
 				}
 				srcW := int(float64(m)*scale) + taps
-				vacc := make([]int16, srcW+8)
-				big := r.IntN(2) == 0
-				for i := range vacc {
-					v := r.IntN(255<<areaAccBits + 1)
-					if big {
-						v = 255<<areaAccBits + 3
-					}
-					vacc[i] = int16(v - 1<<15)
-				}
-				xofs := make([]int32, (m+7)&^7)
-				xw := make([]uint16, (m+7)&^7*n)
-				for d := range xofs[:m] {
-					xofs[d] = int32(float64(d) * scale)
-					left := uint32(1 << areaBits)
-					for j := 0; j < taps; j++ {
-						w := uint32(r.IntN(int(left) + 1))
-						if j == taps-1 || r.IntN(8) == 0 && j > 0 {
-							w = left
-						}
-						left -= w
-						xw[areaColsWeight(d, j, n)] = uint16(w)
-					}
-				}
+				vacc := randomAreaSums(r, srcW+8)
+				xofs, xw := randomAreaTaps(r, m, n, taps, scale)
 				want := make([]byte, m)
 				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
 				for _, sh := range areaLaneShapes {

@@ -138,8 +138,8 @@ type Options struct {
 	//
 	// OpenCV's LBP profile cascade does not scan the frame alone: its faces
 	// count only where a Haar profile face confirms them (the turned and
-	// dense profile scans). Run alone after the Haar profile scan (as it
-	// was up to v0.33), it put false faces, judged not frontal, in 8 of
+	// dense profile scans). Run alone after the Haar profile scan, as it
+	// once was, it put false faces, judged not frontal, in 8 of
 	// the 60 face-less frames of a second draw of the rejection corpus
 	// (-seed 2: dark parts of two of its scenes), where they also took the
 	// target from the real face in 3 not-frontal frames; without it, the

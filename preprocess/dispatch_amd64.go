@@ -447,3 +447,31 @@ func areaFused(dst, rows []byte, stride int, m []uint16, base []int32, tab []uin
 	}
 	areaFused_U8_U8_generic(dst, rows, stride, m, base, tab)
 }
+
+// areaColsPairs runs the horizontal pass of the fractional Area filter on a
+// gray row from the tables of planAreaPairs (xofs padded to whole blocks
+// of 8, as planArea makes it): the AVX2 kernel takes the whole blocks of 8
+// pixels and, as the tables cover the last block whole, the tail into a
+// scratch block.
+func areaColsPairs(dst []byte, vacc []int16, xofs []int32, tab []uint16) {
+	if areaLanesOn() {
+		m := len(dst) &^ 7
+		nb := (len(dst) + 7) / 8
+		xofs, tab = xofs[:nb*8], tab[:nb*64]
+		raceReadI16(vacc)
+		raceReadI32(xofs)
+		if m > 0 {
+			raceReadU16(tab[:m*8])
+			raceWriteBytes(dst[:m])
+			areaColsPairs_I16_Gray_avx2(dst[:m], vacc, xofs, tab)
+		}
+		if m < len(dst) {
+			var block [8]byte
+			raceReadU16(tab[m*8:])
+			areaColsPairs_I16_Gray_avx2(block[:], vacc, xofs[m:], tab[m*8:])
+			copy(dst[m:], block[:])
+		}
+		return
+	}
+	areaColsPairs_I16_U8_generic(dst, vacc, xofs, tab)
+}

@@ -35,3 +35,8 @@ func areaColsLanes(dst []byte, vacc []int16, base []int32, tab []uint16, s areaL
 func areaFused(dst, rows []byte, stride int, m []uint16, base []int32, tab []uint16) {
 	areaFused_U8_U8_generic(dst, rows, stride, m, base, tab)
 }
+
+// areaColsPairs is areaColsPairs_I16_U8_generic here.
+func areaColsPairs(dst []byte, vacc []int16, xofs []int32, tab []uint16) {
+	areaColsPairs_I16_U8_generic(dst, vacc, xofs, tab)
+}

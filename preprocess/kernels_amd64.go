@@ -157,3 +157,8 @@ func areaColsLanes2x1_I16_Gray_avx2(dst []byte, vacc []int16, base []int32, tab 
 //
 //go:noescape
 func areaFused_U8_U8_avx2(dst []byte, rows []byte, stride int, m []uint16, base []int32, tab []uint16)
+
+// areaColsPairs_I16_Gray_avx2 is areaColsPairs_I16_U8_generic for len(dst) a multiple of 8.
+//
+//go:noescape
+func areaColsPairs_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, tab []uint16)

@@ -2141,3 +2141,49 @@ cols:
 done:
 	VZEROUPPER
 	RET
+
+// func areaColsPairs_I16_Gray_avx2(dst []byte, vacc []int16, xofs []int32, tab []uint16)
+// Requires: AVX, AVX2
+TEXT ·areaColsPairs_I16_Gray_avx2(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), AX
+	MOVQ         dst_len+8(FP), CX
+	MOVQ         vacc_base+24(FP), DX
+	MOVQ         xofs_base+48(FP), BX
+	MOVQ         tab_base+72(FP), SI
+	MOVL         $0x08080000, DI
+	VMOVD        DI, X0
+	VPBROADCASTD X0, Y0
+	SHRQ         $0x03, CX
+	JZ           done
+
+block:
+	MOVL         (BX), DI
+	MOVL         16(BX), R8
+	VMOVDQU      (DX)(DI*2), X5
+	VINSERTI128  $0x01, (DX)(R8*2), Y5, Y5
+	MOVL         8(BX), DI
+	MOVL         24(BX), R8
+	VMOVDQU      (DX)(DI*2), X6
+	VINSERTI128  $0x01, (DX)(R8*2), Y6, Y6
+	VPMADDWD     (SI), Y5, Y1
+	VPMADDWD     32(SI), Y5, Y2
+	VPMADDWD     64(SI), Y6, Y3
+	VPMADDWD     96(SI), Y6, Y4
+	VPHADDD      Y2, Y1, Y1
+	VPHADDD      Y4, Y3, Y3
+	VPHADDD      Y3, Y1, Y1
+	VPADDD       Y0, Y1, Y1
+	VPSRLD       $0x14, Y1, Y1
+	VEXTRACTI128 $0x01, Y1, X2
+	VPACKUSDW    X2, X1, X1
+	VPACKUSWB    X1, X1, X1
+	VMOVQ        X1, (AX)
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, BX
+	ADDQ         $0x80, SI
+	DECQ         CX
+	JNZ          block
+
+done:
+	VZEROUPPER
+	RET

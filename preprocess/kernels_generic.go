@@ -412,3 +412,25 @@ func areaFused_U8_U8_generic(dst []byte, rows []byte, stride int, m []uint16, ba
 		dst[d] = uint8(s >> sh)
 	}
 }
+
+// areaColsPairs_I16_U8_generic is areaCols_I16_U8_generic for gray rows
+// from the tables of planAreaPairs: destination pixel d is
+// (sum_j vacc[xofs[d&^1]+j]*int16(t[j]) + 1<<(15+areaBits) + half) >> (areaAccBits+areaBits)
+// for j < 8, t = tab[d/8*64+d%4*16+d%8/4*8:] (so that the kernel's
+// register q = d%4 holds output d%8 = q in its low lane and 4+q in its
+// high one). vacc holds at least 8 samples from every xofs[2i].
+func areaColsPairs_I16_U8_generic(dst []byte, vacc []int16, xofs []int32, tab []uint16) {
+	const (
+		sh  = areaAccBits + areaBits
+		add = 1<<(15+areaBits) + 1<<(sh-1)
+	)
+	for d := range dst {
+		t := tab[d/8*64+d%4*16+d%8/4*8:][:8]
+		v := vacc[xofs[d&^1]:][:8]
+		s := int32(add)
+		for j := range 8 {
+			s += int32(v[j]) * int32(int16(t[j]))
+		}
+		dst[d] = uint8(s >> sh)
+	}
+}

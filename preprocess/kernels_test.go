@@ -605,6 +605,59 @@ func TestKernelAreaColsLanes(t *testing.T) {
 	})
 }
 
+// TestKernelAreaColsPairs: the AVX2 pair horizontal fractional Area
+// kernel, from the tables of planAreaPairs, gives
+// areaCols_I16_U8_generic's bytes for every output length up to 100 (all
+// tails of blocks of 8), 1 to 6 taps a pixel (some of weight 0) at
+// downscales from 1 to 3.4, random and extreme sums, and writes nothing
+// past the end; planAreaPairs must make tables for up to 5 taps where
+// every pair of outputs spans at most 8 samples, and makes none for
+// outputs of 5 taps 5 samples apart.
+func TestKernelAreaColsPairs(t *testing.T) {
+	forEachVariant(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(55, 56))
+		for m := 0; m <= 100; m++ {
+			for taps := 1; taps <= 6; taps++ {
+				n := areaColsTaps(taps)
+				scale := 1 + 2.4*r.Float64()
+				srcW := int(float64(m)*scale) + taps
+				vacc := randomAreaSums(r, srcW+8)
+				xofs, xw := randomAreaTaps(r, m, n, taps, scale)
+				want := make([]byte, m)
+				areaCols_I16_U8_generic(want, vacc, xofs, xw, n, 1)
+				tab := planAreaPairs(xofs, xw, n, len(vacc))
+				fits := true
+				for d := 0; d+1 < m; d += 2 {
+					fits = fits && int(xofs[d+1])+taps <= int(xofs[d])+8
+				}
+				if m > 0 && tab == nil && fits {
+					t.Fatalf("m=%d taps=%d scale %.2f: no tables", m, taps, scale)
+				}
+				if tab == nil {
+					continue
+				}
+				got, check := guarded(m, 3)
+				areaColsPairs(got, vacc, xofs, tab)
+				check(t)
+				if !bytes.Equal(got, want) {
+					t.Fatalf("m=%d taps=%d scale %.2f: got %v want %v", m, taps, scale, got, want)
+				}
+			}
+		}
+		xofs := make([]int32, 40)
+		xw := make([]uint16, 40*8)
+		for d := range xofs {
+			xofs[d] = int32(5 * d)
+			for j := range 5 {
+				xw[areaColsWeight(d, j, 8)] = 1 << areaBits / 5
+			}
+		}
+		if tab := planAreaPairs(xofs, xw, 8, 5*40+8); tab != nil {
+			t.Fatal("pair tables for outputs of 5 taps 5 samples apart")
+		}
+	})
+}
+
 // TestKernelLineDiff: the edge blur's central differences, magnitudes and
 // peak against the generic kernel, on random lines and extremes of every
 // length to 100 (the SIMD blocks' tails) and on a photograph's rows and

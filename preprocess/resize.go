@@ -79,6 +79,7 @@ type Resizer struct {
 	alShape  areaLaneShape
 	afBase   []int32 // gray rows where the CPU has AVX2: planAreaFused's tables, nil when an output has more than 2 taps, a block's do not fit or the source is below 16 pixels
 	afTab    []uint16
+	apTab    []uint16 // gray rows where the CPU has AVX2: planAreaPairs' table, made only when neither afTab nor alTab is, nil when a pair of outputs spans over 8 samples
 }
 
 // areaTap is one source sample's share of a destination sample (OpenCV's
@@ -326,6 +327,9 @@ func (r *Resizer) planArea() {
 				break
 			}
 		}
+		if r.alTab == nil {
+			r.apTab = planAreaPairs(r.axofs, r.axw, r.axn, r.srcW+pad)
+		}
 	}
 	r.vacc = alignedInt16s((r.srcW + pad) * r.cn)
 }
@@ -422,7 +426,8 @@ type areaLaneShape struct{ k, r int }
 // first one whose windows hold every block's taps, where planAreaFused
 // made no tables. Shapes of more windows ({4, 3}, {2, 2}) were slower than
 // areaCols8 at factors 3.3 and 4.5 (see _gen/main.go), so factors with
-// more taps keep areaCols. Shape {4, 1} (one window) served the rows of 2
+// more taps take planAreaPairs' kernel where a pair of outputs spans at
+// most 8 samples (3.3), else areaCols. Shape {4, 1} (one window) served the rows of 2
 // taps a pixel until areaFused took them: planAreaFused makes tables for
 // every row {4, 1} held from sources of 16 pixels on
 // (TestAreaTwoTapsFused), and {4, 2} holds every row {4, 1} did (its first
@@ -533,6 +538,46 @@ func planAreaLanes(xofs []int32, xw []uint16, n, vlen int, s areaLaneShape) (bas
 		}
 	}
 	return base, tab
+}
+
+// planAreaPairs lays out the horizontal pass of a gray row (xofs, xw and n
+// as areaCols takes them, xofs padded to whole blocks of 8 outputs with
+// zero weights as planArea pads it, reading a vacc of vlen samples) for
+// areaColsPairs: each pair of outputs 2i, 2i+1 reads the 8 samples from
+// xofs[2i], and output d's 8 weights for them are at
+// tab[d/8*64+d%4*16+d%8/4*8:] (the order in which areaColsPairs' VPMADDWDs
+// read them, see areaColsPairs_I16_U8_generic), 0 where d has no tap. It
+// returns nil when a tap (of weight above 0) of a pair is outside its 8
+// samples or 8 samples from a pair's first are past vlen. Outputs of 4 or
+// 5 taps at factors up to 3.5 fit: two outputs span at most 8 samples.
+// planArea makes it only where no lane shape holds the taps (at 2.4 the
+// lanes were faster; at 3.3 it took the frame from 127 to 102 us without
+// AVX-512, see _gen/main.go).
+func planAreaPairs(xofs []int32, xw []uint16, n, vlen int) []uint16 {
+	m := len(xofs)
+	if m == 0 || m%8 != 0 {
+		return nil
+	}
+	tab := make([]uint16, m*8)
+	for d := range m {
+		x0 := int(xofs[d&^1])
+		if x0+8 > vlen {
+			return nil
+		}
+		t := tab[d/8*64+d%4*16+d%8/4*8:][:8]
+		for j := range n {
+			w := xw[areaColsWeight(d, j, n)]
+			if w == 0 {
+				continue
+			}
+			o := int(xofs[d]) + j - x0
+			if o < 0 || o >= 8 {
+				return nil
+			}
+			t[o] = w
+		}
+	}
+	return tab
 }
 
 // areaFusedBlock is the outputs a block of the fused Area pass (areaFused)
@@ -697,6 +742,8 @@ func (r *Resizer) resizeArea(dst, src *Plane) {
 			areaColsWide(dst.Row(dy)[:r.dstW], r.vacc, r.awBase, r.awTab, r.awNP, r.awPaired)
 		case r.alTab != nil && areaLanesOn():
 			areaColsLanes(dst.Row(dy)[:r.dstW], r.vacc, r.alBase, r.alTab, r.alShape)
+		case r.apTab != nil && areaLanesOn():
+			areaColsPairs(dst.Row(dy)[:r.dstW], r.vacc, r.axofs, r.apTab)
 		default:
 			areaCols(dst.Row(dy)[:r.dstW*r.cn], r.vacc, r.axofs, r.axw, r.axn, r.cn)
 		}

@@ -132,8 +132,8 @@ func TestResizeAreaFixedPoint(t *testing.T) {
 // on random gray planes of odd sizes (the wide kernel off, factors below 2
 // take areaFused); on CPUs with the wide kernels the factors up to 3.3
 // must have their tables, and with AVX2 factors 1.5 and 2.4 areaColsLanes'
-// or areaFused's, every size of 2 taps a pixel from 16 source pixels on
-// areaFused's.
+// or areaFused's, factor 3.3 areaColsPairs', every size of 2 taps a pixel
+// from 16 source pixels on areaFused's.
 func TestResizeAreaWide(t *testing.T) {
 	r := rand.New(rand.NewPCG(47, 48))
 	gray := testGray(t, "faces/obama-1080p.jpg")
@@ -186,6 +186,9 @@ func TestResizeAreaWide(t *testing.T) {
 		}
 		if (c.lanes || rz.axn == 2) && areaLanesCPU && rz.alTab == nil && rz.afTab == nil {
 			t.Fatalf("%s: no tables for areaColsLanes or areaFused", c.name)
+		}
+		if c.name == "obama/factor3.3" && areaLanesCPU && rz.apTab == nil {
+			t.Fatalf("%s: no tables for areaColsPairs", c.name)
 		}
 		if rz.axn == 2 && c.src.Width >= 16 && areaLanesCPU && rz.afTab == nil {
 			t.Fatalf("%s: no tables for areaFused", c.name)

@@ -397,17 +397,15 @@ func areaFused_U8_U8_generic(dst []byte, rows []byte, stride int, m []uint16, ba
 		sh  = areaAccBits + areaBits
 		add = 1<<(15+areaBits) + 1<<(sh-1)
 	)
+	var col [1]int16 // s(x): areaRows_U8_I16_generic over column x alone
 	for d := range dst {
 		u, l, i := d/8, d%8/4, d%4
 		t := tab[u*32:][:32]
 		s := int32(add)
 		for h := range 2 {
 			x := int(base[u]) + int(t[8*l+2*i+h]>>8&15)
-			v := uint16(len(m) / 2)
-			for k, mk := range m {
-				v += uint16(uint32(rows[k*stride+x]) * uint32(mk) >> 8)
-			}
-			s += int32(int16(v-1<<15)) * int32(int16(t[16+8*l+2*i+h]))
+			areaRows_U8_I16_generic(col[:], rows[x:], stride, m)
+			s += int32(col[0]) * int32(int16(t[16+8*l+2*i+h]))
 		}
 		dst[d] = uint8(s >> sh)
 	}

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package landmarks68
+
+import "time"
+
+func threadCPU() (time.Duration, bool) { return 0, false }

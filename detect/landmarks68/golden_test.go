@@ -1,0 +1,181 @@
+package landmarks68
+
+import (
+	"encoding/json"
+	"image"
+	_ "image/jpeg"
+	_ "image/png"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// golden is testdata/golden.json, written by testdata/gen_golden.mjs from
+// face-api.js itself.
+type golden struct {
+	Reference string       `json:"reference"`
+	Cases     []goldenCase `json:"cases"`
+}
+
+type goldenCase struct {
+	Name   string       `json:"name"`
+	Image  string       `json:"image"` // relative to the module root
+	Box    [4]int       `json:"box"`   // x, y, w, h: the region asked for
+	Crop   [4]int       `json:"crop"`  // x, y, w, h: the box clipped to the image
+	Gray   bool         `json:"gray"`
+	Points [][2]float64 `json:"points"` // image pixels
+	Raw    []float32    `json:"raw"`    // the fully connected layer's output, or nil
+}
+
+func loadGolden(t testing.TB) *golden {
+	t.Helper()
+	b, err := os.ReadFile("testdata/golden.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var g golden
+	if err := json.Unmarshal(b, &g); err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Cases) == 0 {
+		t.Fatal("no golden cases")
+	}
+	return &g
+}
+
+// loadRGB decodes an image of the module as testdata/torgb does: the high
+// byte of each RGBA() channel, 3 bytes a pixel.
+func loadRGB(t testing.TB, rel string) (pix []byte, w, h int) {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, _, err := image.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := img.Bounds()
+	pix = make([]byte, 0, 3*r.Dx()*r.Dy())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			pix = append(pix, byte(cr>>8), byte(cg>>8), byte(cb>>8))
+		}
+	}
+	return pix, r.Dx(), r.Dy()
+}
+
+// luma is the gray plane gen_golden.mjs replicates into R, G and B.
+func luma(rgb []byte) []byte {
+	g := make([]byte, len(rgb)/3)
+	for i := range g {
+		p := rgb[3*i:]
+		g[i] = byte((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2]) + 500) / 1000)
+	}
+	return g
+}
+
+// runCase locates the case's landmarks: Locate on the crop (addressed in
+// the whole image through the stride) for a colour case, LocateGrayRegion
+// on the whole luma plane and the box for a gray one. The points are in
+// image pixels.
+func runCase(t testing.TB, n *Net, c *goldenCase) [NumPoints]Point {
+	t.Helper()
+	rgb, iw, ih := loadRGB(t, c.Image)
+	var got [NumPoints]Point
+	if c.Gray {
+		box := image.Rect(c.Box[0], c.Box[1], c.Box[0]+c.Box[2], c.Box[1]+c.Box[3])
+		if err := n.LocateGrayRegion(&got, luma(rgb), iw, ih, iw, box); err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		return got
+	}
+	x0, y0, w, h := c.Crop[0], c.Crop[1], c.Crop[2], c.Crop[3]
+	if err := n.Locate(&got, rgb[(y0*iw+x0)*3:], w, h, iw*3); err != nil {
+		t.Fatalf("%s: %v", c.Name, err)
+	}
+	for i := range got {
+		got[i].X += float64(x0)
+		got[i].Y += float64(y0)
+	}
+	return got
+}
+
+// Tolerances against face-api.js.
+const (
+	pointTol = 0.05 // pixels, each of X and Y
+	rawTol   = 1e-4 // |go - js| / max(1e-3, |js|) for the fully connected layer's output
+)
+
+// rawErr is the relative error of a raw output (the floor keeps outputs
+// near zero from demanding more than absolute accuracy 1e-7).
+func rawErr(got, want float32) float64 {
+	return math.Abs(float64(got)-float64(want)) / max(1e-3, math.Abs(float64(want)))
+}
+
+func TestGolden(t *testing.T) {
+	g := loadGolden(t)
+	n, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var maxPoint, maxRaw float64
+	raws := 0
+	for i := range g.Cases {
+		c := &g.Cases[i]
+		if len(c.Points) != NumPoints {
+			t.Fatalf("%s: %d golden points", c.Name, len(c.Points))
+		}
+		got := runCase(t, n, c)
+		for j, want := range c.Points {
+			e := max(math.Abs(got[j].X-want[0]), math.Abs(got[j].Y-want[1]))
+			maxPoint = max(maxPoint, e)
+			if !(e <= pointTol) {
+				t.Errorf("%s: point %d = %+v, face-api %v", c.Name, j, got[j], want)
+			}
+		}
+		if c.Raw == nil {
+			continue
+		}
+		raws++
+		if len(c.Raw) != numOut {
+			t.Fatalf("%s: %d raw outputs, want %d", c.Name, len(c.Raw), numOut)
+		}
+		for j, want := range c.Raw {
+			e := rawErr(n.out[j], want)
+			maxRaw = max(maxRaw, e)
+			if !(e <= rawTol) {
+				t.Errorf("%s: output %d = %v, face-api %v", c.Name, j, n.out[j], want)
+			}
+		}
+	}
+	if raws == 0 {
+		t.Error("no case with raw outputs")
+	}
+	t.Logf("against %s: %d cases, max point error %.3g px, max raw error %.3g (relative)", g.Reference, len(g.Cases), maxPoint, maxRaw)
+}
+
+// TestGoldenSensitive checks that the golden comparison notices a weight
+// off by one quantization step: the last fc bias (scale about 0.002).
+func TestGoldenSensitive(t *testing.T) {
+	g := loadGolden(t)
+	bin := append([]byte(nil), embeddedWeights...)
+	bin[len(bin)-1]++
+	n, err := NewFromWeights(embeddedManifest, bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &g.Cases[0]
+	runCase(t, n, c)
+	worst := 0.0
+	for j, want := range c.Raw {
+		worst = max(worst, rawErr(n.out[j], want))
+	}
+	if worst <= rawTol {
+		t.Fatalf("a changed bias moved the raw output by %v only", worst)
+	}
+	t.Logf("one quantization step of fc/bias[135]: raw error %.3g", worst)
+}

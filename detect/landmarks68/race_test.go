@@ -1,0 +1,5 @@
+//go:build race
+
+package landmarks68
+
+const raceEnabled = true

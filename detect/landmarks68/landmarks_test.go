@@ -1,0 +1,138 @@
+package landmarks68
+
+import (
+	"errors"
+	"image"
+	"testing"
+)
+
+func TestAllocs(t *testing.T) {
+	if testing.Short() && raceEnabled {
+		t.Skip("slow under -race")
+	}
+	rgb, w, h := loadRGB(t, "testdata/faces/pigo-sample.jpg")
+	gray := luma(rgb)
+	n, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst [NumPoints]Point
+	box := image.Rect(39, 110, 276, 370)
+	for name, f := range map[string]func() error{
+		"Locate":           func() error { return n.Locate(&dst, rgb, w, h, 3*w) },
+		"LocateGray":       func() error { return n.LocateGray(&dst, gray, w, h, w) },
+		"LocateGrayRegion": func() error { return n.LocateGrayRegion(&dst, gray, w, h, w, box) },
+	} {
+		if a := testing.AllocsPerRun(3, func() { err = f() }); a != 0 || err != nil {
+			t.Errorf("%s: %v allocations a call (err %v)", name, a, err)
+		}
+	}
+}
+
+// TestGrayIsReplicatedRGB checks LocateGray against Locate on the luma in
+// R, G and B, and LocateGrayRegion against LocateGray on the crop, with
+// strides wider than the rows.
+func TestGrayIsReplicatedRGB(t *testing.T) {
+	rgb, w, h := loadRGB(t, "detect/testdata/dlib-2008_001322.jpg")
+	const pad = 7
+	gray := make([]byte, (w+pad)*h)
+	rep := make([]byte, (3*w+pad)*h)
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			p := rgb[(y*w+x)*3:]
+			v := byte((int(p[0]) + 2*int(p[1]) + int(p[2])) / 4)
+			gray[y*(w+pad)+x] = v
+			q := rep[y*(3*w+pad)+3*x:]
+			q[0], q[1], q[2] = v, v, v
+		}
+	}
+	n, _ := New()
+	r := image.Rect(210, 200, 310, 301)
+	off := r.Min.Y*(w+pad) + r.Min.X
+	var a, b, c [NumPoints]Point
+	if err := n.LocateGray(&a, gray[off:], r.Dx(), r.Dy(), w+pad); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.Locate(&b, rep[r.Min.Y*(3*w+pad)+3*r.Min.X:], r.Dx(), r.Dy(), 3*w+pad); err != nil {
+		t.Fatal(err)
+	}
+	if a != b {
+		t.Fatalf("gray %v\nrgb %v", a, b)
+	}
+	if err := n.LocateGrayRegion(&c, gray, w, h, w+pad, r); err != nil {
+		t.Fatal(err)
+	}
+	for i := range c {
+		if c[i].X != a[i].X+float64(r.Min.X) || c[i].Y != a[i].Y+float64(r.Min.Y) {
+			t.Fatalf("point %d: region %v, crop %v + %v", i, c[i], a[i], r.Min)
+		}
+	}
+}
+
+// TestRegionClipped checks that a box reaching past the plane's edges gives
+// the landmarks of the box clipped to the plane.
+func TestRegionClipped(t *testing.T) {
+	rgb, w, h := loadRGB(t, "detect/testdata/dlib-2008_002079.jpg")
+	gray := luma(rgb)
+	n, _ := New()
+	for _, box := range []image.Rectangle{
+		image.Rect(-12, 165, 88, 261),
+		image.Rect(w-50, h-40, w+30, h+35),
+		image.Rect(-5, -5, w+5, h+5),
+	} {
+		r := box.Intersect(image.Rect(0, 0, w, h))
+		var a, b [NumPoints]Point
+		if err := n.LocateGrayRegion(&a, gray, w, h, w, box); err != nil {
+			t.Fatal(err)
+		}
+		if err := n.LocateGrayRegion(&b, gray, w, h, w, r); err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Errorf("box %v: %v\nclipped %v: %v", box, a, r, b)
+		}
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	n, _ := New()
+	img := make([]byte, 3*10*10)
+	var dst [NumPoints]Point
+	for _, c := range []struct {
+		name         string
+		pix          []byte
+		w, h, stride int
+	}{
+		{"zero width", img, 0, 10, 30},
+		{"negative height", img, 10, -1, 30},
+		{"short stride", img, 10, 10, 29},
+		{"short buffer", img[:299], 10, 10, 30},
+		{"huge", img, MaxImageSide + 1, 1, 3 * (MaxImageSide + 1)},
+	} {
+		if err := n.Locate(&dst, c.pix, c.w, c.h, c.stride); !errors.Is(err, ErrInput) {
+			t.Errorf("Locate %s: err %v, want ErrInput", c.name, err)
+		}
+	}
+	if err := n.LocateGray(&dst, img[:99], 10, 10, 10); !errors.Is(err, ErrInput) {
+		t.Errorf("LocateGray short buffer: err %v, want ErrInput", err)
+	}
+	for _, box := range []image.Rectangle{
+		image.Rect(10, 0, 20, 10), // right of the plane
+		image.Rect(-5, 3, 0, 8),   // left of it
+		image.Rect(3, 3, 3, 8),    // empty
+	} {
+		if err := n.LocateGrayRegion(&dst, img[:100], 10, 10, 10, box); !errors.Is(err, ErrInput) {
+			t.Errorf("LocateGrayRegion %v: err %v, want ErrInput", box, err)
+		}
+	}
+	if err := n.LocateGrayRegion(&dst, img[:99], 10, 10, 10, image.Rect(0, 0, 5, 5)); !errors.Is(err, ErrInput) {
+		t.Errorf("LocateGrayRegion short plane: err %v, want ErrInput", err)
+	}
+	// Extreme aspect ratios, tiny crops and a crop of exactly InputSize
+	// (no resize) run.
+	for _, s := range [][2]int{{1, 1}, {1, 300}, {300, 1}, {InputSize, InputSize}, {InputSize, 50}} {
+		if err := n.LocateGray(&dst, make([]byte, s[0]*s[1]), s[0], s[1], s[0]); err != nil {
+			t.Errorf("%dx%d: %v", s[0], s[1], err)
+		}
+	}
+}

@@ -117,6 +117,12 @@ func depthwiseRow(out, r0, r1, r2, dw []float32, w, c, stride int) {
 		p0, p1, p2 := r0[base:base+c], r0[base+c:base+2*c], r0[base+2*c:base+3*c]
 		q0, q1, q2 := r1[base:base+c], r1[base+c:base+2*c], r1[base+2*c:base+3*c]
 		t0, t1, t2 := r2[base:base+c], r2[base+c:base+2*c], r2[base+2*c:base+3*c]
+		p0, p1, p2 = p0[:len(o)], p1[:len(o)], p2[:len(o)]
+		q0, q1, q2 = q0[:len(o)], q1[:len(o)], q2[:len(o)]
+		t0, t1, t2 = t0[:len(o)], t1[:len(o)], t2[:len(o)]
+		k0, k1, k2 := k0[:len(o)], k1[:len(o)], k2[:len(o)]
+		k3, k4, k5 := k3[:len(o)], k4[:len(o)], k5[:len(o)]
+		k6, k7, k8 := k6[:len(o)], k7[:len(o)], k8[:len(o)]
 		for i := range o {
 			o[i] = p0[i]*k0[i] + p1[i]*k1[i] + p2[i]*k2[i] +
 				q0[i]*k3[i] + q1[i]*k4[i] + q2[i]*k5[i] +

@@ -36,7 +36,7 @@ var side = [4]int{InputSize / 2, InputSize / 4, InputSize / 8, InputSize / 16}
 // Net runs the FaceLandmark68Net network. Its weights are read-only, but it
 // owns the scratch buffers of a forward pass: it is not safe for concurrent
 // use; use one Net per goroutine (New parses the embedded weights, a few
-// milliseconds, and allocates about 2.5 MB of buffers).
+// milliseconds, and allocates about 3 MB of buffers).
 type Net struct {
 	m *model
 

@@ -42,8 +42,8 @@
 // The tests compare with outputs of face-api.js itself
 // (testdata/gen_golden.mjs) on six crops (colour and gray, square, wide,
 // tall, upscaled, one clipped at the image edge): the points agree to
-// about 1e-4 px and the network's raw outputs to about 1e-7 (relative);
-// the tests hold 0.05 px and 1e-4.
+// better than 1e-4 px and the network's raw outputs to about 1e-7
+// (relative); the tests hold 0.05 px and 1e-4.
 //
 // # Input conventions
 //

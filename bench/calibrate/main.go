@@ -359,9 +359,11 @@ func sizeTable(path string) error {
 	if err != nil || len(found) == 0 {
 		return fmt.Errorf("%s: no face to scale (%v)", path, err)
 	}
-	// The face size the pipeline estimates for the photograph itself (the
+	// The face size the pipeline estimates for the photograph itself near
+	// the size rule: judged against a minimum of its own size (the
 	// detector's side times FaceSizeScale, averaged with the pupils' and
-	// mouth's estimates when they are found).
+	// mouth's estimates), the face size is the 68 landmarks' (see
+	// facegate.Options.NoLandmarkSize), as it is for the scaled faces below.
 	pl0, err := facegate.New(nil)
 	if err != nil {
 		return err
@@ -370,8 +372,16 @@ func sizeTable(path string) error {
 	if err != nil || res0.FaceSize <= 0 {
 		return fmt.Errorf("%s: no face size (%v)", path, err)
 	}
+	near := facegate.DefaultPolicy()
+	near.MinFaceSize = res0.FaceSize
+	if pl0, err = facegate.New(near); err != nil {
+		return err
+	}
+	if res0, err = pl0.ProcessImage(src); err != nil || res0.FaceSize <= 0 {
+		return fmt.Errorf("%s: no face size near the rule (%v)", path, err)
+	}
 	srcSize := float64(res0.FaceSize)
-	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames, centred on the face, so that its face size (Result.FaceSize of the photograph, %.0f px: the detector's side times FaceSizeScale, %.2f, averaged with the pupils' and mouth's estimates) is 0.85, 0.95, 1.05 and 1.2 times the policy's minimum:\n\n", filepath.Base(path), srcSize, facegate.DefaultFaceSizeScale)
+	fmt.Printf("Minimum face size: the face of %s scaled into mid-gray frames, centred on the face, so that its face size (Result.FaceSize of the photograph judged against a minimum of its own size, %.0f px: the 68 landmarks' extent times 0.989, as near the rule, LandmarkSize %v) is 0.85, 0.95, 1.05 and 1.2 times the policy's minimum:\n\n", filepath.Base(path), srcSize, res0.LandmarkSize)
 	fmt.Println("| frame | minimum | detected side | face size | FaceTooSmall | verdict | as expected |")
 	fmt.Println("| --- | ---: | ---: | ---: | --- | --- | --- |")
 	for _, fr := range [][3]any{{"480p", 640, 480}, {"720p", 1280, 720}, {"1080p", 1920, 1080}, {"1440p", 2560, 1440}, {"4K", 3840, 2160}} {

@@ -3,6 +3,7 @@ package landmarks68
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 )
 
 //go:embed model/face_landmark_68_model-weights_manifest.json
@@ -62,22 +63,12 @@ func modelSpecs() []spec {
 		{"dense0/conv0/filters", []int{3, 3, 3, channels[0]}},
 		{"dense0/conv0/bias", []int{channels[0]}},
 	}
-	for b := range 4 {
-		for j := range 4 {
-			if b == 0 && j == 0 {
-				continue
-			}
-			cin, cout := channels[b], channels[b]
-			if j == 0 {
-				cin = channels[b-1]
-			}
-			p := fmt.Sprintf("dense%d/conv%d/", b, j)
-			s = append(s,
-				spec{p + "depthwise_filter", []int{3, 3, cin, 1}},
-				spec{p + "pointwise_filter", []int{1, 1, cin, cout}},
-				spec{p + "bias", []int{cout}})
-		}
-	}
+	eachSep(func(_, _, cin, cout int, p string) {
+		s = append(s,
+			spec{p + "depthwise_filter", []int{3, 3, cin, 1}},
+			spec{p + "pointwise_filter", []int{1, 1, cin, cout}},
+			spec{p + "bias", []int{cout}})
+	})
 	return append(s,
 		spec{"fc/weights", []int{features, numOut}},
 		spec{"fc/bias", []int{numOut}})
@@ -97,7 +88,7 @@ func buildModel(ts []tensor) (*model, error) {
 		if t == nil {
 			return nil, modelErr("weight %q missing", s.name)
 		}
-		if !equalInts(t.shape, s.shape) {
+		if !slices.Equal(t.shape, s.shape) {
 			return nil, modelErr("weight %q: shape %v, want %v", s.name, t.shape, s.shape)
 		}
 		get[s.name] = t.data
@@ -116,6 +107,23 @@ func buildModel(ts []tensor) (*model, error) {
 		fcw:    get["fc/weights"],
 		fcb:    get["fc/bias"],
 	}
+	eachSep(func(b, j, cin, cout int, p string) {
+		m.dense[b].sep[j] = sepConv{
+			cin:  cin,
+			cout: cout,
+			dw:   get[p+"depthwise_filter"],
+			pw:   transpose(get[p+"pointwise_filter"], cin, cout),
+			bias: get[p+"bias"],
+		}
+	})
+	return m, nil
+}
+
+// eachSep calls fn for every depthwise separable convolution of the four
+// dense blocks (all but the first block's first, a plain convolution):
+// block b, convolution j, its input and output channels and its weights'
+// name prefix.
+func eachSep(fn func(b, j, cin, cout int, prefix string)) {
 	for b := range 4 {
 		for j := range 4 {
 			if b == 0 && j == 0 {
@@ -125,17 +133,9 @@ func buildModel(ts []tensor) (*model, error) {
 			if j == 0 {
 				cin = channels[b-1]
 			}
-			p := fmt.Sprintf("dense%d/conv%d/", b, j)
-			m.dense[b].sep[j] = sepConv{
-				cin:  cin,
-				cout: cout,
-				dw:   get[p+"depthwise_filter"],
-				pw:   transpose(get[p+"pointwise_filter"], cin, cout),
-				bias: get[p+"bias"],
-			}
+			fn(b, j, cin, cout, fmt.Sprintf("dense%d/conv%d/", b, j))
 		}
 	}
-	return m, nil
 }
 
 // transpose turns a rows x cols matrix into cols x rows.
@@ -147,16 +147,4 @@ func transpose(a []float32, rows, cols int) []float32 {
 		}
 	}
 	return t
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

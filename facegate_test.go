@@ -13,8 +13,20 @@ import (
 	"github.com/facegate/facegate/preprocess"
 )
 
+// newPipeline returns a Pipeline of p and o. Under the race detector the
+// 68-landmark face size is off (Options.NoLandmarkSize): the network runs
+// some 50 times slower there, on every frame of the webcam clips whose
+// face is near the minimum; landmarksize_test.go keeps it on.
 func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facegate.Pipeline {
 	tb.Helper()
+	if facegate.RaceEnabled {
+		var oo facegate.Options
+		if o != nil {
+			oo = *o
+		}
+		oo.NoLandmarkSize = true
+		o = &oo
+	}
 	pl, err := facegate.NewWithOptions(p, o)
 	if err != nil {
 		tb.Fatal(err)

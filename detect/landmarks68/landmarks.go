@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"sync"
 )
 
 // ErrInput is the error, wrapped with details, for an image or region the
@@ -62,24 +63,43 @@ type tap struct {
 }
 
 // New returns a Net with the embedded face-api.js FaceLandmark68Net
-// weights.
+// weights. The weights are parsed once and shared, read-only, by every Net
+// New returns; each Net has its own buffers (about 3 MB).
 func New() (*Net, error) {
-	return NewFromWeights(embeddedManifest, embeddedWeights)
+	m, err := embeddedModel()
+	if err != nil {
+		return nil, err
+	}
+	return newNet(m), nil
 }
+
+// embeddedModel parses the embedded weights on first use.
+var embeddedModel = sync.OnceValues(func() (*model, error) {
+	return parseModel(embeddedManifest, embeddedWeights)
+})
 
 // NewFromWeights returns a Net with the weights of a tfjs weights manifest
 // (the JSON of face_landmark_68_model-weights_manifest.json) and the
 // concatenation of the weight files it names. The tensors must be
 // FaceLandmark68Net's: same names and shapes. Errors wrap ErrModel.
 func NewFromWeights(manifest, weights []byte) (*Net, error) {
+	m, err := parseModel(manifest, weights)
+	if err != nil {
+		return nil, err
+	}
+	return newNet(m), nil
+}
+
+func parseModel(manifest, weights []byte) (*model, error) {
 	ts, err := readWeights(manifest, weights)
 	if err != nil {
 		return nil, err
 	}
-	m, err := buildModel(ts)
-	if err != nil {
-		return nil, err
-	}
+	return buildModel(ts)
+}
+
+// newNet returns a Net running m, with its buffers.
+func newNet(m *model) *Net {
 	s0 := side[0]
 	n := &Net{
 		m:   m,
@@ -88,11 +108,11 @@ func NewFromWeights(manifest, weights []byte) (*Net, error) {
 		pad: make([]float32, (s0+2)*(s0+2)*channels[0]),
 		dw:  make([]float32, s0*s0*channels[0]),
 	}
+	// Every later block holds fewer values: side halves, channels double.
 	for i := range n.a {
 		n.a[i] = make([]float32, s0*s0*channels[0])
 	}
-	// Every later block holds fewer values: side halves, channels double.
-	return n, nil
+	return n
 }
 
 // Locate writes to dst the 68 landmarks of the face in an RGB crop (3

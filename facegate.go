@@ -1385,7 +1385,7 @@ func faceSize(f *detect.Face, boxScale float64) float64 {
 // faceSize is within landmarkSizeLo to landmarkSizeHi times the policy's
 // minimum, where the rule can go either way: the frontal faces whose
 // verdict it changed read 0.95 to 1.04 times the minimum there on the
-// calibrate parts, 0.88 to 1.10 on both (faceSize's error is about 5 %).
+// calibrate parts, 0.88 to 1.05 on both (faceSize's error is about 5 %).
 const (
 	landmarkSizeScale = 0.989
 	landmarkSizeLo    = 0.85

@@ -14,9 +14,10 @@ import (
 )
 
 // newPipeline returns a Pipeline of p and o. Under the race detector the
-// 68-landmark face size is off (Options.NoLandmarkSize): the network runs
-// some 50 times slower there, on every frame of the webcam clips whose
-// face is near the minimum; landmarksize_test.go keeps it on.
+// 68-landmark face size and yaw are off (Options.NoLandmarkSize and
+// NoLandmarkYaw): the network runs some 50 times slower there, on every
+// frame of the webcam clips whose face is near the minimum or whose pose
+// is unsure; landmarksize_test.go and landmarkyaw_test.go keep them on.
 func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facegate.Pipeline {
 	tb.Helper()
 	if facegate.RaceEnabled {
@@ -24,7 +25,7 @@ func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facega
 		if o != nil {
 			oo = *o
 		}
-		oo.NoLandmarkSize = true
+		oo.NoLandmarkSize, oo.NoLandmarkYaw = true, true
 		o = &oo
 	}
 	pl, err := facegate.NewWithOptions(p, o)

@@ -39,6 +39,11 @@ type Measured struct {
 	FaceSize     int  `json:"face_size"`
 	FallbackScan bool `json:"fallback_scan"`
 	DenseScan    bool `json:"dense_scan"`
+	// LandmarkSize says FaceSize came from the 68 landmarks
+	// (Result.LandmarkSize); LandmarkYaw is Result.LandmarkYaw, present
+	// when the 68 landmarks read the yaw of an unsure pose.
+	LandmarkSize bool     `json:"landmark_size,omitempty"`
+	LandmarkYaw  *float64 `json:"landmark_yaw,omitempty"`
 	// The target's Quality; BlurSigma and MotionBlur (pixels) are the
 	// edge blur and the motion excess behind Blur.
 	Blur       float64 `json:"blur"`
@@ -107,6 +112,11 @@ func measuredOf(res *facegate.Result) *Measured {
 		m.Target = &Box{float64(f.Rect.Min.X), float64(f.Rect.Min.Y), float64(f.Rect.Dx()), float64(f.Rect.Dy())}
 		m.Side = min(f.Rect.Dx(), f.Rect.Dy())
 		m.FaceSize, m.FallbackScan, m.DenseScan = res.FaceSize, res.HaarScan, res.DenseScan
+		m.LandmarkSize = res.LandmarkSize
+		if res.LandmarkYawFound {
+			y := res.LandmarkYaw
+			m.LandmarkYaw = &y
+		}
 		m.Score = float64(f.Score)
 		m.PoseFound = f.PoseFound
 		if f.PoseFound {

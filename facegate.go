@@ -228,8 +228,9 @@ type Options struct {
 	// frame in five of the rejection corpus), the 68-landmark network
 	// reads its yaw from the nose tip against the jaw's ends, and a face
 	// it reads as turned beyond Policy.MaxYaw by more than 5 degrees is
-	// rejected as not frontal. It costs two runs of the network, about
-	// 40 ms on one core, on each frame that needs it. See
+	// rejected as not frontal. It costs two runs of the network on each
+	// frame that needs it, one on the following frames of the same target
+	// (about 20 to 35 ms a run on one core; BenchmarkLandmarkYaw). See
 	// Result.LandmarkYaw.
 	NoLandmarkYaw bool
 	// FrontalHaar, Profile and ProfileLBP hold the OpenCV cascades'
@@ -381,6 +382,11 @@ type Pipeline struct {
 	// both are off; its points
 	lm    *landmarks68.Net
 	lmPts [landmarks68.NumPoints]landmarks68.Point
+	// the last landmark yaw's target track, frame index, target box and
+	// the crop its run gave for the next (see landmarkYaw)
+	lmYawID           uint64
+	lmYawIndex        int
+	lmYawBox, lmYawAt image.Rectangle
 
 	lumaBuf  []byte
 	lumaFull bool // luma holds the whole frame
@@ -538,6 +544,7 @@ func (pl *Pipeline) Reset() {
 	pl.trk.Reset()
 	pl.tgt.Reset()
 	pl.sinceScan, pl.emptyScans, pl.smallScans, pl.lastTarget = 0, 0, 0, 0
+	pl.lmYawID = 0
 	pl.sceneOK, pl.sceneDiff = false, 0
 	pl.tracks = nil
 	pl.res = Result{Faces: pl.res.Faces[:0], TrackIDs: pl.res.TrackIDs[:0], Similar: pl.res.Similar[:0], Index: -1, Target: -1}
@@ -1448,7 +1455,10 @@ func (pl *Pipeline) landmarkSize(r *Result, f *preprocess.Frame, luma preprocess
 // The network sees the target's box moved down by regionDrop of its side
 // (the face rectangle's place in it), then the crop of that run's extent
 // times landmarkYawCrop, the fit's own crop; the second run's yaw is
-// taken. A face is rejected beyond Policy.MaxYaw plus landmarkYawMargin:
+// taken. On the next frame of the same target, when its box still
+// overlaps the last one by landmarkYawFollowIoU, one run suffices: its crop
+// is the last run's extent times landmarkYawCrop, moved and scaled with
+// the box. A face is rejected beyond Policy.MaxYaw plus landmarkYawMargin:
 // on the three draws' calibrate parts the largest |yaw| read on a good
 // frame with an unsure pose and its target on the face was 28 degrees.
 // There the rule named 3 more not-frontal frames and changed no good
@@ -1463,18 +1473,26 @@ const (
 	landmarkYawC      = 6.4
 	landmarkYawCrop   = 1.25
 	landmarkYawMargin = 5.0
+	// landmarkYawFollowIoU is the overlap of a followed target's box with
+	// the last frame's under which the last crop is reused.
+	landmarkYawFollowIoU = 0.5
 )
 
 // landmarkYaw returns t's yaw from the 68 landmarks, with Pose.Yaw's sign;
 // ok is false when there is no network, it is off, or the landmarks give
 // no jaw width.
-func (pl *Pipeline) landmarkYaw(t *detect.Face, f *preprocess.Frame, luma preprocess.Plane) (yaw float64, ok bool, err error) {
+func (pl *Pipeline) landmarkYaw(r *Result, t *detect.Face, f *preprocess.Frame, luma preprocess.Plane) (yaw float64, ok bool, err error) {
 	if pl.lm == nil || pl.opts.NoLandmarkYaw {
 		return 0, false, nil
 	}
 	bounds := image.Rect(0, 0, luma.Width, luma.Height)
 	box := t.Rect.Add(image.Pt(0, int(float64(min(t.Rect.Dx(), t.Rect.Dy()))*regionDrop)))
-	for pass := 0; pass < 2; pass++ {
+	passes := 2
+	if pl.lmYawID != 0 && pl.lmYawID == r.TargetID && pl.lmYawIndex == r.Index-1 && track.IoU(t.Rect, pl.lmYawBox) >= landmarkYawFollowIoU {
+		box, passes = followCrop(pl.lmYawAt, pl.lmYawBox, t.Rect), 1
+	}
+	pl.lmYawID = 0
+	for pass := 0; pass < passes; pass++ {
 		if box.Intersect(bounds).Empty() {
 			return 0, false, nil
 		}
@@ -1492,6 +1510,7 @@ func (pl *Pipeline) landmarkYaw(t *detect.Face, f *preprocess.Frame, luma prepro
 		cx, cy := (x0+x1)/2, (y0+y1)/2
 		box = image.Rect(int(cx-side/2), int(cy-side/2), int(cx+side/2), int(cy+side/2))
 	}
+	pl.lmYawID, pl.lmYawIndex, pl.lmYawBox, pl.lmYawAt = r.TargetID, r.Index, t.Rect, box
 	jaw, nose, right := pl.lmPts[0].X, pl.lmPts[30].X, pl.lmPts[16].X
 	half := (right - jaw) / 2
 	if !(half > 0) {
@@ -1499,6 +1518,17 @@ func (pl *Pipeline) landmarkYaw(t *detect.Face, f *preprocess.Frame, luma prepro
 	}
 	s := (nose - (jaw+right)/2) / half
 	return -(landmarkYawA*s + landmarkYawB*s*math.Abs(s) + landmarkYawC*s*s*s), true, nil
+}
+
+// followCrop moves and scales crop, taken about the box from, as the box
+// went from from to to.
+func followCrop(crop, from, to image.Rectangle) image.Rectangle {
+	k := float64(to.Dx()) / float64(max(1, from.Dx()))
+	fc, tc := center(from), center(to)
+	cx := float64(tc.X) + k*float64(center(crop).X-fc.X)
+	cy := float64(tc.Y) + k*float64(center(crop).Y-fc.Y)
+	h := k * float64(crop.Dx()) / 2
+	return image.Rect(int(cx-h), int(cy-h), int(cx+h), int(cy+h))
 }
 
 // lmExtent is the bounding box of the 68 points: its left, top, right and
@@ -1661,7 +1691,7 @@ func (pl *Pipeline) judge(r *Result, frame *preprocess.Frame, luma preprocess.Pl
 	}
 	if !blurred && f.Profile == 0 && f.Pose.Confidence < turnedCheckConfidence {
 		var err error
-		if r.LandmarkYaw, r.LandmarkYawFound, err = pl.landmarkYaw(f, frame, luma); err != nil {
+		if r.LandmarkYaw, r.LandmarkYawFound, err = pl.landmarkYaw(r, f, frame, luma); err != nil {
 			return err
 		}
 	}

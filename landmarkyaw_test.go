@@ -13,7 +13,7 @@ import (
 // frontal cascade finds it, its landmark pose is unsure and reads it
 // within the yaw limit, and the 68 landmarks read it turned by about 30
 // degrees.
-func yawFace(t *testing.T) *image.RGBA {
+func yawFace(t testing.TB) *image.RGBA {
 	return turnedCrop(t, "dlib-2007_007763.jpg", image.Rect(309, 233, 354, 278))
 }
 
@@ -47,9 +47,18 @@ func TestLandmarkYaw(t *testing.T) {
 		t.Fatalf("reasons %v: want not frontal by the landmark yaw %.1f against %v", r.Verdict.Reasons(), r.LandmarkYaw, p.MaxYaw+5)
 	}
 
-	// Mirrored, the face turns the other way. (The Result is the
+	// Followed (the same frame again): one run on the last crop, moved
+	// with the box, reads about the same yaw. (The Result is the
 	// Pipeline's: keep the yaw before the next frame.)
 	yaw := r.LandmarkYaw
+	for range 2 {
+		r := process(t, pl, m)
+		if !r.LandmarkYawFound || math.Abs(r.LandmarkYaw-yaw) > 4 {
+			t.Errorf("frame %d, followed: LandmarkYaw %.1f (found %v), want within 4 degrees of %.1f", r.Index, r.LandmarkYaw, r.LandmarkYawFound, yaw)
+		}
+	}
+
+	// Mirrored, the face turns the other way.
 	mr := image.NewRGBA(m.Rect)
 	for y := 0; y < m.Rect.Dy(); y++ {
 		for x := 0; x < m.Rect.Dx(); x++ {
@@ -89,5 +98,31 @@ func TestLandmarkYawNotTaken(t *testing.T) {
 	r = process(t, lmPipeline(t, &facegate.Options{NoTurnedCheck: true}), boxBlur(yawFace(t), 4))
 	if !r.Verdict.Has(facegate.Blurred) || r.LandmarkYawFound {
 		t.Errorf("blurred: reasons %v, LandmarkYawFound %v; want blurred and no landmark yaw", r.Verdict.Reasons(), r.LandmarkYawFound)
+	}
+}
+
+// BenchmarkLandmarkYaw is a frame whose face has an unsure pose (yawFace,
+// followed), with the 68-landmark yaw and without it: the difference is
+// the yaw's cost, two runs of the network.
+func BenchmarkLandmarkYaw(b *testing.B) {
+	m := yawFace(b)
+	for _, c := range []struct {
+		name string
+		off  bool
+	}{{"on", false}, {"off", true}} {
+		b.Run(c.name, func(b *testing.B) {
+			f := rgbaFrame(m)
+			pl, err := facegate.NewWithOptions(nil, &facegate.Options{NoTurnedCheck: true, NoLandmarkYaw: c.off})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := pl.Process(&f)
+				if err != nil || r.LandmarkYawFound == c.off {
+					b.Fatalf("err %v, LandmarkYawFound %v", err, r != nil && r.LandmarkYawFound)
+				}
+			}
+		})
 	}
 }

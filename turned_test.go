@@ -21,7 +21,7 @@ import (
 // whose samples may differ by a level): these faces sit near the
 // thresholds the tests are about, so their pixels must not depend on the
 // build.
-func turnedCrop(t *testing.T, name string, box image.Rectangle) *image.RGBA {
+func turnedCrop(t testing.TB, name string, box image.Rectangle) *image.RGBA {
 	t.Helper()
 	src := loadRGBAStd(t, "../detect/testdata/"+name)
 	s := box.Dx()
@@ -188,7 +188,7 @@ func TestTurnedProfileScanKeepsNoFace(t *testing.T) {
 }
 
 // loadRGBAStd decodes a JPEG of testdata with image/jpeg into RGBA.
-func loadRGBAStd(t *testing.T, name string) *image.RGBA {
+func loadRGBAStd(t testing.TB, name string) *image.RGBA {
 	t.Helper()
 	f, err := os.Open("testdata/" + name)
 	if err != nil {

@@ -1462,11 +1462,12 @@ func (pl *Pipeline) landmarkSize(r *Result, f *preprocess.Frame, luma preprocess
 // on the three draws' calibrate parts the largest |yaw| read on a good
 // frame with an unsure pose and its target on the face was 28 degrees.
 // There the rule named 3 more not-frontal frames and changed no good
-// frame (margins 0 and 5 alike); on the report parts 11 more, no good
-// frame changed. Applied to sure poses as well, it rejected 10 more good
-// frames of the report parts; letting a small landmark yaw clear an unsure
-// pose's not-frontal accepted 3 good frames of the calibrate parts but
-// passed 3 profiles the landmarks read as frontal.
+// frame (margins 0 and 5 alike); on the report parts 10 more, no good
+// frame changed. Applied to sure poses as well, it would reject 3 more
+// good frames of the report parts (14 at a margin of 0); letting a small
+// landmark yaw clear an unsure pose's not-frontal would accept 3 good
+// frames of the calibrate parts but pass 3 profiles the landmarks read as
+// frontal (both recomputed from the scorer's -json lines).
 const (
 	landmarkYawA      = -51.3
 	landmarkYawB      = -9.3

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/facegate/facegate"
+	"github.com/facegate/facegate/preprocess"
 )
 
 // A face near the minimum costs the landmark network no allocation, on
@@ -18,16 +19,11 @@ func TestLandmarkSizeAllocs(t *testing.T) {
 			t.Fatalf("err %v, LandmarkSize %v", err, r != nil && r.LandmarkSize)
 		}
 	}
-	if n := testing.AllocsPerRun(20, func() { pl.Reset(); pl.Process(&f) }); n != 0 {
-		t.Errorf("%v allocations a frame from a Reset", n)
-	}
-	if n := testing.AllocsPerRun(20, func() { pl.Process(&f) }); n != 0 {
-		t.Errorf("%v allocations a followed frame", n)
-	}
+	noAllocs(t, pl, &f, 20)
 }
 
-// The landmark yaw of an unsure pose (two runs of the network) costs no
-// allocation either.
+// The landmark yaw of an unsure pose (two runs of the network, one on a
+// followed frame) costs no allocation either.
 func TestLandmarkYawAllocs(t *testing.T) {
 	f := rgbaFrame(yawFace(t))
 	pl := lmPipeline(t, &facegate.Options{NoTurnedCheck: true})
@@ -36,10 +32,17 @@ func TestLandmarkYawAllocs(t *testing.T) {
 			t.Fatalf("err %v, LandmarkYawFound %v", err, r != nil && r.LandmarkYawFound)
 		}
 	}
-	if n := testing.AllocsPerRun(10, func() { pl.Reset(); pl.Process(&f) }); n != 0 {
+	noAllocs(t, pl, &f, 10)
+}
+
+// noAllocs checks that processing f allocates nothing, from a Reset and on
+// a followed frame, over runs runs each.
+func noAllocs(t *testing.T, pl *facegate.Pipeline, f *preprocess.Frame, runs int) {
+	t.Helper()
+	if n := testing.AllocsPerRun(runs, func() { pl.Reset(); pl.Process(f) }); n != 0 {
 		t.Errorf("%v allocations a frame from a Reset", n)
 	}
-	if n := testing.AllocsPerRun(10, func() { pl.Process(&f) }); n != 0 {
+	if n := testing.AllocsPerRun(runs, func() { pl.Process(f) }); n != 0 {
 		t.Errorf("%v allocations a followed frame", n)
 	}
 }

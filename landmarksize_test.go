@@ -95,7 +95,7 @@ func nearMinimum(tb testing.TB) preprocess.Frame {
 }
 
 // lmPipeline is newPipeline without its race-detector exception: the
-// landmarks' face size stays as o says.
+// landmarks' face size and yaw stay as o says.
 func lmPipeline(tb testing.TB, o *facegate.Options) *facegate.Pipeline {
 	tb.Helper()
 	pl, err := facegate.NewWithOptions(nil, o)

@@ -2,8 +2,9 @@ package landmarks68
 
 import (
 	"image"
-	"runtime"
 	"testing"
+
+	"github.com/facegate/facegate/internal/nn/nntest"
 )
 
 // BenchmarkLocate locates the landmarks of a 237x260 face crop (pigo's),
@@ -11,7 +12,7 @@ import (
 // for the resize (112x112 samples).
 func BenchmarkLocate(b *testing.B) {
 	rgb, w, h := loadRGB(b, "testdata/faces/pigo-sample.jpg")
-	gray := luma(rgb)
+	gray := nntest.Luma(rgb)
 	n, err := New()
 	if err != nil {
 		b.Fatal(err)
@@ -27,24 +28,6 @@ func BenchmarkLocate(b *testing.B) {
 		}},
 		{"grayRegion", func() error { return n.LocateGrayRegion(&dst, gray, w, h, w, box) }},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			if err := c.f(); err != nil {
-				b.Fatal(err)
-			}
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			c0, ok := threadCPU()
-			for b.Loop() {
-				if err := c.f(); err != nil {
-					b.Fatal(err)
-				}
-			}
-			// CPU time of the benchmark's thread: unlike ns/op, it
-			// does not count time the thread waited for a busy CPU.
-			if c1, ok1 := threadCPU(); ok && ok1 {
-				b.ReportMetric(float64(c1-c0)/float64(b.N), "cpu-ns/op")
-			}
-		})
+		b.Run(c.name, func(b *testing.B) { nntest.Loop(b, c.f) })
 	}
 }

@@ -1,14 +1,12 @@
 package landmarks68
 
 import (
-	"encoding/json"
 	"image"
-	_ "image/jpeg"
-	_ "image/png"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/facegate/facegate/internal/nn/nntest"
 )
 
 // golden is testdata/golden.json, written by testdata/gen_golden.mjs from
@@ -30,52 +28,19 @@ type goldenCase struct {
 
 func loadGolden(t testing.TB) *golden {
 	t.Helper()
-	b, err := os.ReadFile("testdata/golden.json")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var g golden
-	if err := json.Unmarshal(b, &g); err != nil {
-		t.Fatal(err)
-	}
+	nntest.ReadJSON(t, "testdata/golden.json", &g)
 	if len(g.Cases) == 0 {
 		t.Fatal("no golden cases")
 	}
 	return &g
 }
 
-// loadRGB decodes an image of the module as testdata/torgb does: the high
-// byte of each RGBA() channel, 3 bytes a pixel.
+// loadRGB decodes an image of the module (rel to its root) as
+// nntest/torgb does for gen_golden.mjs.
 func loadRGB(t testing.TB, rel string) (pix []byte, w, h int) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", filepath.FromSlash(rel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, _, err := image.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := img.Bounds()
-	pix = make([]byte, 0, 3*r.Dx()*r.Dy())
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			cr, cg, cb, _ := img.At(x, y).RGBA()
-			pix = append(pix, byte(cr>>8), byte(cg>>8), byte(cb>>8))
-		}
-	}
-	return pix, r.Dx(), r.Dy()
-}
-
-// luma is the gray plane gen_golden.mjs replicates into R, G and B.
-func luma(rgb []byte) []byte {
-	g := make([]byte, len(rgb)/3)
-	for i := range g {
-		p := rgb[3*i:]
-		g[i] = byte((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2]) + 500) / 1000)
-	}
-	return g
+	return nntest.LoadRGB(t, filepath.Join("..", "..", filepath.FromSlash(rel)))
 }
 
 // runCase locates the case's landmarks: Locate on the crop (addressed in
@@ -88,7 +53,7 @@ func runCase(t testing.TB, n *Net, c *goldenCase) [NumPoints]Point {
 	var got [NumPoints]Point
 	if c.Gray {
 		box := image.Rect(c.Box[0], c.Box[1], c.Box[0]+c.Box[2], c.Box[1]+c.Box[3])
-		if err := n.LocateGrayRegion(&got, luma(rgb), iw, ih, iw, box); err != nil {
+		if err := n.LocateGrayRegion(&got, nntest.Luma(rgb), iw, ih, iw, box); err != nil {
 			t.Fatalf("%s: %v", c.Name, err)
 		}
 		return got

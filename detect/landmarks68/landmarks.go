@@ -6,6 +6,8 @@ import (
 	"image"
 	"math"
 	"sync"
+
+	"github.com/facegate/facegate/internal/nn"
 )
 
 // ErrInput is the error, wrapped with details, for an image or region the
@@ -41,7 +43,7 @@ var side = [4]int{InputSize / 2, InputSize / 4, InputSize / 8, InputSize / 16}
 type Net struct {
 	m *model
 
-	xs, ys [InputSize]tap // resize taps per output column and row
+	xs, ys [InputSize]nn.Tap // resize taps per output column and row
 
 	in  []float32 // (InputSize+2)^2 x 3, normalised, zero-bordered
 	col []float32 // dense0/conv0's im2col: 56^2 x 27
@@ -52,14 +54,6 @@ type Net struct {
 
 	feat [features]float32 // the average pool's output
 	out  [numOut]float32   // the fully connected layer's output
-}
-
-// tap is where one output column (row) of the bilinear resize reads: the
-// two source columns, as offsets or -1 in the zero padding, and the weight
-// of the second.
-type tap struct {
-	o0, o1 int
-	f      float64
 }
 
 // New returns a Net with the embedded face-api.js FaceLandmark68Net
@@ -91,9 +85,9 @@ func NewFromWeights(manifest, weights []byte) (*Net, error) {
 }
 
 func parseModel(manifest, weights []byte) (*model, error) {
-	ts, err := readWeights(manifest, weights)
+	ts, err := nn.ReadWeights(manifest, weights)
 	if err != nil {
-		return nil, err
+		return nil, modelErr(err)
 	}
 	return buildModel(ts)
 }
@@ -168,14 +162,8 @@ func (n *Net) LocateGrayRegion(dst *[NumPoints]Point, luma []byte, w, h, stride 
 }
 
 func checkImage(pix []byte, w, h, stride, bpp int) error {
-	if w < 1 || h < 1 || w > MaxImageSide || h > MaxImageSide {
-		return fmt.Errorf("%w: image %dx%d, want sides from 1 to %d", ErrInput, w, h, MaxImageSide)
-	}
-	if stride < w*bpp {
-		return fmt.Errorf("%w: stride %d for %d pixels of %d bytes", ErrInput, stride, w, bpp)
-	}
-	if need := (h-1)*stride + w*bpp; len(pix) < need {
-		return fmt.Errorf("%w: %d bytes for a %dx%d image with stride %d, want at least %d", ErrInput, len(pix), w, h, stride, need)
+	if err := nn.CheckImage(pix, w, h, stride, bpp, MaxImageSide); err != nil {
+		return fmt.Errorf("%w: %w", ErrInput, err)
 	}
 	return nil
 }
@@ -193,72 +181,8 @@ func (n *Net) run(dst *[NumPoints]Point, pix []byte, w, h, stride, bpp int) {
 // halfPixelCenters=false) unless the square is already 112), then
 // (x - meanRGB) / 255 in float32.
 func (n *Net) preprocess(pix []byte, w, h, stride, bpp int) {
-	m := max(w, h)
-	ratio := float64(m) / InputSize
-	setTaps(n.xs[:], ratio, m, w, (m-w)/2, bpp)
-	setTaps(n.ys[:], ratio, m, h, (m-h)/2, stride)
 	const s = InputSize + 2 // the bordered row
-	for y, ty := range n.ys {
-		var r0, r1 []byte
-		if ty.o0 >= 0 {
-			r0 = pix[ty.o0:]
-		}
-		if ty.o1 >= 0 {
-			r1 = pix[ty.o1:]
-		}
-		row := n.in[((y+1)*s+1)*3 : ((y+1)*s+1+InputSize)*3]
-		for x, tx := range n.xs {
-			px := row[x*3 : x*3+3]
-			if bpp == 1 {
-				v := float32(lerp2(r0, r1, tx, ty.f, 0))
-				px[0] = (v - meanRGB[0]) / 255
-				px[1] = (v - meanRGB[1]) / 255
-				px[2] = (v - meanRGB[2]) / 255
-				continue
-			}
-			for c := 0; c < 3; c++ {
-				v := float32(lerp2(r0, r1, tx, ty.f, c))
-				px[c] = (v - meanRGB[c]) / 255
-			}
-		}
-	}
-}
-
-// setTaps fills t with tfjs's resizeBilinear source positions for an
-// output of len(t) from a padded input of m, of which pre come before the
-// n of the image, each step bytes apart.
-func setTaps(t []tap, ratio float64, m, n, pre, step int) {
-	for i := range t {
-		src := ratio * float64(i)
-		i0 := max(0, int(math.Floor(src)))
-		i1 := min(m-1, int(math.Ceil(src)))
-		t[i] = tap{o0: -1, o1: -1, f: src - float64(i0)}
-		if j := i0 - pre; j >= 0 && j < n {
-			t[i].o0 = j * step
-		}
-		if j := i1 - pre; j >= 0 && j < n {
-			t[i].o1 = j * step
-		}
-	}
-}
-
-// lerp2 is tfjs's bilinear sample (in float64) of channel c at column tap
-// tx between rows r0 and r1 (nil in the padding) with row weight fy.
-func lerp2(r0, r1 []byte, tx tap, fy float64, c int) float64 {
-	tl, tr := sample(r0, tx.o0, c), sample(r0, tx.o1, c)
-	bl, br := sample(r1, tx.o0, c), sample(r1, tx.o1, c)
-	// The conversions keep the products rounded (no fused multiply-add),
-	// as in JavaScript.
-	top := tl + float64((tr-tl)*tx.f)
-	bot := bl + float64((br-bl)*tx.f)
-	return top + float64((bot-top)*fy)
-}
-
-func sample(row []byte, off, c int) float64 {
-	if row == nil || off < 0 {
-		return 0
-	}
-	return float64(row[off+c])
+	nn.Input(n.in[(s+1)*3:], s*3, pix, w, h, stride, bpp, true, &meanRGB, n.xs[:], n.ys[:])
 }
 
 // forward runs the network on n.in into n.out: face-api's
@@ -273,19 +197,19 @@ func (n *Net) forward() {
 		// out1 = relu(conv0(x)), stride 2.
 		if b == 0 {
 			n.im2col()
-			matmul(a1, n.col, hw, 27, m.conv0w, m.conv0b, c, true)
+			nn.MatMul(a1, n.col, hw, 27, m.conv0w, m.conv0b, c, nn.ReLU)
 		} else {
-			n.sep(&m.dense[b].sep[0], side[b-1], 2, a1, true)
+			n.sep(&m.dense[b].sep[0], side[b-1], 2, a1, nn.ReLU)
 		}
 		clearBorder(n.pad, s, c)
 		// out2 = sep(out1); out3 = sep(relu(out1 + out2));
 		// out4 = sep(relu(out1 + (out2 + out3))).
 		n.setPad(s, c, 1)
-		n.sep(&m.dense[b].sep[1], s, 1, a2, false)
+		n.sep(&m.dense[b].sep[1], s, 1, a2, nn.Linear)
 		n.setPad(s, c, 2)
-		n.sep(&m.dense[b].sep[2], s, 1, a3, false)
+		n.sep(&m.dense[b].sep[2], s, 1, a3, nn.Linear)
 		n.setPad(s, c, 3)
-		n.sep(&m.dense[b].sep[3], s, 1, a4, false)
+		n.sep(&m.dense[b].sep[3], s, 1, a4, nn.Linear)
 		// The block's output: relu(out1 + (out2 + (out3 + out4))), into
 		// n.pad for the next block, or in place of out1 for the pool.
 		if b < 3 {
@@ -340,16 +264,16 @@ func (n *Net) im2col() {
 
 // sep runs the depthwise separable convolution sc with the given stride on
 // n.pad (an input sin pixels a side, zero-bordered) into out (plain HWC),
-// with bias, and relu when reluAct.
-func (n *Net) sep(sc *sepConv, sin, stride int, out []float32, reluAct bool) {
+// with bias and the activation act (nn.ReLU or nn.Linear).
+func (n *Net) sep(sc *nn.SepConv, sin, stride int, out []float32, act nn.Act) {
 	so := sin / stride
-	rl := (sin + 2) * sc.cin
+	rl := (sin + 2) * sc.Cin
 	p := n.pad
 	for y := range so {
 		r := stride*y + stride - 1 // bordered row of the first tap
-		depthwiseRow(n.dw[y*so*sc.cin:(y+1)*so*sc.cin], p[r*rl:(r+1)*rl], p[(r+1)*rl:(r+2)*rl], p[(r+2)*rl:(r+3)*rl], sc.dw, so, sc.cin, stride)
+		nn.DepthwiseRow(n.dw[y*so*sc.Cin:(y+1)*so*sc.Cin], p[r*rl:(r+1)*rl], p[(r+1)*rl:(r+2)*rl], p[(r+2)*rl:(r+3)*rl], sc.DW, so, sc.Cin, stride)
 	}
-	matmul(out, n.dw, so*so, sc.cin, sc.pw, sc.bias, sc.cout, reluAct)
+	nn.MatMul(out, n.dw, so*so, sc.Cin, sc.PW, sc.Bias, sc.Cout, act)
 }
 
 // setPad writes the inside of n.pad, laid out for an s x s x c activation,
@@ -371,12 +295,12 @@ func (n *Net) setPad(s, c, k int) {
 			a2 = a2[:len(dst)]
 			a1 = a1[:len(dst)]
 			for i := range dst {
-				dst[i] = relu(a1[i] + a2[i])
+				dst[i] = nn.Relu(a1[i] + a2[i])
 			}
 		case 3:
 			a1, a2, a3 = a1[:len(dst)], a2[:len(dst)], a3[:len(dst)]
 			for i := range dst {
-				dst[i] = relu(a1[i] + (a2[i] + a3[i]))
+				dst[i] = nn.Relu(a1[i] + (a2[i] + a3[i]))
 			}
 		default:
 			sum4(dst, a1, a2, a3, n.a[3][y*rn:(y+1)*rn])
@@ -388,7 +312,7 @@ func (n *Net) setPad(s, c, k int) {
 func sum4(dst, a1, a2, a3, a4 []float32) {
 	a1, a2, a3, a4 = a1[:len(dst)], a2[:len(dst)], a3[:len(dst)], a4[:len(dst)]
 	for i := range dst {
-		dst[i] = relu(a1[i] + (a2[i] + (a3[i] + a4[i])))
+		dst[i] = nn.Relu(a1[i] + (a2[i] + (a3[i] + a4[i])))
 	}
 }
 

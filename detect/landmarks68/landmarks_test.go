@@ -4,30 +4,9 @@ import (
 	"errors"
 	"image"
 	"testing"
-)
 
-func TestAllocs(t *testing.T) {
-	if raceShort() {
-		t.Skip("slow under -race")
-	}
-	rgb, w, h := loadRGB(t, "testdata/faces/pigo-sample.jpg")
-	gray := luma(rgb)
-	n, err := New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var dst [NumPoints]Point
-	box := image.Rect(39, 110, 276, 370)
-	for name, f := range map[string]func() error{
-		"Locate":           func() error { return n.Locate(&dst, rgb, w, h, 3*w) },
-		"LocateGray":       func() error { return n.LocateGray(&dst, gray, w, h, w) },
-		"LocateGrayRegion": func() error { return n.LocateGrayRegion(&dst, gray, w, h, w, box) },
-	} {
-		if a := testing.AllocsPerRun(3, func() { err = f() }); a != 0 || err != nil {
-			t.Errorf("%s: %v allocations a call (err %v)", name, a, err)
-		}
-	}
-}
+	"github.com/facegate/facegate/internal/nn/nntest"
+)
 
 // TestGrayIsReplicatedRGB checks LocateGray against Locate on the luma in
 // R, G and B, and LocateGrayRegion against LocateGray on the crop, with
@@ -35,17 +14,7 @@ func TestAllocs(t *testing.T) {
 func TestGrayIsReplicatedRGB(t *testing.T) {
 	rgb, w, h := loadRGB(t, "detect/testdata/dlib-2008_001322.jpg")
 	const pad = 7
-	gray := make([]byte, (w+pad)*h)
-	rep := make([]byte, (3*w+pad)*h)
-	for y := 0; y < h; y++ {
-		for x := 0; x < w; x++ {
-			p := rgb[(y*w+x)*3:]
-			v := byte((int(p[0]) + 2*int(p[1]) + int(p[2])) / 4)
-			gray[y*(w+pad)+x] = v
-			q := rep[y*(3*w+pad)+3*x:]
-			q[0], q[1], q[2] = v, v, v
-		}
-	}
+	gray, rep := nntest.GrayAndRGB(rgb, w, h, pad)
 	n, _ := New()
 	r := image.Rect(210, 200, 310, 301)
 	off := r.Min.Y*(w+pad) + r.Min.X
@@ -73,7 +42,7 @@ func TestGrayIsReplicatedRGB(t *testing.T) {
 // the landmarks of the box clipped to the plane.
 func TestRegionClipped(t *testing.T) {
 	rgb, w, h := loadRGB(t, "detect/testdata/dlib-2008_002079.jpg")
-	gray := luma(rgb)
+	gray := nntest.Luma(rgb)
 	n, _ := New()
 	for _, box := range []image.Rectangle{
 		image.Rect(-12, 165, 88, 261),
@@ -146,4 +115,4 @@ func TestBadInput(t *testing.T) {
 
 // raceShort reports whether the tests run with -race -short, where a
 // forward pass takes over half a second: the tests then do less.
-func raceShort() bool { return testing.Short() && raceEnabled }
+func raceShort() bool { return testing.Short() && nntest.RaceEnabled }

@@ -3,7 +3,8 @@ package landmarks68
 import (
 	_ "embed"
 	"fmt"
-	"slices"
+
+	"github.com/facegate/facegate/internal/nn"
 )
 
 //go:embed model/face_landmark_68_model-weights_manifest.json
@@ -28,19 +29,11 @@ const (
 // dividing by 255.
 var meanRGB = [3]float32{122.782, 117.001, 104.298}
 
-// sepConv is one depthwise separable layer, laid out for HWC activations.
-type sepConv struct {
-	cin, cout int
-	dw        []float32 // [9][cin]: tap ky*3+kx, then channel
-	pw        []float32 // [cout][cin]: the pointwise filter transposed
-	bias      []float32 // [cout]
-}
-
 // denseBlock is one of face-api's denseBlock4: conv0 (a plain 3x3
 // convolution in block 0, else separable, stride 2) and conv1..conv3
 // (separable, stride 1); in block 0 sep[0] is unused.
 type denseBlock struct {
-	sep [4]sepConv
+	sep [4]nn.SepConv
 }
 
 // model holds the weights in the layouts the kernels read.
@@ -52,69 +45,35 @@ type model struct {
 	fcb    []float32 // [136]
 }
 
-// spec is the name and shape every tensor must have.
-type spec struct {
-	name  string
-	shape []int
-}
-
-func modelSpecs() []spec {
-	s := []spec{
-		{"dense0/conv0/filters", []int{3, 3, 3, channels[0]}},
-		{"dense0/conv0/bias", []int{channels[0]}},
+func modelSpecs() []nn.Spec {
+	s := []nn.Spec{
+		{Name: "dense0/conv0/filters", Shape: []int{3, 3, 3, channels[0]}},
+		{Name: "dense0/conv0/bias", Shape: []int{channels[0]}},
 	}
 	eachSep(func(_, _, cin, cout int, p string) {
-		s = append(s,
-			spec{p + "depthwise_filter", []int{3, 3, cin, 1}},
-			spec{p + "pointwise_filter", []int{1, 1, cin, cout}},
-			spec{p + "bias", []int{cout}})
+		s = append(s, nn.SepSpecs(p, cin, cout)...)
 	})
 	return append(s,
-		spec{"fc/weights", []int{features, numOut}},
-		spec{"fc/bias", []int{numOut}})
+		nn.Spec{Name: "fc/weights", Shape: []int{features, numOut}},
+		nn.Spec{Name: "fc/bias", Shape: []int{numOut}})
 }
 
 // buildModel checks the tensors against the architecture (every expected
 // name once, with its shape, and nothing else) and lays them out.
-func buildModel(ts []tensor) (*model, error) {
-	byName := make(map[string]*tensor, len(ts))
-	for i := range ts {
-		byName[ts[i].name] = &ts[i]
-	}
-	specs := modelSpecs()
-	get := make(map[string][]float32, len(specs))
-	for _, s := range specs {
-		t := byName[s.name]
-		if t == nil {
-			return nil, modelErr("weight %q missing", s.name)
-		}
-		if !slices.Equal(t.shape, s.shape) {
-			return nil, modelErr("weight %q: shape %v, want %v", s.name, t.shape, s.shape)
-		}
-		get[s.name] = t.data
-	}
-	if len(ts) != len(specs) {
-		for i := range ts {
-			if get[ts[i].name] == nil {
-				return nil, modelErr("unexpected weight %q", ts[i].name)
-			}
-		}
+func buildModel(ts []nn.Tensor) (*model, error) {
+	get, err := nn.Select(ts, modelSpecs())
+	if err != nil {
+		return nil, modelErr(err)
 	}
 
 	m := &model{
-		conv0w: transpose(get["dense0/conv0/filters"], 27, channels[0]),
+		conv0w: nn.Transpose(get["dense0/conv0/filters"], 27, channels[0]),
 		conv0b: get["dense0/conv0/bias"],
 		fcw:    get["fc/weights"],
 		fcb:    get["fc/bias"],
 	}
 	eachSep(func(b, j, cin, cout int, p string) {
-		m.dense[b].sep[j] = sepConv{
-			cin:  cin,
-			cout: cout,
-			dw:   get[p+"depthwise_filter"],
-			pw:   transpose(get[p+"pointwise_filter"], cin, cout),
-			bias: get[p+"bias"],
-		}
+		m.dense[b].sep[j] = nn.NewSepConv(get, p, cin, cout)
 	})
 	return m, nil
 }
@@ -136,15 +95,4 @@ func eachSep(fn func(b, j, cin, cout int, prefix string)) {
 			fn(b, j, cin, cout, fmt.Sprintf("dense%d/conv%d/", b, j))
 		}
 	}
-}
-
-// transpose turns a rows x cols matrix into cols x rows.
-func transpose(a []float32, rows, cols int) []float32 {
-	t := make([]float32, len(a))
-	for r := 0; r < rows; r++ {
-		for c := 0; c < cols; c++ {
-			t[c*rows+r] = a[r*cols+c]
-		}
-	}
-	return t
 }

@@ -19,7 +19,7 @@
 //  2. Decode the images to raw RGB exactly as the Go tests do (an 8-byte
 //     header, little-endian uint32 width and height, then 3 bytes a pixel,
 //     from image.Decode and the high byte of each RGBA() channel):
-//     go run ./detect/landmarks68/testdata/torgb -o /tmp/landmarks68-rgb \
+//     go run ./internal/nn/nntest/torgb -o /tmp/landmarks68-rgb \
 //       testdata/faces/bob.jpg testdata/faces/obama-480p.jpg \
 //       testdata/faces/pigo-sample.jpg detect/testdata/kaggle-mask-89.png \
 //       detect/testdata/dlib-2008_001322.jpg detect/testdata/dlib-2008_002079.jpg

@@ -1,4 +1,4 @@
-package landmarks68
+package nn
 
 // The kernels work on HWC float32 activations (channels innermost). Each
 // reslices its operands to the lengths the loop reads first, so that the
@@ -11,22 +11,53 @@ package landmarks68
 // rounds once; here the product is rounded to float32 first, so results
 // differ from tfjs's by an ulp now and then, not more.
 
-// relu is tfjs's relu: max(x, 0).
-func relu(x float32) float32 {
+// Act is the activation MatMul applies to each output.
+type Act uint8
+
+const (
+	// Linear is no activation: the output is the sum plus the bias.
+	Linear Act = iota
+	// ReLU is tfjs's relu, max(x, 0) (FaceLandmark68Net).
+	ReLU
+	// Leaky is face-api's leaky ReLU with slope 0.1 (TinyFaceDetector).
+	Leaky
+)
+
+// Relu is tfjs's relu: max(x, 0).
+func Relu(x float32) float32 {
 	if x < 0 {
 		return 0
 	}
 	return x
 }
 
-// matmul computes n rows of out (cout values each) from n rows of a (k values
-// each): out[p][o] = act(sum_i a[p][i] * wt[o][i] + bias[o]), wt being cout
-// rows of k values, the sum taken in order of i in float32. act is relu when
-// reluAct is set, else the identity. Rows are done three at a time against
-// two outputs at a time: the six accumulators and five operands stay in
-// registers (four rows, or three outputs, make the amd64 compiler spill and
-// run at half the speed).
-func matmul(out, a []float32, n, k int, wt, bias []float32, cout int, reluAct bool) {
+// LeakyRelu is face-api's leaky ReLU exactly as tfjs evaluates it in
+// float32: m = x*0.1; relu(x-m) + m.
+func LeakyRelu(x float32) float32 {
+	m := x * 0.1
+	return Relu(x-m) + m
+}
+
+// apply returns act(x).
+func (a Act) apply(x float32) float32 {
+	switch a {
+	case ReLU:
+		return Relu(x)
+	case Leaky:
+		return LeakyRelu(x)
+	}
+	return x
+}
+
+// MatMul computes n rows of out (cout values each) from n rows of a (k
+// values each): out[p][o] = act(sum_i a[p][i] * wt[o][i] + bias[o]), wt
+// being cout rows of k values, the sum taken in order of i in float32. It
+// is a 1x1 convolution of n pixels, or any convolution after im2col. Rows
+// are done three at a time against two outputs at a time: the six
+// accumulators and five operands stay in registers (four rows, or three
+// outputs, make the amd64 compiler spill and run at half the speed); the
+// activation is chosen once an output, outside the sums.
+func MatMul(out, a []float32, n, k int, wt, bias []float32, cout int, act Act) {
 	out = out[:n*cout]
 	a = a[:n*k]
 	wt = wt[:cout*k]
@@ -43,33 +74,25 @@ func matmul(out, a []float32, n, k int, wt, bias []float32, cout int, reluAct bo
 		for ; o+2 <= cout; o += 2 {
 			s00, s01, s10, s11, s20, s21 := dot3x2(a0, a1, a2, wt[o*k:o*k+k], wt[(o+1)*k:(o+1)*k+k])
 			b0, b1 := bias[o], bias[o+1]
-			o0[o], o0[o+1] = act(s00+b0, reluAct), act(s01+b1, reluAct)
-			o1[o], o1[o+1] = act(s10+b0, reluAct), act(s11+b1, reluAct)
-			o2[o], o2[o+1] = act(s20+b0, reluAct), act(s21+b1, reluAct)
+			o0[o], o0[o+1] = act.apply(s00+b0), act.apply(s01+b1)
+			o1[o], o1[o+1] = act.apply(s10+b0), act.apply(s11+b1)
+			o2[o], o2[o+1] = act.apply(s20+b0), act.apply(s21+b1)
 		}
 		for ; o < cout; o++ {
 			w0 := wt[o*k : o*k+k]
 			b0 := bias[o]
-			o0[o] = act(dot(a0, w0)+b0, reluAct)
-			o1[o] = act(dot(a1, w0)+b0, reluAct)
-			o2[o] = act(dot(a2, w0)+b0, reluAct)
+			o0[o] = act.apply(dot(a0, w0) + b0)
+			o1[o] = act.apply(dot(a1, w0) + b0)
+			o2[o] = act.apply(dot(a2, w0) + b0)
 		}
 	}
 	for ; p < n; p++ {
 		a0 := a[p*k : p*k+k]
 		o0 := out[p*cout : p*cout+cout]
 		for o := range o0 {
-			o0[o] = act(dot(a0, wt[o*k:o*k+k])+bias[o], reluAct)
+			o0[o] = act.apply(dot(a0, wt[o*k:o*k+k]) + bias[o])
 		}
 	}
-}
-
-// act is relu(x) when on, else x.
-func act(x float32, on bool) float32 {
-	if on {
-		return relu(x)
-	}
-	return x
 }
 
 // dot3x2 returns the dot products of a0, a1, a2 with w0 and w1 (all of
@@ -99,13 +122,14 @@ func dot(a, w []float32) float32 {
 	return s
 }
 
-// depthwiseRow computes one output row (w pixels, c channels) of a 3x3
+// DepthwiseRow computes one output row (w pixels, c channels) of a 3x3
 // depthwise convolution with the given stride (1 or 2) from the three input
 // rows r0, r1, r2 of a zero-bordered buffer (one pixel of zeros each side):
 // out[x][ch] = sum over ky, kx of r_ky[stride*x+off+kx][ch] * dw[ky*3+kx][ch],
 // where off is 0 for stride 1 ('same' pads one pixel each side) and 1 for
 // stride 2 (tfjs's 'same' pads an even input only at the bottom and right).
-func depthwiseRow(out, r0, r1, r2, dw []float32, w, c, stride int) {
+// dw holds the 9 taps' c weights, tap ky*3+kx first.
+func DepthwiseRow(out, r0, r1, r2, dw []float32, w, c, stride int) {
 	dw = dw[:9*c]
 	k0, k1, k2 := dw[0:c], dw[c:2*c], dw[2*c:3*c]
 	k3, k4, k5 := dw[3*c:4*c], dw[4*c:5*c], dw[5*c:6*c]
@@ -127,6 +151,37 @@ func depthwiseRow(out, r0, r1, r2, dw []float32, w, c, stride int) {
 			o[i] = p0[i]*k0[i] + p1[i]*k1[i] + p2[i]*k2[i] +
 				q0[i]*k3[i] + q1[i]*k4[i] + q2[i]*k5[i] +
 				t0[i]*k6[i] + t1[i]*k7[i] + t2[i]*k8[i]
+		}
+	}
+}
+
+// PoolRow2 max-pools rows ra and rb (rb nil past the last row), w pixels of
+// c channels, with a 2x2 window and stride 2 into dst (ceil(w/2) pixels);
+// with tfjs's 'same' padding an odd last column or row pools alone.
+func PoolRow2(dst, ra, rb []float32, w, c int) {
+	for x := 0; x < w; x += 2 {
+		d := dst[(x/2)*c : (x/2)*c+c]
+		a0 := ra[x*c : x*c+c]
+		if x+1 < w {
+			a1 := ra[(x+1)*c : (x+1)*c+c]
+			if rb != nil {
+				b0 := rb[x*c : x*c+c]
+				b1 := rb[(x+1)*c : (x+1)*c+c]
+				for i := range d {
+					d[i] = max(a0[i], a1[i], b0[i], b1[i])
+				}
+			} else {
+				for i := range d {
+					d[i] = max(a0[i], a1[i])
+				}
+			}
+		} else if rb != nil {
+			b0 := rb[x*c : x*c+c]
+			for i := range d {
+				d[i] = max(a0[i], b0[i])
+			}
+		} else {
+			copy(d, a0)
 		}
 	}
 }

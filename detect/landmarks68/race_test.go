@@ -1,5 +1,0 @@
-//go:build race
-
-package landmarks68
-
-const raceEnabled = true

@@ -86,13 +86,31 @@ func MatMul(out, a []float32, n, k int, wt, bias []float32, cout int, act Act) {
 			o2[o] = act.apply(dot(a2, w0) + b0)
 		}
 	}
+	// The last one or two rows: two outputs at a time, two sums in flight.
 	for ; p < n; p++ {
 		a0 := a[p*k : p*k+k]
 		o0 := out[p*cout : p*cout+cout]
-		for o := range o0 {
+		o := 0
+		for ; o+2 <= cout; o += 2 {
+			s0, s1 := dot1x2(a0, wt[o*k:o*k+k], wt[(o+1)*k:(o+1)*k+k])
+			o0[o], o0[o+1] = act.apply(s0+bias[o]), act.apply(s1+bias[o+1])
+		}
+		if o < cout {
 			o0[o] = act.apply(dot(a0, wt[o*k:o*k+k]) + bias[o])
 		}
 	}
+}
+
+// dot1x2 returns the dot products of a with w0 and w1 (all of w0's
+// length), each summed in order.
+func dot1x2(a, w0, w1 []float32) (s0, s1 float32) {
+	n := len(w0)
+	a, w1 = a[:n], w1[:n]
+	for i, x0 := range w0 {
+		s0 += a[i] * x0
+		s1 += a[i] * w1[i]
+	}
+	return
 }
 
 // dot3x2 returns the dot products of a0, a1, a2 with w0 and w1 (all of

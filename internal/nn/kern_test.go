@@ -33,6 +33,9 @@ func TestDot(t *testing.T) {
 		if got, want := dot(a0, w0), plainDot(a0, w0); got != want {
 			t.Errorf("n=%d: dot %v, want %v", n, got, want)
 		}
+		if s0, s1 := dot1x2(a0, w0, w1); s0 != plainDot(a0, w0) || s1 != plainDot(a0, w1[:n]) {
+			t.Errorf("n=%d: dot1x2 %v, %v, want %v, %v", n, s0, s1, plainDot(a0, w0), plainDot(a0, w1[:n]))
+		}
 		s00, s01, s10, s11, s20, s21 := dot3x2(a0, a1, a2, w0, w1)
 		got := [6]float32{s00, s01, s10, s11, s20, s21}
 		want := [6]float32{plainDot(a0, w0), plainDot(a0, w1[:n]), plainDot(a1, w0), plainDot(a1, w1[:n]), plainDot(a2, w0), plainDot(a2, w1[:n])}

@@ -137,8 +137,10 @@ func BenchmarkGates(b *testing.B) {
 // cat photograph of testdata/negatives scaled to 1920x1080): "still" is a
 // first frame (Reset before each), a full scan followed by every fallback
 // scan (contrast-normalised, frontal Haar, rolled, profile Haar and LBP,
-// turned profile, dense, dense profile); "still-no-dense-profile" the
-// same without the dense profile scan (Options.NoDenseProfileScan);
+// turned profile, dense, dense profile) and the turned-face network;
+// "still-no-dense-profile" the same without the dense profile scan
+// (Options.NoDenseProfileScan), "still-no-turned-face-net" without the
+// network (Options.NoTurnedFaceNet);
 // "stream" a run of
 // such frames, where the Haar scans run on every 15th frame only;
 // "plain-scan" the still with the fallbacks off, what a face-free frame
@@ -165,8 +167,10 @@ func BenchmarkNoFace(b *testing.B) {
 		{"still", facegate.Options{}, true},
 		{"still-no-dense", facegate.Options{NoDenseScan: true}, true},
 		{"still-no-dense-profile", facegate.Options{NoDenseProfileScan: true}, true},
+		{"still-no-turned-face-net", facegate.Options{NoTurnedFaceNet: true}, true},
 		{"stream", facegate.Options{}, false},
-		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true}, true},
+		{"stream-no-turned-face-net", facegate.Options{NoTurnedFaceNet: true}, false},
+		{"plain-scan", facegate.Options{NoEqualizedScan: true, NoFrontalHaarScan: true, NoProfileScan: true, NoProfileLBPScan: true, NoRolledScan: true, NoTurnedProfileScan: true, NoDenseScan: true, NoDenseProfileScan: true, NoTurnedFaceNet: true}, true},
 	} {
 		b.Run("facegate/"+c.name, func(b *testing.B) {
 			pl, err := facegate.NewWithOptions(nil, &c.opts)

@@ -204,6 +204,10 @@ func (g *Target) ID() uint64 { return g.id }
 // true only when the target was detected in that frame.
 func (g *Target) Rect() (r image.Rectangle, ok bool) { return g.cur, g.curOK }
 
+// Pending returns the rectangle given to SetRect while it waits for a
+// track to match it; ok is false when none is waiting.
+func (g *Target) Pending() (r image.Rectangle, ok bool) { return g.rect, g.pending }
+
 // Coverage returns the number of frames in which the target was detected
 // (held) and the number of frames given to Update (seen), both since the
 // Target was created or Reset.

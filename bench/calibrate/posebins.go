@@ -20,6 +20,7 @@ type poseFace struct {
 	yaw, pitch, roll    float64 // labels, degrees (yaw: the set's sign)
 	box                 image.Rectangle
 	found, profile      bool
+	net                 bool // found by the turned-face network only (Result.TurnedFace)
 	confident           bool // a pose the policy trusts
 	estYaw, estP, estR  float64
 	notFrontal, unknown bool
@@ -53,11 +54,25 @@ type poseDumpLine struct {
 	// (labels: yaw and roll negated), for -fit's augmentation; such lines
 	// are not in the tables.
 	Mirrored bool `json:",omitempty"`
+	// NotFrontal and Unknown are the verdict's not-frontal and
+	// pose-unknown reasons; Reasons all its reject codes; LandmarkYaw the
+	// 68-landmark yaw when it was read (Result.LandmarkYawFound).
+	NotFrontal, Unknown bool     `json:",omitempty"`
+	Reasons             []string `json:",omitempty"`
+	LandmarkYaw         *float64 `json:",omitempty"`
 }
 
 // poseDumpOf is the -posedump line of a face as the pipeline saw it.
 func poseDumpOf(file, part string, yaw, pitch, roll float64, res *facegate.Result, box image.Rectangle) poseDumpLine {
 	l := poseDumpLine{File: file, Part: part, Yaw: yaw, Pitch: pitch, Roll: roll}
+	l.NotFrontal, l.Unknown = res.Verdict.Has(facegate.NotFrontal), res.Verdict.Has(facegate.PoseUnknown)
+	for _, r := range res.Verdict.Reasons() {
+		l.Reasons = append(l.Reasons, r.Code.String())
+	}
+	if res.LandmarkYawFound {
+		y := res.LandmarkYaw
+		l.LandmarkYaw = &y
+	}
 	f, ok := res.TargetFace()
 	if !ok || !center(box).In(f.Rect) {
 		return l
@@ -133,6 +148,10 @@ func poseBinsTable(data, dump string) error {
 			pf.notFrontal = res.Verdict.Has(facegate.NotFrontal)
 			pf.unknown = res.Verdict.Has(facegate.PoseUnknown)
 			pf.sideRatio = float64(max(box.Dx(), box.Dy())) / float64(f.Rect.Dx())
+		} else if !ok && res.TurnedFaceFound && center(box).In(res.TurnedFace) {
+			pf.found, pf.net = true, true
+			pf.notFrontal = res.Verdict.Has(facegate.NotFrontal)
+			pf.unknown = res.Verdict.Has(facegate.PoseUnknown)
 		}
 		faces = append(faces, pf)
 		if dump != "" {
@@ -161,10 +180,10 @@ func poseBinsTable(data, dump string) error {
 	fmt.Printf("Head pose on aflw2000_3d_pose (%d faces, 450x450, each alone; minimum face lowered to 40 px). Errors are |label - estimate| on faces found with a confident pose (yaw compared as |yaw|: the set's sign is the opposite of ours):\n\n", len(faces))
 	for _, part := range []string{facedata.PartCalibrate, facedata.PartReport} {
 		fmt.Printf("%s part:\n\n", part)
-		fmt.Println("| yaw bin | faces | found | by the profile cascade | pose unknown | rejected not frontal | \\|yaw\\| error mean / median | pitch error mean / median | roll error mean / median |")
-		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+		fmt.Println("| yaw bin | faces | found | by the profile cascade | by the turned-face network | pose unknown | rejected not frontal | \\|yaw\\| error mean / median | pitch error mean / median | roll error mean / median |")
+		fmt.Println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
 		for lo := -90; lo < 90; lo += 15 {
-			var n, found, prof, unk, nf int
+			var n, found, prof, net, unk, nf int
 			var ey, ep, er []float64
 			for _, f := range faces {
 				if f.part != part || int(math.Floor(f.yaw/15))*15 != lo && !(lo == 75 && f.yaw >= 90) {
@@ -176,6 +195,7 @@ func poseBinsTable(data, dump string) error {
 				}
 				found++
 				prof += b2i(f.profile)
+				net += b2i(f.net)
 				unk += b2i(f.unknown)
 				nf += b2i(f.notFrontal)
 				if f.confident && !f.profile {
@@ -184,7 +204,7 @@ func poseBinsTable(data, dump string) error {
 					er = append(er, math.Abs(f.roll-f.estR))
 				}
 			}
-			fmt.Printf("| %d..%d | %d | %d | %d | %d | %d | %s | %s | %s |\n", lo, lo+15, n, found, prof, unk, nf, meanMedian(ey), meanMedian(ep), meanMedian(er))
+			fmt.Printf("| %d..%d | %d | %d | %d | %d | %d | %d | %s | %s | %s |\n", lo, lo+15, n, found, prof, net, unk, nf, meanMedian(ey), meanMedian(ep), meanMedian(er))
 		}
 		fmt.Println()
 		var within []float64

@@ -44,6 +44,11 @@ type Measured struct {
 	// when the 68 landmarks read the yaw of an unsure pose.
 	LandmarkSize bool     `json:"landmark_size,omitempty"`
 	LandmarkYaw  *float64 `json:"landmark_yaw,omitempty"`
+	// TurnedFace and TurnedFaceScore are Result.TurnedFace and its score,
+	// present when the turned-face network found a face in a frame where
+	// no scan did; LandmarkYaw is then that face's.
+	TurnedFace      *Box    `json:"turned_face,omitempty"`
+	TurnedFaceScore float64 `json:"turned_face_score,omitempty"`
 	// The target's Quality; BlurSigma and MotionBlur (pixels) are the
 	// edge blur and the motion excess behind Blur.
 	Blur       float64 `json:"blur"`
@@ -105,6 +110,15 @@ func measuredOf(res *facegate.Result) *Measured {
 			m.Warnings = append(m.Warnings, r.Code.String())
 		} else {
 			m.Reasons = append(m.Reasons, r.Code.String())
+		}
+	}
+	if res.TurnedFaceFound {
+		t := res.TurnedFace
+		m.TurnedFace = &Box{float64(t.Min.X), float64(t.Min.Y), float64(t.Dx()), float64(t.Dy())}
+		m.TurnedFaceScore = res.TurnedFaceScore
+		if res.LandmarkYawFound {
+			y := res.LandmarkYaw
+			m.LandmarkYaw = &y
 		}
 	}
 	if res.Target >= 0 && res.Target < len(res.Faces) {

@@ -236,18 +236,24 @@ type Options struct {
 	NoLandmarkYaw bool
 	// NoTurnedFaceNet turns off the last resort for a frame in which no
 	// scan finds a face: face-api.js's TinyFaceDetector network
-	// (detect/tinyface) runs on the frame in colour, downscaled to
-	// turnedNetSide pixels on its longer side, and its best face (a score
-	// of at least turnedNetScore) is given to the 68-landmark network;
-	// when the landmarks read it turned beyond Policy.MaxYaw by more than
+	// (detect/tinyface) runs on the frame in colour, downscaled to 608
+	// pixels on its longer side (the network enlarges a smaller one), and
+	// its best face with a score of at least 0.3 (inside the target
+	// rectangle, when Pipeline.SetTarget waits for a face) is given to
+	// the 68-landmark network, from its box made square; when the
+	// landmarks read it turned beyond Policy.MaxYaw by more than
 	// 5 degrees, as the landmark yaw's rule does (Options.NoLandmarkYaw),
 	// the frame is rejected as not frontal rather than as having no face.
 	// It finds faces turned too far for every cascade here (the
 	// rejection corpus's turned faces that no scan finds), and a face it
 	// finds that the landmarks read as frontal changes nothing. It costs
-	// one run of the detector and two of the landmark network on each
-	// frame where no face is found, and on a stream of such frames on
-	// every Options.RescanEvery-th only, with the fallback scans. See
+	// one run of the detector (about 0.2 to 0.3 s on one core:
+	// BenchmarkNoFace in bench, and BenchmarkDetect/608 in
+	// detect/tinyface) and two of the landmark network on each frame
+	// where no face is found (and whose shorter side holds the minimum
+	// face size), and on a stream of such frames on every
+	// Options.RescanEvery-th only, with the fallback scans; its first run
+	// allocates about 18 MB of buffers, which the Pipeline keeps. See
 	// Result.TurnedFace.
 	NoTurnedFaceNet bool
 	// FrontalHaar, Profile and ProfileLBP hold the OpenCV cascades'
@@ -1857,7 +1863,9 @@ const (
 // r.TurnedFace, r.TurnedFaceScore and r.TurnedFaceFound, and r.LandmarkYaw
 // and r.LandmarkYawFound from the 68 landmarks of its best face.
 func (pl *Pipeline) turnedFace(r *Result, f *preprocess.Frame, luma preprocess.Plane) error {
-	if pl.tiny == nil || pl.lm == nil || f == nil || r.Width <= 0 || r.Height <= 0 {
+	// A frame whose shorter side is under the minimum face size holds no
+	// face the service would judge for its pose.
+	if pl.tiny == nil || pl.lm == nil || f == nil || min(r.Width, r.Height) < r.MinFaceSize {
 		return nil
 	}
 	w, h := f.Width, f.Height

@@ -328,10 +328,7 @@ func TestNoFaceFrameExposure(t *testing.T) {
 		{"normal", scene(60, 190), []facegate.Code{facegate.NoFace}, []facegate.Code{facegate.OverExposed, facegate.UnderExposed}},
 	} {
 		for _, f := range []preprocess.Frame{rgbaFrame(c.m), nv12(c.m)} {
-			pl, err := facegate.New(nil)
-			if err != nil {
-				t.Fatal(err)
-			}
+			pl := newPipeline(t, nil, nil)
 			res, err := pl.Process(&f)
 			if err != nil {
 				t.Fatal(err)

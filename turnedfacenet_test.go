@@ -22,7 +22,7 @@ import (
 var faceMasked = image.Rect(131, 109, 273, 291)
 
 func turnedMasked(t testing.TB) *image.RGBA {
-	src := loadRGBA(t, "faces/kaggle-mask-593-turned.png")
+	src := loadRGBA(t, "turned/kaggle-mask-593.png")
 	m := image.NewRGBA(image.Rect(0, 0, 400, 400))
 	xdraw.CatmullRom.Scale(m, m.Rect, src, src.Rect, xdraw.Src, nil)
 	return m

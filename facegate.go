@@ -330,7 +330,8 @@ type Result struct {
 	LandmarkSize bool
 	// LandmarkYaw is the target's yaw in degrees from the 68 landmarks,
 	// with Pose.Yaw's sign, when LandmarkYawFound (see
-	// Options.NoLandmarkYaw); 0 otherwise.
+	// Options.NoLandmarkYaw), or the turned face's when TurnedFaceFound;
+	// 0 otherwise.
 	LandmarkYaw      float64
 	LandmarkYawFound bool
 	// TurnedFace is the face the turned-face network found in a frame

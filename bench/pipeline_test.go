@@ -142,7 +142,9 @@ func BenchmarkGates(b *testing.B) {
 // (Options.NoDenseProfileScan), "still-no-turned-face-net" without the
 // network (Options.NoTurnedFaceNet);
 // "stream" a run of
-// such frames, where the Haar scans run on every 15th frame only;
+// such frames, where the Haar scans and the network run on every 15th
+// frame only, and "stream-no-turned-face-net" the same without the
+// network;
 // "plain-scan" the still with the fallbacks off, what a face-free frame
 // cost before them.
 func BenchmarkNoFace(b *testing.B) {

@@ -223,3 +223,34 @@ func TestTargetReset(t *testing.T) {
 		t.Fatalf("after Reset chose %d (ID %d)", i, g.ID())
 	}
 }
+
+// Pending reports the rectangle while it waits for a face, and nothing
+// once a track matches it, after an empty rectangle, or after Reset.
+func TestTargetPending(t *testing.T) {
+	small, big := box(10, 10, 60), box(200, 10, 100)
+	want := image.Rect(15, 12, 75, 72)
+	g := track.NewTarget(0.5)
+	if _, ok := g.Pending(); ok {
+		t.Fatal("pending before SetRect")
+	}
+	g.SetRect(want)
+	tr := newTracker(t, nil)
+	g.Update(tr.Update([]image.Rectangle{big}))
+	if r, ok := g.Pending(); !ok || r != want {
+		t.Fatalf("unmatched: pending %v %v, want %v", r, ok, want)
+	}
+	g.Update(tr.Update([]image.Rectangle{small, big}))
+	if _, ok := g.Pending(); ok || g.ID() == 0 {
+		t.Fatalf("matched (ID %d): still pending", g.ID())
+	}
+	g.SetRect(want)
+	g.SetRect(image.Rectangle{})
+	if _, ok := g.Pending(); ok {
+		t.Fatal("pending after an empty rectangle")
+	}
+	g.SetRect(want)
+	g.Reset()
+	if _, ok := g.Pending(); ok {
+		t.Fatal("pending after Reset")
+	}
+}

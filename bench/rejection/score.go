@@ -112,14 +112,14 @@ func measuredOf(res *facegate.Result) *Measured {
 			m.Reasons = append(m.Reasons, r.Code.String())
 		}
 	}
+	if res.LandmarkYawFound { // the target's, or the turned face's
+		y := res.LandmarkYaw
+		m.LandmarkYaw = &y
+	}
 	if res.TurnedFaceFound {
 		t := res.TurnedFace
 		m.TurnedFace = &Box{float64(t.Min.X), float64(t.Min.Y), float64(t.Dx()), float64(t.Dy())}
 		m.TurnedFaceScore = res.TurnedFaceScore
-		if res.LandmarkYawFound {
-			y := res.LandmarkYaw
-			m.LandmarkYaw = &y
-		}
 	}
 	if res.Target >= 0 && res.Target < len(res.Faces) {
 		f := res.Faces[res.Target]
@@ -127,10 +127,6 @@ func measuredOf(res *facegate.Result) *Measured {
 		m.Side = min(f.Rect.Dx(), f.Rect.Dy())
 		m.FaceSize, m.FallbackScan, m.DenseScan = res.FaceSize, res.HaarScan, res.DenseScan
 		m.LandmarkSize = res.LandmarkSize
-		if res.LandmarkYawFound {
-			y := res.LandmarkYaw
-			m.LandmarkYaw = &y
-		}
 		m.Score = float64(f.Score)
 		m.PoseFound = f.PoseFound
 		if f.PoseFound {

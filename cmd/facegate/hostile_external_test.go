@@ -82,9 +82,12 @@ func runTimed(t *testing.T, args ...string) timeV {
 
 // Issue 14's crafted inputs, run through `facegate check` on one core
 // under GNU time: each gets a clear refusal (exit 1, the error names the
-// limit) or a verdict, within 2 s of CPU, and a peak resident set no more
+// limit) or a verdict, within 3 s of CPU, and a peak resident set no more
 // than 64 MiB above the decode budget (preprocess.DefaultDecodeLimits
-// .MaxMemory). The figures are printed for the record.
+// .MaxMemory). The figures are printed for the record. (The budget was
+// 2 s until the turned-face network, Options.NoTurnedFaceNet, which runs
+// on face-less stills: the 40 face-less frames of the GIF below went from
+// 0.97 s to 1.9-2.03 s of CPU on a 2-core EPYC.)
 func TestHostileFilesCLI(t *testing.T) {
 	budget := preprocess.DefaultDecodeLimits.MaxMemory
 	const slack = 64 << 20
@@ -122,8 +125,8 @@ func TestHostileFilesCLI(t *testing.T) {
 			} else if r.code != exitOK && r.code != exitRejected || !strings.Contains(r.out, `"verdict"`) {
 				t.Errorf("exit %d, want verdicts:\n%.2000s", r.code, r.out)
 			}
-			if r.cpu > 2*time.Second {
-				t.Errorf("%v of CPU, over 2 s", r.cpu)
+			if r.cpu > 3*time.Second {
+				t.Errorf("%v of CPU, over 3 s", r.cpu)
 			}
 			if r.maxRSSKB<<10 > budget+slack {
 				t.Errorf("peak RSS %d MiB, over the %d MiB budget + 64 MiB", r.maxRSSKB>>10, budget>>20)

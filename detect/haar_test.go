@@ -574,36 +574,6 @@ func TestProfileDetectTurnedFace(t *testing.T) {
 	t.Errorf("turned face not found: %+v", faces)
 }
 
-// TestProfileDetectAllocs: once warm, Detect does not allocate, for the
-// whole frame and for smaller regions.
-func TestProfileDetectAllocs(t *testing.T) {
-	if haarRace {
-		t.Skip("allocation counts are checked without the race detector")
-	}
-	d, err := NewProfileDetector(nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := testLuma(t, "../detect/testdata/kaggle-mask-89.png")
-	full := image.Rect(0, 0, p.Width, p.Height)
-	part := image.Rect(150, 40, 390, 210)
-	faces := make([]Face, 0, 64)
-	for _, r := range []image.Rectangle{full, part} {
-		if _, err := d.Detect(faces, p, r, 40, 200); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range []image.Rectangle{full, part} {
-		n := testing.AllocsPerRun(2, func() { faces, _ = d.Detect(faces[:0], p, r, 40, 200) })
-		if n != 0 {
-			t.Errorf("region %v: %v allocations per Detect", r, n)
-		}
-		if r == full && len(faces) == 0 {
-			t.Error("no faces: the test would not see the grouping's allocations")
-		}
-	}
-}
-
 func boxIoU(a, b image.Rectangle) float64 {
 	in := a.Intersect(b)
 	if in.Empty() {

@@ -710,33 +710,3 @@ func TestLBPMirror(t *testing.T) {
 		t.Error("no faces: the faces' mirroring is not checked")
 	}
 }
-
-// TestLBPDetectAllocs: once warm, Detect does not allocate, for the whole
-// frame and for smaller regions.
-func TestLBPDetectAllocs(t *testing.T) {
-	if haarRace {
-		t.Skip("allocation counts are checked without the race detector")
-	}
-	d, err := NewProfileLBPDetector(nil, &HaarOptions{MinNeighbors: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := testLuma(t, "../detect/testdata/dlib-2008_002079.jpg")
-	full := image.Rect(0, 0, p.Width, p.Height)
-	part := image.Rect(10, 150, 260, 300)
-	faces := make([]Face, 0, 64)
-	for _, r := range []image.Rectangle{full, part} {
-		if _, err := d.Detect(faces, p, r, 30, 200); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, r := range []image.Rectangle{full, part} {
-		n := testing.AllocsPerRun(3, func() { faces, _ = d.Detect(faces[:0], p, r, 30, 200) })
-		if n != 0 {
-			t.Errorf("region %v: %v allocations per Detect", r, n)
-		}
-		if r == full && len(faces) == 0 {
-			t.Error("no faces: the test would not see the grouping's allocations")
-		}
-	}
-}

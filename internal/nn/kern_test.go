@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -45,34 +46,95 @@ func TestDot(t *testing.T) {
 	}
 }
 
+// refAct is act(x) as tfjs writes it, with a branch: the reference for
+// Relu, LeakyRelu and MatMul.
+func refAct(act Act, x float32) float32 {
+	switch act {
+	case ReLU:
+		if x < 0 {
+			return 0
+		}
+		return x
+	case Leaky:
+		m := x * 0.1
+		return refAct(ReLU, x-m) + m
+	}
+	return x
+}
+
+// actInputs are values at Relu's edges: the zeros, the subnormals, the
+// infinities, NaNs of either sign, and a few ordinary values.
+var actInputs = []float32{
+	0, float32(math.Copysign(0, -1)), 2, -2, 0.5, -0.5,
+	math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32,
+	math.MaxFloat32, -math.MaxFloat32,
+	float32(math.Inf(1)), float32(math.Inf(-1)),
+	math.Float32frombits(0x00800000), math.Float32frombits(0x80800000), // the smallest normals
+	math.Float32frombits(0x7fc00000), math.Float32frombits(0xffc00000), // NaNs
+	math.Float32frombits(0x7f800001), math.Float32frombits(0xff800001),
+	math.Float32frombits(0xffffffff),
+}
+
+// sameBits reports whether x and y are the same float32 to the bit (so -0
+// differs from 0, and a NaN equals only the same NaN).
+func sameBits(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) }
+
 func TestAct(t *testing.T) {
 	for _, c := range []struct {
-		x                   float32
-		linear, relu, leaky float32
+		x           float32
+		relu, leaky float32
 	}{
-		{2, 2, 2, 2},
-		{0, 0, 0, 0},
-		{-2, -2, 0, -0.2},
-		{-0.5, -0.5, 0, -0.05},
+		{2, 2, 2},
+		{0, 0, 0},
+		{-2, 0, -0.2},
+		{-0.5, 0, -0.05},
 	} {
-		if got := Linear.apply(c.x); got != c.linear {
-			t.Errorf("Linear(%v) = %v", c.x, got)
+		if got := Relu(c.x); got != c.relu {
+			t.Errorf("Relu(%v) = %v, want %v", c.x, got, c.relu)
 		}
-		if got := ReLU.apply(c.x); got != c.relu {
-			t.Errorf("ReLU(%v) = %v", c.x, got)
+		if got := LeakyRelu(c.x); got != c.leaky {
+			t.Errorf("LeakyRelu(%v) = %v, want %v", c.x, got, c.leaky)
 		}
-		if got := Leaky.apply(c.x); got != c.leaky {
-			t.Errorf("Leaky(%v) = %v, want %v", c.x, got, c.leaky)
+	}
+	// Relu tests the bits; it must agree with x < 0 everywhere.
+	r := rand.New(rand.NewPCG(11, 12))
+	xs := append([]float32(nil), actInputs...)
+	for range 10000 {
+		xs = append(xs, math.Float32frombits(r.Uint32()))
+	}
+	for _, x := range xs {
+		if got, want := Relu(x), refAct(ReLU, x); !sameBits(got, want) {
+			t.Errorf("Relu(%v) (bits %#x) = %v (%#x), want %v (%#x)", x, math.Float32bits(x), got, math.Float32bits(got), want, math.Float32bits(want))
+		}
+		if got, want := LeakyRelu(x), refAct(Leaky, x); !sameBits(got, want) {
+			t.Errorf("LeakyRelu(%v) (bits %#x) = %v (%#x), want %v (%#x)", x, math.Float32bits(x), got, math.Float32bits(got), want, math.Float32bits(want))
+		}
+	}
+}
+
+// TestActivate checks each activation's loop against refAct to the bit.
+func TestActivate(t *testing.T) {
+	for _, act := range []Act{Linear, ReLU, Leaky} {
+		x := append([]float32(nil), actInputs...)
+		activate(x, act)
+		for i, v := range actInputs {
+			if want := refAct(act, v); !sameBits(x[i], want) {
+				t.Errorf("act %d: activate(%v) = %v, want %v", act, v, x[i], want)
+			}
 		}
 	}
 }
 
 // TestMatMul checks MatMul against plainDot on row counts with and without
-// a tail of 1 or 2 rows, odd and even output counts, and each activation.
+// a tail of 1 or 2 rows, odd and even k and output counts, and each
+// activation, to the bit.
 func TestMatMul(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, act := range []Act{Linear, ReLU, Leaky} {
-		for _, sh := range [][3]int{{1, 1, 1}, {2, 3, 1}, {3, 5, 2}, {4, 27, 16}, {5, 7, 25}, {9, 33, 3}} {
+		for _, sh := range [][3]int{
+			{1, 1, 1}, {2, 3, 1}, {3, 5, 2}, {4, 27, 16}, {5, 7, 25}, {9, 33, 3},
+			{1, 0, 3}, {2, 4, 5}, {6, 1, 7}, {7, 16, 32}, {8, 31, 9}, {10, 2, 2}, {11, 13, 1},
+		} {
 			n, k, cout := sh[0], sh[1], sh[2]
 			a, wt, bias := randSlice(r, n*k), randSlice(r, cout*k), randSlice(r, cout)
 			out := make([]float32, n*cout+1)
@@ -80,8 +142,8 @@ func TestMatMul(t *testing.T) {
 			MatMul(out, a, n, k, wt, bias, cout, act)
 			for p := 0; p < n; p++ {
 				for o := 0; o < cout; o++ {
-					want := act.apply(plainDot(a[p*k:], wt[o*k:o*k+k]) + bias[o])
-					if got := out[p*cout+o]; got != want {
+					want := refAct(act, plainDot(a[p*k:], wt[o*k:o*k+k])+bias[o])
+					if got := out[p*cout+o]; !sameBits(got, want) {
 						t.Fatalf("act %d, %dx%dx%d: out[%d][%d] = %v, want %v", act, n, k, cout, p, o, got, want)
 					}
 				}
@@ -169,16 +231,12 @@ func BenchmarkMatMul(b *testing.B) {
 		{414, 27, 16, Leaky}, {207, 16, 32, Leaky}, {26, 128, 256, Leaky}, {13, 256, 512, Leaky},
 	} {
 		n, k, cout := sh.n, sh.k, sh.cout
-		a := make([]float32, n*k)
-		wt := make([]float32, cout*k)
-		bias := make([]float32, cout)
 		out := make([]float32, n*cout)
-		for i := range a {
-			a[i] = float32(i%7) * 0.1
-		}
-		for i := range wt {
-			wt[i] = float32(i%5) * 0.1
-		}
+		// Random signed operands: about half the sums are negative, in no
+		// pattern a branch predictor could follow, so that a branch in the
+		// activation shows (the networks' signs are more regular).
+		r := rand.New(rand.NewPCG(9, 10))
+		a, wt, bias := randSlice(r, n*k), randSlice(r, cout*k), randSlice(r, cout)
 		b.Run(fmt.Sprint(n, "x", k, "x", cout), func(b *testing.B) {
 			for b.Loop() {
 				MatMul(out, a, n, k, wt, bias, cout, sh.act)

@@ -256,6 +256,22 @@ type Options struct {
 	// allocates about 18 MB of buffers, which the Pipeline keeps. See
 	// Result.TurnedFace.
 	NoTurnedFaceNet bool
+	// NoTargetConfirm turns off the face network's check of a target
+	// that only a fallback scan found (Result.HaarScan), on a frame that
+	// would otherwise be accepted: the network (the TinyFaceDetector of
+	// NoTurnedFaceNet) looks at a square twice the target's side about
+	// it, in its 608-pixel view of the frame, at input 160 (about a
+	// fifteenth of the cost of its run on a whole frame), and when it
+	// finds no face with a score of at least 0.3 overlapping the target,
+	// the target's pose counts as unknown (Result.TargetUnconfirmed): the
+	// frame is rejected as not frontal, with a PoseUnknown warning (a
+	// warning only with Policy.UnknownPoseWarns). The fallback scans'
+	// cascades take patches of turned faces and of the background for
+	// frontal faces; on the rejection corpus's calibrate parts the frames
+	// this rejected were the two turned faces accepted on fallback
+	// targets, and it rejected no good frame there or on the report
+	// parts. Frames with a face that the plain scans find never run it.
+	NoTargetConfirm bool
 	// FrontalHaar, Profile and ProfileLBP hold the OpenCV cascades'
 	// options (nil: the defaults).
 	FrontalHaar, Profile, ProfileLBP *detect.HaarOptions
@@ -343,6 +359,10 @@ type Result struct {
 	TurnedFace      image.Rectangle
 	TurnedFaceScore float64
 	TurnedFaceFound bool
+	// TargetUnconfirmed is true when the target was found by a fallback
+	// scan only and the face network did not confirm it (see
+	// Options.NoTargetConfirm): its pose counts as unknown.
+	TargetUnconfirmed bool
 	// Quality of the target face (zero when there is none).
 	Quality Quality
 	// Similar indexes the Faces named by a SimilarFaces warning: faces
@@ -420,11 +440,13 @@ type Pipeline struct {
 	lmYawID           uint64
 	lmYawIndex        int
 	lmYawBox, lmYawAt image.Rectangle
-	// the turned-face network (turnedFace), nil when off; the frame
-	// downscaled to its input in RGB, the resizer that makes it (planned
-	// for the frame format and size in tinyFormat, tinyW, tinyH), and
-	// its boxes
+	// the face network, nil when both its uses are off: the turned-face
+	// network (turnedFace, when turnedNet) and the target check
+	// (confirmTarget, when confirm); the frame downscaled to its view in
+	// RGB (netFrame), the resizer that makes it (planned for the frame
+	// format and size in tinyFormat, tinyW, tinyH), and its boxes
 	tiny                         *tinyface.Detector
+	confirm, turnedNet           bool
 	tinyRGB                      []byte
 	tinyResize                   *preprocess.CropResizer
 	tinyFormat                   preprocess.Format
@@ -573,12 +595,12 @@ func NewWithOptions(p *Policy, o *Options) (*Pipeline, error) {
 		}
 	}
 	var tiny *tinyface.Detector
-	if !opts.NoTurnedFaceNet {
+	if !opts.NoTurnedFaceNet || !opts.NoTargetConfirm {
 		if tiny, err = tinyface.New(); err != nil {
 			return nil, err
 		}
 	}
-	pl := &Pipeline{tiny: tiny, policy: *p, opts: opts, det: det, haar: haar, prof: prof, lbp: lbp, rolled: rolled, dense: dense, mirrorHaar: mirrorHaar, turnProf: turnProf, turnLBP: turnLBP, denseProf: denseProf, denseLBP: denseLBP, lm: lm, trk: trk, tgt: track.NewTarget(minIoU)}
+	pl := &Pipeline{tiny: tiny, confirm: !opts.NoTargetConfirm, turnedNet: !opts.NoTurnedFaceNet, policy: *p, opts: opts, det: det, haar: haar, prof: prof, lbp: lbp, rolled: rolled, dense: dense, mirrorHaar: mirrorHaar, turnProf: turnProf, turnLBP: turnLBP, denseProf: denseProf, denseLBP: denseLBP, lm: lm, trk: trk, tgt: track.NewTarget(minIoU)}
 	pl.Reset()
 	return pl, nil
 }
@@ -1701,7 +1723,7 @@ func (pl *Pipeline) judge(r *Result, frame *preprocess.Frame, luma preprocess.Pl
 	r.Similar = r.Similar[:0]
 	r.FaceSize, r.LandmarkSize = 0, false
 	r.LandmarkYaw, r.LandmarkYawFound = 0, false
-	r.TurnedFace, r.TurnedFaceScore, r.TurnedFaceFound = image.Rectangle{}, 0, false
+	r.TurnedFace, r.TurnedFaceScore, r.TurnedFaceFound, r.TargetUnconfirmed = image.Rectangle{}, 0, false, false
 	if r.Target < 0 {
 		if r.TargetID != 0 && len(r.Faces) > 0 {
 			// Faces are in view, but not the one the sequence follows.
@@ -1812,6 +1834,23 @@ func (pl *Pipeline) judge(r *Result, frame *preprocess.Frame, luma preprocess.Pl
 	if lim := p.MaxYaw + landmarkYawMargin; r.LandmarkYawFound && math.Abs(r.LandmarkYaw) > lim && !v.Has(NotFrontal) {
 		v.add(Reason{Code: NotFrontal, Value: math.Abs(r.LandmarkYaw), Threshold: lim})
 	}
+	if v.Accept && r.HaarScan && pl.confirm && frame != nil {
+		ok, err := pl.confirmTarget(f.Rect, frame)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// A face that only a fallback scan found and the face
+			// network does not see: most often a patch of a turned
+			// face, or of the background, that a cascade took for a
+			// frontal face. Its pose is not known.
+			r.TargetUnconfirmed = true
+			if !p.UnknownPoseWarns {
+				v.add(Reason{Code: NotFrontal, Value: 0, Threshold: minConf})
+			}
+			v.add(Reason{Code: PoseUnknown, Value: 0, Threshold: minConf})
+		}
+	}
 	if p.OptimalFaceSize > 0 && r.FaceSize < p.OptimalFaceSize {
 		v.add(Reason{Code: BelowOptimalSize, Value: float64(r.FaceSize), Threshold: float64(p.OptimalFaceSize)})
 	}
@@ -1859,6 +1898,85 @@ const (
 	turnedNetScore = 0.3
 )
 
+// netFrame returns the frame f downscaled (Area) to turnedNetSide pixels
+// on its longer side (not enlarged), in packed RGB, dw x dh pixels: the
+// face network's view of the frame, which turnedFace and confirmTarget
+// share. The resizer is planned once per frame format and size.
+func (pl *Pipeline) netFrame(f *preprocess.Frame) (rgb []byte, dw, dh int, err error) {
+	w, h := f.Width, f.Height
+	if pl.tinyResize == nil || pl.tinyFormat != f.Format || pl.tinyW != w || pl.tinyH != h {
+		k := min(1, float64(turnedNetSide)/float64(max(w, h)))
+		dw, dh := max(1, int(float64(w)*k+0.5)), max(1, int(float64(h)*k+0.5))
+		c, err := preprocess.NewCropResizer(f.Format, w, h, dw, dh, preprocess.Area)
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		pl.tinyResize, pl.tinyFormat, pl.tinyW, pl.tinyH, pl.tinyDW, pl.tinyDH = c, f.Format, w, h, dw, dh
+		if cap(pl.tinyRGB) < 3*dw*dh {
+			pl.tinyRGB = make([]byte, 3*dw*dh)
+		}
+	}
+	dw, dh = pl.tinyDW, pl.tinyDH
+	rgb = pl.tinyRGB[:3*dw*dh]
+	if err := pl.tinyResize.CropResize(rgb, f, image.Rect(0, 0, w, h)); err != nil {
+		return nil, 0, 0, err
+	}
+	return rgb, dw, dh, nil
+}
+
+// The target check's settings (see Options.NoTargetConfirm): the face
+// network looks at a square of confirmSpan times the target box's side
+// about its centre, in the network's view of the frame (netFrame), at
+// input confirmInput, and a face it finds with a score of at least
+// turnedNetScore whose box overlaps the target's by confirmIoU confirms
+// it.
+const (
+	confirmSpan  = 2.0
+	confirmInput = 160
+	confirmIoU   = 0.2
+)
+
+// confirmTarget reports whether the face network finds a face on the box
+// t (frame f's pixels); see Options.NoTargetConfirm. A box too small to
+// show the network a face in its view of the frame is taken as
+// confirmed.
+func (pl *Pipeline) confirmTarget(t image.Rectangle, f *preprocess.Frame) (bool, error) {
+	rgb, dw, dh, err := pl.netFrame(f)
+	if err != nil {
+		return false, err
+	}
+	kx, ky := float64(dw)/float64(f.Width), float64(dh)/float64(f.Height)
+	x0, y0 := float64(t.Min.X)*kx, float64(t.Min.Y)*ky
+	x1, y1 := float64(t.Max.X)*kx, float64(t.Max.Y)*ky
+	side := confirmSpan * max(x1-x0, y1-y0)
+	cx, cy := (x0+x1)/2, (y0+y1)/2
+	crop := image.Rect(int(cx-side/2), int(cy-side/2), int(cx+side/2+0.5), int(cy+side/2+0.5)).Intersect(image.Rect(0, 0, dw, dh))
+	if crop.Dx() < 16 || crop.Dy() < 16 {
+		return true, nil
+	}
+	off := 3 * (crop.Min.Y*dw + crop.Min.X)
+	boxes, err := pl.tiny.Detect(pl.tinyBoxes[:0], rgb[off:], crop.Dx(), crop.Dy(), 3*dw, tinyface.Options{InputSize: confirmInput, ScoreThreshold: turnedNetScore})
+	pl.tinyBoxes = boxes
+	if err != nil {
+		return false, err
+	}
+	// The target in the crop's pixels.
+	tx0, ty0 := x0-float64(crop.Min.X), y0-float64(crop.Min.Y)
+	tx1, ty1 := x1-float64(crop.Min.X), y1-float64(crop.Min.Y)
+	for _, b := range boxes {
+		iw := min(tx1, b.X+b.W) - max(tx0, b.X)
+		ih := min(ty1, b.Y+b.H) - max(ty0, b.Y)
+		if iw <= 0 || ih <= 0 {
+			continue
+		}
+		in := iw * ih
+		if in/((tx1-tx0)*(ty1-ty0)+b.W*b.H-in) >= confirmIoU {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
 // turnedFace runs the turned-face network on a frame in which no face was
 // found (see Options.NoTurnedFaceNet) and, when it finds one, sets
 // r.TurnedFace, r.TurnedFaceScore and r.TurnedFaceFound, and r.LandmarkYaw
@@ -1866,25 +1984,12 @@ const (
 func (pl *Pipeline) turnedFace(r *Result, f *preprocess.Frame, luma preprocess.Plane) error {
 	// A frame whose shorter side is under the minimum face size holds no
 	// face the service would judge for its pose.
-	if pl.tiny == nil || pl.lm == nil || f == nil || min(r.Width, r.Height) < r.MinFaceSize {
+	if !pl.turnedNet || pl.tiny == nil || pl.lm == nil || f == nil || min(r.Width, r.Height) < r.MinFaceSize {
 		return nil
 	}
 	w, h := f.Width, f.Height
-	if pl.tinyResize == nil || pl.tinyFormat != f.Format || pl.tinyW != w || pl.tinyH != h {
-		k := min(1, float64(turnedNetSide)/float64(max(w, h)))
-		dw, dh := max(1, int(float64(w)*k+0.5)), max(1, int(float64(h)*k+0.5))
-		c, err := preprocess.NewCropResizer(f.Format, w, h, dw, dh, preprocess.Area)
-		if err != nil {
-			return err
-		}
-		pl.tinyResize, pl.tinyFormat, pl.tinyW, pl.tinyH, pl.tinyDW, pl.tinyDH = c, f.Format, w, h, dw, dh
-		if cap(pl.tinyRGB) < 3*dw*dh {
-			pl.tinyRGB = make([]byte, 3*dw*dh)
-		}
-	}
-	dw, dh := pl.tinyDW, pl.tinyDH
-	rgb := pl.tinyRGB[:3*dw*dh]
-	if err := pl.tinyResize.CropResize(rgb, f, image.Rect(0, 0, w, h)); err != nil {
+	rgb, dw, dh, err := pl.netFrame(f)
+	if err != nil {
 		return err
 	}
 	boxes, err := pl.tiny.Detect(pl.tinyBoxes[:0], rgb, dw, dh, 3*dw, tinyface.Options{InputSize: turnedNetSide, ScoreThreshold: turnedNetScore})

@@ -25,7 +25,7 @@ func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facega
 		if o != nil {
 			oo = *o
 		}
-		oo.NoLandmarkSize, oo.NoLandmarkYaw, oo.NoTurnedFaceNet = true, true, true
+		oo.NoLandmarkSize, oo.NoLandmarkYaw, oo.NoTurnedFaceNet, oo.NoTargetConfirm = true, true, true, true
 		o = &oo
 	}
 	pl, err := facegate.NewWithOptions(p, o)

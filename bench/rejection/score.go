@@ -49,6 +49,9 @@ type Measured struct {
 	// no scan did; LandmarkYaw is then that face's.
 	TurnedFace      *Box    `json:"turned_face,omitempty"`
 	TurnedFaceScore float64 `json:"turned_face_score,omitempty"`
+	// TargetUnconfirmed is Result.TargetUnconfirmed: the face network did
+	// not confirm a fallback scan's target.
+	TargetUnconfirmed bool `json:"target_unconfirmed,omitempty"`
 	// The target's Quality; BlurSigma and MotionBlur (pixels) are the
 	// edge blur and the motion excess behind Blur.
 	Blur       float64 `json:"blur"`
@@ -121,6 +124,7 @@ func measuredOf(res *facegate.Result) *Measured {
 		m.TurnedFace = &Box{float64(t.Min.X), float64(t.Min.Y), float64(t.Dx()), float64(t.Dy())}
 		m.TurnedFaceScore = res.TurnedFaceScore
 	}
+	m.TargetUnconfirmed = res.TargetUnconfirmed
 	if res.Target >= 0 && res.Target < len(res.Faces) {
 		f := res.Faces[res.Target]
 		m.Target = &Box{float64(f.Rect.Min.X), float64(f.Rect.Min.Y), float64(f.Rect.Dx()), float64(f.Rect.Dy())}

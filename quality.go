@@ -34,12 +34,14 @@ type Quality struct {
 	// BlurSigma (the sharper edges' blur) down.
 	MotionBlur float64
 	// Exposure is 0.5, lowered when even the brighter part of the face is
-	// dark or its middle is very dark, and raised when even its middle is
-	// bright or much of it is clipped: 0.5 - 0.25*max((128-min(q75,
-	// 128))/(128-ExposureDarkQ75), (128-min(q50, 128))/(128-
-	// ExposureDarkMedian)) + 0.25*max((max(q50, 128)-128)/
-	// (ExposureBrightMedian-128), BrightShare/ExposureClippedShare),
-	// clamped to 0..1, where q50 and q75 are LumaQuartiles[1] and [2]. So
+	// dark or its middle is very dark, or raised when even its middle is
+	// bright or much of it is clipped, whichever is the larger: with
+	// under = max((128-min(q75, 128))/(128-ExposureDarkQ75), (128-min(q50,
+	// 128))/(128-ExposureDarkMedian)) and over = max((max(q50, 128)-128)/
+	// (ExposureBrightMedian-128), BrightShare/ExposureClippedShare), it is
+	// 0.5 - 0.25*under when under >= over, else 0.5 + 0.25*over, clamped
+	// to 0..1, where q50 and q75 are LumaQuartiles[1] and [2]. (A sum of
+	// the two would let the blown half of a face cancel its crushed half.) So
 	// 0.25 (the default MinExposure) is a face whose upper quartile is
 	// ExposureDarkQ75 or whose median is ExposureDarkMedian, and 0.75 (the
 	// default MaxExposure) one whose median is ExposureBrightMedian or
@@ -212,7 +214,10 @@ const (
 func exposure(q50, q75, bright float64) float64 {
 	under := max((128-min(q75, 128))/(128-ExposureDarkQ75), (128-min(q50, 128))/(128-ExposureDarkMedian))
 	over := max((max(q50, 128)-128)/(ExposureBrightMedian-128), bright/ExposureClippedShare)
-	return clamp01(0.5 - 0.25*under + 0.25*over)
+	if under >= over {
+		return clamp01(0.5 - 0.25*under)
+	}
+	return clamp01(0.5 + 0.25*over)
 }
 
 func clamp01(v float64) float64 { return math.Max(0, math.Min(1, v)) }

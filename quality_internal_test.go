@@ -10,8 +10,9 @@ import (
 )
 
 // exposure maps quartiles to the 0..1 scale: the anchors land on the
-// default policy's limits, and a face left dark beside a lit cheek (dark
-// median, bright upper quartile) reads as under exposed.
+// default policy's limits, a face left dark beside a lit cheek (dark
+// median, bright upper quartile) reads as under exposed, and one both
+// crushed and blown reads by its larger deviation.
 func TestExposureAnchors(t *testing.T) {
 	p := DefaultPolicy()
 	for _, c := range []struct {
@@ -26,6 +27,10 @@ func TestExposureAnchors(t *testing.T) {
 		{"median at the dark anchor", ExposureDarkMedian + 1, 150, 0, false, false},
 		{"bright median", ExposureBrightMedian, 230, 0, false, true},
 		{"clipped", 150, 255, ExposureClippedShare, false, true},
+		// Half of the face crushed, a third of it blown: the larger
+		// deviation decides, the blown part does not offset the dark.
+		{"crushed and blown", 30, 250, ExposureClippedShare, true, false},
+		{"dark, a few highlights clipped", 60, 100, 0.05, false, false},
 	} {
 		e := exposure(c.q50, c.q75, c.clip)
 		if under := e < p.MinExposure; under != c.under {

@@ -14,10 +14,13 @@ import (
 )
 
 // newPipeline returns a Pipeline of p and o. Under the race detector the
-// 68-landmark face size and yaw are off (Options.NoLandmarkSize and
-// NoLandmarkYaw): the network runs some 50 times slower there, on every
-// frame of the webcam clips whose face is near the minimum or whose pose
-// is unsure; landmarksize_test.go and landmarkyaw_test.go keep them on.
+// networks are off: the 68-landmark face size and yaw (Options.
+// NoLandmarkSize and NoLandmarkYaw), which would run on every frame of the
+// webcam clips whose face is near the minimum or whose pose is unsure, and
+// the face network's two uses (NoTurnedFaceNet, NoTargetConfirm); they run
+// some 50 times slower there. landmarksize_test.go, landmarkyaw_test.go,
+// turnedfacenet_test.go and targetconfirm_internal_test.go keep them on
+// (the last two build without the race detector).
 func newPipeline(tb testing.TB, p *facegate.Policy, o *facegate.Options) *facegate.Pipeline {
 	tb.Helper()
 	if facegate.RaceEnabled {

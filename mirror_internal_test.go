@@ -69,24 +69,37 @@ func TestMirrorNose(t *testing.T) {
 // testLuma is the luma of a bundled image.
 func testLuma(t *testing.T, name string) preprocess.Plane {
 	t.Helper()
+	return imageLuma(t, testImage(t, name))
+}
+
+// testImage is a bundled image (testdata/name), decoded.
+func testImage(tb testing.TB, name string) image.Image {
+	tb.Helper()
 	b, err := os.ReadFile("testdata/" + name)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	img, _, err := preprocess.DecodeBytes(b, nil)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return imageLuma(t, img)
+	return img
+}
+
+// frameOf is img as a frame, as the pipeline takes it.
+func frameOf(tb testing.TB, img image.Image) preprocess.Frame {
+	tb.Helper()
+	f, _, err := preprocess.FromImage(nil, img)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
 }
 
 // imageLuma is the luma of img, as the pipeline converts it.
 func imageLuma(t *testing.T, img image.Image) preprocess.Plane {
 	t.Helper()
-	f, _, err := preprocess.FromImage(nil, img)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := frameOf(t, img)
 	luma, err := f.Luma(make([]byte, f.Width*f.Height))
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
-	"os"
 	"slices"
 	"testing"
 
@@ -77,28 +76,13 @@ func TestConfirmTarget(t *testing.T) {
 	}
 }
 
+// loadTestRGBA is a bundled image (testImage) drawn into an RGBA image.
 func loadTestRGBA(tb testing.TB, name string) *image.RGBA {
 	tb.Helper()
-	b, err := os.ReadFile("testdata/" + name)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	img, _, err := preprocess.DecodeBytes(b, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	img := testImage(tb, name)
 	m := image.NewRGBA(image.Rect(0, 0, img.Bounds().Dx(), img.Bounds().Dy()))
 	draw.Draw(m, m.Rect, img, img.Bounds().Min, draw.Src)
 	return m
-}
-
-func frameOf(tb testing.TB, m *image.RGBA) preprocess.Frame {
-	tb.Helper()
-	f, _, err := preprocess.FromImage(nil, m)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return f
 }
 
 // fallbackFace is the Kaggle mask set's maksssksksss299 (testdata/SOURCES.md),
